@@ -1,0 +1,156 @@
+/**
+ * The connector interface: what every network adapter implements.
+ * Connectors hold no schedule and no state; the sync scheduler owns both.
+ */
+import type { Attachment, ConversationKind, ModerationState, Network, RateLimit } from '../../../shared/model';
+
+/** An author as a network describes it. */
+export interface NormalizedAuthor {
+  remoteId: string;
+  handle: string;
+  name: string;
+  avatarUrl?: string | null;
+  profileUrl?: string | null;
+}
+
+/**
+ * One message, normalized. The store groups messages into conversations by `threadRemoteId`
+ * and deduplicates them by (account, remoteId).
+ */
+export interface NormalizedItem {
+  /** The network's id of this message (unique per account). */
+  remoteId: string;
+  /** The id of the conversation this belongs to (the root post, the DM conversation, the comment thread). */
+  threadRemoteId: string;
+  /** The message it answers, when known. */
+  parentRemoteId?: string | null;
+  kind: ConversationKind;
+  /** 'in' from the community, 'out' from the connected account itself. */
+  direction: 'in' | 'out';
+  author: NormalizedAuthor;
+  /** Plain text (HTML already turned into text). */
+  text: string;
+  /** Original HTML when the network sends HTML; untrusted, sanitized by the renderer. */
+  html?: string | null;
+  attachments?: Attachment[];
+  createdAt: number;
+  permalink?: string | null;
+  moderation?: ModerationState;
+  /** What the thread hangs on (the video or post commented on), when known. */
+  context?: { remoteId?: string | null; text: string; url?: string | null; authorName?: string | null } | null;
+  /** Extra network data kept with the message (e.g. Bluesky cid, YouTube channel id). JSON-safe. */
+  extra?: Record<string, unknown>;
+}
+
+/** The result of one poll: a page of items and the cursor to resume from. */
+export interface PollResult {
+  items: NormalizedItem[];
+  /** Opaque; stored with the page in one transaction. Null keeps the previous cursor. */
+  cursor: string | null;
+  /** True when the connector has more pages right now (the scheduler polls again soon). */
+  hasMore: boolean;
+  rateLimit: RateLimit | null;
+  /** Items that could not be understood; logged and skipped, the rest of the page is kept. */
+  skipped: { remoteId: string | null; reason: string }[];
+}
+
+export type ModerationAction =
+  | 'hide'
+  | 'unhide'
+  | 'remove'
+  | 'hold'
+  | 'approve'
+  | 'spam'
+  | 'delete-own'
+  | 'block-author'
+  | 'ban-author'
+  | 'mute-author'
+  | 'report';
+
+export interface Capabilities {
+  /** Maximum reply length in characters (graphemes for Bluesky). */
+  maxReplyLength: number;
+  directMessages: boolean;
+  reply: boolean;
+  moderation: ModerationAction[];
+  /** Reason shown in the UI for actions the network cannot do, keyed by action. */
+  unsupportedReasons?: Partial<Record<ModerationAction, string>>;
+}
+
+/** Everything a connector needs to act for one account. Secrets come from the keychain. */
+export interface AccountContext {
+  accountId: number;
+  network: Network;
+  serverUrl: string;
+  /** Network's id of the connected account (Mastodon account id, Bluesky DID, YouTube channel id). */
+  remoteId: string;
+  handle: string;
+  /** Secret material (tokens), read from the SecretStore by the scheduler. */
+  credentials: Record<string, string>;
+  /** Called when the connector refreshed its tokens; the caller writes them to the keychain. */
+  onCredentialsRefreshed?: (credentials: Record<string, string>) => Promise<void>;
+}
+
+export interface ReplyRequest {
+  conversationRemoteId: string;
+  /** The message answered. */
+  parentRemoteId: string;
+  text: string;
+  /** Stable across retries: the outbox's idempotency key. */
+  idempotencyKey: string;
+  /** Data stored with the parent message (e.g. Bluesky cid and root ref). */
+  parentExtra?: Record<string, unknown>;
+}
+
+export interface ReplyResult {
+  remoteId: string;
+  permalink?: string | null;
+  createdAt: number;
+  extra?: Record<string, unknown>;
+}
+
+export interface ModerateRequest {
+  action: ModerationAction;
+  /** The message acted on. */
+  messageRemoteId: string;
+  authorRemoteId: string;
+  conversationRemoteId: string;
+  reason?: string;
+  messageExtra?: Record<string, unknown>;
+  idempotencyKey: string;
+}
+
+export interface Connector {
+  readonly network: Network;
+  readonly capabilities: Capabilities;
+  /** Checks the credentials and returns who they belong to. */
+  verify(ctx: AccountContext): Promise<NormalizedAuthor>;
+  /** Fetches one page of new activity since `cursor` (null: first poll). */
+  poll(ctx: AccountContext, cursor: string | null): Promise<PollResult>;
+  reply(ctx: AccountContext, req: ReplyRequest): Promise<ReplyResult>;
+  moderate(ctx: AccountContext, req: ModerateRequest): Promise<{ remoteResult?: Record<string, unknown> }>;
+  /**
+   * After a crash, looks for the remote result of a reply that may or may not have been sent.
+   * Returns it if found, null if the network has no such reply (safe to send).
+   */
+  findReply?(ctx: AccountContext, req: ReplyRequest): Promise<ReplyResult | null>;
+}
+
+export type ConnectorErrorKind = 'auth' | 'rate-limited' | 'network' | 'not-supported' | 'bad-response';
+
+/** A typed connector error; `retryAfterMs` is set for rate limits. */
+export class ConnectorError extends Error {
+  constructor(
+    readonly kind: ConnectorErrorKind,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+    this.name = 'ConnectorError';
+  }
+}
+
+export function notSupported(network: Network, action: string): ConnectorError {
+  return new ConnectorError('not-supported', `${network} does not support ${action}`);
+}

@@ -1,0 +1,225 @@
+/**
+ * The contract between the renderer and the core: every call and every event, as zod schemas.
+ *
+ * - electron/main registers one ipcMain handler per call from this table;
+ * - electron/preload exposes exactly these calls and events as `window.parvis`;
+ * - electron/web serves the same table over a WebSocket;
+ * - renderer/src/api wraps whichever bridge it finds behind one typed client.
+ *
+ * Inputs are always objects (possibly empty) so that they can grow without breaking callers.
+ */
+import { z } from 'zod';
+import {
+  Account,
+  AppError,
+  ConversationDetail,
+  ConversationStatus,
+  ConversationSummary,
+  Draft,
+  Id,
+  Member,
+  Network,
+  Settings,
+  Tag,
+  Timestamp,
+  AccountState,
+  RateLimit,
+} from './model';
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+const IdList = z.array(Id).min(1).max(10_000);
+const Name = z.string().trim().min(1).max(80);
+const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a color is #rrggbb');
+
+/** Inbox filters. Absent fields do not filter. */
+export const InboxFilter = z
+  .object({
+    status: z.array(ConversationStatus).min(1).optional(),
+    network: z.array(Network).min(1).optional(),
+    accountId: z.array(Id).min(1).optional(),
+    tagId: Id.optional(),
+    assigneeId: Id.optional(),
+    unassigned: z.boolean().optional(),
+    unread: z.boolean().optional(),
+    held: z.boolean().optional(),
+    /** Last activity at or after, epoch ms. */
+    since: Timestamp.optional(),
+    /** Last activity before, epoch ms. */
+    until: Timestamp.optional(),
+    /**
+     * Full-text query: words (prefix with a trailing *), "quoted phrases", and `from:name`
+     * to match the author.
+     */
+    query: z.string().max(500).optional(),
+  })
+  .strict();
+export type InboxFilter = z.infer<typeof InboxFilter>;
+
+export const InboxPage = z.object({
+  items: z.array(ConversationSummary),
+  /** Opaque keyset cursor for the next page, null at the end. */
+  nextCursor: z.string().nullable(),
+  /** Words to highlight for a full-text query (lower-cased, accents kept as typed). */
+  highlight: z.array(z.string()),
+});
+export type InboxPage = z.infer<typeof InboxPage>;
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** True when running the demo workspace (shown in the UI). */
+  demo: z.boolean(),
+  /** "electron" or "web". */
+  shell: z.enum(['electron', 'web']),
+  platform: z.string(),
+  /** Locale of the system running the core, e.g. "fr-FR". */
+  systemLocale: z.string(),
+  schemaVersion: z.number().int(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+/** Every call: name → { input, output }. */
+export const calls = {
+  /** What the app is and how it runs. */
+  'app.info': { input: Empty, output: AppInfo },
+
+  /** Connected accounts with their sync state. */
+  'accounts.list': { input: Empty, output: z.array(Account) },
+  /** Removes an account, its conversations and its secrets from the keychain. */
+  'accounts.remove': { input: z.object({ accountId: Id }).strict(), output: Ok },
+
+  /** One page of the inbox, newest activity first (keyset pagination). */
+  'inbox.list': {
+    input: z
+      .object({
+        filter: InboxFilter.default({}),
+        cursor: z.string().max(200).nullable().optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    output: InboxPage,
+  },
+  /** Counts for several filters at once (sidebar views). */
+  'inbox.count': {
+    input: z.object({ filters: z.record(z.string().max(64), InboxFilter) }).strict(),
+    output: z.record(z.string(), z.number().int()),
+  },
+
+  /** A conversation with its whole thread, authors, notes and activity. Marks it read. */
+  'conversation.get': {
+    input: z.object({ conversationId: Id, markRead: z.boolean().default(true) }).strict(),
+    output: ConversationDetail,
+  },
+  /** Sets the status of one or more conversations; snoozed needs `snoozeUntil` in the future. */
+  'conversation.setStatus': {
+    input: z
+      .object({
+        conversationIds: IdList,
+        status: ConversationStatus,
+        snoozeUntil: Timestamp.optional(),
+      })
+      .strict()
+      .refine((v) => v.status !== 'snoozed' || v.snoozeUntil !== undefined, {
+        message: 'snoozed needs snoozeUntil',
+        path: ['snoozeUntil'],
+      }),
+    output: Ok,
+  },
+  /** Marks conversations read or unread. */
+  'conversation.markRead': {
+    input: z.object({ conversationIds: IdList, unread: z.boolean() }).strict(),
+    output: Ok,
+  },
+  'conversation.tag': { input: z.object({ conversationIds: IdList, tagId: Id }).strict(), output: Ok },
+  'conversation.untag': { input: z.object({ conversationIds: IdList, tagId: Id }).strict(), output: Ok },
+  /** Assigns to a member, or unassigns with `memberId: null`. */
+  'conversation.assign': {
+    input: z.object({ conversationIds: IdList, memberId: Id.nullable() }).strict(),
+    output: Ok,
+  },
+  /** Adds an internal note (never sent to a network). */
+  'conversation.addNote': {
+    input: z.object({ conversationId: Id, text: z.string().trim().min(1).max(10_000) }).strict(),
+    output: z.object({ id: Id }),
+  },
+
+  'tags.list': { input: Empty, output: z.array(Tag) },
+  'tags.create': { input: z.object({ name: Name, color: Color }).strict(), output: Tag },
+  'tags.rename': { input: z.object({ tagId: Id, name: Name }).strict(), output: Tag },
+  'tags.recolor': { input: z.object({ tagId: Id, color: Color }).strict(), output: Tag },
+  'tags.delete': { input: z.object({ tagId: Id }).strict(), output: Ok },
+
+  'members.list': { input: Empty, output: z.array(Member) },
+  'members.create': { input: z.object({ name: Name }).strict(), output: Member },
+  'members.rename': { input: z.object({ memberId: Id, name: Name }).strict(), output: Member },
+  /** Deletes a member; their conversations become unassigned. "Me" cannot be deleted. */
+  'members.delete': { input: z.object({ memberId: Id }).strict(), output: Ok },
+
+  /** Saves the reply draft of a conversation (empty text deletes it). */
+  'draft.save': {
+    input: z.object({ conversationId: Id, text: z.string().max(100_000) }).strict(),
+    output: Ok,
+  },
+  'draft.get': { input: z.object({ conversationId: Id }).strict(), output: Draft.nullable() },
+
+  'settings.get': { input: Empty, output: Settings },
+  'settings.set': { input: Settings.partial().strict(), output: Settings },
+} as const;
+
+export const InboxChanged = z.object({
+  /** Conversations that changed; absent means "anything may have changed, re-read". */
+  conversationIds: z.array(Id).optional(),
+  reason: z.enum(['ingest', 'triage', 'outbox', 'account', 'snooze', 'moderation']),
+});
+export type InboxChanged = z.infer<typeof InboxChanged>;
+
+export const SyncStatus = z.object({
+  accountId: Id,
+  state: AccountState,
+  /** True while a poll is running. */
+  polling: z.boolean(),
+  lastPollAt: Timestamp.nullable(),
+  nextPollAt: Timestamp.nullable(),
+  lastError: AppError.nullable(),
+  rateLimit: RateLimit.nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** Every event: name → payload. */
+export const events = {
+  'inbox.changed': InboxChanged,
+  'sync.status': SyncStatus,
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type EventName = keyof typeof events;
+/** What a caller passes (defaults may be omitted). */
+export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
+/** What a handler receives, after parsing. */
+export type ParsedInput<N extends CallName> = z.output<Calls[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const CALL_NAMES = Object.keys(calls) as CallName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/** The envelope every bridge answers with. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: AppError };
+export const EnvelopeError = z.object({ ok: z.literal(false), error: AppError });
+
+/** The renderer-side API: one async function per call, plus event subscription. */
+export type ParvisApi = {
+  call<N extends CallName>(name: N, input: CallInput<N>): Promise<Envelope<CallOutput<N>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+/** Core-side handlers: one per call, receiving the parsed input. */
+export type Handlers = {
+  [N in CallName]: (input: ParsedInput<N>) => CallOutput<N> | Promise<CallOutput<N>>;
+};
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(calls, name);
+}

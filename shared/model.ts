@@ -1,0 +1,243 @@
+/**
+ * The shared model: zod schemas for every entity that crosses the contract.
+ * Types are inferred from the schemas; never hand-write the same shape twice.
+ * Only plain data: numeric ids, strings, numbers, epoch milliseconds.
+ */
+import { z } from 'zod';
+
+/** Networks Parvis knows about. Connectors exist for a subset (see the registry in core). */
+export const NETWORKS = [
+  'mastodon',
+  'bluesky',
+  'youtube',
+  'facebook',
+  'instagram',
+  'x',
+  'reddit',
+  'discourse',
+  'wordpress',
+  'telegram',
+  'email',
+] as const;
+export const Network = z.enum(NETWORKS);
+export type Network = z.infer<typeof Network>;
+
+export const Id = z.number().int().positive();
+export type Id = z.infer<typeof Id>;
+
+/** Epoch milliseconds. */
+export const Timestamp = z.number().int().nonnegative();
+
+export const STATUSES = ['open', 'pending', 'snoozed', 'done'] as const;
+export const ConversationStatus = z.enum(STATUSES);
+export type ConversationStatus = z.infer<typeof ConversationStatus>;
+
+export const CONVERSATION_KINDS = ['comment', 'mention', 'dm', 'review', 'email'] as const;
+export const ConversationKind = z.enum(CONVERSATION_KINDS);
+export type ConversationKind = z.infer<typeof ConversationKind>;
+
+/** Moderation state of one message, as known locally (the network is told through the outbox). */
+export const MODERATION_STATES = ['visible', 'held', 'hidden', 'removed', 'spam'] as const;
+export const ModerationState = z.enum(MODERATION_STATES);
+export type ModerationState = z.infer<typeof ModerationState>;
+
+/** Delivery state of an outgoing message or action (the outbox row behind it). */
+export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'failed', 'dead'] as const;
+export const DeliveryState = z.enum(DELIVERY_STATES);
+export type DeliveryState = z.infer<typeof DeliveryState>;
+
+export const ACCOUNT_STATES = ['ok', 'needs-sign-in', 'error', 'paused'] as const;
+export const AccountState = z.enum(ACCOUNT_STATES);
+export type AccountState = z.infer<typeof AccountState>;
+
+export const ERROR_KINDS = [
+  'invalid-input',
+  'not-found',
+  'conflict',
+  'auth',
+  'rate-limited',
+  'network',
+  'not-supported',
+  'bad-response',
+  'keychain-unavailable',
+  'storage',
+  'internal',
+] as const;
+export const ErrorKind = z.enum(ERROR_KINDS);
+export type ErrorKind = z.infer<typeof ErrorKind>;
+
+export const AppError = z.object({ kind: ErrorKind, message: z.string() });
+export type AppError = z.infer<typeof AppError>;
+
+export const RateLimit = z.object({
+  limit: z.number().int().nullable(),
+  remaining: z.number().int().nullable(),
+  /** When the window resets, epoch ms. */
+  resetAt: Timestamp.nullable(),
+  /** Daily quota in units (YouTube), when the network has one. */
+  quotaUsed: z.number().int().nullable().optional(),
+  quotaLimit: z.number().int().nullable().optional(),
+});
+export type RateLimit = z.infer<typeof RateLimit>;
+
+export const Account = z.object({
+  id: Id,
+  network: Network,
+  handle: z.string(),
+  displayName: z.string(),
+  /** Base URL of the server (Mastodon instance, PDS, API root). */
+  serverUrl: z.string(),
+  state: AccountState,
+  lastPollAt: Timestamp.nullable(),
+  nextPollAt: Timestamp.nullable(),
+  lastError: AppError.nullable(),
+  rateLimit: RateLimit.nullable(),
+  createdAt: Timestamp,
+});
+export type Account = z.infer<typeof Account>;
+
+export const Author = z.object({
+  id: Id,
+  accountId: Id,
+  network: Network,
+  remoteId: z.string(),
+  handle: z.string(),
+  name: z.string(),
+  avatarUrl: z.string().nullable(),
+  profileUrl: z.string().nullable(),
+  blocked: z.boolean(),
+  muted: z.boolean(),
+  /** Local notes on the author (never sent to a network). */
+  notes: z.string(),
+});
+export type Author = z.infer<typeof Author>;
+
+export const Attachment = z.object({
+  kind: z.enum(['image', 'video', 'link', 'file']),
+  url: z.string(),
+  previewUrl: z.string().nullable().optional(),
+  alt: z.string().nullable().optional(),
+  /** Set by local screening (moderation): the renderer keeps it blurred until revealed. */
+  flagged: z.boolean().optional(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+export const Tag = z.object({
+  id: Id,
+  name: z.string(),
+  /** A CSS hex color, #rrggbb. */
+  color: z.string(),
+});
+export type Tag = z.infer<typeof Tag>;
+
+export const Member = z.object({
+  id: Id,
+  name: z.string(),
+  isMe: z.boolean(),
+});
+export type Member = z.infer<typeof Member>;
+
+/** One row of the inbox list. */
+export const ConversationSummary = z.object({
+  id: Id,
+  accountId: Id,
+  network: Network,
+  kind: ConversationKind,
+  status: ConversationStatus,
+  snoozeUntil: Timestamp.nullable(),
+  assigneeId: Id.nullable(),
+  tagIds: z.array(Id),
+  unread: z.boolean(),
+  /** Held for review by a rule or the network. */
+  held: z.boolean(),
+  lastActivityAt: Timestamp,
+  snippet: z.string(),
+  messageCount: z.number().int(),
+  author: z.object({ id: Id, name: z.string(), handle: z.string() }).nullable(),
+  /** What the conversation hangs on (the post commented on), short. */
+  contextTitle: z.string().nullable(),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+export const Message = z.object({
+  id: Id,
+  conversationId: Id,
+  remoteId: z.string().nullable(),
+  parentRemoteId: z.string().nullable(),
+  authorId: Id.nullable(),
+  direction: z.enum(['in', 'out']),
+  text: z.string(),
+  /** Network-supplied HTML, untrusted: the renderer sanitizes it before showing it. */
+  html: z.string().nullable(),
+  attachments: z.array(Attachment),
+  createdAt: Timestamp,
+  moderation: ModerationState,
+  permalink: z.string().nullable(),
+  /** For outgoing messages: where the reply stands in the outbox. */
+  delivery: DeliveryState.nullable(),
+  deliveryError: z.string().nullable(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const Note = z.object({
+  id: Id,
+  conversationId: Id,
+  memberId: Id.nullable(),
+  text: z.string(),
+  createdAt: Timestamp,
+});
+export type Note = z.infer<typeof Note>;
+
+export const Activity = z.object({
+  id: Id,
+  at: Timestamp,
+  /** Who did it: a member's name, "rule: <name>", or "system". */
+  actor: z.string(),
+  conversationId: Id.nullable(),
+  kind: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type Activity = z.infer<typeof Activity>;
+
+export const ConversationDetail = z.object({
+  conversation: ConversationSummary,
+  account: z.object({ id: Id, network: Network, handle: z.string(), displayName: z.string() }),
+  context: z
+    .object({
+      text: z.string(),
+      url: z.string().nullable(),
+      authorName: z.string().nullable(),
+    })
+    .nullable(),
+  messages: z.array(Message),
+  authors: z.array(Author),
+  notes: z.array(Note),
+  activity: z.array(Activity),
+  /** How many other conversations the main author has with this account. */
+  authorConversationCount: z.number().int(),
+});
+export type ConversationDetail = z.infer<typeof ConversationDetail>;
+
+export const Draft = z.object({
+  conversationId: Id,
+  text: z.string(),
+  updatedAt: Timestamp,
+});
+export type Draft = z.infer<typeof Draft>;
+
+export const Settings = z.object({
+  /** "system" follows the OS / browser locale. */
+  language: z.enum(['system', 'fr', 'en']),
+  theme: z.enum(['system', 'light', 'dark']),
+  /** Default poll interval for accounts, seconds. */
+  pollIntervalSeconds: z.number().int().min(15).max(3600),
+  notifications: z.boolean(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  language: 'system',
+  theme: 'system',
+  pollIntervalSeconds: 60,
+  notifications: true,
+};
