@@ -56,6 +56,13 @@ export const InboxFilter = z
   .strict();
 export type InboxFilter = z.infer<typeof InboxFilter>;
 
+export const SavedReply = z.object({ id: Id, name: z.string(), text: z.string() });
+export type SavedReply = z.infer<typeof SavedReply>;
+const SavedReplyInput = z.object({ name: Name, text: z.string().trim().min(1).max(10_000) }).strict();
+
+export const SavedView = z.object({ id: Id, name: z.string(), filter: InboxFilter, position: z.number().int() });
+export type SavedView = z.infer<typeof SavedView>;
+
 export const InboxPage = z.object({
   items: z.array(ConversationSummary),
   /** Opaque keyset cursor for the next page, null at the end. */
@@ -162,6 +169,42 @@ export const calls = {
     output: Ok,
   },
   'draft.get': { input: z.object({ conversationId: Id }).strict(), output: Draft.nullable() },
+
+  /** Sets the local notes on an author (never sent to a network). */
+  'author.setNotes': {
+    input: z.object({ authorId: Id, notes: z.string().max(10_000) }).strict(),
+    output: Ok,
+  },
+
+  /**
+   * Queues a reply in the outbox and returns the local message at once (delivery "queued").
+   * `parentMessageId` defaults to the last incoming message of the conversation.
+   */
+  'reply.send': {
+    input: z
+      .object({ conversationId: Id, text: z.string().trim().min(1).max(100_000), parentMessageId: Id.optional() })
+      .strict(),
+    output: z.object({ messageId: Id }),
+  },
+  /** Sends a failed or dead reply again. */
+  'reply.retry': { input: z.object({ messageId: Id }).strict(), output: Ok },
+  /** Discards a reply that failed (removes the local message and its outbox row). */
+  'reply.discard': { input: z.object({ messageId: Id }).strict(), output: Ok },
+
+  /** Canned answers; `{name}`, `{handle}`, `{me}` are replaced when inserted. */
+  'savedReplies.list': { input: Empty, output: z.array(SavedReply) },
+  'savedReplies.create': { input: SavedReplyInput, output: SavedReply },
+  'savedReplies.update': { input: SavedReplyInput.extend({ id: Id }).strict(), output: SavedReply },
+  'savedReplies.delete': { input: z.object({ id: Id }).strict(), output: Ok },
+
+  /** Saved views shown in the sidebar, with their filter. */
+  'views.list': { input: Empty, output: z.array(SavedView) },
+  'views.create': { input: z.object({ name: Name, filter: InboxFilter }).strict(), output: SavedView },
+  'views.update': {
+    input: z.object({ id: Id, name: Name.optional(), filter: InboxFilter.optional(), position: z.number().int().optional() }).strict(),
+    output: SavedView,
+  },
+  'views.delete': { input: z.object({ id: Id }).strict(), output: Ok },
 
   'settings.get': { input: Empty, output: Settings },
   'settings.set': { input: Settings.partial().strict(), output: Settings },

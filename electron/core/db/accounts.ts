@@ -1,0 +1,154 @@
+/**
+ * Connected accounts and their sync state (cursor, last/next poll, last error, rate limit).
+ * Secrets are never here: they live in the OS keychain.
+ */
+import type { Account, AccountState, AppError, Network, RateLimit } from '../../../shared/model';
+import type { Db } from './connection';
+import { NotFoundError } from './conversations';
+
+interface AccountRow {
+  id: number;
+  network: Network;
+  server_url: string;
+  remote_id: string;
+  handle: string;
+  display_name: string;
+  state: AccountState;
+  paused: number;
+  cursor: string | null;
+  interval_s: number | null;
+  last_poll_at: number | null;
+  next_poll_at: number | null;
+  last_error: string | null;
+  rate_limit: string | null;
+  created_at: number;
+}
+
+/** An account as the sync engine sees it. */
+export interface StoredAccount {
+  id: number;
+  network: Network;
+  serverUrl: string;
+  remoteId: string;
+  handle: string;
+  displayName: string;
+  paused: boolean;
+  state: AccountState;
+  cursor: string | null;
+  intervalSeconds: number | null;
+  rateLimit: RateLimit | null;
+  lastPollAt: number | null;
+  nextPollAt: number | null;
+  lastError: AppError | null;
+}
+
+export interface NewAccount {
+  network: Network;
+  serverUrl: string;
+  remoteId: string;
+  handle: string;
+  displayName: string;
+}
+
+export interface AccountSyncPatch {
+  state?: AccountState;
+  paused?: boolean;
+  lastPollAt?: number | null;
+  nextPollAt?: number | null;
+  rateLimit?: RateLimit | null;
+  lastError?: AppError | null;
+}
+
+function json<T>(text: string | null): T | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+function toStored(r: AccountRow): StoredAccount {
+  return {
+    id: r.id,
+    network: r.network,
+    serverUrl: r.server_url,
+    remoteId: r.remote_id,
+    handle: r.handle,
+    displayName: r.display_name,
+    paused: r.paused === 1,
+    state: r.state,
+    cursor: r.cursor,
+    intervalSeconds: r.interval_s,
+    rateLimit: json<RateLimit>(r.rate_limit),
+    lastPollAt: r.last_poll_at,
+    nextPollAt: r.next_poll_at,
+    lastError: json<AppError>(r.last_error),
+  };
+}
+
+export function toAccount(a: StoredAccount, createdAt: number): Account {
+  return {
+    id: a.id,
+    network: a.network,
+    handle: a.handle,
+    displayName: a.displayName,
+    serverUrl: a.serverUrl,
+    state: a.paused ? 'paused' : a.state,
+    lastPollAt: a.lastPollAt,
+    nextPollAt: a.nextPollAt,
+    lastError: a.lastError,
+    rateLimit: a.rateLimit,
+    createdAt,
+  };
+}
+
+export function createAccountQueries(db: Db, now: () => number) {
+  const all = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY network, handle');
+  const one = db.prepare<[number], AccountRow>('SELECT * FROM accounts WHERE id = ?');
+  return {
+    list: (): Account[] => all.all().map((r) => toAccount(toStored(r), r.created_at)),
+    listStored: (): StoredAccount[] => all.all().map(toStored),
+    get: (id: number): StoredAccount | null => {
+      const r = one.get(id);
+      return r ? toStored(r) : null;
+    },
+    require(id: number): StoredAccount {
+      const r = one.get(id);
+      if (!r) throw new NotFoundError(`Account ${id}`);
+      return toStored(r);
+    },
+    /** Adds an account, or returns the existing one for the same network, server and remote id. */
+    upsert(a: NewAccount): StoredAccount {
+      const row = db
+        .prepare<[string, string, string, string, string, number], { id: number }>(`
+          INSERT INTO accounts (network, server_url, remote_id, handle, display_name, created_at)
+          VALUES (?, ?, ?, ?, ?, ?)
+          ON CONFLICT (network, server_url, remote_id) DO UPDATE SET
+            handle = excluded.handle, display_name = excluded.display_name, state = 'ok', last_error = NULL
+          RETURNING id`)
+        .get(a.network, a.serverUrl, a.remoteId, a.handle, a.displayName, now())!;
+      return toStored(one.get(row.id)!);
+    },
+    remove(id: number) {
+      if (db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes === 0) throw new NotFoundError(`Account ${id}`);
+    },
+    updateSync(id: number, patch: AccountSyncPatch) {
+      const sets: string[] = [];
+      const params: unknown[] = [];
+      const put = (column: string, value: unknown) => {
+        sets.push(`${column} = ?`);
+        params.push(value);
+      };
+      if (patch.state !== undefined) put('state', patch.state);
+      if (patch.paused !== undefined) put('paused', patch.paused ? 1 : 0);
+      if (patch.lastPollAt !== undefined) put('last_poll_at', patch.lastPollAt);
+      if (patch.nextPollAt !== undefined) put('next_poll_at', patch.nextPollAt);
+      if (patch.rateLimit !== undefined) put('rate_limit', patch.rateLimit ? JSON.stringify(patch.rateLimit) : null);
+      if (patch.lastError !== undefined) put('last_error', patch.lastError ? JSON.stringify(patch.lastError) : null);
+      if (sets.length === 0) return;
+      db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
+    },
+  };
+}
+export type AccountQueries = ReturnType<typeof createAccountQueries>;

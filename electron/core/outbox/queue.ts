@@ -1,0 +1,116 @@
+/**
+ * The outbox queue: every action that must reach a network is a row with an idempotency key and a
+ * state (queued → sending → sent, or failed → retried with backoff → dead). The local effect (a reply
+ * shown as queued, a message hidden) is written in the same transaction as the row.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/connection';
+import { NotFoundError } from '../db/conversations';
+
+export type OutboxKind = 'reply' | 'moderate';
+export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed' | 'dead';
+
+export interface OutboxRow {
+  id: number;
+  account_id: number;
+  conversation_id: number | null;
+  message_id: number | null;
+  kind: OutboxKind;
+  payload: string;
+  idempotency_key: string;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  remote_result: string | null;
+}
+
+export interface ReplyPayload {
+  text: string;
+  conversationRemoteId: string;
+  parentRemoteId: string;
+  parentExtra?: Record<string, unknown>;
+}
+
+export function createOutboxQueue(db: Db, now: () => number) {
+  const insertRow = db.prepare<[number, number | null, number | null, string, string, string, number, number, number]>(`
+    INSERT INTO outbox (account_id, conversation_id, message_id, kind, payload, idempotency_key, next_attempt_at, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const parentOf = db.prepare<[number, number], { remote_id: string | null; extra: string | null }>(
+    'SELECT remote_id, extra FROM messages WHERE id = ? AND conversation_id = ?',
+  );
+  const lastIncoming = db.prepare<[number], { id: number; remote_id: string | null; extra: string | null }>(
+    `SELECT id, remote_id, extra FROM messages WHERE conversation_id = ? AND direction = 'in' AND remote_id IS NOT NULL
+     ORDER BY created_at DESC, id DESC LIMIT 1`,
+  );
+  const conversation = db.prepare<[number], { account_id: number; remote_id: string }>(
+    'SELECT account_id, remote_id FROM conversations WHERE id = ?',
+  );
+  const me = db.prepare<[number], { id: number }>(
+    `SELECT au.id FROM authors au JOIN accounts ac ON ac.id = au.account_id
+     WHERE au.account_id = ? AND au.remote_id = ac.remote_id`,
+  );
+  const ensureMe = db.prepare<[number], { id: number }>(`
+    INSERT INTO authors (account_id, remote_id, handle, name)
+    SELECT id, remote_id, handle, display_name FROM accounts WHERE id = ?
+    ON CONFLICT (account_id, remote_id) DO UPDATE SET handle = excluded.handle
+    RETURNING id`);
+  const insertMessage = db.prepare<[number, number, string, number, string, number]>(`
+    INSERT INTO messages (conversation_id, account_id, parent_remote_id, author_id, direction, text, created_at, moderation)
+    VALUES (?, ?, ?, ?, 'out', ?, ?, 'visible')`);
+  const linkMessage = db.prepare<[number, number]>('UPDATE messages SET outbox_id = ? WHERE id = ?');
+  const touch = db.prepare<[number, string, number]>(
+    'UPDATE conversations SET last_activity_at = max(last_activity_at, ?), snippet = ?, message_count = message_count + 1 WHERE id = ?',
+  );
+  const insertFts = db.prepare<[number, string, string]>('INSERT INTO messages_fts (rowid, text, author) VALUES (?, ?, ?)');
+  const rowOfMessage = db.prepare<[number], OutboxRow>('SELECT o.* FROM outbox o JOIN messages m ON m.outbox_id = o.id WHERE m.id = ?');
+
+  return {
+    /** Queues a reply and writes the local outgoing message, in one transaction. */
+    enqueueReply: db.transaction((conversationId: number, text: string, parentMessageId?: number): { messageId: number; outboxId: number } => {
+      const conv = conversation.get(conversationId);
+      if (!conv) throw new NotFoundError(`Conversation ${conversationId}`);
+      const parent = parentMessageId !== undefined ? parentOf.get(parentMessageId, conversationId) : lastIncoming.get(conversationId);
+      if (!parent || !parent.remote_id) throw new NotFoundError('The message to answer');
+      const at = now();
+      const authorId = me.get(conv.account_id)?.id ?? ensureMe.get(conv.account_id)!.id;
+      const info = insertMessage.run(conversationId, conv.account_id, parent.remote_id, authorId, text, at);
+      const messageId = Number(info.lastInsertRowid);
+      insertFts.run(messageId, text, '');
+      const payload: ReplyPayload = {
+        text,
+        conversationRemoteId: conv.remote_id,
+        parentRemoteId: parent.remote_id,
+        parentExtra: parent.extra ? (JSON.parse(parent.extra) as Record<string, unknown>) : undefined,
+      };
+      const row = insertRow.run(conv.account_id, conversationId, messageId, 'reply', JSON.stringify(payload), randomUUID(), at, at, at);
+      const outboxId = Number(row.lastInsertRowid);
+      linkMessage.run(outboxId, messageId);
+      touch.run(at, text.replace(/\s+/g, ' ').slice(0, 240), conversationId);
+      return { messageId, outboxId };
+    }),
+    /** Puts a failed or dead reply back in the queue, due now. */
+    retryMessage(messageId: number) {
+      const row = rowOfMessage.get(messageId);
+      if (!row) throw new NotFoundError(`Reply ${messageId}`);
+      if (row.state !== 'failed' && row.state !== 'dead') return;
+      db.prepare(`UPDATE outbox SET state = 'queued', next_attempt_at = ?, updated_at = ? WHERE id = ?`).run(now(), now(), row.id);
+    },
+    /** Discards a reply that has not been sent. */
+    discardMessage: db.transaction((messageId: number) => {
+      const row = rowOfMessage.get(messageId);
+      if (!row) throw new NotFoundError(`Reply ${messageId}`);
+      if (row.state === 'sent' || row.state === 'sending') {
+        throw new NotFoundError('An unsent reply');
+      }
+      db.prepare('DELETE FROM messages_fts WHERE rowid = ?').run(messageId);
+      db.prepare('DELETE FROM messages WHERE id = ?').run(messageId);
+      db.prepare('DELETE FROM outbox WHERE id = ?').run(row.id);
+      if (row.conversation_id !== null) {
+        db.prepare('UPDATE conversations SET message_count = message_count - 1 WHERE id = ?').run(row.conversation_id);
+      }
+      return row.conversation_id;
+    }),
+  };
+}
+export type OutboxQueue = ReturnType<typeof createOutboxQueue>;

@@ -1,0 +1,75 @@
+/**
+ * One dispatcher for every bridge (ipcMain in Electron, the WebSocket in web mode): checks the
+ * call name against the contract, parses the input with zod, calls the core, and answers an
+ * envelope. Nothing thrown by a handler escapes: it becomes `{ ok: false, error: { kind, message } }`.
+ */
+import { ZodError } from 'zod';
+import { calls, isCallName, type Envelope, type Handlers } from '../../shared/contract';
+import type { AppError, ErrorKind } from '../../shared/model';
+import { ConnectorError } from './connectors/types';
+import { ConflictError } from './db/workspace';
+import { NotFoundError } from './db/conversations';
+import { StorageError } from './db/connection';
+import { InvalidCursorError } from './db/inbox';
+import { KeychainUnavailableError } from './secrets/secret-store';
+
+/** An error a handler throws on purpose, with its kind. */
+export class CoreError extends Error {
+  constructor(readonly kind: ErrorKind, message: string) {
+    super(message);
+    this.name = 'CoreError';
+  }
+}
+
+function describeZodError(err: ZodError): string {
+  return err.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Maps anything thrown to a typed error the UI can explain. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof CoreError) return { kind: err.kind, message: err.message };
+  if (err instanceof ZodError) return { kind: 'invalid-input', message: describeZodError(err) };
+  if (err instanceof NotFoundError) return { kind: 'not-found', message: err.message };
+  if (err instanceof ConflictError) return { kind: 'conflict', message: err.message };
+  if (err instanceof InvalidCursorError) return { kind: 'invalid-input', message: err.message };
+  if (err instanceof KeychainUnavailableError) return { kind: 'keychain-unavailable', message: err.message };
+  if (err instanceof ConnectorError) return { kind: err.kind, message: err.message };
+  if (err instanceof StorageError) return { kind: 'storage', message: err.message };
+  const code = err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
+  if (code === 'SQLITE_FULL') return { kind: 'storage', message: 'The disk is full: free some space, nothing was lost.' };
+  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY')) {
+    return { kind: 'storage', message: 'The data folder is read-only: Parvis cannot save changes.' };
+  }
+  if (code.startsWith('SQLITE_CONSTRAINT_FOREIGNKEY')) return { kind: 'not-found', message: 'A referenced item does not exist.' };
+  return { kind: 'internal', message: err instanceof Error ? err.message : 'Unexpected error' };
+}
+
+export interface DispatchOptions {
+  /** Reports unexpected (internal) errors, e.g. to the log. */
+  onInternalError?: (name: string, err: unknown) => void;
+}
+
+export async function dispatch(
+  handlers: Handlers,
+  name: unknown,
+  rawInput: unknown,
+  opts: DispatchOptions = {},
+): Promise<Envelope<unknown>> {
+  if (!isCallName(name)) {
+    return { ok: false, error: { kind: 'invalid-input', message: `Unknown call: ${String(name).slice(0, 64)}` } };
+  }
+  const parsed = calls[name].input.safeParse(rawInput === undefined ? {} : rawInput);
+  if (!parsed.success) return { ok: false, error: { kind: 'invalid-input', message: describeZodError(parsed.error) } };
+  try {
+    const handler = handlers[name] as (input: unknown) => unknown;
+    const value = await handler(parsed.data);
+    return { ok: true, value };
+  } catch (err) {
+    const error = toAppError(err);
+    if (error.kind === 'internal') opts.onInternalError?.(name, err);
+    return { ok: false, error };
+  }
+}
