@@ -3,6 +3,7 @@
  */
 import type { InboxFilter, InboxPage } from '../../../shared/contract';
 import type { ConversationSummary } from '../../../shared/model';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection';
 import { parseSearchQuery } from './search';
 
@@ -141,7 +142,7 @@ export function buildListQuery(filter: InboxFilter, cursor: string | null | unde
 
 /** Caches prepared statements by SQL text (filter shapes are few). */
 export function statementCache(db: Db, max = 200) {
-  const cache = new Map<string, import('better-sqlite3').Statement<unknown[]>>();
+  const cache = new Map<string, Statement<unknown[]>>();
   return (sql: string) => {
     let stmt = cache.get(sql);
     if (!stmt) {

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addAccount, item, makeCore } from '../testing/core-fixture';
+
+let core: ReturnType<typeof makeCore>;
+afterEach(() => core?.dispose());
+
+const count = (sql: string) => (core.db.prepare(sql).get() as { n: number }).n;
+
+describe('ingest', () => {
+  it('writes a page and its cursor; the same page twice changes nothing', () => {
+    core = makeCore();
+    const acc = addAccount(core);
+    const page = { items: [item({ remoteId: 'a', threadRemoteId: 't' }), item({ remoteId: 'b', threadRemoteId: 't', parentRemoteId: 'a' })], cursor: 'c1' };
+    const first = core.ingest(acc.id, page);
+    expect(first.newMessageIds).toHaveLength(2);
+    const second = core.ingest(acc.id, page);
+    expect(second.newMessageIds).toEqual([]);
+    expect(count('SELECT count(*) AS n FROM messages')).toBe(2);
+    expect(count('SELECT count(*) AS n FROM conversations')).toBe(1);
+    expect(core.accounts.get(acc.id)!.cursor).toBe('c1');
+    const conv = core.db.prepare('SELECT message_count, unread, status FROM conversations').get();
+    expect(conv).toEqual({ message_count: 2, unread: 1, status: 'open' });
+  });
+
+  it('dedups per account: the same remote id on two accounts is two messages', () => {
+    core = makeCore();
+    const a = addAccount(core, 'mastodon');
+    const b = addAccount(core, 'bluesky');
+    core.ingest(a.id, { items: [item({ remoteId: 'same' })], cursor: null });
+    core.ingest(b.id, { items: [item({ remoteId: 'same' })], cursor: null });
+    expect(count('SELECT count(*) AS n FROM messages')).toBe(2);
+  });
+
+  it('commits a page and its cursor together: a failure mid-page stores neither', () => {
+    core = makeCore({
+      onNewMessages: (_db, _acc, msgs) => {
+        if (msgs.some((m) => m.item.text === 'explode')) throw new Error('crash in the middle of the page');
+      },
+    });
+    const acc = addAccount(core);
+    core.ingest(acc.id, { items: [item({ remoteId: 'ok1' })], cursor: 'before' });
+    expect(() => core.ingest(acc.id, { items: [item({ remoteId: 'ok2' }), item({ remoteId: 'x', text: 'explode' })], cursor: 'after' })).toThrow(/crash/);
+    expect(core.accounts.get(acc.id)!.cursor).toBe('before');
+    expect(count('SELECT count(*) AS n FROM messages')).toBe(1);
+    expect(count('SELECT count(*) AS n FROM messages_fts')).toBe(1);
+    // The re-poll from the old cursor stores the page once.
+    core.ingest(acc.id, { items: [item({ remoteId: 'ok2' })], cursor: 'after' });
+    expect(count('SELECT count(*) AS n FROM messages')).toBe(2);
+    expect(core.accounts.get(acc.id)!.cursor).toBe('after');
+  });
+
+  it('reopens a done conversation when the community writes again, not when we do', () => {
+    core = makeCore();
+    const acc = addAccount(core);
+    core.ingest(acc.id, { items: [item({ remoteId: 'q', threadRemoteId: 'T', createdAt: 1000 })], cursor: null });
+    const id = (core.db.prepare('SELECT id FROM conversations').get() as { id: number }).id;
+    core.conversations.setStatus([id], 'done', null);
+    core.conversations.markRead([id], false);
+    core.ingest(acc.id, { items: [item({ remoteId: 'ours', threadRemoteId: 'T', direction: 'out', createdAt: 2000, author: { remoteId: 'me', handle: '@brand', name: 'Brand' } })], cursor: null });
+    expect(core.db.prepare('SELECT status, unread FROM conversations').get()).toEqual({ status: 'done', unread: 0 });
+    core.ingest(acc.id, { items: [item({ remoteId: 'again', threadRemoteId: 'T', createdAt: 3000, text: 'Toujours rien reçu' })], cursor: null });
+    expect(core.db.prepare('SELECT status, unread, snippet, last_activity_at FROM conversations').get()).toEqual({
+      status: 'open', unread: 1, snippet: 'Toujours rien reçu', last_activity_at: 3000,
+    });
+  });
+
+  it('keeps the network moderation verdict up to date without duplicating (held → visible)', () => {
+    core = makeCore();
+    const acc = addAccount(core, 'youtube');
+    core.ingest(acc.id, { items: [item({ remoteId: 'h', moderation: 'held' })], cursor: null });
+    expect(core.db.prepare('SELECT held FROM conversations').get()).toEqual({ held: 1 });
+    core.ingest(acc.id, { items: [item({ remoteId: 'h', moderation: 'visible' })], cursor: null });
+    expect(core.db.prepare('SELECT held FROM conversations').get()).toEqual({ held: 0 });
+    expect(count('SELECT count(*) AS n FROM messages')).toBe(1);
+  });
+});

@@ -1,0 +1,67 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { DatabaseFromTheFutureError, runMigrations, schemaVersion, type Migration } from './migrate';
+import { MIGRATIONS } from './migrations';
+import { openDatabase } from './connection';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const tables = (db: Database.Database) =>
+  db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'messages_fts_%' ORDER BY name").all().map((r) => r.name);
+
+describe('migrations', () => {
+  it('builds schema v1 with every table of the model and records the version', () => {
+    const db = new Database(':memory:');
+    expect(runMigrations(db, MIGRATIONS)).toEqual([10]);
+    expect(schemaVersion(db)).toBe(10);
+    expect(tables(db)).toEqual([
+      'accounts', 'activity', 'authors', 'conversation_tags', 'conversations', 'drafts', 'members',
+      'messages', 'messages_fts', 'notes', 'outbox', 'saved_replies', 'saved_views', 'tags',
+    ]);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([]);
+  });
+
+  it('refuses a database written by a newer version, and leaves it untouched', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parvis-mig-'));
+    const file = join(dir, 'future.db');
+    const raw = new Database(file);
+    raw.pragma('user_version = 999');
+    raw.exec('CREATE TABLE future (x)');
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(/newer Parvis/);
+    const again = new Database(file);
+    expect(schemaVersion(again)).toBe(999);
+    expect(tables(again)).toEqual(['future']);
+    again.close();
+    expect(() => runMigrations(new Database(file), MIGRATIONS)).toThrow(DatabaseFromTheFutureError);
+  });
+
+  it('applies pending steps in order in one transaction: a failing step leaves nothing behind', () => {
+    const db = new Database(':memory:');
+    const steps: Migration[] = [
+      { version: 1, name: 'one', up: (d) => d.exec('CREATE TABLE one (x)') },
+      { version: 2, name: 'two', up: () => { throw new Error('boom'); } },
+    ];
+    expect(() => runMigrations(db, steps)).toThrow('boom');
+    expect(schemaVersion(db)).toBe(0);
+    expect(tables(db)).toEqual([]);
+  });
+
+  it('migrates an older database forward, keeping its rows', () => {
+    const db = new Database(':memory:');
+    const v1: Migration = { version: 1, name: 'one', up: (d) => d.exec('CREATE TABLE notes_old (x TEXT)') };
+    runMigrations(db, [v1]);
+    db.prepare('INSERT INTO notes_old VALUES (?)').run('kept');
+    const v2: Migration = { version: 2, name: 'two', up: (d) => d.exec('ALTER TABLE notes_old ADD COLUMN y TEXT') };
+    expect(runMigrations(db, [v1, v2])).toEqual([2]);
+    expect(db.prepare('SELECT x, y FROM notes_old').get()).toEqual({ x: 'kept', y: null });
+  });
+
+  it('rejects a list out of order', () => {
+    const db = new Database(':memory:');
+    const a: Migration = { version: 2, name: 'a', up: () => {} };
+    const b: Migration = { version: 1, name: 'b', up: () => {} };
+    expect(() => runMigrations(db, [a, b])).toThrow(/out of order/);
+  });
+});
