@@ -1,0 +1,67 @@
+/**
+ * Playwright fixture: a fresh core on a temporary profile with the demo workspace, served in web
+ * mode exactly as `npm run demo` does, and the page opened on it. The page fails the test on any
+ * uncaught error, console error or CSP violation.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startWebMode, type WebMode } from '../electron/web/start';
+
+const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const STATIC_DIR = join(repo, 'out', 'renderer');
+
+export interface ParvisFixture extends WebMode {
+  dataDir: string;
+  /** Stops the server and starts it again on the same profile (a restart of the app). */
+  restart(): Promise<void>;
+}
+
+export interface PageProblems {
+  errors: string[];
+}
+
+export const test = base.extend<{ parvis: ParvisFixture; problems: PageProblems; app: Page }>({
+  parvis: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parvis-e2e-'));
+    let mode = await startWebMode({ dataDir, staticDir: STATIC_DIR, demo: true });
+    const fixture: ParvisFixture = Object.assign(Object.create(null) as object, {
+      get url() { return mode.url; },
+      get port() { return mode.port; },
+      get token() { return mode.token; },
+      get core() { return mode.core; },
+      dataDir,
+      close: () => mode.close(),
+      async restart() {
+        const { port, token } = mode;
+        await mode.close();
+        mode = await startWebMode({ dataDir, staticDir: STATIC_DIR, demo: true, port, token });
+      },
+    }) as ParvisFixture;
+    await use(fixture);
+    await mode.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+  problems: async ({ page }, use) => {
+    const problems: PageProblems = { errors: [] };
+    page.on('pageerror', (err) => problems.errors.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.errors.push(`console: ${msg.text()}`);
+    });
+    page.on('dialog', (dialog) => {
+      problems.errors.push(`dialog: ${dialog.type()} ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    await use(problems);
+  },
+  /** The page, opened on the demo inbox. */
+  app: async ({ page, parvis, problems }, use) => {
+    await page.goto(parvis.url);
+    await use(page);
+    expect(problems.errors, 'no console errors, page errors, dialogs or CSP violations').toEqual([]);
+  },
+});
+
+export { expect };
