@@ -63,6 +63,43 @@ const SavedReplyInput = z.object({ name: Name, text: z.string().trim().min(1).ma
 export const SavedView = z.object({ id: Id, name: z.string(), filter: InboxFilter, position: z.number().int() });
 export type SavedView = z.infer<typeof SavedView>;
 
+export const ConnectableNetwork = z.object({
+  network: Network,
+  /** How the user signs in: OAuth in the browser, or a handle and app password. */
+  signIn: z.enum(['oauth', 'app-password']),
+  /** The user must say which server (Mastodon instance, Bluesky PDS). */
+  needsServer: z.boolean(),
+  defaultServer: z.string().nullable(),
+});
+export type ConnectableNetwork = z.infer<typeof ConnectableNetwork>;
+
+const HttpUrl = z
+  .string()
+  .trim()
+  .max(300)
+  .transform((v) => (/^https?:\/\//i.test(v) ? v : `https://${v}`))
+  .pipe(z.url({ protocol: /^https?$/ }));
+
+export const ConnectRequest = z.discriminatedUnion('network', [
+  z.object({ network: z.literal('mastodon'), serverUrl: HttpUrl }).strict(),
+  z
+    .object({
+      network: z.literal('bluesky'),
+      serverUrl: HttpUrl.optional(),
+      handle: z.string().trim().min(3).max(253),
+      appPassword: z.string().min(4).max(200),
+    })
+    .strict(),
+  z.object({ network: z.literal('youtube') }).strict(),
+]);
+export type ConnectRequest = z.infer<typeof ConnectRequest>;
+
+export const ConnectStart = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('browser'), flowId: z.string(), authorizeUrl: z.string() }),
+  z.object({ kind: z.literal('connected'), account: Account }),
+]);
+export type ConnectStart = z.infer<typeof ConnectStart>;
+
 export const InboxPage = z.object({
   items: z.array(ConversationSummary),
   /** Opaque keyset cursor for the next page, null at the end. */
@@ -95,6 +132,25 @@ export const calls = {
   'accounts.list': { input: Empty, output: z.array(Account) },
   /** Removes an account, its conversations and its secrets from the keychain. */
   'accounts.remove': { input: z.object({ accountId: Id }).strict(), output: Ok },
+
+  /** Stops polling an account until it is resumed. */
+  'accounts.pause': { input: z.object({ accountId: Id }).strict(), output: Ok },
+  /** Resumes polling (also retries an account that needed to sign in). */
+  'accounts.resume': { input: z.object({ accountId: Id }).strict(), output: Ok },
+  /** Polls an account now; resolves when the poll is done. */
+  'accounts.pollNow': { input: z.object({ accountId: Id }).strict(), output: Ok },
+  /** The networks this build can connect, with what each needs to sign in. */
+  'accounts.networks': { input: Empty, output: z.array(ConnectableNetwork) },
+  /**
+   * Starts connecting an account. OAuth networks (Mastodon, YouTube) answer with the page to open
+   * in the system browser and a flow id to pass to `accounts.finishConnect`; networks signed in with
+   * a password (Bluesky app password) connect at once and answer with the account.
+   */
+  'accounts.connect': { input: ConnectRequest, output: ConnectStart },
+  /** Waits for the browser sign-in of an OAuth flow, then stores the tokens in the keychain. */
+  'accounts.finishConnect': { input: z.object({ flowId: z.string().min(8).max(100) }).strict(), output: Account },
+  /** Abandons an OAuth flow (closes its loopback listener). */
+  'accounts.cancelConnect': { input: z.object({ flowId: z.string().min(8).max(100) }).strict(), output: Ok },
 
   /** One page of the inbox, newest activity first (keyset pagination). */
   'inbox.list': {

@@ -3,9 +3,33 @@ import { CALL_NAMES, calls, type CallName } from '../../shared/contract';
 import { dispatch } from './rpc';
 import { addAccount, item, makeCore } from './testing/core-fixture';
 import { accountSecretKey } from './secrets/secret-store';
+import { createRegistry } from './connectors/registry';
+import type { Connector } from './connectors/types';
+import type { SignInProvider } from './connectors/sign-in';
+
+/** Test doubles: a network that has nothing new, and sign-ins that always succeed. */
+const quietConnector: Connector = {
+  network: 'mastodon',
+  capabilities: { maxReplyLength: 500, directMessages: true, reply: true, moderation: [] },
+  verify: async () => ({ remoteId: 'me', handle: '@brand', name: 'Brand' }),
+  poll: async () => ({ items: [], cursor: null, hasMore: false, rateLimit: null, skipped: [] }),
+  reply: async () => ({ remoteId: 'r1', createdAt: 1 }),
+  moderate: async () => ({}),
+};
+const identity = { remoteId: 'did:plc:brand', handle: 'brand.bsky.social', name: 'Brand' };
+const signIn: SignInProvider[] = [
+  { network: 'bluesky', signIn: 'app-password', needsServer: false, defaultServer: 'https://bsky.social',
+    signInWithPassword: async (server) => ({ serverUrl: server ?? 'https://bsky.social', identity, credentials: { accessJwt: 'a', refreshJwt: 'r' } }) },
+  { network: 'mastodon', signIn: 'oauth', needsServer: true, defaultServer: null,
+    beginOAuth: async (server) => ({
+      authorizeUrl: `${server}/oauth/authorize?client_id=x`,
+      complete: async () => ({ serverUrl: server!, identity: { remoteId: '42', handle: '@brand@example.social', name: 'Brand' }, credentials: { accessToken: 't' } }),
+      cancel: () => {},
+    }) },
+];
 
 let core: ReturnType<typeof makeCore>;
-afterEach(() => core?.dispose());
+afterEach(async () => core?.dispose());
 
 async function call(name: string, input: unknown) {
   return dispatch(core.handlers, name, input);
@@ -19,7 +43,7 @@ async function ok<T = unknown>(name: CallName, input: unknown): Promise<T> {
 }
 
 function seed() {
-  core = makeCore();
+  core = makeCore({ registry: createRegistry([quietConnector]), signIn });
   const acc = addAccount(core);
   core.ingest(acc.id, {
     items: [
@@ -33,8 +57,15 @@ function seed() {
 }
 
 /** A valid input for every call, so that no handler goes untested. */
-function validInputs(ctx: { accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number }): Record<CallName, unknown> {
+function validInputs(ctx: { accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string }): Record<CallName, unknown> {
   return {
+    'accounts.pause': { accountId: ctx.accId },
+    'accounts.resume': { accountId: ctx.accId },
+    'accounts.pollNow': { accountId: ctx.accId },
+    'accounts.networks': {},
+    'accounts.connect': { network: 'bluesky', handle: 'brand.bsky.social', appPassword: 'abcd-efgh-ijkl-mnop' },
+    'accounts.finishConnect': { flowId: ctx.flowId },
+    'accounts.cancelConnect': { flowId: ctx.flowId },
     'app.info': {},
     'accounts.list': {},
     'accounts.remove': { accountId: ctx.accId },
@@ -85,10 +116,12 @@ describe('contract handlers', () => {
       const reply = core.workspace.savedReplies.create('x', 'y');
       const view = core.workspace.views.create('v', {});
       const { messageId } = core.outbox.enqueueReply(ids[0]!, 'queued reply');
+      core.executor!.stop();
       core.db.prepare(`UPDATE outbox SET state = 'failed'`).run();
-      const inputs = validInputs({ accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id });
+      const flow = await ok<{ flowId: string }>('accounts.connect', { network: 'mastodon', serverUrl: 'social.example' });
+      const inputs = validInputs({ accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId });
       await ok(name, inputs[name]);
-      core.dispose();
+      await core.dispose();
     }
   });
 

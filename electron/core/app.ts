@@ -17,6 +17,14 @@ import { createWorkspaceQueries } from './db/workspace';
 import { createOutboxQueue } from './outbox/queue';
 import { accountSecretKey, type SecretStore } from './secrets/secret-store';
 import type { SettingsStore } from './settings/settings-store';
+import { randomUUID } from 'node:crypto';
+import type { ConnectorRegistry } from './connectors/registry';
+import type { OAuthFlow, SignInProvider, SignInResult } from './connectors/sign-in';
+import type { AccountContext } from './connectors/types';
+import { OutboxExecutor } from './outbox/executor';
+import { SyncScheduler, type SyncSchedulerOptions } from './sync/scheduler';
+import type { SyncStore } from './sync/store';
+import { CoreError } from './rpc';
 
 export const APP_NAME = 'Parvis';
 export const APP_VERSION = '0.1.0';
@@ -34,6 +42,16 @@ export interface CoreOptions {
   /** Runs inside the ingest transaction on new messages (moderation rules). */
   onNewMessages?: NewMessagesHook;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** The networks this build talks to. Without it, nothing is polled or sent (pure local store). */
+  registry?: ConnectorRegistry;
+  /** How accounts of each network sign in. */
+  signIn?: readonly SignInProvider[];
+  /** Starts polling and the outbox at once (default true when a registry is given). */
+  startSync?: boolean;
+  /** Scheduler tuning (tests shorten delays). */
+  syncOptions?: Partial<Pick<SyncSchedulerOptions, 'concurrency' | 'backoff' | 'hasMoreDelayMs' | 'quotas' | 'timers' | 'random'>>;
+  /** Outbox tuning (tests shorten delays). */
+  outboxOptions?: { maxAttempts?: number; backoff?: { baseMs: number; capMs: number } };
 }
 
 type Listener = { [E in EventName]: (event: E, payload: EventPayload<E>) => void }[EventName];
@@ -51,7 +69,11 @@ export interface Core {
   workspace: ReturnType<typeof createWorkspaceQueries>;
   secrets: SecretStore;
   now: () => number;
-  close(): void;
+  scheduler: SyncScheduler | null;
+  executor: OutboxExecutor | null;
+  /** Builds an account's connector context with its credentials from the keychain. */
+  accountContext(accountId: number): Promise<AccountContext | null>;
+  close(): Promise<void>;
 }
 
 function defaultMyName(): string {
@@ -105,6 +127,109 @@ export function createCore(opts: CoreOptions): Core {
   };
   scheduleSnooze();
 
+  // Sync and delivery, when this build has connectors.
+  const readCredentials = async (accountId: number): Promise<Record<string, string> | null> => {
+    const raw = await opts.secrets.get(accountSecretKey(accountId));
+    if (!raw) return null;
+    try {
+      return JSON.parse(raw) as Record<string, string>;
+    } catch {
+      return null;
+    }
+  };
+  const writeCredentials = (accountId: number, credentials: Record<string, string>) =>
+    opts.secrets.set(accountSecretKey(accountId), JSON.stringify(credentials));
+  const accountContext = async (accountId: number): Promise<AccountContext | null> => {
+    const account = accounts.get(accountId);
+    const credentials = account ? await readCredentials(accountId) : null;
+    if (!account || !credentials) return null;
+    return {
+      accountId,
+      network: account.network,
+      serverUrl: account.serverUrl,
+      remoteId: account.remoteId,
+      handle: account.handle,
+      credentials,
+      onCredentialsRefreshed: (fresh) => writeCredentials(accountId, fresh),
+    };
+  };
+  const syncStore: SyncStore = {
+    listAccounts: () => accounts.listStored(),
+    getAccount: (id) => accounts.get(id),
+    commitPage: (accountId, page) => ingest(accountId, page),
+    updateAccountSync: (accountId, patch) => accounts.updateSync(accountId, patch),
+  };
+  const registry = opts.registry ?? null;
+  const scheduler = registry
+    ? new SyncScheduler({
+        store: syncStore,
+        registry,
+        credentials: { get: readCredentials, set: writeCredentials },
+        emit: (status) => emit('sync.status', status),
+        onIngested: (_accountId, result) => {
+          if (result.conversationIds.length) changed(result.conversationIds, 'ingest');
+        },
+        defaultIntervalSeconds: () => opts.settings.get().pollIntervalSeconds,
+        clock: { now },
+        logger: {
+          debug: () => {},
+          info: (m) => opts.log?.('info', m),
+          warn: (m) => opts.log?.('warn', m),
+          error: (m) => opts.log?.('error', m),
+        },
+        ...opts.syncOptions,
+      })
+    : null;
+  const executor = registry
+    ? new OutboxExecutor({
+        db,
+        now,
+        connectorFor: (accountId) => {
+          const account = accounts.get(accountId);
+          return account && registry.has(account.network) ? registry.get(account.network) : null;
+        },
+        contextFor: accountContext,
+        onChange: (ids) => changed(ids, 'outbox'),
+        idempotentNetworks: new Set(['mastodon']),
+        log: opts.log,
+        ...opts.outboxOptions,
+      })
+    : null;
+  if (opts.startSync ?? true) {
+    scheduler?.start();
+    executor?.start();
+  }
+
+  // OAuth sign-ins in progress, by flow id.
+  const flows = new Map<string, { provider: SignInProvider; flow: OAuthFlow }>();
+  const providerFor = (network: string): SignInProvider => {
+    const provider = opts.signIn?.find((p) => p.network === network);
+    if (!provider) throw new CoreError('not-supported', `Parvis cannot connect ${network} accounts yet`);
+    return provider;
+  };
+  const saveSignIn = async (network: SignInProvider['network'], result: SignInResult) => {
+    const stored = accounts.upsert({
+      network,
+      serverUrl: result.serverUrl,
+      remoteId: result.identity.remoteId,
+      handle: result.identity.handle,
+      displayName: result.identity.name || result.identity.handle,
+    });
+    try {
+      await writeCredentials(stored.id, result.credentials);
+    } catch (err) {
+      // No keychain, no account: never keep an account whose secrets could not be stored safely.
+      if (stored.lastPollAt === null && stored.cursor === null) accounts.remove(stored.id);
+      throw err;
+    }
+    accounts.updateSync(stored.id, { state: 'ok', lastError: null });
+    scheduler?.refreshAccounts();
+    if (scheduler) void scheduler.resume(stored.id);
+    executor?.wake();
+    changed(undefined, 'account');
+    return accounts.list().find((a) => a.id === stored.id)!;
+  };
+
   const handlers: Handlers = {
     'app.info': () => ({
       name: APP_NAME,
@@ -121,7 +246,59 @@ export function createCore(opts: CoreOptions): Core {
       // Secrets first: if the keychain fails, the account stays and the user can retry.
       await opts.secrets.delete(accountSecretKey(accountId));
       accounts.remove(accountId);
+      scheduler?.refreshAccounts();
       changed(undefined, 'account');
+      return { ok: true as const };
+    },
+    'accounts.pause': ({ accountId }) => {
+      accounts.require(accountId);
+      if (scheduler) scheduler.pause(accountId);
+      else accounts.updateSync(accountId, { paused: true });
+      changed(undefined, 'account');
+      return { ok: true as const };
+    },
+    'accounts.resume': ({ accountId }) => {
+      accounts.require(accountId);
+      if (scheduler) scheduler.resume(accountId);
+      else accounts.updateSync(accountId, { paused: false });
+      executor?.wake();
+      changed(undefined, 'account');
+      return { ok: true as const };
+    },
+    'accounts.pollNow': async ({ accountId }) => {
+      accounts.require(accountId);
+      if (!scheduler) throw new CoreError('not-supported', 'Syncing is not available in this build');
+      await scheduler.pollNow(accountId);
+      return { ok: true as const };
+    },
+    'accounts.networks': () =>
+      (opts.signIn ?? []).map((p) => ({ network: p.network, signIn: p.signIn, needsServer: p.needsServer, defaultServer: p.defaultServer })),
+    'accounts.connect': async (req) => {
+      const provider = providerFor(req.network);
+      if (req.network === 'bluesky') {
+        if (!provider.signInWithPassword) throw new CoreError('not-supported', 'This network signs in differently');
+        const result = await provider.signInWithPassword(req.serverUrl ?? null, req.handle, req.appPassword);
+        return { kind: 'connected' as const, account: await saveSignIn('bluesky', result) };
+      }
+      if (!provider.beginOAuth) throw new CoreError('not-supported', 'This network signs in differently');
+      const flow = await provider.beginOAuth(req.network === 'mastodon' ? req.serverUrl : null);
+      const flowId = randomUUID();
+      flows.set(flowId, { provider, flow });
+      return { kind: 'browser' as const, flowId, authorizeUrl: flow.authorizeUrl };
+    },
+    'accounts.finishConnect': async ({ flowId }) => {
+      const entry = flows.get(flowId);
+      if (!entry) throw new CoreError('not-found', 'This sign-in has expired: start again');
+      try {
+        const result = await entry.flow.complete();
+        return await saveSignIn(entry.provider.network, result);
+      } finally {
+        flows.delete(flowId);
+      }
+    },
+    'accounts.cancelConnect': ({ flowId }) => {
+      flows.get(flowId)?.flow.cancel();
+      flows.delete(flowId);
       return { ok: true as const };
     },
     'inbox.list': ({ filter, cursor, limit }) => inbox.list(filter, cursor, limit),
@@ -197,11 +374,13 @@ export function createCore(opts: CoreOptions): Core {
       workspace.drafts.save(conversationId, '');
       conversations.log(conversationId, 'reply', { messageId });
       changed([conversationId], 'outbox');
+      executor?.wake();
       return { messageId };
     },
     'reply.retry': ({ messageId }) => {
       outbox.retryMessage(messageId);
       changed(undefined, 'outbox');
+      executor?.wake();
       return { ok: true as const };
     },
     'reply.discard': ({ messageId }) => {
@@ -224,7 +403,11 @@ export function createCore(opts: CoreOptions): Core {
       return { ok: true as const };
     },
     'settings.get': () => opts.settings.get(),
-    'settings.set': (patch) => opts.settings.set(patch),
+    'settings.set': (patch) => {
+      const next = opts.settings.set(patch);
+      if (patch.pollIntervalSeconds !== undefined) scheduler?.intervalsChanged();
+      return next;
+    },
   };
 
   return {
@@ -242,8 +425,15 @@ export function createCore(opts: CoreOptions): Core {
     workspace,
     secrets: opts.secrets,
     now,
-    close() {
+    scheduler,
+    executor,
+    accountContext,
+    async close() {
       if (snoozeTimer) clearTimeout(snoozeTimer);
+      for (const { flow } of flows.values()) flow.cancel();
+      flows.clear();
+      executor?.stop();
+      await scheduler?.stop();
       listeners.clear();
       db.close();
     },

@@ -96,7 +96,11 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => {
-  core?.close();
+app.on('will-quit', (event) => {
+  if (!core) return;
+  // Let the scheduler and the outbox stop cleanly (a poll's page is committed or not at all).
+  event.preventDefault();
+  const closing = core;
   core = null;
+  void closing.close().finally(() => app.quit());
 });

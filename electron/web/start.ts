@@ -53,11 +53,11 @@ export async function startWebMode(opts: WebModeOptions): Promise<WebMode> {
       core,
       async close() {
         await server.close();
-        core.close();
+        await core.close();
       },
     };
   } catch (err) {
-    core.close();
+    await core.close();
     throw err;
   }
 }

@@ -5,7 +5,7 @@ import { buildListQuery } from './inbox';
 import { parseSearchQuery } from './search';
 
 let core: ReturnType<typeof makeCore>;
-afterEach(() => core?.dispose());
+afterEach(async () => core?.dispose());
 
 function plan(filter: InboxFilter, cursor: string | null = null): string {
   const q = buildListQuery(filter, cursor, 50);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addAccount, item, makeCore } from '../testing/core-fixture';
 
 let core: ReturnType<typeof makeCore>;
-afterEach(() => core?.dispose());
+afterEach(async () => core?.dispose());
 
 const count = (sql: string) => (core.db.prepare(sql).get() as { n: number }).n;
 

@@ -7,7 +7,7 @@ import { MemorySecretStore } from '../secrets/secret-store';
 import { createSettingsStore, memoryBackend } from '../settings/settings-store';
 import type { NormalizedItem } from '../connectors/types';
 
-export function makeCore(overrides: Partial<CoreOptions> = {}): Core & { dataDir: string; dispose(): void } {
+export function makeCore(overrides: Partial<CoreOptions> = {}): Core & { dataDir: string; dispose(): Promise<void> } {
   const dataDir = mkdtempSync(join(tmpdir(), 'parvis-test-'));
   const core = createCore({
     dataDir,
@@ -19,8 +19,8 @@ export function makeCore(overrides: Partial<CoreOptions> = {}): Core & { dataDir
   });
   return Object.assign(core, {
     dataDir,
-    dispose() {
-      core.close();
+    async dispose() {
+      await core.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   });
