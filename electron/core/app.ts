@@ -191,6 +191,7 @@ export function createCore(opts: CoreOptions): Core {
         contextFor: accountContext,
         onChange: (ids) => changed(ids, 'outbox'),
         idempotentNetworks: new Set(['mastodon']),
+        quotaFor: (network) => scheduler?.quotaBudget(network as SignInProvider['network']) ?? null,
         log: opts.log,
         ...opts.outboxOptions,
       })

@@ -3,6 +3,7 @@ import { createRegistry } from '../connectors/registry';
 import { ConnectorError, type Connector, type ReplyRequest } from '../connectors/types';
 import { accountSecretKey } from '../secrets/secret-store';
 import { addAccount, item, makeCore } from '../testing/core-fixture';
+import { OutboxExecutor } from './executor';
 
 let core: ReturnType<typeof makeCore>;
 afterEach(async () => core?.dispose());
@@ -126,5 +127,40 @@ describe('outbox executor', () => {
     await core.executor!.drain();
     expect(net.sent).toHaveLength(0);
     expect(state(m).state).toBe('failed');
+  });
+});
+
+describe('outbox and a daily quota', () => {
+  it('charges each write to the quota, and waits for the quota day when it is spent', async () => {
+    const net = recordingNetwork();
+    let clock = 1_000_000;
+    let used = 0;
+    const quota = { limit: 100, resetAt: 5_000_000, canSpend: (u: number) => used + u <= 100, charge: (u: number) => void (used += u) };
+    core = makeCore({ registry: createRegistry([net.connector]), startSync: false, now: () => clock });
+    core.executor!.stop();
+    const executor = new OutboxExecutor({
+      db: core.db,
+      now: () => clock,
+      connectorFor: () => net.connector,
+      contextFor: (id) => core.accountContext(id),
+      onChange: () => {},
+      quotaFor: () => quota,
+    });
+    const acc = addAccount(core, 'youtube');
+    await core.secrets.set(accountSecretKey(acc.id), '{"accessToken":"tok"}');
+    core.ingest(acc.id, { items: [item({ remoteId: 'q1', threadRemoteId: 'Q' })], cursor: null });
+    const conv = (core.db.prepare('SELECT id FROM conversations').get() as { id: number }).id;
+    core.outbox.enqueueReply(conv, 'a');
+    core.outbox.enqueueReply(conv, 'b');
+    core.outbox.enqueueReply(conv, 'c');
+    await executor.drain();
+    expect(net.sent.map((r) => r.text)).toEqual(['a', 'b']);
+    expect(used).toBe(100);
+    const waiting = core.db.prepare(`SELECT state, attempts, next_attempt_at FROM outbox WHERE state <> 'sent'`).get();
+    expect(waiting).toEqual({ state: 'failed', attempts: 0, next_attempt_at: 5_000_000 });
+    clock = 5_000_001;
+    used = 0;
+    await executor.drain();
+    expect(net.sent.map((r) => r.text)).toEqual(['a', 'b', 'c']);
   });
 });

@@ -37,6 +37,13 @@ export interface OutboxExecutorOptions {
   random?: () => number;
   maxAttempts?: number;
   backoff?: { baseMs: number; capMs: number };
+  /**
+   * A network's daily quota (YouTube), shared with polling: a write is charged before it is sent,
+   * and waits for the quota day to end when the budget is spent.
+   */
+  quotaFor?(network: string): { canSpend(units: number): boolean; charge(units: number): void; resetAt: number } | null;
+  /** Units one write costs on a quota network (YouTube: comments.insert and setModerationStatus cost 50). */
+  writeCostUnits?: number;
   /** Networks that replay an Idempotency-Key: a `sending` row is simply sent again with it. */
   idempotentNetworks?: ReadonlySet<string>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -147,6 +154,16 @@ export class OutboxExecutor {
       this.fail(row, new ConnectorError('auth', 'The account needs to be signed in again'), false);
       return;
     }
+    const quota = this.opts.quotaFor?.(ctx.network) ?? null;
+    const cost = this.opts.writeCostUnits ?? 50;
+    if (quota && !quota.canSpend(cost)) {
+      const wait = Math.max(0, quota.resetAt - this.now());
+      // Waiting for the quota is not a failed attempt: it must never make the action dead.
+      this.db.prepare('UPDATE outbox SET attempts = attempts - 1 WHERE id = ?').run(row.id);
+      this.fail({ ...row, attempts: row.attempts - 1 }, new ConnectorError('rate-limited', 'The daily quota is spent; this waits for the next quota day', wait), false);
+      return;
+    }
+    quota?.charge(cost);
     try {
       if (row.kind === 'reply') {
         const payload = JSON.parse(row.payload) as ReplyPayload;
