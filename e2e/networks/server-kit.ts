@@ -136,23 +136,33 @@ export interface FaultStyle {
   errorBody(status: number, message: string): unknown;
 }
 
-/** Answers a request with a fault, in the network's style. A hang answers nothing. */
-export function answerWithFault(res: ServerResponse, fault: Fault, style: FaultStyle, now = Date.now()): void {
+/**
+ * Answers a request with a fault, in the network's style. A hang answers nothing.
+ * `headers` go on every answer (e.g. the network's usual rate-limit headers); a 429 overrides
+ * them with the fault's own reset.
+ */
+export function answerWithFault(
+  res: ServerResponse,
+  fault: Fault,
+  style: FaultStyle,
+  now = Date.now(),
+  headers: Record<string, string> = {},
+): void {
   switch (fault.kind) {
     case 'rate-limit': {
       const resetAt = new Date(now + fault.resetInSeconds * 1000);
-      sendJson(res, 429, style.errorBody(429, 'Too many requests'), style.rateLimitHeaders(resetAt));
+      sendJson(res, 429, style.errorBody(429, 'Too many requests'), { ...headers, ...style.rateLimitHeaders(resetAt) });
       return;
     }
     case 'server-error':
-      sendJson(res, fault.status, style.errorBody(fault.status, 'Internal server error'));
+      sendJson(res, fault.status, style.errorBody(fault.status, 'Internal server error'), headers);
       return;
     case 'hang':
       // Leave the response open; close() destroys the socket.
       return;
     case 'malformed': {
       const text = '{"this is": not json';
-      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
       res.end(text);
       return;
     }
