@@ -1,0 +1,388 @@
+/**
+ * The Bluesky connector: reads reply, mention and quote notifications of one account into the
+ * inbox, answers with posts carrying the right `reply.root` / `reply.parent` strong refs, and
+ * moderates with the tools Bluesky gives a thread author (threadgate hidden replies, block and
+ * mute records, reports). Holds no state between calls: the cursor and the tokens belong to the
+ * caller (tokens come back through `onCredentialsRefreshed`).
+ */
+import { UnicodeString, RichText } from '@atproto/api';
+import type {
+  AccountContext,
+  Capabilities,
+  Connector,
+  ModerateRequest,
+  NormalizedAuthor,
+  NormalizedItem,
+  PollResult,
+  ReplyRequest,
+  ReplyResult,
+} from '../types';
+import { ConnectorError, notSupported } from '../types';
+import {
+  BlueskySession,
+  createRefreshCoordinator,
+  createSession,
+  credentialsRecord,
+  readCredentials,
+  type BlueskyCredentials,
+  type RefreshCoordinator,
+} from './auth';
+import { BlueskyClient, createTransport, toBlueskyError, xrpcErrorName, type TransportOptions } from './client';
+import { contextUriOf, notificationToItem, parseAtUri, postPermalink, toAuthor, type BlueskyMessageExtra } from './convert';
+import {
+  DEFAULT_CURSOR_SETTINGS,
+  afterGapRead,
+  afterHeadRead,
+  decodeCursor,
+  encodeCursor,
+  readNewNotifications,
+  type CursorSettings,
+} from './cursor';
+import { recordKeyFor } from './record-key';
+import { hideInThreadgate, unhideInThreadgate } from './threadgate';
+import { BLOCK_COLLECTION, INBOX_REASONS, POST_COLLECTION, THREADGATE_COLLECTION, checkPostRecord, type WireStrongRef } from './wire';
+
+export type { BlueskyCredentials } from './auth';
+
+/** What Bluesky lets Parvis do. */
+export const BLUESKY_CAPABILITIES: Capabilities = {
+  maxReplyLength: 300,
+  directMessages: false,
+  reply: true,
+  moderation: ['hide', 'unhide', 'block-author', 'mute-author', 'report', 'delete-own'],
+  unsupportedReasons: {
+    hide: 'Bluesky hides replies only in threads that start with one of your own posts (the thread gate lists at most 300 hidden replies).',
+    unhide: 'Bluesky can unhide only replies hidden in threads that start with one of your own posts.',
+    remove: 'Bluesky does not let you remove other people’s posts: hide the reply, or block or report its author.',
+    hold: 'Bluesky has no moderation queue.',
+    approve: 'Bluesky has no moderation queue.',
+    spam: 'Bluesky has no spam folder: report the post as spam instead.',
+    'ban-author': 'Bluesky has no bans: block the author instead.',
+  },
+};
+
+export interface BlueskyConnectorOptions extends TransportOptions {
+  /** Notifications per listNotifications page (1..100). */
+  pageSize?: number;
+  /** Pages one poll may read; a bigger backlog continues on the next poll (`hasMore`). */
+  maxPagesPerPoll?: number;
+  /** How far back the first poll of an account reads. */
+  backfillDays?: number;
+  cursor?: Partial<CursorSettings>;
+}
+
+const REPORT_REASONS: Record<string, string> = {
+  spam: 'com.atproto.moderation.defs#reasonSpam',
+  violation: 'com.atproto.moderation.defs#reasonViolation',
+  misleading: 'com.atproto.moderation.defs#reasonMisleading',
+  sexual: 'com.atproto.moderation.defs#reasonSexual',
+  rude: 'com.atproto.moderation.defs#reasonRude',
+  other: 'com.atproto.moderation.defs#reasonOther',
+};
+
+/**
+ * Reads a report reason: a reason type (`spam`, `violation`, `misleading`, `sexual`, `rude`,
+ * `other`, or a full `com.atproto.moderation.defs#…` name), optionally followed by `: details`.
+ * Free text alone is reported as "other" with the text as details.
+ */
+export function reportReason(reason: string | undefined): { reasonType: string; reason?: string } {
+  const text = (reason ?? '').trim();
+  const match = /^([\w.#]+)\s*(?::\s*([\s\S]*))?$/.exec(text);
+  const head = match?.[1]?.toLowerCase() ?? '';
+  const type = REPORT_REASONS[head] ?? (head.startsWith('com.atproto.moderation.defs#reason') ? match?.[1] : undefined);
+  if (type) {
+    const details = match?.[2]?.trim();
+    return details ? { reasonType: type, reason: details } : { reasonType: type };
+  }
+  return text ? { reasonType: REPORT_REASONS.other!, reason: text } : { reasonType: REPORT_REASONS.other! };
+}
+
+/** Link and hashtag facets for a reply's text (mentions stay plain text: they would need a handle lookup each). */
+function replyFacets(text: string): Record<string, unknown>[] | undefined {
+  const rt = new RichText({ text });
+  rt.detectFacetsWithoutResolution();
+  const facets = (rt.facets ?? [])
+    .map((f) => ({ ...f, features: f.features.filter((feature) => feature.$type !== 'app.bsky.richtext.facet#mention') }))
+    .filter((f) => f.features.length > 0)
+    .map(({ index, features }) => ({ index: { byteStart: index.byteStart, byteEnd: index.byteEnd }, features }));
+  return facets.length ? facets : undefined;
+}
+
+function isStrongRef(value: unknown): value is WireStrongRef {
+  const v = value as Partial<WireStrongRef> | null | undefined;
+  return typeof v?.uri === 'string' && typeof v.cid === 'string' && v.uri.startsWith('at://') && v.cid.length > 0;
+}
+
+/** Creates the connector; options are for tests and tuning, every one has a default. */
+export function createBlueskyConnector(options: BlueskyConnectorOptions = {}): Connector {
+  const now = options.now ?? (() => Date.now());
+  const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 50));
+  const maxPages = Math.max(1, options.maxPagesPerPoll ?? 4);
+  const backfillMs = (options.backfillDays ?? 7) * 24 * 3600 * 1000;
+  const settings: CursorSettings = { ...DEFAULT_CURSOR_SETTINGS, ...options.cursor };
+  const coordinateRefresh: RefreshCoordinator = createRefreshCoordinator();
+
+  function openClient(ctx: AccountContext, credentials: BlueskyCredentials = readCredentials(ctx)): BlueskyClient {
+    const transport = createTransport({ ...options, now });
+    const session = new BlueskySession(ctx.serverUrl, credentials, transport, {
+      coordinateRefresh,
+      onRefreshed: async (fresh) => {
+        try {
+          await ctx.onCredentialsRefreshed?.(credentialsRecord(fresh));
+        } catch (err) {
+          // The old refresh token is spent: without the new one saved the account must sign in again.
+          throw new ConnectorError('auth', `The refreshed Bluesky session could not be saved: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      },
+    });
+    return new BlueskyClient(session, transport);
+  }
+
+  /** The strong refs a reply to `req.parentRemoteId` needs, from the stored extra or the AppView. */
+  async function replyRefs(client: BlueskyClient, req: ReplyRequest): Promise<{ root: WireStrongRef; parent: WireStrongRef }> {
+    const extra = (req.parentExtra ?? {}) as Partial<BlueskyMessageExtra>;
+    if (typeof extra.cid === 'string' && extra.cid && isStrongRef(extra.root)) {
+      return { root: { uri: extra.root.uri, cid: extra.root.cid }, parent: { uri: req.parentRemoteId, cid: extra.cid } };
+    }
+    const view = (await client.getPosts([req.parentRemoteId])).get(req.parentRemoteId);
+    if (!view) {
+      throw new ConnectorError('bad-response', 'The post being answered is no longer on Bluesky (deleted, or hidden from this account).');
+    }
+    const record = checkPostRecord(view.record);
+    const root = record.ok && record.value.reply ? record.value.reply.root : { uri: view.uri, cid: view.cid };
+    return { root: { uri: root.uri, cid: root.cid }, parent: { uri: view.uri, cid: view.cid } };
+  }
+
+  function replyResult(ref: WireStrongRef, record: Record<string, unknown>, refs: { root: WireStrongRef; parent: WireStrongRef }): ReplyResult {
+    const created = Date.parse(String(record.createdAt));
+    const extra: BlueskyMessageExtra = { uri: ref.uri, cid: ref.cid, root: refs.root, parent: refs.parent, reason: 'own-reply', indexedAt: new Date(now()).toISOString() };
+    return { remoteId: ref.uri, permalink: postPermalink(ref.uri), createdAt: Number.isNaN(created) ? now() : created, extra };
+  }
+
+  /** Creates a record under a key derived from the idempotency key; a retry finds the first one. */
+  async function createOnce(client: BlueskyClient, collection: string, idempotencyKey: string, record: Record<string, unknown>): Promise<{ ref: WireStrongRef; record: Record<string, unknown> }> {
+    const rkey = recordKeyFor(idempotencyKey);
+    try {
+      return { ref: await client.createRecord(collection, rkey, record), record };
+    } catch (err) {
+      const error = err instanceof ConnectorError ? err : toBlueskyError(err, `createRecord ${collection}`, client.transport);
+      if (error.kind === 'auth' || error.kind === 'rate-limited') throw error;
+      // The key may already be taken by an earlier attempt whose answer was lost.
+      const existing = await client.getRecord(client.did, collection, rkey).catch(() => null);
+      if (existing?.cid) return { ref: { uri: existing.uri, cid: existing.cid }, record: existing.value };
+      throw error;
+    }
+  }
+
+  /** The root of the thread `uri` belongs to (from the stored extra, or the AppView). */
+  async function threadRootOf(client: BlueskyClient, req: ModerateRequest): Promise<string> {
+    const extra = (req.messageExtra ?? {}) as Partial<BlueskyMessageExtra>;
+    if (isStrongRef(extra.root)) return extra.root.uri;
+    const view = (await client.getPosts([req.messageRemoteId])).get(req.messageRemoteId);
+    if (!view) throw new ConnectorError('bad-response', 'The reply is no longer on Bluesky.');
+    const record = checkPostRecord(view.record);
+    return record.ok && record.value.reply ? record.value.reply.root.uri : view.uri;
+  }
+
+  async function ownThreadRoot(client: BlueskyClient, req: ModerateRequest): Promise<{ uri: string; rkey: string }> {
+    const rootUri = await threadRootOf(client, req);
+    const root = parseAtUri(rootUri);
+    if (!root || root.repo !== client.did || root.collection !== POST_COLLECTION) {
+      throw new ConnectorError('not-supported', BLUESKY_CAPABILITIES.unsupportedReasons!.hide!);
+    }
+    if (rootUri === req.messageRemoteId) {
+      throw new ConnectorError('not-supported', 'The first post of a thread cannot be hidden; delete it instead.');
+    }
+    return { uri: rootUri, rkey: root.rkey };
+  }
+
+  /** Read-modify-write of the threadgate, retried when someone else changed it in between. */
+  async function updateThreadgate(
+    client: BlueskyClient,
+    rkey: string,
+    next: (current: Record<string, unknown> | null) => { record: Record<string, unknown>; changed: boolean } | null,
+  ): Promise<Record<string, unknown>> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await client.getRecord(client.did, THREADGATE_COLLECTION, rkey);
+      const change = next(current?.value ?? null);
+      if (!change || !change.changed) return { threadgate: current?.uri ?? null, changed: false };
+      try {
+        const ref = await client.putRecord(THREADGATE_COLLECTION, rkey, change.record, current?.cid ?? null);
+        const hidden = change.record.hiddenReplies;
+        return { threadgate: ref.uri, cid: ref.cid, changed: true, hiddenCount: Array.isArray(hidden) ? hidden.length : 0 };
+      } catch (err) {
+        if (xrpcErrorName(err) === 'InvalidSwap' && attempt < 2) continue;
+        throw toBlueskyError(err, 'putRecord app.bsky.feed.threadgate', client.transport);
+      }
+    }
+  }
+
+  async function strongRefOf(client: BlueskyClient, req: ModerateRequest): Promise<WireStrongRef | null> {
+    const extra = (req.messageExtra ?? {}) as Partial<BlueskyMessageExtra>;
+    if (typeof extra.cid === 'string' && extra.cid) return { uri: req.messageRemoteId, cid: extra.cid };
+    const view = (await client.getPosts([req.messageRemoteId])).get(req.messageRemoteId);
+    return view ? { uri: view.uri, cid: view.cid } : null;
+  }
+
+  const connector: Connector = {
+    network: 'bluesky',
+    capabilities: BLUESKY_CAPABILITIES,
+
+    async verify(ctx) {
+      let credentials: BlueskyCredentials;
+      const { appPassword } = ctx.credentials;
+      if (appPassword && !ctx.credentials.accessJwt) {
+        // Sign-in: the app password is used once here; only the session tokens are handed back.
+        const transport = createTransport({ ...options, now });
+        const identifier = ctx.credentials.identifier || ctx.handle || ctx.remoteId;
+        credentials = await createSession(transport, ctx.serverUrl, identifier, appPassword);
+        await ctx.onCredentialsRefreshed?.(credentialsRecord(credentials));
+      } else {
+        credentials = readCredentials(ctx);
+      }
+      const client = openClient(ctx, credentials);
+      const session = await client.getSession();
+      if (ctx.remoteId && ctx.remoteId.startsWith('did:') && session.did !== ctx.remoteId) {
+        throw new ConnectorError('auth', `These credentials belong to ${session.handle}, not to this account.`);
+      }
+      const profile = await client.getProfile(session.did);
+      return toAuthor(profile) satisfies NormalizedAuthor;
+    },
+
+    async poll(ctx, rawCursor): Promise<PollResult> {
+      const client = openClient(ctx);
+      const state = decodeCursor(rawCursor);
+      const fetchPage = (cursor: string | undefined) => client.listNotifications({ limit: pageSize, cursor, reasons: INBOX_REASONS });
+      const readOpts = { maxPages, reasons: INBOX_REASONS, settings };
+      let read;
+      let next;
+      if (state.gap) {
+        read = await readNewNotifications(fetchPage, state.gap.apiCursor, { floor: state.gap.floor, known: [...state.gap.floorRecent, ...state.recent] }, readOpts);
+        next = afterGapRead(state, read, settings);
+      } else {
+        const floor = state.mark ?? now() - backfillMs;
+        read = await readNewNotifications(fetchPage, undefined, { floor, known: state.recent }, readOpts);
+        next = afterHeadRead(state, floor, read, settings);
+      }
+
+      // One getPosts call per 25 posts hydrates embeds (image URLs) and the posts threads hang on.
+      const uris = read.fresh.flatMap(({ notification }) => [notification.uri, contextUriOf(notification) ?? notification.uri]);
+      const views = uris.length ? await client.getPosts(uris) : new Map();
+      const items: NormalizedItem[] = [];
+      const skipped = read.skipped.map(({ remoteId, reason }) => ({ remoteId, reason }));
+      for (const { notification } of read.fresh) {
+        const contextUri = contextUriOf(notification);
+        const converted = notificationToItem(notification, client.did, {
+          post: views.get(notification.uri),
+          context: contextUri ? views.get(contextUri) : undefined,
+        });
+        if (converted.ok) items.push(converted.item);
+        else skipped.push({ remoteId: converted.remoteId, reason: converted.reason });
+      }
+      return { items, cursor: encodeCursor(next), hasMore: next.gap !== null, rateLimit: client.rateLimit, skipped };
+    },
+
+    async reply(ctx, req): Promise<ReplyResult> {
+      const text = req.text.trim();
+      if (!text) throw new ConnectorError('bad-response', 'A Bluesky reply needs some text.');
+      const length = new UnicodeString(text).graphemeLength;
+      if (length > BLUESKY_CAPABILITIES.maxReplyLength) {
+        throw new ConnectorError('bad-response', `This reply is ${length} characters long; Bluesky allows ${BLUESKY_CAPABILITIES.maxReplyLength}.`);
+      }
+      const client = openClient(ctx);
+      const refs = await replyRefs(client, req);
+      const facets = replyFacets(text);
+      const record: Record<string, unknown> = {
+        $type: POST_COLLECTION,
+        text,
+        createdAt: new Date(now()).toISOString(),
+        reply: { root: refs.root, parent: refs.parent },
+        ...(facets ? { facets } : {}),
+      };
+      const created = await createOnce(client, POST_COLLECTION, req.idempotencyKey, record);
+      return replyResult(created.ref, created.record, refs);
+    },
+
+    async findReply(ctx, req): Promise<ReplyResult | null> {
+      const client = openClient(ctx);
+      const existing = await client.getRecord(client.did, POST_COLLECTION, recordKeyFor(req.idempotencyKey));
+      if (!existing?.cid) return null;
+      const record = checkPostRecord(existing.value);
+      const refs = record.ok && record.value.reply ? record.value.reply : null;
+      if (!refs) return null;
+      return replyResult({ uri: existing.uri, cid: existing.cid }, existing.value, { root: refs.root, parent: refs.parent });
+    },
+
+    async moderate(ctx, req) {
+      const client = openClient(ctx);
+      switch (req.action) {
+        case 'hide': {
+          const root = await ownThreadRoot(client, req);
+          return { remoteResult: await updateThreadgate(client, root.rkey, (current) => hideInThreadgate(current, root.uri, req.messageRemoteId, now())) };
+        }
+        case 'unhide': {
+          const root = await ownThreadRoot(client, req);
+          return { remoteResult: await updateThreadgate(client, root.rkey, (current) => unhideInThreadgate(current, req.messageRemoteId)) };
+        }
+        case 'block-author': {
+          if (req.authorRemoteId === client.did) throw new ConnectorError('not-supported', 'You cannot block your own account.');
+          const profile = await client.getProfile(req.authorRemoteId);
+          if (profile.viewer?.blocking) return { remoteResult: { block: profile.viewer.blocking, created: false } };
+          const record = { $type: BLOCK_COLLECTION, subject: profile.did, createdAt: new Date(now()).toISOString() };
+          const created = await createOnce(client, BLOCK_COLLECTION, `block:${req.idempotencyKey}`, record);
+          return { remoteResult: { block: created.ref.uri, created: true } };
+        }
+        case 'mute-author':
+          await client.muteActor(req.authorRemoteId);
+          return { remoteResult: { muted: req.authorRemoteId } };
+        case 'report': {
+          const subjectRef = await strongRefOf(client, req);
+          const subject = subjectRef
+            ? { $type: 'com.atproto.repo.strongRef', uri: subjectRef.uri, cid: subjectRef.cid }
+            : { $type: 'com.atproto.admin.defs#repoRef', did: req.authorRemoteId };
+          const report = await client.createReport({ ...reportReason(req.reason), subject });
+          return { remoteResult: { reportId: report.id, reasonType: report.reasonType } };
+        }
+        case 'delete-own': {
+          const uri = parseAtUri(req.messageRemoteId);
+          if (!uri || uri.repo !== client.did || uri.collection !== POST_COLLECTION) {
+            throw new ConnectorError('not-supported', 'Only your own posts can be deleted on Bluesky.');
+          }
+          await client.deleteRecord(POST_COLLECTION, uri.rkey);
+          return { remoteResult: { deleted: req.messageRemoteId } };
+        }
+        default: {
+          const reason = BLUESKY_CAPABILITIES.unsupportedReasons?.[req.action];
+          throw reason ? new ConnectorError('not-supported', reason) : notSupported('bluesky', req.action);
+        }
+      }
+    },
+  };
+  return connector;
+}
+
+/**
+ * Signs in with a handle and an app password (the same path as `verify` with `appPassword` in the
+ * credentials) and returns the tokens to store; the app password is not kept anywhere.
+ */
+export async function signInToBluesky(
+  serverUrl: string,
+  identifier: string,
+  appPassword: string,
+  options: BlueskyConnectorOptions = {},
+): Promise<{ credentials: Record<string, string>; author: NormalizedAuthor }> {
+  let credentials: Record<string, string> | null = null;
+  const author = await createBlueskyConnector(options).verify({
+    accountId: 0,
+    network: 'bluesky',
+    serverUrl,
+    remoteId: '',
+    handle: identifier,
+    credentials: { identifier, appPassword },
+    onCredentialsRefreshed: async (fresh) => {
+      credentials = fresh;
+    },
+  });
+  if (!credentials) throw new ConnectorError('bad-response', 'Bluesky accepted the sign-in but returned no session.');
+  return { credentials, author };
+}
