@@ -183,6 +183,8 @@ export function toConnectorError(err: unknown, secrets: readonly string[] = [], 
     }
     const headers = (e.response.headers ?? {}) as Record<string, unknown>;
     const bodyText = describeBody(e.response.data, secrets);
+    // Google names the reason after its (repeated) message, past the 300-character excerpt.
+    const fullBody = describeBody(e.response.data, secrets, Number.POSITIVE_INFINITY);
     if (status === 401) return new ConnectorError('auth', `${method} ${url}: 401 ${bodyText}`, null, status);
     if (status === 429) {
       const retryAfter =
@@ -193,7 +195,7 @@ export function toConnectorError(err: unknown, secrets: readonly string[] = [], 
         })();
       return new ConnectorError('rate-limited', `${method} ${url}: 429 ${bodyText}`, retryAfter ?? 60_000, status);
     }
-    if (status === 403 && /quotaExceeded|rateLimitExceeded|dailyLimitExceeded/.test(bodyText)) {
+    if (status === 403 && /quotaExceeded|rateLimitExceeded|dailyLimitExceeded/.test(fullBody)) {
       return new ConnectorError('rate-limited', `${method} ${url}: 403 ${bodyText}`, null, status);
     }
     if (status === 403) return new ConnectorError('auth', `${method} ${url}: 403 ${bodyText}`, null, status);
@@ -207,7 +209,7 @@ export function toConnectorError(err: unknown, secrets: readonly string[] = [], 
 }
 
 /** A short, redacted excerpt of a response body. Redacts before cutting: a cut secret no longer matches. */
-function describeBody(data: unknown, secrets: readonly string[]): string {
+function describeBody(data: unknown, secrets: readonly string[], max = 300): string {
   if (data === undefined || data === null || data === '') return '';
   let text: string;
   if (typeof data === 'string') text = data;
@@ -220,7 +222,7 @@ function describeBody(data: unknown, secrets: readonly string[]): string {
     }
   }
   const safe = redact(text, secrets);
-  return safe.length > 300 ? `${safe.slice(0, 300)}…` : safe;
+  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
 }
 
 function isRetryable(err: AxiosError): boolean {
