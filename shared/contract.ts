@@ -285,10 +285,26 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
+/** New community messages the user wants to hear about (assigned to me, or in a followed view). */
+export const NotifyEvent = z.object({
+  conversationId: Id,
+  /** Who wrote, e.g. "Camille Rousseau · YouTube". */
+  title: z.string(),
+  /** The message, shortened. */
+  body: z.string(),
+  reason: z.enum(['assigned', 'view']),
+  /** Open (not done) conversations with unread messages, for the window badge. */
+  unreadCount: z.number().int().nonnegative(),
+});
+export type NotifyEvent = z.infer<typeof NotifyEvent>;
+
 /** Every event: name → payload. */
 export const events = {
   'inbox.changed': InboxChanged,
   'sync.status': SyncStatus,
+  'notify': NotifyEvent,
+  /** The shell asks the renderer to show a conversation (a desktop notification was clicked). */
+  'conversation.open': z.object({ conversationId: Id }),
 } as const;
 
 export type Calls = typeof calls;

@@ -232,6 +232,8 @@ export const Settings = z.object({
   /** Default poll interval for accounts, seconds. */
   pollIntervalSeconds: z.number().int().min(15).max(3600),
   notifications: z.boolean(),
+  /** Saved views whose new messages raise a desktop notification (conversations assigned to me always do). */
+  followedViewIds: z.array(Id).max(100),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -240,4 +242,5 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   pollIntervalSeconds: 60,
   notifications: true,
+  followedViewIds: [],
 };

@@ -25,6 +25,7 @@ import { OutboxExecutor } from './outbox/executor';
 import { SyncScheduler, type SyncSchedulerOptions } from './sync/scheduler';
 import type { SyncStore } from './sync/store';
 import { CoreError } from './rpc';
+import { createNotifier } from './notifications';
 
 export const APP_NAME = 'Parvis';
 export const APP_VERSION = '0.1.0';
@@ -61,6 +62,7 @@ export interface Core {
   /** Subscribes to every event; returns the unsubscribe function. */
   onEvent(listener: (event: EventName, payload: EventPayload<EventName>) => void): () => void;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  notifier: ReturnType<typeof createNotifier>;
   ingest: Ingest;
   db: Db;
   accounts: ReturnType<typeof createAccountQueries>;
@@ -127,6 +129,8 @@ export function createCore(opts: CoreOptions): Core {
   };
   scheduleSnooze();
 
+  const notifier = createNotifier(db, workspace, () => opts.settings.get());
+
   // Sync and delivery, when this build has connectors.
   const readCredentials = async (accountId: number): Promise<Record<string, string> | null> => {
     const raw = await opts.secrets.get(accountSecretKey(accountId));
@@ -168,6 +172,7 @@ export function createCore(opts: CoreOptions): Core {
         emit: (status) => emit('sync.status', status),
         onIngested: (_accountId, result) => {
           if (result.conversationIds.length) changed(result.conversationIds, 'ingest');
+          for (const n of notifier.forNewMessages(result.newMessageIds)) emit('notify', n);
         },
         defaultIntervalSeconds: () => opts.settings.get().pollIntervalSeconds,
         clock: { now },
@@ -418,6 +423,7 @@ export function createCore(opts: CoreOptions): Core {
       return () => listeners.delete(listener);
     },
     emit,
+    notifier,
     ingest,
     db,
     accounts,

@@ -6,8 +6,10 @@ import { app, BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
 import { createCore, type Core } from '../core/app';
 import { KeytarSecretStore } from '../core/secrets/keytar-store';
+import { createNetworkRegistry, createSignInProviders, googleOAuthFromEnv } from '../core/connectors';
 import { createElectronSettingsStore } from './settings';
 import { registerIpc } from './ipc';
+import { wireNotifications } from './notifications';
 import { CONTENT_SECURITY_POLICY } from '../web/csp';
 
 let core: Core | null = null;
@@ -75,9 +77,12 @@ void app.whenReady().then(() => {
     settings: createElectronSettingsStore(),
     shell: 'electron',
     systemLocale: app.getLocale(),
+    registry: createNetworkRegistry({ googleOAuth: googleOAuthFromEnv() }),
+    signIn: createSignInProviders({ googleOAuth: googleOAuthFromEnv() }),
   });
   mainWindow = createWindow();
   registerIpc(core, () => mainWindow);
+  wireNotifications(core, () => mainWindow);
 
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
