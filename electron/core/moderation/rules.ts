@@ -4,9 +4,9 @@
  * the author (prior message count, flood counts from a FloodTracker), and applies the actions.
  */
 import { z } from 'zod';
-import { ConversationStatus, Id, Network } from '../../../shared/model';
+import type { Network } from '../../../shared/model';
 import { detectLanguage } from './language';
-import { DEFAULT_LEXICONS, LexiconCategory, LexiconLanguage, Severity, type Lexicon } from './lexicon';
+import { DEFAULT_LEXICONS, type LexiconLanguage, type Severity, type Lexicon } from './lexicon';
 import { compileMatcher, foldTerm, selectNonOverlapping, type Matcher, type TermMatch } from './matcher';
 import { foldText, type FoldedText } from './normalize';
 import { checkRegexSafety, execBounded } from './regex-safety';
@@ -14,110 +14,37 @@ import type { FloodCounts } from './flood';
 
 // ── Conditions ─────────────────────────────────────────────────────────────────────────────────
 
-const negate = z.boolean().default(false);
+import {
+  AccountCondition,
+  AuthorCondition,
+  CapitalsCondition,
+  FloodCondition,
+  LanguageCondition,
+  LexiconCondition,
+  LinksCondition,
+  NetworkCondition,
+  NewAuthorCondition,
+  RegexCondition as RegexConditionBase,
+  RuleAction,
+  RuleDefinitionBase,
+  WordsCondition as WordsConditionBase,
+} from '../../../shared/moderation';
 
-/** The message contains lexicon terms of these categories, from these languages' lexicons. */
-export const LexiconCondition = z.object({
-  type: z.literal('lexicon'),
-  categories: z.array(LexiconCategory).min(1),
-  languages: z.array(LexiconLanguage).min(1).default(['fr', 'en']),
-  /** `strong` ignores mild entries (swearing, words with innocent senses). */
-  minSeverity: Severity.default('mild'),
-  negate,
+export { AccountCondition, AuthorCondition, CapitalsCondition, FloodCondition, LanguageCondition, LexiconCondition, LinksCondition, NetworkCondition, NewAuthorCondition, RuleAction };
+
+/** The rule's own words, each checked to be matchable by the matcher. */
+export const WordsCondition = WordsConditionBase.superRefine((condition, ctx) => {
+  for (const word of condition.words) {
+    const folded = foldTerm(word);
+    if ('error' in folded) ctx.addIssue({ code: 'custom', path: ['words'], message: `Word "${word}" cannot be matched: ${folded.error}.` });
+  }
 });
 
-/** The message contains one of the rule's own words or phrases (folded like the lexicon). */
-export const WordsCondition = z.object({
-  type: z.literal('words'),
-  words: z
-    .array(z.string().trim().min(1).max(80))
-    .min(1)
-    .max(2000)
-    .superRefine((words, ctx) => {
-      for (const word of words) {
-        const folded = foldTerm(word);
-        if ('error' in folded) ctx.addIssue({ code: 'custom', message: `Word "${word}" cannot be matched: ${folded.error}.` });
-      }
-    }),
-  negate,
+/** A regular expression, checked against catastrophic patterns (see regex-safety.ts). */
+export const RegexCondition = RegexConditionBase.superRefine((condition, ctx) => {
+  const problem = checkRegexSafety(condition.pattern, condition.flags);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
 });
-
-/** A regular expression matches the message text. See regex-safety.ts for the limits. */
-export const RegexCondition = z
-  .object({
-    type: z.literal('regex'),
-    pattern: z.string().min(1),
-    /** Defaults to case-insensitive Unicode matching. */
-    flags: z.string().default('iu'),
-    negate,
-  })
-  .superRefine((condition, ctx) => {
-    const problem = checkRegexSafety(condition.pattern, condition.flags);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
-  });
-
-/** The message's language (given by the network, or detected); `unknown` when neither says. */
-export const LanguageCondition = z.object({
-  type: z.literal('language'),
-  languages: z.array(z.enum(['fr', 'en', 'unknown'])).min(1),
-  negate,
-});
-
-export const NetworkCondition = z.object({
-  type: z.literal('network'),
-  networks: z.array(Network).min(1),
-  negate,
-});
-
-export const AccountCondition = z.object({
-  type: z.literal('account'),
-  accountIds: z.array(Id).min(1),
-  negate,
-});
-
-/** The author is in this list (handles, with or without "@", or remote ids): a deny-list. */
-export const AuthorCondition = z.object({
-  type: z.literal('author'),
-  handles: z.array(z.string().trim().min(1)).min(1),
-  negate,
-});
-
-/** The author is unknown, or has at most `maxPriorMessages` earlier messages. */
-export const NewAuthorCondition = z.object({
-  type: z.literal('new-author'),
-  maxPriorMessages: z.number().int().min(0).default(0),
-  negate,
-});
-
-/** The text has at least `min` links. */
-export const LinksCondition = z.object({
-  type: z.literal('links'),
-  min: z.number().int().min(1),
-  negate,
-});
-
-/** At least `minShare` of the cased letters are capitals; texts with fewer letters never match. */
-export const CapitalsCondition = z.object({
-  type: z.literal('capitals'),
-  minShare: z.number().min(0.1).max(1).default(0.7),
-  minLetters: z.number().int().min(1).default(20),
-  negate,
-});
-
-/**
- * The same text was repeated by the author, or sent by many distinct authors, within the flood
- * tracker's window (the caller passes the counts). Either threshold may be set; one is enough.
- */
-export const FloodCondition = z
-  .object({
-    type: z.literal('flood'),
-    minRepeatsByAuthor: z.number().int().min(2).optional(),
-    minDistinctAuthors: z.number().int().min(2).optional(),
-    negate,
-  })
-  .refine((c) => c.minRepeatsByAuthor !== undefined || c.minDistinctAuthors !== undefined, {
-    message: 'Set minRepeatsByAuthor, minDistinctAuthors, or both.',
-  });
 
 export const RuleCondition = z.discriminatedUnion('type', [
   LexiconCondition,
@@ -134,40 +61,8 @@ export const RuleCondition = z.discriminatedUnion('type', [
 ]);
 export type RuleCondition = z.infer<typeof RuleCondition>;
 
-// ── Actions ────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * What to do with a message a rule caught. `hold` keeps it out of the open inbox for review;
- * `hide-on-network` and `remove` go to the network through the outbox (where the network
- * supports them); the others are local.
- */
-export const RuleAction = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hold') }),
-  z.object({ type: z.literal('hide-on-network') }),
-  z.object({ type: z.literal('remove') }),
-  z.object({ type: z.literal('tag'), tag: z.string().trim().min(1).max(60) }),
-  z.object({ type: z.literal('assign'), memberId: Id }),
-  z.object({ type: z.literal('set-status'), status: ConversationStatus }),
-  z.object({ type: z.literal('notify'), message: z.string().max(200).optional() }),
-]);
-export type RuleAction = z.infer<typeof RuleAction>;
-
-// ── Rules ──────────────────────────────────────────────────────────────────────────────────────
-
-/** One rule. Rules run in list order. */
-export const RuleDefinition = z.object({
-  id: z.string().min(1).max(64),
-  name: z.string().trim().min(1).max(120),
-  enabled: z.boolean().default(true),
-  /** `all`: every condition must hold; `any`: one is enough. */
-  match: z.enum(['all', 'any']).default('all'),
-  conditions: z.array(RuleCondition).min(1).max(50),
-  actions: z.array(RuleAction).min(1).max(20),
-  /** When this rule matches, later rules are not evaluated. */
-  stopProcessing: z.boolean().default(false),
-  /** Trusted authors (handles or remote ids) this rule never applies to: an allow-list. */
-  exemptAuthors: z.array(z.string().trim().min(1)).default([]),
-});
+/** One rule, with the core's checks on its words and patterns. Rules run in list order. */
+export const RuleDefinition = RuleDefinitionBase.extend({ conditions: z.array(RuleCondition).min(1).max(50) });
 export type RuleDefinition = z.infer<typeof RuleDefinition>;
 /** A rule as the user may write it (defaults not yet applied). */
 export type RuleDefinitionInput = z.input<typeof RuleDefinition>;
