@@ -24,7 +24,9 @@ import {
   Timestamp,
   AccountState,
   RateLimit,
+  MODERATION_ACTIONS,
 } from './model';
+import { Lexicon, RuleDefinitionBase } from './moderation';
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -42,6 +44,7 @@ export const InboxFilter = z
     assigneeId: Id.optional(),
     unassigned: z.boolean().optional(),
     unread: z.boolean().optional(),
+    /** true: held for review (the review queue); false: not held (the inbox proper). */
     held: z.boolean().optional(),
     /** Last activity at or after, epoch ms. */
     since: Timestamp.optional(),
@@ -99,6 +102,62 @@ export const ConnectStart = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('connected'), account: Account }),
 ]);
 export type ConnectStart = z.infer<typeof ConnectStart>;
+
+export const ModerationAction = z.enum(MODERATION_ACTIONS);
+
+export const NetworkCapabilities = z.object({
+  maxReplyLength: z.number().int(),
+  reply: z.boolean(),
+  directMessages: z.boolean(),
+  moderation: z.array(ModerationAction),
+  /** Why an action is not available on this network, in plain words. */
+  unsupportedReasons: z.record(z.string(), z.string()),
+});
+export type NetworkCapabilities = z.infer<typeof NetworkCapabilities>;
+
+export const Rule = z.object({
+  definition: RuleDefinitionBase,
+  position: z.number().int(),
+  hits: z.number().int(),
+  lastHitAt: Timestamp.nullable(),
+  /** Shipped with Parvis (it can be edited or disabled, and reset). */
+  builtIn: z.boolean(),
+});
+export type Rule = z.infer<typeof Rule>;
+
+export const DryRunReport = z.object({
+  scanned: z.number().int(),
+  count: z.number().int(),
+  samples: z.array(
+    z.object({
+      messageId: Id,
+      conversationId: Id,
+      text: z.string(),
+      matches: z.array(z.object({ start: z.number().int(), end: z.number().int(), term: z.string(), category: z.string().nullable() })),
+    }),
+  ),
+});
+export type DryRunReport = z.infer<typeof DryRunReport>;
+
+export const LexiconSet = z.object({ lexicons: z.array(Lexicon), allow: z.array(z.string()), edited: z.boolean() });
+export type LexiconSet = z.infer<typeof LexiconSet>;
+
+export const AuditEntry = z.object({
+  id: Id,
+  at: Timestamp,
+  /** A member's name, "rule: <name>", or "system". */
+  actor: z.string(),
+  conversationId: Id.nullable(),
+  action: z.string(),
+  /** What it was done to: the author and a short excerpt of the message. */
+  target: z.string(),
+  network: z.string().nullable(),
+  /** manual, or the rule that did it. */
+  origin: z.string(),
+  /** The network's answer: queued, sent (with its id), failed (with the error), local only. */
+  outcome: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const InboxPage = z.object({
   items: z.array(ConversationSummary),
@@ -261,6 +320,44 @@ export const calls = {
     output: SavedView,
   },
   'views.delete': { input: z.object({ id: Id }).strict(), output: Ok },
+
+  /** What each connected network lets Parvis do (reply length, moderation actions and why not). */
+  'moderation.capabilities': { input: Empty, output: z.record(z.string(), NetworkCapabilities) },
+  /**
+   * A moderation action on a message: applied locally at once, sent to the network through the
+   * outbox when it has a network side, and written to the audit log.
+   */
+  'moderation.act': {
+    input: z.object({ messageId: Id, action: ModerationAction, reason: z.string().max(1000).optional() }).strict(),
+    output: Ok,
+  },
+  /** Netiquette rules in order, with their hits. */
+  'rules.list': { input: Empty, output: z.array(Rule) },
+  /** Creates a rule (new id) or replaces the rule with this id. */
+  'rules.save': { input: z.object({ rule: RuleDefinitionBase }).strict(), output: Rule },
+  'rules.delete': { input: z.object({ ruleId: z.string().min(1).max(64) }).strict(), output: Ok },
+  'rules.reorder': { input: z.object({ ruleIds: z.array(z.string().min(1).max(64)).max(500) }).strict(), output: Ok },
+  /** What a rule would have caught in the last `lastN` incoming messages (nothing is changed). */
+  'rules.dryRun': {
+    input: z.object({ rule: RuleDefinitionBase, lastN: z.number().int().min(1).max(100_000).default(1000) }).strict(),
+    output: DryRunReport,
+  },
+  /** The shipped default rule's switch: hide caught messages on the network at once. */
+  'rules.setAutoHide': { input: z.object({ enabled: z.boolean() }).strict(), output: Ok },
+  /** The lexicons in use (shipped ones plus the user's edits) and the user's allow-list. */
+  'lexicons.get': { input: Empty, output: LexiconSet },
+  /** Replaces a language's entries and/or the user's allow-list. */
+  'lexicons.set': {
+    input: z.object({ lexicons: z.array(Lexicon).max(2).optional(), allow: z.array(z.string().trim().min(2).max(120)).max(5000).optional(), reset: z.boolean().optional() }).strict(),
+    output: LexiconSet,
+  },
+  /** The moderation audit log, newest first, searchable. */
+  'audit.list': {
+    input: z.object({ query: z.string().max(200).optional(), cursor: z.string().max(40).nullable().optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    output: z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }),
+  },
+  /** The audit log as CSV (RFC 4180), for a spreadsheet. */
+  'audit.exportCsv': { input: z.object({ query: z.string().max(200).optional() }).strict(), output: z.object({ filename: z.string(), csv: z.string() }) },
 
   'settings.get': { input: Empty, output: Settings },
   'settings.set': { input: Settings.partial().strict(), output: Settings },

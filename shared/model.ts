@@ -46,6 +46,22 @@ export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'failed', 'dead'] a
 export const DeliveryState = z.enum(DELIVERY_STATES);
 export type DeliveryState = z.infer<typeof DeliveryState>;
 
+/** Moderation actions a network may support (see each connector's capabilities). */
+export const MODERATION_ACTIONS = [
+  'hide',
+  'unhide',
+  'remove',
+  'hold',
+  'approve',
+  'spam',
+  'delete-own',
+  'block-author',
+  'ban-author',
+  'mute-author',
+  'report',
+] as const;
+export type ModerationActionName = (typeof MODERATION_ACTIONS)[number];
+
 export const ACCOUNT_STATES = ['ok', 'needs-sign-in', 'error', 'paused'] as const;
 export const AccountState = z.enum(ACCOUNT_STATES);
 export type AccountState = z.infer<typeof AccountState>;
@@ -159,6 +175,24 @@ export const ConversationSummary = z.object({
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
+/** A passage of a message a rule caught, with offsets into the message's text (UTF-16). */
+export const FlagMatch = z.object({
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  term: z.string(),
+  category: z.string().nullable(),
+});
+export type FlagMatch = z.infer<typeof FlagMatch>;
+
+/** Why a message was flagged: the rule and what it matched. */
+export const MessageFlag = z.object({
+  ruleId: z.string(),
+  ruleName: z.string(),
+  matches: z.array(FlagMatch),
+  at: Timestamp,
+});
+export type MessageFlag = z.infer<typeof MessageFlag>;
+
 export const Message = z.object({
   id: Id,
   conversationId: Id,
@@ -176,6 +210,10 @@ export const Message = z.object({
   /** For outgoing messages: where the reply stands in the outbox. */
   delivery: DeliveryState.nullable(),
   deliveryError: z.string().nullable(),
+  /** Rules that caught this message (review queue), newest first. */
+  flags: z.array(MessageFlag),
+  /** Moderation actions waiting for or failed on the network, for this message. */
+  pendingModeration: z.array(z.object({ action: z.string(), state: DeliveryState, error: z.string().nullable() })),
 });
 export type Message = z.infer<typeof Message>;
 

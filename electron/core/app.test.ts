@@ -10,7 +10,7 @@ import type { SignInProvider } from './connectors/sign-in';
 /** Test doubles: a network that has nothing new, and sign-ins that always succeed. */
 const quietConnector: Connector = {
   network: 'mastodon',
-  capabilities: { maxReplyLength: 500, directMessages: true, reply: true, moderation: [] },
+  capabilities: { maxReplyLength: 500, directMessages: true, reply: true, moderation: ['block-author', 'mute-author', 'report'] },
   verify: async () => ({ remoteId: 'me', handle: '@brand', name: 'Brand' }),
   poll: async () => ({ items: [], cursor: null, hasMore: false, rateLimit: null, skipped: [] }),
   reply: async () => ({ remoteId: 'r1', createdAt: 1 }),
@@ -57,7 +57,7 @@ function seed() {
 }
 
 /** A valid input for every call, so that no handler goes untested. */
-function validInputs(ctx: { accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string }): Record<CallName, unknown> {
+function validInputs(ctx: { accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number }): Record<CallName, unknown> {
   return {
     'accounts.pause': { accountId: ctx.accId },
     'accounts.resume': { accountId: ctx.accId },
@@ -101,6 +101,18 @@ function validInputs(ctx: { accId: number; convId: number; tagId: number; member
     'views.create': { name: 'Urgent', filter: { tagId: ctx.tagId } },
     'views.update': { id: ctx.viewId, name: 'Très urgent' },
     'views.delete': { id: ctx.viewId },
+    'moderation.capabilities': {},
+    'moderation.act': { messageId: ctx.incomingId, action: 'block-author' },
+    'rules.list': {},
+    'rules.save': { rule: { id: 'spam-links', name: 'Liens', conditions: [{ type: 'links', min: 3 }], actions: [{ type: 'hold' }] } },
+    'rules.delete': { ruleId: 'netiquette' },
+    'rules.reorder': { ruleIds: ['netiquette'] },
+    'rules.dryRun': { rule: { id: 'x', name: 'X', conditions: [{ type: 'words', words: ['cassée'] }], actions: [{ type: 'hold' }] }, lastN: 100 },
+    'rules.setAutoHide': { enabled: true },
+    'lexicons.get': {},
+    'lexicons.set': { allow: ['con carne'] },
+    'audit.list': { query: 'block' },
+    'audit.exportCsv': {},
     'settings.get': {},
     'settings.set': { language: 'fr' },
   };
@@ -119,7 +131,7 @@ describe('contract handlers', () => {
       core.executor!.stop();
       core.db.prepare(`UPDATE outbox SET state = 'failed'`).run();
       const flow = await ok<{ flowId: string }>('accounts.connect', { network: 'mastodon', serverUrl: 'social.example' });
-      const inputs = validInputs({ accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId });
+      const inputs = validInputs({ accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id });
       await ok(name, inputs[name]);
       await core.dispose();
     }

@@ -26,6 +26,8 @@ import { SyncScheduler, type SyncSchedulerOptions } from './sync/scheduler';
 import type { SyncStore } from './sync/store';
 import { CoreError } from './rpc';
 import { createNotifier } from './notifications';
+import { createModerationService } from './moderation/service';
+import { NETWORKS } from '../../shared/model';
 
 export const APP_NAME = 'Parvis';
 export const APP_VERSION = '0.1.0';
@@ -63,6 +65,7 @@ export interface Core {
   onEvent(listener: (event: EventName, payload: EventPayload<EventName>) => void): () => void;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   notifier: ReturnType<typeof createNotifier>;
+  moderation: ReturnType<typeof createModerationService>;
   ingest: Ingest;
   db: Db;
   accounts: ReturnType<typeof createAccountQueries>;
@@ -98,7 +101,40 @@ export function createCore(opts: CoreOptions): Core {
   const conversations = createConversationQueries(db, actorName, now);
   const accounts = createAccountQueries(db, now);
   const outbox = createOutboxQueue(db, now);
-  const ingest = createIngest(db, { onNewMessages: opts.onNewMessages });
+  const registry = opts.registry ?? null;
+  let executor: OutboxExecutor | null = null;
+  const moderation = createModerationService({
+    db,
+    now,
+    workspace,
+    conversations,
+    capabilitiesFor: (network) => (registry?.has(network) ? registry.get(network).capabilities : null),
+    actorName,
+    onRuleNotify: (conversationId, rule) => {
+      const [summary] = inbox.summaries([conversationId]);
+      if (!summary) return;
+      emit('notify', {
+        conversationId,
+        title: `${summary.author?.name ?? '?'} · ${rule}`,
+        body: summary.snippet,
+        reason: 'view',
+        unreadCount: notifier.unreadCount(),
+      });
+    },
+  });
+  const rawIngest = createIngest(db, {
+    onNewMessages: (d, accountId, messages) => {
+      moderation.onNewMessages(d, accountId, messages);
+      opts.onNewMessages?.(d, accountId, messages);
+    },
+  });
+  /** Every page goes through here: rules run inside the transaction, their network actions go out after. */
+  const ingest: Ingest = (accountId, page) => {
+    const result = rawIngest(accountId, page);
+    moderation.flushNotifications();
+    executor?.wake();
+    return result;
+  };
   const listeners = new Set<(event: EventName, payload: EventPayload<EventName>) => void>();
 
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
@@ -163,7 +199,6 @@ export function createCore(opts: CoreOptions): Core {
     commitPage: (accountId, page) => ingest(accountId, page),
     updateAccountSync: (accountId, patch) => accounts.updateSync(accountId, patch),
   };
-  const registry = opts.registry ?? null;
   const scheduler = registry
     ? new SyncScheduler({
         store: syncStore,
@@ -185,7 +220,7 @@ export function createCore(opts: CoreOptions): Core {
         ...opts.syncOptions,
       })
     : null;
-  const executor = registry
+  executor = registry
     ? new OutboxExecutor({
         db,
         now,
@@ -408,6 +443,32 @@ export function createCore(opts: CoreOptions): Core {
       workspace.views.delete(id);
       return { ok: true as const };
     },
+    'moderation.capabilities': () => moderation.capabilities(NETWORKS),
+    'moderation.act': ({ messageId, action, reason }) => {
+      const { conversationId, queued } = moderation.act(messageId, action, reason);
+      changed([conversationId], 'moderation');
+      if (queued) executor?.wake();
+      return { ok: true as const };
+    },
+    'rules.list': () => moderation.rules.list(),
+    'rules.save': ({ rule }) => moderation.rules.save(rule),
+    'rules.delete': ({ ruleId }) => {
+      moderation.rules.delete(ruleId);
+      return { ok: true as const };
+    },
+    'rules.reorder': ({ ruleIds }) => {
+      moderation.rules.reorder(ruleIds);
+      return { ok: true as const };
+    },
+    'rules.dryRun': ({ rule, lastN }) => moderation.rules.dryRun(rule, lastN),
+    'rules.setAutoHide': ({ enabled }) => {
+      moderation.rules.setAutoHide(enabled);
+      return { ok: true as const };
+    },
+    'lexicons.get': () => moderation.lexicons.get(),
+    'lexicons.set': (patch) => moderation.lexicons.set(patch),
+    'audit.list': ({ query, cursor, limit }) => moderation.audit.list(query, cursor, limit),
+    'audit.exportCsv': ({ query }) => moderation.audit.exportCsv(query),
     'settings.get': () => opts.settings.get(),
     'settings.set': (patch) => {
       const next = opts.settings.set(patch);
@@ -424,6 +485,7 @@ export function createCore(opts: CoreOptions): Core {
     },
     emit,
     notifier,
+    moderation,
     ingest,
     db,
     accounts,

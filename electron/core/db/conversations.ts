@@ -78,6 +78,12 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
   const activity = db.prepare<[number], { id: number; at: number; actor: string; conversation_id: number | null; kind: string; detail: string }>(
     'SELECT id, at, actor, conversation_id, kind, detail FROM activity WHERE conversation_id = ? ORDER BY at DESC, id DESC LIMIT 200',
   );
+  const flags = db.prepare<[number], { message_id: number; rule_key: string; rule_name: string; matches: string; at: number }>(`
+    SELECT f.message_id, f.rule_key, f.rule_name, f.matches, f.at FROM message_flags f
+    JOIN messages m ON m.id = f.message_id WHERE m.conversation_id = ? ORDER BY f.at DESC, f.id DESC`);
+  const pendingModeration = db.prepare<[number], { message_id: number; payload: string; state: Message['delivery']; last_error: string | null }>(`
+    SELECT message_id, payload, state, last_error FROM outbox
+    WHERE conversation_id = ? AND kind = 'moderate' AND state <> 'sent' ORDER BY id`);
   const authorConversations = db.prepare<[number, number], { n: number }>(
     'SELECT count(*) AS n FROM conversations WHERE author_id = ? AND id <> ?',
   );
@@ -116,6 +122,18 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
       if (!c) throw new NotFoundError(`Conversation ${id}`);
       if (opts.markRead) markRead.run(0, id);
       const acc = account.get(c.account_id)!;
+      const flagsByMessage = new Map<number, Message['flags']>();
+      for (const f of flags.all(id)) {
+        const list = flagsByMessage.get(f.message_id) ?? [];
+        list.push({ ruleId: f.rule_key, ruleName: f.rule_name, matches: parseJson(f.matches, []), at: f.at });
+        flagsByMessage.set(f.message_id, list);
+      }
+      const pendingByMessage = new Map<number, Message['pendingModeration']>();
+      for (const p of pendingModeration.all(id)) {
+        const list = pendingByMessage.get(p.message_id) ?? [];
+        list.push({ action: parseJson<{ action: string }>(p.payload, { action: '?' }).action, state: p.state ?? 'queued', error: p.last_error });
+        pendingByMessage.set(p.message_id, list);
+      }
       const msgs: Message[] = messages.all(id).map((m) => ({
         id: m.id,
         conversationId: m.conversation_id,
@@ -131,6 +149,8 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
         permalink: m.permalink,
         delivery: m.delivery ?? null,
         deliveryError: m.delivery_error,
+        flags: flagsByMessage.get(m.id) ?? [],
+        pendingModeration: pendingByMessage.get(m.id) ?? [],
       }));
       return {
         conversation: toSummary(summary.get(id) as ConversationRow),

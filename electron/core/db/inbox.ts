@@ -80,7 +80,7 @@ export function filterWhere(filter: InboxFilter): Where {
   }
   if (filter.unassigned) sql.push('c.assignee_id IS NULL');
   if (filter.unread) sql.push('c.unread = 1');
-  if (filter.held) sql.push('c.held = 1');
+  if (filter.held !== undefined) sql.push(filter.held ? 'c.held = 1' : 'c.held = 0');
   if (filter.since !== undefined) {
     sql.push('c.last_activity_at >= ?');
     params.push(filter.since);

@@ -13,11 +13,12 @@ const tables = (db: Database.Database) =>
 describe('migrations', () => {
   it('builds schema v1 with every table of the model and records the version', () => {
     const db = new Database(':memory:');
-    expect(runMigrations(db, MIGRATIONS)).toEqual([10]);
-    expect(schemaVersion(db)).toBe(10);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([10, 20]);
+    expect(schemaVersion(db)).toBe(20);
     expect(tables(db)).toEqual([
       'accounts', 'activity', 'authors', 'conversation_tags', 'conversations', 'drafts', 'members',
-      'messages', 'messages_fts', 'notes', 'outbox', 'saved_replies', 'saved_views', 'tags',
+      'message_flags', 'messages', 'messages_fts', 'moderation_settings', 'notes', 'outbox', 'rules',
+      'saved_replies', 'saved_views', 'tags',
     ]);
     expect(runMigrations(db, MIGRATIONS)).toEqual([]);
   });
@@ -46,6 +47,15 @@ describe('migrations', () => {
     expect(() => runMigrations(db, steps)).toThrow('boom');
     expect(schemaVersion(db)).toBe(0);
     expect(tables(db)).toEqual([]);
+  });
+
+  it('migrates a v1 database (0010) to the current schema, keeping its rows', () => {
+    const db = new Database(':memory:');
+    runMigrations(db, MIGRATIONS.slice(0, 1));
+    db.prepare(`INSERT INTO accounts (network, server_url, remote_id, handle, display_name, created_at) VALUES ('mastodon', 'https://m.example', '1', '@a', 'A', 1)`).run();
+    expect(runMigrations(db, MIGRATIONS)).toEqual([20]);
+    expect(db.prepare('SELECT handle FROM accounts').get()).toEqual({ handle: '@a' });
+    expect(db.prepare('SELECT count(*) AS n FROM rules').get()).toEqual({ n: 0 });
   });
 
   it('migrates an older database forward, keeping its rows', () => {

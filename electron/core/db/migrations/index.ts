@@ -1,5 +1,6 @@
 /** Every migration, in order. Append only. */
 import type { Migration } from '../migrate';
 import { init } from './0010-init';
+import { moderation } from './0020-moderation';
 
-export const MIGRATIONS: readonly Migration[] = [init];
+export const MIGRATIONS: readonly Migration[] = [init, moderation];

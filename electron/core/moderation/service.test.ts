@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRegistry } from '../connectors/registry';
+import type { Connector } from '../connectors/types';
+import { addAccount, item, makeCore } from '../testing/core-fixture';
+import { generateSeededMessages } from './testdata/seeded-messages';
+
+const SEEDED = generateSeededMessages(20251124, 200);
+
+let core: ReturnType<typeof makeCore>;
+afterEach(async () => core?.dispose());
+
+/** A test double with YouTube's moderation capabilities. */
+const youtubeLike: Connector = {
+  network: 'youtube',
+  capabilities: {
+    maxReplyLength: 10_000, directMessages: false, reply: true,
+    moderation: ['hold', 'approve', 'remove', 'ban-author', 'delete-own'],
+    unsupportedReasons: { 'block-author': 'YouTube has no block: ban the author instead (reject + ban).' },
+  },
+  verify: async () => ({ remoteId: 'me', handle: '@brand', name: 'Brand' }),
+  poll: async () => ({ items: [], cursor: null, hasMore: false, rateLimit: null, skipped: [] }),
+  reply: async () => ({ remoteId: 'r', createdAt: 1 }),
+  moderate: async () => ({ remoteResult: { ok: true } }),
+};
+
+function setup() {
+  core = makeCore({ registry: createRegistry([youtubeLike]), startSync: false });
+  return addAccount(core, 'youtube');
+}
+const call = <T>(name: string, input: unknown) => (core.handlers as Record<string, (i: unknown) => T>)[name]!(input);
+
+describe('netiquette on ingest', () => {
+  it('holds an insulting comment before it shows as open, flags the words and tags it', () => {
+    const acc = setup();
+    core.ingest(acc.id, {
+      items: [
+        item({ remoteId: 'ok', threadRemoteId: 'A', text: 'Merci pour la livraison rapide !' }),
+        item({ remoteId: 'bad', threadRemoteId: 'B', text: 'Bande de c0nnards, remboursez-moi', author: { remoteId: 'troll', handle: '@troll', name: 'Troll' } }),
+      ],
+      cursor: null,
+    });
+    const inbox = call<{ items: { snippet: string }[] }>('inbox.list', { filter: { status: ['open'], held: false }, limit: 50 });
+    expect(inbox.items.map((i) => i.snippet)).toEqual(['Merci pour la livraison rapide !']);
+    const queue = call<{ items: { id: number; held: boolean; tagIds: number[] }[] }>('inbox.list', { filter: { held: true }, limit: 50 });
+    expect(queue.items).toHaveLength(1);
+    const detail = call<{ messages: { text: string; moderation: string; flags: { ruleName: string; matches: { start: number; end: number }[] }[] }[] }>('conversation.get', { conversationId: queue.items[0]!.id });
+    const msg = detail.messages[0]!;
+    expect(msg.moderation).toBe('held');
+    expect(msg.flags[0]!.ruleName).toBe('Netiquette');
+    const m = msg.flags[0]!.matches[0]!;
+    expect(msg.text.slice(m.start, m.end).toLowerCase()).toContain('c0nnards');
+    const netiquette = core.workspace.tags.list().find((t) => t.name === 'netiquette')!;
+    expect(queue.items[0]!.tagIds).toEqual([netiquette.id]);
+    expect(call<{ definition: { id: string }; hits: number }[]>('rules.list', {}).find((r) => r.definition.id === 'netiquette')!.hits).toBe(1);
+    // The rule acts locally only: nothing goes to the network by default.
+    expect(core.db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+  });
+
+  it('with auto-hide on, a caught comment is also queued for the network at once', () => {
+    const acc = setup();
+    call('rules.setAutoHide', { enabled: true });
+    core.ingest(acc.id, { items: [item({ remoteId: 'bad', threadRemoteId: 'B', text: 'sale connard' })], cursor: null });
+    // Still in the review queue locally; YouTube has no "hide", so it is held for review there.
+    expect(core.db.prepare('SELECT moderation FROM messages').get()).toEqual({ moderation: 'held' });
+    expect(core.db.prepare(`SELECT json_extract(payload, '$.action') AS action, state FROM outbox`).all()).toEqual([{ action: 'hold', state: 'queued' }]);
+    const audit = call<{ items: { action: string; origin: string; outcome: string }[] }>('audit.list', { limit: 10 });
+    expect(audit.items.map((a) => [a.action, a.origin, a.outcome])).toEqual([
+      ['hold', 'rule: Netiquette', 'local'],
+      ['hide', 'rule: Netiquette', 'queued'],
+    ]);
+  });
+
+  it('reports the right count in a dry run over a seeded set', () => {
+    const acc = setup();
+    core.db.prepare(`UPDATE rules SET definition = json_set(definition, '$.enabled', json('false'))`).run();
+    core.ingest(acc.id, { items: SEEDED.map((m, i) => item({ remoteId: `s${i}`, threadRemoteId: `S${i}`, text: m.message.text, author: { remoteId: `a${i}`, handle: m.message.authorHandle, name: m.message.authorHandle } })), cursor: null });
+    const expected = SEEDED.filter((m) => m.offensive).length;
+    const netiquette = call<{ definition: unknown }[]>('rules.list', {})[0]!.definition;
+    const report = call<{ scanned: number; count: number }>('rules.dryRun', { rule: netiquette, lastN: 1000 });
+    expect(report).toMatchObject({ scanned: SEEDED.length, count: expected });
+    expect(expected).toBeGreaterThan(10);
+  });
+});
+
+describe('manual moderation', () => {
+  it('applies locally at once, queues the network call, and logs who did what', () => {
+    const acc = setup();
+    core.ingest(acc.id, { items: [item({ remoteId: 'c1', threadRemoteId: 'T', text: 'spam spam', author: { remoteId: 'UCspam', handle: '@spammer', name: 'Spammer' } })], cursor: null });
+    const messageId = (core.db.prepare('SELECT id FROM messages').get() as { id: number }).id;
+    call('moderation.act', { messageId, action: 'ban-author' });
+    expect(core.db.prepare('SELECT moderation FROM messages').get()).toEqual({ moderation: 'removed' });
+    expect(core.db.prepare('SELECT blocked FROM authors WHERE remote_id = ?').get('UCspam')).toEqual({ blocked: 1 });
+    const row = core.db.prepare(`SELECT kind, state, json_extract(payload, '$.action') AS action, json_extract(payload, '$.authorRemoteId') AS author FROM outbox`).get();
+    expect(row).toEqual({ kind: 'moderate', state: 'queued', action: 'ban-author', author: 'UCspam' });
+    const audit = call<{ items: { actor: string; action: string; origin: string; outcome: string; target: string }[] }>('audit.list', { query: 'spammer', limit: 10 });
+    expect(audit.items[0]).toMatchObject({ actor: 'Alex', action: 'ban-author', origin: 'manual', outcome: 'queued' });
+    expect(audit.items[0]!.target).toContain('spam spam');
+  });
+
+  it('refuses what the network cannot do, with the reason', () => {
+    const acc = setup();
+    core.ingest(acc.id, { items: [item({ remoteId: 'c1' })], cursor: null });
+    const messageId = (core.db.prepare('SELECT id FROM messages').get() as { id: number }).id;
+    expect(() => call('moderation.act', { messageId, action: 'block-author' })).toThrow(/ban the author instead/);
+    expect(call<Record<string, { moderation: string[]; unsupportedReasons: Record<string, string> }>>('moderation.capabilities', {}).youtube).toMatchObject({
+      moderation: ['hold', 'approve', 'remove', 'ban-author', 'delete-own'],
+      unsupportedReasons: { 'block-author': expect.stringContaining('ban') },
+    });
+  });
+
+  it('exports the audit log as CSV, safe for spreadsheets', () => {
+    const acc = setup();
+    core.ingest(acc.id, { items: [item({ remoteId: 'c1', text: '=HYPERLINK("http://evil")', author: { remoteId: 'x', handle: '=cmd', name: '=cmd' } })], cursor: null });
+    const messageId = (core.db.prepare('SELECT id FROM messages').get() as { id: number }).id;
+    call('moderation.act', { messageId, action: 'remove' });
+    const { csv, filename } = call<{ csv: string; filename: string }>('audit.exportCsv', {});
+    expect(filename).toMatch(/^parvis-moderation-\d{4}-\d{2}-\d{2}\.csv$/);
+    const [header, line] = csv.trim().split('\r\n');
+    expect(header).toBe('time (UTC),who,action,origin,network,target,network answer');
+    expect(line).toContain(',remove,manual,youtube,');
+    expect(line).toContain(`"'=cmd (=cmd): =HYPERLINK(""http://evil"")"`);
+  });
+});
