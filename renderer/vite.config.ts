@@ -6,6 +6,19 @@ const rendererRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
+ * Compile-time flags of Vue and vue-i18n: composition API only, no devtools in production. The
+ * Electron build (electron.vite.config.ts) should use the same, so both bundles behave alike.
+ * vue-i18n's JIT message compiler needs no eval, which the CSP forbids.
+ */
+export const rendererDefine = {
+  __VUE_I18N_FULL_INSTALL__: 'true',
+  __VUE_I18N_LEGACY_API__: 'false',
+  __INTLIFY_PROD_DEVTOOLS__: 'false',
+  __VUE_PROD_DEVTOOLS__: 'false',
+  __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+};
+
+/**
  * Builds the renderer for web mode (`npm run build:web`). electron.vite.config.ts uses the same
  * root and index.html for the Electron build.
  */
@@ -14,14 +27,7 @@ export default defineConfig({
   // Relative asset URLs: the page is served from file:// in Electron and from / in web mode.
   base: './',
   plugins: [vue()],
-  define: {
-    // vue-i18n: composition API only; its JIT message compiler needs no eval, which the CSP forbids.
-    __VUE_I18N_FULL_INSTALL__: 'true',
-    __VUE_I18N_LEGACY_API__: 'false',
-    __INTLIFY_PROD_DEVTOOLS__: 'false',
-    __VUE_PROD_DEVTOOLS__: 'false',
-    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
-  },
+  define: rendererDefine,
   build: {
     outDir: `${repoRoot}out/renderer`,
     emptyOutDir: true,

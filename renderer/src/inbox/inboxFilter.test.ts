@@ -20,6 +20,11 @@ describe('combineFilters', () => {
     });
   });
 
+  it('keeps a saved view’s query and adds the search box’s words to it', () => {
+    expect(combineFilters({ query: 'colis' }, {}, '')).toEqual({ query: 'colis' });
+    expect(combineFilters({ query: 'colis' }, {}, ' cassé ')).toEqual({ query: 'colis cassé' });
+  });
+
   it('drops the opposite assignee condition of the view', () => {
     expect(combineFilters({ status: ['open'], unassigned: true }, { assigneeId: 3 }, '')).toEqual({ status: ['open'], assigneeId: 3 });
     expect(combineFilters({ assigneeId: 3 }, { unassigned: true }, ' ')).toEqual({ unassigned: true });

@@ -45,7 +45,8 @@ export type Refinements = Omit<InboxFilter, 'query'>;
 /**
  * The filter sent to `inbox.list`: the view's, narrowed by the filter bar and the search box.
  * A refinement replaces the view's value for the same field; picking an assignee drops the view's
- * "unassigned" and the reverse, since both cannot hold.
+ * "unassigned" and the reverse, since both cannot hold. A search inside a saved search adds its
+ * words to the view's (the index requires all words).
  */
 export function combineFilters(view: InboxFilter, refinements: Refinements, query: string): InboxFilter {
   const combined: InboxFilter = { ...view };
@@ -55,9 +56,9 @@ export function combineFilters(view: InboxFilter, refinements: Refinements, quer
   }
   if (refinements.assigneeId !== undefined) delete combined.unassigned;
   if (refinements.unassigned !== undefined) delete combined.assigneeId;
-  const trimmed = query.trim();
-  if (trimmed === '') delete combined.query;
-  else combined.query = trimmed;
+  const words = [view.query?.trim() ?? '', query.trim()].filter((part) => part !== '').join(' ');
+  if (words === '') delete combined.query;
+  else combined.query = words;
   return combined;
 }
 

@@ -1,0 +1,136 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { setApiClient } from '../api';
+import { summary } from '../inbox/testSummaries';
+import { FakeCore } from './fakeCore';
+import { PAGE_SIZE, useInboxStore } from './inbox';
+import { useMembersStore } from './members';
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function rows(count: number) {
+  return Array.from({ length: count }, (_, i) => summary({ id: i + 1, lastActivityAt: 10_000 - i }));
+}
+
+let core: FakeCore;
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  core = new FakeCore(rows(120));
+  setApiClient(core);
+});
+
+describe('useInboxStore', () => {
+  it('reads the first page newest first, then the next keyset page', async () => {
+    const inbox = useInboxStore();
+    await inbox.load();
+    expect(inbox.items).toHaveLength(PAGE_SIZE);
+    expect(inbox.items[0]?.id).toBe(1);
+    expect(inbox.cursorId).toBe(1);
+    await inbox.loadMore();
+    await inbox.loadMore();
+    expect(inbox.items.map((r) => r.id)).toEqual(rows(120).map((r) => r.id));
+    expect(inbox.hasMore).toBe(false);
+    expect(core.callsOf('inbox.list')).toEqual([
+      { filter: { status: ['open'] }, limit: 50 },
+      { filter: { status: ['open'] }, cursor: '50', limit: 50 },
+      { filter: { status: ['open'] }, cursor: '100', limit: 50 },
+    ]);
+  });
+
+  it('keeps unchanged row objects when re-reading after a change, and replaces changed ones', async () => {
+    const inbox = useInboxStore();
+    await inbox.load();
+    const before = inbox.items;
+    core.rows = core.rows.map((r) => (r.id === 3 ? { ...r, snippet: 'edited' } : r));
+    await inbox.refresh();
+    expect(inbox.items[0]).toBe(before[0]);
+    expect(inbox.items[2]).not.toBe(before[2]);
+    expect(inbox.items[2]?.snippet).toBe('edited');
+  });
+
+  it('shows new rows from a re-read in order and keeps rows loaded beyond its window', async () => {
+    const inbox = useInboxStore();
+    await inbox.load();
+    await inbox.loadMore(); // 100 rows loaded
+    core.rows = [summary({ id: 500, lastActivityAt: 20_000 }), ...core.rows];
+    await inbox.refresh();
+    expect(inbox.items[0]?.id).toBe(500);
+    expect(inbox.items).toHaveLength(101);
+    expect(inbox.items[100]?.id).toBe(100);
+  });
+
+  it('removes rows a triage change takes out of the view and moves the cursor to the next row', async () => {
+    const inbox = useInboxStore();
+    await inbox.load();
+    inbox.setCursor(2);
+    const removed = inbox.applyLocal({ kind: 'status', ids: [2], status: 'done' });
+    expect(removed.map((r) => r.id)).toEqual([2]);
+    expect(inbox.items.slice(0, 3).map((r) => r.id)).toEqual([1, 3, 4]);
+    expect(inbox.cursorId).toBe(3);
+    inbox.restoreRows(removed);
+    expect(inbox.items.slice(0, 3).map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+
+  it('moves the cursor to the previous row when the last row leaves', async () => {
+    core.rows = rows(3);
+    const inbox = useInboxStore();
+    await inbox.load();
+    inbox.setCursor(3);
+    inbox.applyLocal({ kind: 'status', ids: [3], status: 'done' });
+    expect(inbox.cursorId).toBe(2);
+  });
+
+  it('extends the selection from the anchor with Shift+j/k and shrinks it back', async () => {
+    const inbox = useInboxStore();
+    await inbox.load();
+    inbox.setCursor(2);
+    inbox.extendSelection(1);
+    inbox.extendSelection(1);
+    expect([...inbox.selected]).toEqual([2, 3, 4]);
+    inbox.extendSelection(-1);
+    expect([...inbox.selected].sort()).toEqual([2, 3]);
+    expect(inbox.targetIds()).toEqual([2, 3]);
+    inbox.clearSelection();
+    expect(inbox.targetIds()).toEqual([3]);
+  });
+
+  it('keeps an earlier selection when a new range starts elsewhere', async () => {
+    const inbox = useInboxStore();
+    await inbox.load();
+    inbox.toggleSelected(1);
+    inbox.moveCursor(2); // row 3
+    inbox.extendSelection(1);
+    expect(inbox.targetIds()).toEqual([1, 3, 4]);
+  });
+
+  it('reads again when the view or the search changes, and waits for "me" before "Mine"', async () => {
+    const inbox = useInboxStore();
+    inbox.setView('mine');
+    await flush();
+    expect(core.callsOf('inbox.list')).toEqual([]);
+    await useMembersStore().load();
+    await flush();
+    expect(core.callsOf('inbox.list')).toEqual([{ filter: { status: ['open', 'pending'], assigneeId: 1 }, limit: 50 }]);
+    inbox.setQuery('colis');
+    await flush();
+    expect(core.callsOf('inbox.list')[1]).toEqual({ filter: { status: ['open', 'pending'], assigneeId: 1, query: 'colis' }, limit: 50 });
+  });
+
+  it('ignores a page that arrives after the view changed', async () => {
+    let release: () => void = () => {};
+    core.handle('inbox.list', (input) => {
+      const page = { items: input.filter?.status?.[0] === 'done' ? [] : rows(2), nextCursor: null, highlight: [] };
+      if (input.filter?.status?.[0] === 'open') return new Promise((resolve) => (release = () => resolve(page)));
+      return page;
+    });
+    const inbox = useInboxStore();
+    const slow = inbox.load();
+    inbox.setView('done');
+    await flush();
+    release();
+    await slow;
+    expect(inbox.viewKey).toBe('done');
+    expect(inbox.items).toEqual([]);
+  });
+});

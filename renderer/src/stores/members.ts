@@ -1,0 +1,21 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Id, Member } from '../../../shared/model';
+import { api } from '../api';
+
+/** Team members conversations can be assigned to; one of them is "me". */
+export const useMembersStore = defineStore('members', () => {
+  const members = ref<Member[]>([]);
+  const me = computed(() => members.value.find((m) => m.isMe) ?? null);
+  const byId = computed(() => new Map(members.value.map((m) => [m.id, m])));
+
+  async function load(): Promise<void> {
+    members.value = await api.call('members.list', {});
+  }
+
+  function nameOf(id: Id | null): string | null {
+    return id === null ? null : (byId.value.get(id)?.name ?? null);
+  }
+
+  return { members, me, byId, load, nameOf };
+});
