@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import { rendererDefine } from './renderer/vite.config';
 
 // Main and preload are bundled for Node/Electron; native modules stay external.
 export default defineConfig({
@@ -26,6 +27,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
+    base: './',
+    define: rendererDefine,
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },

@@ -228,6 +228,8 @@ export const calls = {
     output: z.record(z.string(), z.number().int()),
   },
 
+  /** The list rows of these conversations (absent ids were deleted), to patch a list in place. */
+  'inbox.summaries': { input: z.object({ conversationIds: IdList }).strict(), output: z.array(ConversationSummary) },
   /** A conversation with its whole thread, authors, notes and activity. Marks it read. */
   'conversation.get': {
     input: z.object({ conversationId: Id, markRead: z.boolean().default(true) }).strict(),

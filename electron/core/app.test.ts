@@ -71,6 +71,7 @@ function validInputs(ctx: { accId: number; convId: number; tagId: number; member
     'accounts.remove': { accountId: ctx.accId },
     'inbox.list': { filter: { status: ['open'] }, limit: 10 },
     'inbox.count': { filters: { open: { status: ['open'] } } },
+    'inbox.summaries': { conversationIds: [ctx.convId, 99999] },
     'conversation.get': { conversationId: ctx.convId },
     'conversation.setStatus': { conversationIds: [ctx.convId], status: 'pending' },
     'conversation.markRead': { conversationIds: [ctx.convId], unread: true },

@@ -343,6 +343,7 @@ export function createCore(opts: CoreOptions): Core {
       return { ok: true as const };
     },
     'inbox.list': ({ filter, cursor, limit }) => inbox.list(filter, cursor, limit),
+    'inbox.summaries': ({ conversationIds }) => inbox.summaries(conversationIds),
     'inbox.count': ({ filters }) => Object.fromEntries(Object.entries(filters).map(([k, f]) => [k, inbox.count(f)])),
     'conversation.get': ({ conversationId, markRead }) => {
       const detail = conversations.get(conversationId, { markRead });
