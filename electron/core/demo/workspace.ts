@@ -131,15 +131,28 @@ export function seedDemoWorkspace(core: Core, opts: DemoOptions): number {
     const long = rnd() < 0.06;
     const length = long ? 12 + Math.floor(rnd() * 14) : 1 + Math.floor(rnd() ** 2 * 4);
     const items = byAccount.get(accountIdx) ?? [];
-    let at = firstAt;
+    // Times first, then the whole thread is moved back so that its last message is in the past.
+    const times: number[] = [];
+    for (let m = 0, at = firstAt; m < length; m++) {
+      times.push(at);
+      at += Math.floor(rnd() * 3 * 3600_000) + 120_000;
+    }
+    const latest = opts.now - Math.floor(rnd() ** 3 * 6 * 3600_000) - 30_000;
+    const shift = Math.max(0, times.at(-1)! - latest);
     let parent: string | null = null;
+    let previous = '';
     for (let m = 0; m < length; m++) {
       const incoming = m % 2 === 0 || rnd() < 0.25;
-      const text = m === 0
-        ? pick(rnd, lang === 'fr' ? OPENERS_FR : OPENERS_EN).replace('{n}', String(10_000 + Math.floor(rnd() * 90_000)))
-        : incoming
-          ? pick(rnd, lang === 'fr' ? FOLLOWUPS_FR : FOLLOWUPS_EN)
-          : pick(rnd, lang === 'fr' ? ANSWERS_FR : ANSWERS_EN).replace('{name}', name.split(' ')[0]!);
+      let text = '';
+      // Avoid the same line twice in a row in long threads.
+      for (let tries = 0; tries < 5 && (text === '' || text === previous); tries++) {
+        text = m === 0
+          ? pick(rnd, lang === 'fr' ? OPENERS_FR : OPENERS_EN).replace('{n}', String(10_000 + Math.floor(rnd() * 90_000)))
+          : incoming
+            ? pick(rnd, lang === 'fr' ? FOLLOWUPS_FR : FOLLOWUPS_EN)
+            : pick(rnd, lang === 'fr' ? ANSWERS_FR : ANSWERS_EN).replace('{name}', name.split(' ')[0]!);
+      }
+      previous = text;
       const remoteId = `${threadId}-m${m}`;
       items.push({
         remoteId,
@@ -151,12 +164,11 @@ export function seedDemoWorkspace(core: Core, opts: DemoOptions): number {
           ? { remoteId: authorId, handle, name }
           : { remoteId: acc.remoteId, handle: acc.handle, name: acc.displayName },
         text,
-        createdAt: Math.min(at, opts.now - 1000),
+        createdAt: times[m]! - shift,
         permalink: `${acc.serverUrl}/demo/${remoteId}`,
         context: context ? { text: context[lang], url: `${acc.serverUrl}/demo/post/${threadId}` } : null,
       });
       parent = remoteId;
-      at += Math.floor(rnd() * 3 * 3600_000) + 120_000;
     }
     byAccount.set(accountIdx, items);
     plan.push({ accountIdx, threadId, firstAt });

@@ -27,7 +27,7 @@ function setup() {
   core = makeCore({ registry: createRegistry([youtubeLike]), startSync: false });
   return addAccount(core, 'youtube');
 }
-const call = <T>(name: string, input: unknown) => (core.handlers as Record<string, (i: unknown) => T>)[name]!(input);
+const call = <T>(name: string, input: unknown) => (core.handlers as unknown as Record<string, (i: unknown) => T>)[name]!(input);
 
 describe('netiquette on ingest', () => {
   it('holds an insulting comment before it shows as open, flags the words and tags it', () => {
