@@ -193,6 +193,7 @@ export function createCore(opts: CoreOptions): Core {
       onCredentialsRefreshed: (fresh) => writeCredentials(accountId, fresh),
     };
   };
+  const withFields = (m: string, f?: Record<string, unknown>) => (f && Object.keys(f).length ? `${m} ${JSON.stringify(f)}` : m);
   const syncStore: SyncStore = {
     listAccounts: () => accounts.listStored(),
     getAccount: (id) => accounts.get(id),
@@ -213,9 +214,9 @@ export function createCore(opts: CoreOptions): Core {
         clock: { now },
         logger: {
           debug: () => {},
-          info: (m) => opts.log?.('info', m),
-          warn: (m) => opts.log?.('warn', m),
-          error: (m) => opts.log?.('error', m),
+          info: (m, f) => opts.log?.('info', withFields(m, f)),
+          warn: (m, f) => opts.log?.('warn', withFields(m, f)),
+          error: (m, f) => opts.log?.('error', withFields(m, f)),
         },
         ...opts.syncOptions,
       })

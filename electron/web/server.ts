@@ -9,7 +9,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Core } from '../core/app';
 import { dispatch } from '../core/rpc';
 import { CONTENT_SECURITY_POLICY } from './csp';
@@ -119,26 +119,44 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
-      ws.on('message', async (data, isBinary) => {
-        if (isBinary) return;
-        let msg: { type?: unknown; id?: unknown; name?: unknown; input?: unknown };
-        try {
-          msg = JSON.parse(data.toString('utf8')) as typeof msg;
-        } catch {
-          ws.send(JSON.stringify({ type: 'error', error: { kind: 'invalid-input', message: 'Malformed message' } }));
-          return;
-        }
-        if (!msg || msg.type !== 'call' || typeof msg.id !== 'number') {
-          ws.send(JSON.stringify({ type: 'error', error: { kind: 'invalid-input', message: 'Expected a call' } }));
-          return;
-        }
-        const result = await dispatch(opts.core.handlers, msg.name, msg.input, {
-          onInternalError: (name, err) => log('error', `${name}: ${(err as Error)?.stack ?? String(err)}`),
-        });
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: msg.id, result }));
-      });
+      // A frame the WebSocket layer refuses (bigger than MAX_MESSAGE_BYTES, text that is not
+      // UTF-8) closes this connection with its code (1009, 1007). Without a listener, that error
+      // would be thrown and take the whole process down.
+      ws.on('error', (err) => log('warn', `web bridge: connection closed: ${err.message}`));
+      ws.on('message', (data, isBinary) => void answerFrame(ws, data, isBinary));
     });
   });
+
+  /** Answers one frame: a call's result, or a typed error; never throws. */
+  const answerFrame = async (ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> => {
+    const send = (message: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const refuse = (message: string) => send({ type: 'error', error: { kind: 'invalid-input', message } });
+    if (isBinary) return refuse('The bridge accepts JSON text frames only');
+    let msg: { type?: unknown; id?: unknown; name?: unknown; input?: unknown };
+    try {
+      const text = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      msg = JSON.parse(text.toString('utf8')) as typeof msg;
+    } catch {
+      return refuse('Malformed message');
+    }
+    // An id the answer cannot carry back (Infinity becomes null in JSON) is no id.
+    if (!msg || typeof msg !== 'object' || msg.type !== 'call' || typeof msg.id !== 'number' || !Number.isSafeInteger(msg.id)) {
+      return refuse('Expected a call: { type: "call", id, name, input }');
+    }
+    const id = msg.id;
+    try {
+      const result = await dispatch(opts.core.handlers, msg.name, msg.input, {
+        onInternalError: (name, err) => log('error', `${name}: ${(err as Error)?.stack ?? String(err)}`),
+      });
+      send({ type: 'result', id, result });
+    } catch (err) {
+      // dispatch answers every failure itself; this is a bug, kept from reaching the process.
+      log('error', `web bridge: ${(err as Error)?.stack ?? String(err)}`);
+      send({ type: 'result', id, result: { ok: false, error: { kind: 'internal', message: 'Unexpected error' } } });
+    }
+  };
 
   const unsubscribe = opts.core.onEvent((name, payload) => {
     const text = JSON.stringify({ type: 'event', name, payload });

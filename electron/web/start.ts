@@ -1,8 +1,10 @@
 /**
- * Starts web mode: the core on a profile directory plus the web server. Used by the CLI and by the
- * Playwright fixture, so the e2e tests run exactly what a user runs.
+ * Starts web mode: the core on a profile directory plus the web server. Used by the CLI, the live
+ * demo and the Playwright fixtures, so the e2e tests run exactly what a user runs.
  */
-import { createCore, type Core } from '../core/app';
+import { createCore, type Core, type CoreOptions } from '../core/app';
+import type { ConnectorRegistry } from '../core/connectors/registry';
+import type { SignInProvider } from '../core/connectors/sign-in';
 import { createConfSettingsStore } from '../core/settings/conf-store';
 import { KeytarSecretStore } from '../core/secrets/keytar-store';
 import { MemorySecretStore, type SecretStore } from '../core/secrets/secret-store';
@@ -14,10 +16,24 @@ export interface WebModeOptions {
   staticDir: string;
   port?: number;
   token?: string;
-  demo?: boolean;
+  /**
+   * A demo run. `true`: the profile is filled at once with the seeded demo workspace and nothing is
+   * polled (fast and offline: the Playwright fixture uses it). `'live'`: the live demo, whose
+   * accounts the caller connects to local simulated networks through `registry` and `signIn`
+   * (see ./demo.ts). Either way the UI says it is a demo and secrets stay in memory.
+   */
+  demo?: boolean | 'live';
   /** Keychain service name (tests use their own so they never touch the user's entries). */
   keychainService?: string;
   secrets?: SecretStore;
+  /** The networks this run talks to; with it the core polls accounts and delivers the outbox. */
+  registry?: ConnectorRegistry;
+  /** How accounts of each network sign in (`accounts.connect`). */
+  signIn?: readonly SignInProvider[];
+  /** Scheduler tuning (tests, and the live demo's local servers that can be paged faster). */
+  syncOptions?: CoreOptions['syncOptions'];
+  /** Outbox tuning (tests). */
+  outboxOptions?: CoreOptions['outboxOptions'];
   now?: () => number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -31,20 +47,25 @@ export interface WebMode {
 }
 
 export async function startWebMode(opts: WebModeOptions): Promise<WebMode> {
+  const demo = opts.demo !== undefined && opts.demo !== false;
   // The demo talks only to local simulated networks whose tokens protect nothing, and must run on
   // machines without a Secret Service: its tokens stay in memory and die with the process.
-  const secrets = opts.secrets ?? (opts.demo ? new MemorySecretStore() : new KeytarSecretStore(opts.keychainService));
+  const secrets = opts.secrets ?? (demo ? new MemorySecretStore() : new KeytarSecretStore(opts.keychainService));
   const core = createCore({
     dataDir: opts.dataDir,
     secrets,
     settings: createConfSettingsStore(opts.dataDir),
     shell: 'web',
-    demo: opts.demo ?? false,
+    demo,
     now: opts.now,
     log: opts.log,
+    registry: opts.registry,
+    signIn: opts.signIn,
+    syncOptions: opts.syncOptions,
+    outboxOptions: opts.outboxOptions,
   });
   try {
-    if (opts.demo && core.accounts.list().length === 0) seedDemoWorkspace(core, { now: core.now() });
+    if (opts.demo === true && core.accounts.list().length === 0) seedDemoWorkspace(core, { now: core.now() });
     const server = await startWebServer({ core, staticDir: opts.staticDir, port: opts.port, token: opts.token, log: opts.log });
     return {
       url: server.url,

@@ -5,7 +5,7 @@
  * both. Polling the same page twice changes nothing.
  */
 import type { NormalizedItem } from '../connectors/types';
-import type { Db } from './connection';
+import { storageErrorOf, type Db } from './connection';
 
 export interface IngestPage {
   items: readonly NormalizedItem[];
@@ -88,7 +88,7 @@ export function createIngest(db: Db, opts: IngestOptions = {}): Ingest {
     UPDATE conversations SET
       message_count = message_count + 1,
       snippet          = CASE WHEN @at >= last_activity_at THEN @snippet ELSE snippet END,
-      author_id        = CASE WHEN @incoming = 1 AND @at >= last_activity_at THEN @authorId ELSE author_id END,
+      author_id        = CASE WHEN @incoming = 1 AND (@at >= last_activity_at OR author_id IS NULL) THEN @authorId ELSE author_id END,
       last_activity_at = max(last_activity_at, @at),
       unread           = CASE WHEN @incoming = 1 THEN 1 ELSE unread END,
       status           = CASE WHEN @incoming = 1 AND status IN ('done', 'snoozed') THEN 'open' ELSE status END,
@@ -183,5 +183,12 @@ export function createIngest(db: Db, opts: IngestOptions = {}): Ingest {
     return { newMessageIds: fresh.map((m) => m.messageId), conversationIds: [...touched] };
   });
 
-  return (accountId, page) => run.immediate(accountId, page);
+  return (accountId, page) => {
+    try {
+      return run.immediate(accountId, page);
+    } catch (err) {
+      // The sync status shows this message: a full disk in plain words, not SQLite's.
+      throw storageErrorOf(err) ?? err;
+    }
+  };
 }

@@ -4,9 +4,11 @@
  *
  * - Claim: a due row turns `sending` (attempts + 1) in its own transaction before the network call.
  * - Success: the row turns `sent` and the local message gets its remote id, in one transaction.
- * - Failure: `failed` with exponential backoff (a rate limit waits for its reset; an expired sign-in
- *   waits for the account to be signed in again), `dead` after `maxAttempts` or when the network
- *   cannot do it; the user sees it and can retry or discard.
+ * - Failure: `failed` with exponential backoff (a rate limit waits for its reset), `dead` after
+ *   `maxAttempts` or when the network cannot do it; the user sees it and can retry or discard.
+ * - Signed out (no credentials, or refused while the account needs a new sign-in): the row waits
+ *   for the sign-in without using up its attempts, so it is never lost to `dead`; `wake()` (which
+ *   the core calls after a sign-in or a resume) makes it due again at once.
  * - After a crash, a row found `sending` may or may not have reached the network: it is reconciled
  *   first (the connector looks for the remote result; networks with an Idempotency-Key replay the
  *   same key), and only resent when the network has nothing.
@@ -50,6 +52,12 @@ export interface OutboxExecutorOptions {
 }
 
 const TERMINAL_KINDS = new Set(['not-supported']);
+/** After the store refused a write, delivery waits this long before trying again. */
+const STORAGE_RETRY_MS = 10_000;
+/** How `last_error` starts for a row waiting for its account's sign-in. */
+const SIGN_IN_WAIT = 'auth: ';
+/** A row waiting for a sign-in is tried again this often by itself (a wake tries it sooner). */
+const SIGN_IN_RETRY_MS = 5 * 60_000;
 
 export class OutboxExecutor {
   private readonly db: Db;
@@ -82,9 +90,15 @@ export class OutboxExecutor {
     this.timer = null;
   }
 
-  /** Something was queued (or the network came back): deliver now. */
+  /**
+   * Something was queued, or an account was signed in again or resumed: deliver now. Rows waiting
+   * for a sign-in are tried again at once (an attempt that is refused again costs them nothing).
+   */
   wake(): void {
     if (!this.timersEnabled) return;
+    this.db
+      .prepare(`UPDATE outbox SET next_attempt_at = ? WHERE state = 'failed' AND last_error LIKE ? AND next_attempt_at > ?`)
+      .run(this.now(), `${SIGN_IN_WAIT}%`, this.now());
     if (this.running) {
       this.kick = true;
       return;
@@ -98,6 +112,7 @@ export class OutboxExecutor {
   async drain(): Promise<void> {
     if (this.running || this.closed) return;
     this.running = true;
+    let storageFailed = false;
     try {
       do {
         this.kick = false;
@@ -105,10 +120,24 @@ export class OutboxExecutor {
           await this.deliver(row);
         }
       } while (this.kick && !this.closed);
+    } catch (err) {
+      // The store refused a write (full disk, read-only volume). The row keeps the state it had
+      // (a `sending` row is reconciled before any resend), and delivery pauses instead of
+      // retrying at once in a loop, or taking the process down with an unhandled rejection.
+      storageFailed = true;
+      this.opts.log?.('error', `outbox paused, the store refused a write: ${redact((err as Error)?.message ?? String(err))}`);
     } finally {
       this.running = false;
     }
-    this.armTimer();
+    if (storageFailed) this.armAfterStorageFailure();
+    else this.armTimer();
+  }
+
+  private armAfterStorageFailure(): void {
+    if (!this.timersEnabled || this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.drain(), STORAGE_RETRY_MS);
+    this.timer.unref?.();
   }
 
   /** The oldest due row whose conversation has nothing earlier still waiting (order per conversation). */
@@ -151,7 +180,7 @@ export class OutboxExecutor {
     const ctx = await this.opts.contextFor(row.account_id).catch(() => null);
     if (this.closed) return;
     if (!ctx) {
-      this.fail(row, new ConnectorError('auth', 'The account needs to be signed in again'), false);
+      this.waitForSignIn(row, new ConnectorError('auth', 'The account needs to be signed in again'));
       return;
     }
     const quota = this.opts.quotaFor?.(ctx.network) ?? null;
@@ -193,8 +222,27 @@ export class OutboxExecutor {
       }
     } catch (err) {
       const e = err instanceof ConnectorError ? err : new ConnectorError('bad-response', (err as Error).message);
-      this.fail(row, e, TERMINAL_KINDS.has(e.kind));
+      if (e.kind === 'auth' && this.needsSignIn(row.account_id)) this.waitForSignIn(row, e);
+      else this.fail(row, e, TERMINAL_KINDS.has(e.kind));
     }
+  }
+
+  /** True when polling found that the account must be signed in again. */
+  private needsSignIn(accountId: number): boolean {
+    const account = this.db.prepare<[number], { state: string }>('SELECT state FROM accounts WHERE id = ?').get(accountId);
+    return account?.state === 'needs-sign-in';
+  }
+
+  /**
+   * The account is signed out: the row waits for the new sign-in. Waiting is not a failed attempt
+   * (the claim's count is taken back), so however long the user takes, the action is never `dead`.
+   */
+  private waitForSignIn(row: OutboxRow, err: ConnectorError): void {
+    this.db
+      .prepare(`UPDATE outbox SET state = 'failed', attempts = max(0, attempts - 1), last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`)
+      .run(`${SIGN_IN_WAIT}${redact(err.message)}`, this.now() + SIGN_IN_RETRY_MS, this.now(), row.id);
+    this.opts.log?.('warn', `outbox ${row.kind} #${row.id} waits for the account to be signed in again`);
+    this.changed(row);
   }
 
   private succeedReply(row: OutboxRow, result: ReplyResult): void {
@@ -227,12 +275,17 @@ export class OutboxExecutor {
 
   private fail(row: OutboxRow, err: ConnectorError, terminal: boolean): void {
     const attempts = row.attempts + 1;
-    const dead = terminal || attempts >= this.maxAttempts;
+    // No answer at all (offline, server unreachable) says nothing against the action: it waits
+    // for the connection however long that takes, instead of dying after a few tries. The
+    // attempts still count, so that the next try looks for a reply that may have gone through.
+    const unanswered = err.kind === 'network' && err.status === null;
+    const dead = terminal || (attempts >= this.maxAttempts && !unanswered);
     const backoff = this.opts.backoff ?? { baseMs: 2_000, capMs: 10 * 60_000 };
     let delay = backoffDelay(attempts - 1, backoff.baseMs, backoff.capMs, this.opts.random);
     if (err.kind === 'rate-limited' && err.retryAfterMs !== null) delay = Math.max(delay, err.retryAfterMs);
-    // Signed out: nothing to do until the account is signed in again (resume wakes the outbox).
-    if (err.kind === 'auth') delay = Math.max(delay, 5 * 60_000);
+    // Refused credentials on an account that polls fine (a token that just expired, a missing
+    // permission): polling renews or flags them meanwhile; a wake tries again sooner.
+    if (err.kind === 'auth') delay = Math.max(delay, SIGN_IN_RETRY_MS);
     const message = redact(err.message);
     this.db
       .prepare('UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?')

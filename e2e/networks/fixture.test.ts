@@ -1,0 +1,81 @@
+/**
+ * The networks fixture that Playwright specs and integration tests build on: web mode on a
+ * temporary profile syncing with the three local servers (every network connectable, an account
+ * connected the UI's way keeps syncing across a restart, a reply reaches the server), and the relay
+ * that plays a server going down and coming back.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, startNetworkedWebMode, startNetworks, startRelay, waitFor, type LocalNetworks } from './fixture';
+
+let networks: LocalNetworks;
+const staticDir = mkdtempSync(join(tmpdir(), 'parvis-static-'));
+
+beforeAll(async () => {
+  networks = await startNetworks();
+});
+
+afterAll(async () => {
+  await networks?.stop();
+  rmSync(staticDir, { recursive: true, force: true });
+});
+
+describe('startNetworkedWebMode', () => {
+  it('syncs with the local networks, survives a restart, and delivers replies', async () => {
+    const mode = await startNetworkedWebMode(networks, { staticDir, syncOptions: FAST_SYNC, outboxOptions: FAST_OUTBOX, pollIntervalSeconds: 15 });
+    try {
+      expect((await callCore(mode.core, 'settings.get', {})).pollIntervalSeconds).toBe(15);
+      expect(await callCore(mode.core, 'accounts.networks', {})).toEqual([
+        { network: 'mastodon', signIn: 'oauth', needsServer: true, defaultServer: null },
+        { network: 'bluesky', signIn: 'app-password', needsServer: false, defaultServer: networks.urls.bluesky },
+        { network: 'youtube', signIn: 'oauth', needsServer: false, defaultServer: networks.urls.youtube },
+      ]);
+      const account = await connectAccount(mode.core, { network: 'mastodon', serverUrl: networks.urls.mastodon });
+      const first = networks.mastodon.control.addMention({ from: 'camille', text: 'Avant le redémarrage' }).statusId;
+      await callCore(mode.core, 'accounts.pollNow', { accountId: account.id });
+      await waitFor('the first mention', () => mode.core.db.prepare('SELECT 1 FROM messages WHERE remote_id = ?').get(first));
+
+      const { port, token, dataDir } = mode;
+      await mode.restart();
+      expect([mode.port, mode.token]).toEqual([port, token]);
+      // Same profile and keychain: the account is still signed in and keeps syncing.
+      const second = networks.mastodon.control.addMention({ from: 'hugo', text: 'Après le redémarrage' }).statusId;
+      await callCore(mode.core, 'accounts.pollNow', { accountId: account.id });
+      await waitFor('the second mention', () => mode.core.db.prepare('SELECT 1 FROM messages WHERE remote_id = ?').get(second));
+
+      const conversation = mode.core.db.prepare<[string], { id: number }>('SELECT id FROM conversations WHERE remote_id = ?').get(second)!;
+      await callCore(mode.core, 'reply.send', { conversationId: conversation.id, text: 'Merci Hugo !' });
+      await waitFor('the reply on the server', () => networks.mastodon.control.state().posted.find((s) => s.inReplyToId === second));
+      expect(existsSync(dataDir)).toBe(true);
+    } finally {
+      await mode.close();
+    }
+    expect(existsSync(mode.dataDir)).toBe(false);
+  });
+});
+
+describe('startRelay', () => {
+  it('forwards, goes down (connections refused), comes back on the same port, and fails chosen requests', async () => {
+    const relay = await startRelay(networks.urls.youtube);
+    try {
+      const state = `${relay.url}/__control/state`;
+      expect((await fetch(state)).status).toBe(200);
+      const port = relay.port;
+
+      await relay.stop();
+      expect(relay.up).toBe(false);
+      await expect(fetch(state)).rejects.toThrow();
+
+      await relay.start();
+      expect(relay.port).toBe(port);
+      relay.failWhen((req) => req.path === '/__control/state', 1, 503);
+      expect((await fetch(state)).status).toBe(503);
+      expect((await fetch(state)).status).toBe(200);
+      expect(relay.requests.map((r) => r.status)).toEqual([200, 503, 200]);
+    } finally {
+      await relay.close();
+    }
+  });
+});

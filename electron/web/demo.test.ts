@@ -1,0 +1,69 @@
+/**
+ * The live demo end to end, smaller and faster: the history reaches the inbox through the real
+ * connectors (every account connected through the contract, polled, none in error), the team's
+ * triage is applied, held YouTube comments are held, and community activity keeps arriving.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { callCore, waitFor } from '../../e2e/networks/fixture';
+import { UNCONNECTED_MASTODON, startLiveDemo, type LiveDemo } from './demo';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'parvis-live-demo-test-'));
+let demo: LiveDemo | undefined;
+
+afterAll(async () => {
+  await demo?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('fills the inbox through the connectors, applies the triage, and keeps new activity coming', async () => {
+  const logs: string[] = [];
+  demo = await startLiveDemo({
+    dataDir,
+    staticDir: dataDir,
+    conversations: 80,
+    activity: { minDelayMs: 20, maxDelayMs: 40 },
+    log: (level, message) => logs.push(`${level} ${message}`),
+  });
+  const core = demo.app.core;
+  expect((await callCore(core, 'app.info', {})).demo).toBe(true);
+  expect(demo.networks.filter((n) => !n.connected).map((n) => n.network)).toEqual(['mastodon']);
+
+  const ready = await demo.ready;
+  expect(ready.complete).toBe(true);
+  expect(ready.conversations).toEqual({ mastodon: expect.any(Number), bluesky: expect.any(Number), youtube: expect.any(Number) });
+  const accounts = await callCore(core, 'accounts.list', {});
+  expect(accounts.map((a) => [a.network, a.state, a.lastError])).toEqual([
+    ['bluesky', 'ok', null],
+    ['mastodon', 'ok', null],
+    ['mastodon', 'ok', null],
+    ['youtube', 'ok', null],
+  ]);
+
+  const counts = await callCore(core, 'inbox.count', {
+    filters: {
+      all: {},
+      done: { status: ['done'] },
+      held: { held: true },
+      read: { unread: false },
+      ...Object.fromEntries(accounts.map((a) => [`account-${a.id}`, { accountId: [a.id] }])),
+    },
+  });
+  for (const a of accounts) expect(counts[`account-${a.id}`], a.handle).toBeGreaterThan(5);
+  expect(counts.all).toBe(Object.values(ready.conversations).reduce((sum, n) => sum + (n ?? 0), 0));
+  expect(counts.done).toBeGreaterThan(0);
+  expect(counts.held).toBeGreaterThan(0);
+  expect(counts.read).toBeGreaterThan(0);
+  const tagged = core.db.prepare('SELECT count(DISTINCT conversation_id) AS n FROM conversation_tags').get() as { n: number };
+  expect(tagged.n).toBeGreaterThan(0);
+  const assigned = core.db.prepare('SELECT count(*) AS n FROM conversations WHERE assignee_id IS NOT NULL').get() as { n: number };
+  expect(assigned.n).toBeGreaterThan(0);
+
+  // Activity for a connected account reaches the inbox on the next poll.
+  const event = await waitFor('activity for a connected account', () => demo!.activity().find((e) => e.account !== UNCONNECTED_MASTODON.username));
+  for (const a of accounts) await callCore(core, 'accounts.pollNow', { accountId: a.id });
+  await waitFor(`the ${event.kind} in the inbox`, () => core.db.prepare('SELECT 1 FROM messages WHERE remote_id = ?').get(event.remoteId));
+  expect(logs.filter((l) => l.startsWith('error') || l.startsWith('warn'))).toEqual([]);
+});
