@@ -57,6 +57,8 @@ export async function startWebMode(opts: WebModeOptions): Promise<WebMode> {
     settings: createConfSettingsStore(opts.dataDir),
     shell: 'web',
     demo,
+    // The demo's manager has a name, rather than whoever runs it.
+    myName: demo ? 'Alex Martin' : undefined,
     now: opts.now,
     log: opts.log,
     registry: opts.registry,

@@ -60,9 +60,9 @@ describe('netiquette on ingest', () => {
     const acc = setup();
     call('rules.setAutoHide', { enabled: true });
     core.ingest(acc.id, { items: [item({ remoteId: 'bad', threadRemoteId: 'B', text: 'sale connard' })], cursor: null });
-    // Still in the review queue locally; YouTube has no "hide", so it is held for review there.
+    // Still in the review queue locally; YouTube has no "hide", so the comment is rejected there.
     expect(core.db.prepare('SELECT moderation FROM messages').get()).toEqual({ moderation: 'held' });
-    expect(core.db.prepare(`SELECT json_extract(payload, '$.action') AS action, state FROM outbox`).all()).toEqual([{ action: 'hold', state: 'queued' }]);
+    expect(core.db.prepare(`SELECT json_extract(payload, '$.action') AS action, state FROM outbox`).all()).toEqual([{ action: 'remove', state: 'queued' }]);
     const audit = call<{ items: { action: string; origin: string; outcome: string }[] }>('audit.list', { limit: 10 });
     expect(audit.items.map((a) => [a.action, a.origin, a.outcome])).toEqual([
       ['hold', 'rule: Netiquette', 'local'],
@@ -103,7 +103,7 @@ describe('manual moderation', () => {
     const messageId = (core.db.prepare('SELECT id FROM messages').get() as { id: number }).id;
     expect(() => call('moderation.act', { messageId, action: 'block-author' })).toThrow(/ban the author instead/);
     expect(call<Record<string, { moderation: string[]; unsupportedReasons: Record<string, string> }>>('moderation.capabilities', {}).youtube).toMatchObject({
-      moderation: ['hold', 'approve', 'remove', 'ban-author', 'delete-own'],
+      moderation: ['hide', 'unhide', 'remove', 'hold', 'approve', 'delete-own', 'ban-author'],
       unsupportedReasons: { 'block-author': expect.stringContaining('ban') },
     });
   });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry, DryRunReport, LexiconSet, NetworkCapabilities, Rule } from '../../../shared/contract';
-import type { ModerationActionName, ModerationState, Network } from '../../../shared/model';
+import { MODERATION_ACTIONS, type ModerationActionName, type ModerationState, type Network } from '../../../shared/model';
 import type { Lexicon } from '../../../shared/moderation';
 import type { Capabilities } from '../connectors/types';
 import type { Db } from '../db/connection';
@@ -44,6 +44,18 @@ const LOCAL_STATE: Partial<Record<ModerationActionName, ModerationState>> = {
 };
 
 const TAG_COLOR = '#b91c1c';
+
+/**
+ * What to send for an action on a network that lacks it: "hide" on YouTube, which has no hide,
+ * rejects the comment (it leaves public view, as the YouTube Studio's "remove" does).
+ */
+export function networkEquivalent(action: ModerationActionName, caps: Capabilities | null): ModerationActionName | null {
+  if (!caps) return null;
+  if (caps.moderation.includes(action)) return action;
+  if (action === 'hide' && caps.moderation.includes('remove')) return 'remove';
+  if (action === 'unhide' && caps.moderation.includes('approve')) return 'approve';
+  return null;
+}
 
 interface MessageRow {
   id: number;
@@ -166,11 +178,12 @@ export function createModerationService(opts: ModerationServiceOptions) {
     if ((action === 'block-author' || action === 'ban-author') && m.author_id !== null) setAuthorFlag.blocked.run(m.author_id);
     if (action === 'mute-author' && m.author_id !== null) setAuthorFlag.muted.run(m.author_id);
     // Holding or approving a message the network does not moderate stays a local review state.
-    const networkSide = sendToNetwork && caps?.moderation.includes(networkAction) === true && m.remote_id !== null;
+    const sent = sendToNetwork ? networkEquivalent(networkAction, caps) : null;
+    const networkSide = sent !== null && m.remote_id !== null;
     let outboxId: number | null = null;
     if (networkSide) {
       const payload: ModeratePayload = {
-        action: networkAction,
+        action: sent!,
         messageRemoteId: m.remote_id!,
         authorRemoteId: m.author_remote_id ?? '',
         conversationRemoteId: m.conversation_remote_id,
@@ -242,13 +255,9 @@ export function createModerationService(opts: ModerationServiceOptions) {
                 // Held for review in Parvis only: the network is not told.
                 applyAction(row, 'hold', origin, origin, undefined, false);
                 break;
-              case 'hide-on-network': {
-                // Networks without "hide" take it out of public view by holding it (YouTube).
-                const caps = opts.capabilitiesFor(row.network);
-                const networkAction = caps?.moderation.includes('hide') ? 'hide' : caps?.moderation.includes('hold') ? 'hold' : 'hide';
-                queued = applyAction(row, 'hide', origin, origin, undefined, true, networkAction).queued || queued;
+              case 'hide-on-network':
+                queued = applyAction(row, 'hide', origin, origin).queued || queued;
                 break;
-              }
               case 'remove':
                 queued = applyAction(row, 'remove', origin, origin).queued || queued;
                 break;
@@ -281,7 +290,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
       if (!m) throw new NotFoundError(`Message ${messageId}`);
       const caps = opts.capabilitiesFor(m.network);
       const localAction = action === 'hold' || action === 'approve' || action === 'unhide';
-      if (!localAction && caps && !caps.moderation.includes(action)) {
+      if (!localAction && caps && networkEquivalent(action, caps) === null) {
         throw new CoreError('not-supported', caps.unsupportedReasons?.[action] ?? `${m.network} does not allow “${action}”`);
       }
       if (action === 'delete-own' && m.direction !== 'out') throw new CoreError('not-supported', 'Only your own messages can be deleted');
@@ -300,7 +309,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
           maxReplyLength: caps.maxReplyLength,
           reply: caps.reply,
           directMessages: caps.directMessages,
-          moderation: caps.moderation,
+          moderation: MODERATION_ACTIONS.filter((a) => networkEquivalent(a, caps) !== null),
           unsupportedReasons: Object.fromEntries(Object.entries(caps.unsupportedReasons ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
         };
       }
