@@ -58,9 +58,15 @@ export const test = base.extend<{ parvis: ParvisFixture; problems: PageProblems;
   },
   /** The page, opened on the demo inbox. */
   app: async ({ page, parvis, problems }, use) => {
+    // CSP violations caught by a library's own try/catch never reach the console: listen for them.
+    await page.addInitScript({
+      content: `window.__cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
+    });
     await page.goto(parvis.url);
     await use(page);
-    expect(problems.errors, 'no console errors, page errors, dialogs or CSP violations').toEqual([]);
+    const violations = page.isClosed() ? [] : ((await page.evaluate('window.__cspViolations ?? []').catch(() => [])) as string[]);
+    expect([...problems.errors, ...violations.map((v) => `csp: ${v}`)], 'no console errors, page errors, dialogs or CSP violations').toEqual([]);
   },
 });
 

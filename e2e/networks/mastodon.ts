@@ -51,6 +51,8 @@ export interface StatusInput {
   from: string;
   text: string;
   inReplyToId?: string | null;
+  /** The status HTML exactly as given (a remote, unsanitizing server); `text` still drives mentions. */
+  html?: string;
   visibility?: Visibility;
   spoilerText?: string;
   attachments?: { type: 'image' | 'video' | 'gifv' | 'audio' | 'unknown'; url: string; description?: string | null }[];
@@ -458,7 +460,9 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
     const parent = input.inReplyToId ? statuses.get(input.inReplyToId) : undefined;
     const mentionIds: string[] = [];
     const tags: string[] = [];
-    const content = renderContent(input.text, mentionIds, tags);
+    const rendered = renderContent(input.text, mentionIds, tags);
+    // A remote server may send HTML no Mastodon would produce: tests of hostile content pass it raw.
+    const content = input.html !== undefined ? input.html : rendered;
     const status: StoredStatus = {
       id: nextId(),
       accountId: author.id,
