@@ -24,6 +24,7 @@ export interface PageProblems {
 }
 
 export const test = base.extend<{ parvis: ParvisFixture; problems: PageProblems; app: Page }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   parvis: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parvis-e2e-'));
     let mode = await startWebMode({ dataDir, staticDir: STATIC_DIR, demo: true });

@@ -182,10 +182,22 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** Whether Parvis can reach the networks (offline, replies wait in the outbox). */
+export const Connectivity = z.object({
+  online: z.boolean(),
+  /** When this state began, epoch ms. */
+  since: Timestamp,
+});
+export type Connectivity = z.infer<typeof Connectivity>;
+
 /** Every call: name → { input, output }. */
 export const calls = {
   /** What the app is and how it runs. */
   'app.info': { input: Empty, output: AppInfo },
+  /** Whether the networks can be reached right now (then follow `app.connectivity` events). */
+  'app.connectivity': { input: Empty, output: Connectivity },
+  /** Checks at once whether the networks can be reached again (the user's "Retry now"). */
+  'app.checkConnection': { input: Empty, output: Connectivity },
 
   /** Connected accounts with their sync state. */
   'accounts.list': { input: Empty, output: z.array(Account) },
@@ -401,6 +413,8 @@ export type NotifyEvent = z.infer<typeof NotifyEvent>;
 export const events = {
   'inbox.changed': InboxChanged,
   'sync.status': SyncStatus,
+  /** Parvis went offline or came back online. */
+  'app.connectivity': Connectivity,
   'notify': NotifyEvent,
   /** The shell asks the renderer to show a conversation (a desktop notification was clicked). */
   'conversation.open': z.object({ conversationId: Id }),

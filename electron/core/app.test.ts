@@ -67,6 +67,8 @@ function validInputs(ctx: { accId: number; convId: number; tagId: number; member
     'accounts.finishConnect': { flowId: ctx.flowId },
     'accounts.cancelConnect': { flowId: ctx.flowId },
     'app.info': {},
+    'app.connectivity': {},
+    'app.checkConnection': {},
     'accounts.list': {},
     'accounts.remove': { accountId: ctx.accId },
     'inbox.list': { filter: { status: ['open'] }, limit: 10 },

@@ -25,6 +25,7 @@ import { OutboxExecutor } from './outbox/executor';
 import { SyncScheduler, type SyncSchedulerOptions } from './sync/scheduler';
 import type { SyncStore } from './sync/store';
 import { CoreError } from './rpc';
+import { ConnectivityMonitor, reportingRegistry } from './connectivity';
 import { createNotifier } from './notifications';
 import { createModerationService } from './moderation/service';
 import { NETWORKS } from '../../shared/model';
@@ -101,7 +102,9 @@ export function createCore(opts: CoreOptions): Core {
   const conversations = createConversationQueries(db, actorName, now);
   const accounts = createAccountQueries(db, now);
   const outbox = createOutboxQueue(db, now);
-  const registry = opts.registry ?? null;
+  // Whether the networks can be reached, from what every connector call reports.
+  const connectivity = new ConnectivityMonitor({ now });
+  const registry = opts.registry ? reportingRegistry(opts.registry, connectivity) : null;
   let executor: OutboxExecutor | null = null;
   const moderation = createModerationService({
     db,
@@ -157,9 +160,16 @@ export function createCore(opts: CoreOptions): Core {
     if (next === null) return;
     const delay = Math.max(0, Math.min(next - now(), 2 ** 31 - 1));
     snoozeTimer = setTimeout(() => {
-      const woken = conversations.wakeSnoozed(now());
-      if (woken.length) changed(woken, 'snooze');
-      scheduleSnooze();
+      try {
+        const woken = conversations.wakeSnoozed(now());
+        if (woken.length) changed(woken, 'snooze');
+        scheduleSnooze();
+      } catch (err) {
+        // A full or read-only disk: thrown from a timer, this would end the process. Try later.
+        opts.log?.('error', `snoozed conversations could not be woken: ${(err as Error).message}`);
+        snoozeTimer = setTimeout(scheduleSnooze, 60_000);
+        snoozeTimer.unref?.();
+      }
     }, delay);
     snoozeTimer.unref?.();
   };
@@ -241,6 +251,15 @@ export function createCore(opts: CoreOptions): Core {
     scheduler?.start();
     executor?.start();
   }
+  // Back online: deliver what waited, and poll now rather than at the end of each backoff.
+  connectivity.onChange((state) => {
+    emit('app.connectivity', state);
+    if (!state.online) return;
+    executor?.wake();
+    for (const account of accounts.listStored()) {
+      if (!account.paused && account.state !== 'needs-sign-in') void scheduler?.pollNow(account.id);
+    }
+  });
 
   // OAuth sign-ins in progress, by flow id.
   const flows = new Map<string, { provider: SignInProvider; flow: OAuthFlow }>();
@@ -282,6 +301,11 @@ export function createCore(opts: CoreOptions): Core {
       systemLocale: opts.systemLocale ?? Intl.DateTimeFormat().resolvedOptions().locale,
       schemaVersion: schemaVersion(db),
     }),
+    'app.connectivity': () => connectivity.state(),
+    'app.checkConnection': async () => {
+      await connectivity.probeNow();
+      return connectivity.state();
+    },
     'accounts.list': () => accounts.list(),
     'accounts.remove': async ({ accountId }) => {
       accounts.require(accountId);
@@ -503,6 +527,7 @@ export function createCore(opts: CoreOptions): Core {
       if (snoozeTimer) clearTimeout(snoozeTimer);
       for (const { flow } of flows.values()) flow.cancel();
       flows.clear();
+      connectivity.stop();
       executor?.stop();
       await scheduler?.stop();
       listeners.clear();

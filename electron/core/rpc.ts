@@ -9,7 +9,7 @@ import type { AppError, ErrorKind } from '../../shared/model';
 import { ConnectorError } from './connectors/types';
 import { ConflictError } from './db/workspace';
 import { NotFoundError } from './db/conversations';
-import { StorageError } from './db/connection';
+import { storageErrorOf } from './db/connection';
 import { InvalidCursorError } from './db/inbox';
 import { KeychainUnavailableError } from './secrets/secret-store';
 
@@ -21,10 +21,15 @@ export class CoreError extends Error {
   }
 }
 
+/** Keeps an error readable: zod lists every unknown key, and a hostile input may have thousands. */
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function describeZodError(err: ZodError): string {
   return err.issues
     .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`)
+    .map((i) => shorten(`${i.path.length ? i.path.slice(0, 8).join('.') : 'input'}: ${i.message}`, 160))
     .join('; ');
 }
 
@@ -37,12 +42,9 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof InvalidCursorError) return { kind: 'invalid-input', message: err.message };
   if (err instanceof KeychainUnavailableError) return { kind: 'keychain-unavailable', message: err.message };
   if (err instanceof ConnectorError) return { kind: err.kind, message: err.message };
-  if (err instanceof StorageError) return { kind: 'storage', message: err.message };
+  const storage = storageErrorOf(err);
+  if (storage) return { kind: 'storage', message: storage.message };
   const code = err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
-  if (code === 'SQLITE_FULL') return { kind: 'storage', message: 'The disk is full: free some space, nothing was lost.' };
-  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY')) {
-    return { kind: 'storage', message: 'The data folder is read-only: Parvis cannot save changes.' };
-  }
   if (code.startsWith('SQLITE_CONSTRAINT_FOREIGNKEY')) return { kind: 'not-found', message: 'A referenced item does not exist.' };
   return { kind: 'internal', message: err instanceof Error ? err.message : 'Unexpected error' };
 }
@@ -59,7 +61,9 @@ export async function dispatch(
   opts: DispatchOptions = {},
 ): Promise<Envelope<unknown>> {
   if (!isCallName(name)) {
-    return { ok: false, error: { kind: 'invalid-input', message: `Unknown call: ${String(name).slice(0, 64)}` } };
+    // Never String(name): a name from the web bridge may be an object that cannot become a string.
+    const shown = typeof name === 'string' ? name.slice(0, 64) : `(a ${name === null ? 'null' : typeof name}, not a name)`;
+    return { ok: false, error: { kind: 'invalid-input', message: `Unknown call: ${shown}` } };
   }
   const parsed = calls[name].input.safeParse(rawInput === undefined ? {} : rawInput);
   if (!parsed.success) return { ok: false, error: { kind: 'invalid-input', message: describeZodError(parsed.error) } };

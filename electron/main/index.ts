@@ -2,7 +2,8 @@
  * The Electron shell: lifecycle, the window, security settings, and the bridge from ipcMain to the
  * core. No domain logic here: everything is in electron/core, which also runs without Electron.
  */
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, BrowserWindow, protocol, session, shell } from 'electron';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCore, type Core } from '../core/app';
 import { KeytarSecretStore } from '../core/secrets/keytar-store';
@@ -11,19 +12,54 @@ import { createElectronSettingsStore } from './settings';
 import { registerIpc } from './ipc';
 import { wireNotifications } from './notifications';
 import { CONTENT_SECURITY_POLICY } from '../web/csp';
+import { isRendererUrl, rendererContentType, rendererFileFor, RENDERER_ENTRY, RENDERER_SCHEME } from '../core/security/renderer-origin';
 
 let core: Core | null = null;
 let mainWindow: BrowserWindow | null = null;
 
-/** Only http(s) links leave the app, and only to the system browser. */
+/**
+ * electron-vite's dev server, in development only: in a packaged app an environment variable must
+ * not choose the page that gets the bridge to the core.
+ */
+const devServerUrl: string | undefined = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+
+/** Only http(s) links leave the app, and only to the system browser; never with credentials in them. */
 export function isExternalHttpUrl(url: string): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:';
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
   } catch {
     return false;
   }
 }
+
+/** The one place a link leaves the app: checked, then handed to the system browser. */
+function openInBrowser(url: string): void {
+  // electronegativity-justified OPEN_EXTERNAL_JS_CHECK: the only call site; http(s) URLs without
+  // credentials only (isExternalHttpUrl), so no file:, smb: or custom-protocol handler is reachable.
+  if (isExternalHttpUrl(url)) void shell.openExternal(url);
+}
+
+/** The built renderer (out/renderer), served as app://parvis/ (see core/security/renderer-origin). */
+const rendererDir = join(__dirname, '../renderer');
+
+async function serveRenderer(request: Request): Promise<Response> {
+  const file = rendererFileFor(request.url, rendererDir);
+  const type = file ? rendererContentType(file) : null;
+  if (!file || !type) return new Response('Not found', { status: 404 });
+  try {
+    const body = await readFile(file);
+    return new Response(body, {
+      headers: { 'Content-Type': type, 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' },
+    });
+  } catch {
+    return new Response('Not found', { status: 404 });
+  }
+}
+
+// A standard, secure scheme: the renderer gets a real origin (app://parvis) for its ES modules and
+// its CSP 'self', without the file:// privileges the fuses take away.
+protocol.registerSchemesAsPrivileged([{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -35,6 +71,8 @@ function createWindow(): BrowserWindow {
     title: 'Parvis',
     icon: join(__dirname, '../../resources/icon.png'),
     webPreferences: {
+      // electronegativity-justified PRELOAD_JS_CHECK: sandboxed CommonJS preload, context isolation on,
+      // exposing only the contract's allow-listed calls and events (never ipcRenderer itself).
       preload: join(__dirname, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
@@ -42,22 +80,23 @@ function createWindow(): BrowserWindow {
       nodeIntegrationInWorker: false,
       webviewTag: false,
       spellcheck: true,
+      // A middle click on a link would open a new window: links open in the system browser only.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalHttpUrl(url)) void shell.openExternal(url);
+    openInBrowser(url);
     return { action: 'deny' };
   });
   win.webContents.on('will-navigate', (event, url) => {
     if (url !== win.webContents.getURL()) {
       event.preventDefault();
-      if (isExternalHttpUrl(url)) void shell.openExternal(url);
+      openInBrowser(url);
     }
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  void win.loadURL(devServerUrl ?? RENDERER_ENTRY);
   return win;
 }
 
@@ -67,6 +106,7 @@ void app.whenReady().then(() => {
   // Deny every permission request (camera, notifications through the web API, geolocation...).
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
+  protocol.handle(RENDERER_SCHEME, serveRenderer);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
@@ -81,7 +121,7 @@ void app.whenReady().then(() => {
     signIn: createSignInProviders({ googleOAuth: googleOAuthFromEnv() }),
   });
   mainWindow = createWindow();
-  registerIpc(core, () => mainWindow);
+  registerIpc(core, () => mainWindow, devServerUrl);
   wireNotifications(core, () => mainWindow);
 
   app.on('activate', () => {
@@ -89,11 +129,14 @@ void app.whenReady().then(() => {
   });
 });
 
+// Every web contents, whatever created it: no navigation away from the renderer, no new windows.
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith('file://') && !(process.env.ELECTRON_RENDERER_URL && url.startsWith(process.env.ELECTRON_RENDERER_URL))) {
-      event.preventDefault();
-    }
+    if (!isRendererUrl(url, devServerUrl)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    openInBrowser(url);
+    return { action: 'deny' };
   });
 });
 

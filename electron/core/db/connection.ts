@@ -3,6 +3,7 @@
  * One connection is the single writer (better-sqlite3 is synchronous).
  */
 import Database from 'better-sqlite3';
+import { dirname } from 'node:path';
 import { runMigrations } from './migrate';
 import { MIGRATIONS } from './migrations';
 
@@ -21,13 +22,50 @@ export class StorageError extends Error {
   }
 }
 
+function sqliteCode(err: unknown): string {
+  return err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
+}
+
+/**
+ * SQLite's storage failures as a StorageError in words the user can act on (SQLite says
+ * "database or disk is full"); null for any other error. A failed write is rolled back whole, so
+ * these messages can say that nothing was lost.
+ */
+export function storageErrorOf(err: unknown): StorageError | null {
+  if (err instanceof StorageError) return err;
+  const code = sqliteCode(err);
+  if (code === 'SQLITE_FULL') return new StorageError('The disk is full: free some space, nothing was lost.', err);
+  if (code.startsWith('SQLITE_READONLY')) return new StorageError('The data folder is read-only: Parvis cannot save changes.', err);
+  if (code.startsWith('SQLITE_IOERR')) {
+    return new StorageError('The disk could not be written (input/output error): check the drive; the last change was not saved.', err);
+  }
+  return null;
+}
+
+/** Why the database cannot be opened, in words the user can act on, when the cause is known. */
+function openingError(file: string, err: unknown): StorageError | null {
+  const folder = dirname(file);
+  const code = sqliteCode(err);
+  if (code.startsWith('SQLITE_READONLY')) {
+    return new StorageError(
+      `The data folder ${folder} is read-only: Parvis cannot save anything there. Make it writable again, then restart Parvis; nothing in it was changed.`,
+      err,
+    );
+  }
+  if (code.startsWith('SQLITE_CANTOPEN')) {
+    return new StorageError(`Parvis cannot open its database in ${folder}: the folder is missing or not accessible. Check that it exists and belongs to you.`, err);
+  }
+  if (code === 'SQLITE_FULL') return new StorageError('The disk is full: free some space, then restart Parvis; nothing was lost.', err);
+  return null;
+}
+
 /** Opens (creating if needed) the database at `file` (":memory:" for tests) and migrates it. */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   let db: Db;
   try {
     db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   } catch (err) {
-    throw new StorageError(`Cannot open the database at ${file}: ${(err as Error).message}`, err);
+    throw openingError(file, err) ?? new StorageError(`Cannot open the database at ${file}: ${(err as Error).message}`, err);
   }
   try {
     if (!opts.readonly) {
@@ -44,6 +82,6 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   } catch (err) {
     db.close();
     if (err instanceof StorageError) throw err;
-    throw new StorageError(`Cannot prepare the database at ${file}: ${(err as Error).message}`, err);
+    throw openingError(file, err) ?? new StorageError(`Cannot prepare the database at ${file}: ${(err as Error).message}`, err);
   }
 }

@@ -70,7 +70,8 @@ describe('outbox executor', () => {
     await core.executor!.drain();
     expect(state(a)).toMatchObject({ state: 'sent', remote_id: 'reply-1' });
 
-    net.failures.push(...[1, 2, 3].map(() => new ConnectorError('network', 'down')));
+    // Answers that refuse it (a 503 each time): after the last try it is given up.
+    net.failures.push(...[1, 2, 3].map(() => new ConnectorError('network', '503 Service Unavailable', null, 503)));
     const b = core.outbox.enqueueReply(t2, 'two').messageId;
     for (let i = 0; i < 3; i++) {
       await core.executor!.drain();
@@ -80,6 +81,21 @@ describe('outbox executor', () => {
     core.outbox.retryMessage(b);
     await core.executor!.drain();
     expect(state(b)).toMatchObject({ state: 'sent' });
+  });
+
+  it('never gives up on a reply while the network does not answer at all (offline)', async () => {
+    const { net, t1, state, tick } = await setup();
+    net.failures.push(...Array.from({ length: 10 }, () => new ConnectorError('network', 'POST https://youtube.example: ECONNREFUSED')));
+    const m = core.outbox.enqueueReply(t1, 'written offline').messageId;
+    for (let i = 0; i < 10; i++) {
+      await core.executor!.drain();
+      expect(state(m).state).toBe('failed');
+      tick(60_000);
+    }
+    expect(state(m).attempts).toBe(10);
+    await core.executor!.drain();
+    expect(state(m)).toMatchObject({ state: 'sent', remote_id: 'reply-1' });
+    expect(net.sent).toHaveLength(1);
   });
 
   it('waits for a rate limit reset before retrying', async () => {

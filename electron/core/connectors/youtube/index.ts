@@ -290,7 +290,9 @@ export function createYouTubeConnector(options: YouTubeConnectorOptions): Refres
         // A reply the re-check of watched threads delivered already.
         if (comment !== top && known && !isAfterMark(known.mark, at, comment.id)) continue;
         out.delivered.push({ comment, threadId: thread.id, listedAs: listing });
-        newest = advanceMark(newest, at, comment.id);
+        // The listing is ordered by top-level comment time: only those say how far it was read. A
+        // newer reply on an older thread must not move the mark past threads this sweep has not read.
+        if (comment === top) newest = advanceMark(newest, at, comment.id);
       }
       if (isPublicThread && watchSize > 0) watch = watchThread(watch, watchedAfter(cursor, thread, replies, known), watchSize);
     }
