@@ -1,0 +1,86 @@
+/**
+ * What the database costs on disk, and how long the app takes to show its first inbox page when
+ * it starts on it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Core } from '../../electron/core/app';
+import { openBenchCore } from '../workspace/bench-core';
+import { callCore } from './call-core';
+
+export interface SizeFigures {
+  /** Database file + WAL after a TRUNCATE checkpoint, bytes. */
+  bytes: number;
+  walBytes: number;
+  /** Scaled to one million messages. */
+  bytesPerMillionMessages: number;
+  /** The largest tables and indexes (from dbstat), bytes. */
+  largestObjects: { name: string; bytes: number }[];
+}
+
+export interface ColdOpenFigures {
+  /** Open + migrate check + first inbox page, with the OS page cache of the database evicted. */
+  coldMs: number | null;
+  /** Why the cold figure is missing (no way to evict the page cache here). */
+  coldUnavailable?: string;
+  /** The same with the files still in the OS page cache (a restart right after quitting). */
+  warmMs: number;
+}
+
+export function databaseFiles(dataDir: string): { db: string; wal: string; shm: string } {
+  const db = join(dataDir, 'parvis.db');
+  return { db, wal: `${db}-wal`, shm: `${db}-shm` };
+}
+
+const fileSize = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+
+/** Checkpoints the WAL into the database, then measures both files. */
+export function measureSize(core: Core, dataDir: string, messages: number): SizeFigures {
+  core.db.pragma('wal_checkpoint(TRUNCATE)');
+  const files = databaseFiles(dataDir);
+  const bytes = fileSize(files.db) + fileSize(files.wal);
+  let largestObjects: SizeFigures['largestObjects'] = [];
+  try {
+    largestObjects = core.db
+      .prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 12')
+      .all();
+  } catch {
+    // dbstat is a compile-time option of SQLite; without it the breakdown is simply absent.
+  }
+  return { bytes, walBytes: fileSize(files.wal), bytesPerMillionMessages: messages > 0 ? (bytes * 1_000_000) / messages : 0, largestObjects };
+}
+
+/**
+ * Drops the files from the OS page cache (posix_fadvise DONTNEED through GNU dd), as after a
+ * reboot. Returns why it could not, or null when it did.
+ */
+function evictFromPageCache(paths: readonly string[]): string | null {
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    const result = spawnSync('dd', [`if=${path}`, 'iflag=nocache', 'count=0', 'status=none']);
+    if (result.error) return `dd is not available (${result.error.message})`;
+    if (result.status !== 0) return `dd could not evict ${path}: ${result.stderr.toString().trim()}`;
+  }
+  return null;
+}
+
+async function timeFirstPage(dataDir: string): Promise<number> {
+  const t0 = performance.now();
+  const core = openBenchCore({ dataDir });
+  try {
+    await callCore(core, 'inbox.list', { filter: { status: ['open'] }, limit: 50 });
+    return performance.now() - t0;
+  } finally {
+    await core.close();
+  }
+}
+
+/** Times opening the profile and reading the first inbox page; the core on it must be closed. */
+export async function measureColdOpen(dataDir: string): Promise<ColdOpenFigures> {
+  const files = databaseFiles(dataDir);
+  const unavailable = evictFromPageCache([files.db, files.wal, files.shm]);
+  const coldMs = unavailable === null ? await timeFirstPage(dataDir) : null;
+  const warmMs = await timeFirstPage(dataDir);
+  return unavailable === null ? { coldMs, warmMs } : { coldMs, coldUnavailable: unavailable, warmMs };
+}
