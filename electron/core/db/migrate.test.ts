@@ -13,8 +13,8 @@ const tables = (db: Database.Database) =>
 describe('migrations', () => {
   it('builds schema v1 with every table of the model and records the version', () => {
     const db = new Database(':memory:');
-    expect(runMigrations(db, MIGRATIONS)).toEqual([10, 20]);
-    expect(schemaVersion(db)).toBe(20);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([10, 20, 30]);
+    expect(schemaVersion(db)).toBe(30);
     expect(tables(db)).toEqual([
       'accounts', 'activity', 'authors', 'conversation_tags', 'conversations', 'drafts', 'members',
       'message_flags', 'messages', 'messages_fts', 'moderation_settings', 'notes', 'outbox', 'rules',
@@ -53,8 +53,15 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     runMigrations(db, MIGRATIONS.slice(0, 1));
     db.prepare(`INSERT INTO accounts (network, server_url, remote_id, handle, display_name, created_at) VALUES ('mastodon', 'https://m.example', '1', '@a', 'A', 1)`).run();
-    expect(runMigrations(db, MIGRATIONS)).toEqual([20]);
+    db.prepare(`INSERT INTO authors (account_id, remote_id, handle, name) VALUES (1, 'u', '@camille', 'Camille')`).run();
+    db.prepare(`INSERT INTO conversations (account_id, network, remote_id, kind, last_activity_at, created_at) VALUES (1, 'mastodon', 't', 'mention', 1, 1)`).run();
+    db.prepare(`INSERT INTO messages (conversation_id, account_id, remote_id, author_id, direction, text, created_at) VALUES (1, 1, 'm', 1, 'in', 'Le colis est arrivé', 1)`).run();
+    db.prepare(`INSERT INTO messages_fts (rowid, text, author) VALUES (1, 'Le colis est arrivé', 'Camille @camille')`).run();
+    expect(runMigrations(db, MIGRATIONS)).toEqual([20, 30]);
     expect(db.prepare('SELECT handle FROM accounts').get()).toEqual({ handle: '@a' });
+    // The rebuilt full-text index still finds what was there, by text and by author.
+    expect(db.prepare(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'colis'`).all()).toEqual([{ rowid: 1 }]);
+    expect(db.prepare(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'author:camille'`).all()).toEqual([{ rowid: 1 }]);
     expect(db.prepare('SELECT count(*) AS n FROM rules').get()).toEqual({ n: 0 });
   });
 

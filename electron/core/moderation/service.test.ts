@@ -70,6 +70,20 @@ describe('netiquette on ingest', () => {
     ]);
   });
 
+  it('counts an author\'s earlier messages for a "new author" rule', () => {
+    const acc = setup();
+    call('rules.save', { rule: { id: 'newcomer-links', name: 'Liens de nouveaux', conditions: [{ type: 'new-author', maxPriorMessages: 1 }, { type: 'links', min: 1 }], actions: [{ type: 'hold' }] } });
+    const from = { remoteId: 'new', handle: '@new', name: 'Newcomer' };
+    const texts = ['promo https://spam.example', 'encore https://spam.example', 'et encore https://spam.example'];
+    core.ingest(acc.id, { items: texts.map((text, i) => item({ remoteId: `n${i}`, threadRemoteId: `N${i}`, text, author: from })), cursor: null });
+    const held = core.db.prepare(`SELECT remote_id, moderation FROM messages ORDER BY id`).all();
+    expect(held).toEqual([
+      { remote_id: 'n0', moderation: 'held' },
+      { remote_id: 'n1', moderation: 'held' },
+      { remote_id: 'n2', moderation: 'visible' },
+    ]);
+  });
+
   it('reports the right count in a dry run over a seeded set', () => {
     const acc = setup();
     core.db.prepare(`UPDATE rules SET definition = json_set(definition, '$.enabled', json('false'))`).run();

@@ -143,7 +143,17 @@ export function createModerationService(opts: ModerationServiceOptions) {
   const recomputeHeld = db.prepare<[number]>(`
     UPDATE conversations SET held = EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id AND m.moderation = 'held')
     WHERE id = ?`);
-  const priorMessages = db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM messages WHERE author_id = ? AND id < ?');
+  // Counted only as far as a rule looks (a "new author" rule asks "at most N earlier messages?").
+  const priorMessages = db.prepare<[number, number, number], { n: number }>(
+    'SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE author_id = ? AND id < ? LIMIT ?)',
+  );
+  const priorNeeded = (rules: readonly RuleDefinition[]): number | null => {
+    let max: number | null = null;
+    for (const rule of rules) {
+      for (const c of rule.conditions) if (c.type === 'new-author') max = Math.max(max ?? 0, c.maxPriorMessages);
+    }
+    return max;
+  };
   const insertFlag = db.prepare<[number, string, string, string, number]>(
     'INSERT INTO message_flags (message_id, rule_key, rule_name, matches, at) VALUES (?, ?, ?, ?, ?)',
   );
@@ -224,6 +234,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
       const rules = activeRules();
       let queued = false;
       if (rules.length === 0) return { queued };
+      const priorLimit = priorNeeded(rules);
       for (const fresh of messages) {
         if (fresh.item.direction !== 'in') continue;
         const message: RuleMessage = {
@@ -234,7 +245,8 @@ export function createModerationService(opts: ModerationServiceOptions) {
           authorRemoteId: fresh.item.author.remoteId,
         };
         const evaluation = engine.evaluate(rules, message, {
-          authorPriorMessageCount: priorMessages.get(fresh.authorId, fresh.messageId)!.n,
+          authorPriorMessageCount:
+            priorLimit === null ? Number.MAX_SAFE_INTEGER : priorMessages.get(fresh.authorId, fresh.messageId, priorLimit + 1)!.n,
           flood: flood.observe(fresh.item.text, `${accountId}:${fresh.item.author.remoteId}`, fresh.item.createdAt),
         });
         if (evaluation.matchedRules.length === 0) continue;

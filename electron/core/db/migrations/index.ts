@@ -2,5 +2,6 @@
 import type { Migration } from '../migrate';
 import { init } from './0010-init';
 import { moderation } from './0020-moderation';
+import { performance } from './0030-performance';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance];
