@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactAge, exactTime } from './time';
+import { compactAge, exactTime, relativeTime } from './time';
 
 const now = new Date(2026, 10, 24, 21, 50).getTime();
 const minutes = (n: number) => now - n * 60_000;
@@ -35,5 +35,17 @@ describe('exactTime', () => {
   it('gives the full date and time in the UI language', () => {
     expect(exactTime(now, 'fr')).toBe('mardi 24 novembre 2026 à 21:50');
     expect(spaced(exactTime(now, 'en'))).toBe('Tuesday, November 24, 2026 at 9:50 PM');
+  });
+});
+
+describe('relativeTime', () => {
+  it('says past and future moments in words, with seconds under a minute', () => {
+    expect(relativeTime(now + 30_500, now, 'fr')).toBe('dans 30 secondes');
+    expect(relativeTime(now + 30_500, now, 'en')).toBe('in 30 seconds');
+    expect(relativeTime(minutes(2), now, 'fr')).toBe('il y a 2 minutes');
+    expect(relativeTime(minutes(2), now, 'en')).toBe('2 minutes ago');
+    expect(relativeTime(now + 3 * 3600_000, now, 'en')).toBe('in 3 hours');
+    expect(relativeTime(minutes(2 * 24 * 60), now, 'fr')).toBe('avant-hier');
+    expect(relativeTime(now + 200, now, 'fr')).toBe('maintenant');
   });
 });

@@ -32,3 +32,19 @@ export function exactTime(at: number, locale: UiLocale): string {
 export function shortDateTime(at: number, locale: UiLocale): string {
   return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }).format(at);
 }
+
+/**
+ * A moment relative to now, in words, past or future: "il y a 2 minutes", "dans 30 secondes" /
+ * "2 minutes ago", "in 30 seconds". Seconds under a minute, so a countdown to the next check moves.
+ */
+export function relativeTime(at: number, now: number, locale: UiLocale): string {
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const delta = at - now;
+  const size = Math.abs(delta);
+  const sign = delta < 0 ? -1 : 1;
+  if (size < 1000) return format.format(0, 'second');
+  if (size < MINUTE) return format.format(sign * Math.floor(size / 1000), 'second');
+  if (size < HOUR) return format.format(sign * Math.floor(size / MINUTE), 'minute');
+  if (size < DAY) return format.format(sign * Math.floor(size / HOUR), 'hour');
+  return format.format(sign * Math.floor(size / DAY), 'day');
+}

@@ -4,10 +4,21 @@ import { summary } from './testSummaries';
 
 describe('builtInViewFilter', () => {
   it('gives each view its filter, and none for "mine" until "me" is known', () => {
-    expect(builtInViewFilter('inbox', null)).toEqual({ status: ['open'] });
+    expect(builtInViewFilter('inbox', null)).toEqual({ status: ['open'], held: false });
     expect(builtInViewFilter('mine', null)).toBeNull();
-    expect(builtInViewFilter('mine', 7)).toEqual({ status: ['open', 'pending'], assigneeId: 7 });
-    expect(builtInViewFilter('unassigned', 7)).toEqual({ status: ['open'], unassigned: true });
+    expect(builtInViewFilter('mine', 7)).toEqual({ status: ['open', 'pending'], assigneeId: 7, held: false });
+    expect(builtInViewFilter('unassigned', 7)).toEqual({ status: ['open'], unassigned: true, held: false });
+  });
+
+  it('keeps held conversations out of the working views and in the review queue only', () => {
+    const held = summary({ id: 9, held: true });
+    expect(matchesFilter(held, builtInViewFilter('inbox', 7)!)).toBe(false);
+    expect(matchesFilter(held, builtInViewFilter('unassigned', 7)!)).toBe(false);
+    expect(matchesFilter({ ...held, assigneeId: 7 }, builtInViewFilter('mine', 7)!)).toBe(false);
+    expect(matchesFilter({ ...held, held: false, assigneeId: 7 }, builtInViewFilter('mine', 7)!)).toBe(true);
+    expect(matchesFilter(held, builtInViewFilter('held', 7)!)).toBe(true);
+    expect(matchesFilter({ ...held, held: false }, builtInViewFilter('held', 7)!)).toBe(false);
+    expect(matchesFilter({ ...held, held: false }, builtInViewFilter('inbox', 7)!)).toBe(true);
   });
 });
 

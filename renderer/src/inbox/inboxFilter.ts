@@ -21,15 +21,17 @@ export function savedViewId(key: ViewKey): Id | null {
 /**
  * The filter of a built-in view. "Mine" needs to know who "me" is: without it there is no
  * filter yet (null) rather than a filter that would quietly show everyone's conversations.
+ * The working views leave out what is held for review: nobody should answer a message before it
+ * was reviewed, and "Held for review" is where it waits.
  */
 export function builtInViewFilter(view: BuiltInView, meId: Id | null): InboxFilter | null {
   switch (view) {
     case 'inbox':
-      return { status: ['open'] };
+      return { status: ['open'], held: false };
     case 'mine':
-      return meId === null ? null : { status: ['open', 'pending'], assigneeId: meId };
+      return meId === null ? null : { status: ['open', 'pending'], assigneeId: meId, held: false };
     case 'unassigned':
-      return { status: ['open'], unassigned: true };
+      return { status: ['open'], unassigned: true, held: false };
     case 'held':
       return { status: ['open', 'pending'], held: true };
     case 'snoozed':

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bindingsOf, chordOf, SequenceMatcher, type KeyPress } from './chord';
-import { COMMANDS, KEYMAP, keyCaps, type KeyScope } from './keymap';
+import { COMMANDS, KEY_SCOPES, KEYMAP, keyCaps } from './keymap';
+import { scopeOf } from './useShortcuts';
 
 const press = (key: string, mods: Partial<KeyPress> = {}): KeyPress => ({
   key,
@@ -77,7 +78,7 @@ describe('KEYMAP', () => {
   });
 
   it('never binds one sequence twice, or a sequence that hides another, in the same scope', () => {
-    for (const scope of ['list', 'conversation'] as KeyScope[]) {
+    for (const scope of KEY_SCOPES) {
       const sequences = KEYMAP.filter((s) => s.scopes.includes(scope)).flatMap((s) => s.keys);
       expect(new Set(sequences).size, scope).toBe(sequences.length);
       for (const a of sequences) {
@@ -86,6 +87,21 @@ describe('KEYMAP', () => {
         }
       }
     }
+  });
+
+  it('gives the review queue its decisions on keys that clash with nothing there, and keeps "a" for assign elsewhere', () => {
+    const inScope = (scope: (typeof KEY_SCOPES)[number], key: string) => KEYMAP.filter((s) => s.scopes.includes(scope) && s.keys.includes(key)).map((s) => s.command);
+    expect(inScope('review', 'a')).toEqual(['review.approve']);
+    expect(inScope('review', 'h')).toEqual(['review.hide']);
+    expect(inScope('review', 'd')).toEqual(['review.remove']);
+    expect(inScope('review', 'Shift+r')).toEqual(['review.remove']);
+    expect(inScope('review', 'b')).toEqual(['review.ban']);
+    expect(inScope('review', 'j')).toEqual(['list.next']);
+    expect(inScope('list', 'a')).toEqual(['triage.assign']);
+    expect(inScope('conversation', 'a')).toEqual(['triage.assign']);
+    // On the other screens, list keys do nothing behind the user's back.
+    expect(inScope('screen', 'j')).toEqual([]);
+    expect(inScope('screen', 'e')).toEqual([]);
   });
 
   it('only hints in the footer where the shortcut works', () => {
@@ -102,5 +118,24 @@ describe('keyCaps', () => {
     expect(keyCaps('g i', false)).toEqual([['G'], ['I']]);
     expect(keyCaps('Shift+j', false)).toEqual([['Shift', 'J']]);
     expect(keyCaps('#', false)).toEqual([['#']]);
+  });
+});
+
+describe('scopeOf', () => {
+  // The tests run in Node: a bare Element class stands in for the DOM's.
+  beforeAll(() => vi.stubGlobal('Element', class {}));
+  afterAll(() => vi.unstubAllGlobals());
+  // A minimal stand-in for an element: what `closest` answers for each scope marker.
+  const at = (area: 'screen' | 'conversation' | null) =>
+    Object.assign(Object.create(Element.prototype) as Element, {
+      closest: (selector: string) => (selector.includes(`"${area}"`) ? ({} as Element) : null),
+    });
+
+  it('puts both inbox panes in the review scope while reviewing, and never the other screens', () => {
+    expect(scopeOf(at(null))).toBe('list');
+    expect(scopeOf(at('conversation'))).toBe('conversation');
+    expect(scopeOf(at(null), true)).toBe('review');
+    expect(scopeOf(at('conversation'), true)).toBe('review');
+    expect(scopeOf(at('screen'), true)).toBe('screen');
   });
 });

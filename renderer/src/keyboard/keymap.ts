@@ -3,8 +3,15 @@
  * the command palette all read it, so a shortcut shown anywhere is the shortcut that works.
  */
 
-/** Where focus is, for the purpose of shortcuts. */
-export type KeyScope = 'list' | 'conversation';
+/**
+ * Where focus is, for the purpose of shortcuts: the list or the open conversation of the inbox;
+ * either pane while the view is "Held for review" (the review queue, whose keys differ: `a`
+ * approves there); or one of the other screens (accounts, rules, lexicons, audit log).
+ */
+export type KeyScope = 'list' | 'conversation' | 'review' | 'screen';
+
+/** Every scope, for tests and tables. */
+export const KEY_SCOPES: readonly KeyScope[] = ['list', 'conversation', 'review', 'screen'];
 
 /** Every command a shortcut or the palette can run. Labels live in i18n under `commands.<id>`. */
 export const COMMANDS = [
@@ -31,6 +38,19 @@ export const COMMANDS = [
   'go.held',
   'go.snoozed',
   'go.done',
+  'go.accounts',
+  'go.rules',
+  'go.lexicons',
+  'go.audit',
+  'review.approve',
+  'review.hide',
+  'review.remove',
+  'review.ban',
+  'message.moderate',
+  'rules.moveUp',
+  'rules.moveDown',
+  'accounts.connect',
+  'screen.close',
   'search.focus',
   'filters.toggle',
   'view.save',
@@ -40,7 +60,7 @@ export const COMMANDS = [
 ] as const;
 export type CommandId = (typeof COMMANDS)[number];
 
-export type CommandGroup = 'navigation' | 'triage' | 'views' | 'app';
+export type CommandGroup = 'navigation' | 'triage' | 'review' | 'views' | 'screens' | 'app';
 
 export interface Shortcut {
   command: CommandId;
@@ -57,37 +77,55 @@ export interface Shortcut {
 }
 
 const BOTH: KeyScope[] = ['list', 'conversation'];
+/** The inbox in every mode: its list, its conversation, and the review queue. */
+const INBOX: KeyScope[] = ['list', 'conversation', 'review'];
+/** Everywhere: the inbox and the other screens. */
+const ALL: KeyScope[] = ['list', 'conversation', 'review', 'screen'];
 
 export const KEYMAP: readonly Shortcut[] = [
-  { command: 'list.next', keys: ['j', 'ArrowDown'], scopes: BOTH, group: 'navigation', footer: BOTH },
-  { command: 'list.previous', keys: ['k', 'ArrowUp'], scopes: BOTH, group: 'navigation' },
-  { command: 'conversation.open', keys: ['Enter', 'o'], scopes: ['list'], group: 'navigation', footer: ['list'] },
-  { command: 'conversation.back', keys: ['u'], scopes: ['conversation'], group: 'navigation', footer: ['conversation'] },
-  { command: 'list.toggleSelect', keys: ['x'], scopes: ['list'], group: 'navigation', footer: ['list'] },
-  { command: 'list.extendDown', keys: ['Shift+j', 'Shift+ArrowDown'], scopes: ['list'], group: 'navigation' },
-  { command: 'list.extendUp', keys: ['Shift+k', 'Shift+ArrowUp'], scopes: ['list'], group: 'navigation' },
-  { command: 'list.selectAll', keys: ['Mod+a'], scopes: ['list'], group: 'navigation' },
-  { command: 'triage.done', keys: ['e'], scopes: BOTH, group: 'triage', footer: BOTH },
-  { command: 'triage.reopen', keys: ['Shift+e'], scopes: BOTH, group: 'triage' },
-  { command: 'triage.snooze', keys: ['s'], scopes: BOTH, group: 'triage', footer: BOTH },
-  { command: 'triage.tag', keys: ['#'], scopes: BOTH, group: 'triage', footer: BOTH },
+  { command: 'list.next', keys: ['j', 'ArrowDown'], scopes: INBOX, group: 'navigation', footer: INBOX },
+  { command: 'list.previous', keys: ['k', 'ArrowUp'], scopes: INBOX, group: 'navigation' },
+  { command: 'conversation.open', keys: ['Enter', 'o'], scopes: ['list', 'review'], group: 'navigation', footer: ['list'] },
+  { command: 'conversation.back', keys: ['u'], scopes: ['conversation', 'review'], group: 'navigation', footer: ['conversation'] },
+  { command: 'list.toggleSelect', keys: ['x'], scopes: ['list', 'review'], group: 'navigation', footer: ['list'] },
+  { command: 'list.extendDown', keys: ['Shift+j', 'Shift+ArrowDown'], scopes: ['list', 'review'], group: 'navigation' },
+  { command: 'list.extendUp', keys: ['Shift+k', 'Shift+ArrowUp'], scopes: ['list', 'review'], group: 'navigation' },
+  { command: 'list.selectAll', keys: ['Mod+a'], scopes: ['list', 'review'], group: 'navigation' },
+  { command: 'triage.done', keys: ['e'], scopes: INBOX, group: 'triage', footer: BOTH },
+  { command: 'triage.reopen', keys: ['Shift+e'], scopes: INBOX, group: 'triage' },
+  { command: 'triage.snooze', keys: ['s'], scopes: INBOX, group: 'triage', footer: BOTH },
+  { command: 'triage.tag', keys: ['#'], scopes: INBOX, group: 'triage', footer: BOTH },
+  // In the review queue "a" approves: assigning stays in the palette there.
   { command: 'triage.assign', keys: ['a'], scopes: BOTH, group: 'triage', footer: BOTH },
-  { command: 'triage.markUnread', keys: ['Shift+u'], scopes: BOTH, group: 'triage' },
-  { command: 'triage.undo', keys: ['z'], scopes: BOTH, group: 'triage' },
-  { command: 'conversation.reply', keys: ['r'], scopes: BOTH, group: 'triage', footer: BOTH },
-  { command: 'conversation.note', keys: ['n'], scopes: ['conversation'], group: 'triage' },
-  { command: 'go.inbox', keys: ['g i'], scopes: BOTH, group: 'views' },
-  { command: 'go.mine', keys: ['g a'], scopes: BOTH, group: 'views' },
-  { command: 'go.unassigned', keys: ['g n'], scopes: BOTH, group: 'views' },
-  { command: 'go.held', keys: ['g h'], scopes: BOTH, group: 'views' },
-  { command: 'go.snoozed', keys: ['g s'], scopes: BOTH, group: 'views' },
-  { command: 'go.done', keys: ['g d'], scopes: BOTH, group: 'views' },
-  { command: 'search.focus', keys: ['/'], scopes: BOTH, group: 'app' },
-  { command: 'filters.toggle', keys: ['f'], scopes: BOTH, group: 'app' },
+  { command: 'triage.markUnread', keys: ['Shift+u'], scopes: INBOX, group: 'triage' },
+  { command: 'triage.undo', keys: ['z'], scopes: INBOX, group: 'triage' },
+  { command: 'conversation.reply', keys: ['r'], scopes: INBOX, group: 'triage', footer: BOTH },
+  { command: 'conversation.note', keys: ['n'], scopes: ['conversation', 'review'], group: 'triage' },
+  { command: 'message.moderate', keys: ['m'], scopes: ['conversation', 'review'], group: 'triage', footer: ['conversation'] },
+  { command: 'review.approve', keys: ['a'], scopes: ['review'], group: 'review', footer: ['review'] },
+  { command: 'review.hide', keys: ['h'], scopes: ['review'], group: 'review', footer: ['review'] },
+  { command: 'review.remove', keys: ['d', 'Shift+r'], scopes: ['review'], group: 'review', footer: ['review'] },
+  { command: 'review.ban', keys: ['b'], scopes: ['review'], group: 'review', footer: ['review'] },
+  { command: 'go.inbox', keys: ['g i'], scopes: ALL, group: 'views' },
+  { command: 'go.mine', keys: ['g a'], scopes: ALL, group: 'views' },
+  { command: 'go.unassigned', keys: ['g n'], scopes: ALL, group: 'views' },
+  { command: 'go.held', keys: ['g h'], scopes: ALL, group: 'views' },
+  { command: 'go.snoozed', keys: ['g s'], scopes: ALL, group: 'views' },
+  { command: 'go.done', keys: ['g d'], scopes: ALL, group: 'views' },
+  { command: 'go.accounts', keys: ['g c'], scopes: ALL, group: 'screens' },
+  { command: 'go.rules', keys: ['g r'], scopes: ALL, group: 'screens' },
+  { command: 'go.lexicons', keys: ['g w'], scopes: ALL, group: 'screens' },
+  { command: 'go.audit', keys: ['g l'], scopes: ALL, group: 'screens' },
+  { command: 'accounts.connect', keys: [], scopes: [], group: 'screens' },
+  { command: 'screen.close', keys: ['Escape'], scopes: ['screen'], group: 'screens', footer: ['screen'] },
+  { command: 'rules.moveUp', keys: ['Alt+ArrowUp'], scopes: ['screen'], group: 'screens' },
+  { command: 'rules.moveDown', keys: ['Alt+ArrowDown'], scopes: ['screen'], group: 'screens' },
+  { command: 'search.focus', keys: ['/'], scopes: INBOX, group: 'app' },
+  { command: 'filters.toggle', keys: ['f'], scopes: INBOX, group: 'app' },
   { command: 'view.save', keys: [], scopes: [], group: 'app' },
-  { command: 'help.shortcuts', keys: ['?'], scopes: BOTH, group: 'app', footer: BOTH },
-  { command: 'palette.open', keys: ['Mod+k'], scopes: BOTH, group: 'app', footer: BOTH },
-  { command: 'settings.open', keys: ['Mod+,'], scopes: BOTH, group: 'app' },
+  { command: 'help.shortcuts', keys: ['?'], scopes: ALL, group: 'app', footer: ALL },
+  { command: 'palette.open', keys: ['Mod+k'], scopes: ALL, group: 'app', footer: ALL },
+  { command: 'settings.open', keys: ['Mod+,'], scopes: ALL, group: 'app' },
 ];
 
 /** The shortcut row of a command (every command has exactly one). */
@@ -105,6 +143,8 @@ const KEY_LABELS: Record<string, { mac: string; other: string }> = {
   Escape: { mac: 'Esc', other: 'Esc' },
   ArrowDown: { mac: '↓', other: '↓' },
   ArrowUp: { mac: '↑', other: '↑' },
+  ArrowLeft: { mac: '←', other: '←' },
+  ArrowRight: { mac: '→', other: '→' },
 };
 
 /**

@@ -4,17 +4,26 @@ import { useConversationStore } from '../stores/conversation';
 import { useInboxStore } from '../stores/inbox';
 import { useUiStore } from '../stores/ui';
 import { bindingsOf, chordOf, isTypingTarget, SequenceMatcher } from './chord';
-import { KEYMAP, type CommandId, type KeyScope } from './keymap';
+import { KEY_SCOPES, KEYMAP, type CommandId, type KeyScope } from './keymap';
 
-const BINDINGS: Record<KeyScope, ReturnType<typeof bindingsOf<CommandId>>> = {
-  list: bindingsOf(KEYMAP.filter((s) => s.scopes.includes('list'))),
-  conversation: bindingsOf(KEYMAP.filter((s) => s.scopes.includes('conversation'))),
-};
+const BINDINGS = Object.fromEntries(
+  KEY_SCOPES.map((scope) => [scope, bindingsOf(KEYMAP.filter((s) => s.scopes.includes(scope)))]),
+) as Record<KeyScope, ReturnType<typeof bindingsOf<CommandId>>>;
 
-/** The shortcut scope of the focused element: inside the conversation pane or not. */
-export function scopeOf(target: EventTarget | null): KeyScope {
+/** Where an element sits: one of the screens, the conversation pane, or the list. */
+export function areaOf(target: EventTarget | null): 'list' | 'conversation' | 'screen' {
   const element = target instanceof Element ? target : null;
+  if (element?.closest('[data-key-scope="screen"]')) return 'screen';
   return element?.closest('[data-key-scope="conversation"]') ? 'conversation' : 'list';
+}
+
+/**
+ * The shortcut scope of the focused element. In the review queue (the "Held for review" view)
+ * both panes share the review scope, so its keys work wherever focus is in the inbox.
+ */
+export function scopeOf(target: EventTarget | null, reviewing = false): KeyScope {
+  const area = areaOf(target);
+  return reviewing && area !== 'screen' ? 'review' : area;
 }
 
 /** Keys that activate the focused control (a button, a link): they are not shortcuts there. */
@@ -41,7 +50,7 @@ export function useShortcuts(commands: Commands): void {
       matcher.reset();
       return;
     }
-    const scope = scopeOf(event.target);
+    const scope = scopeOf(event.target, ui.reviewing);
     if (chord === 'Mod+k') {
       event.preventDefault();
       commands.run('palette.open', scope);
@@ -51,17 +60,22 @@ export function useShortcuts(commands: Commands): void {
       if (chord === 'Escape') {
         event.preventDefault();
         (event.target as HTMLElement).blur();
-        ui.requestFocus(scope === 'conversation' && conversation.openId !== null ? 'conversation' : 'list');
+        const area = areaOf(event.target);
+        if (area === 'screen') ui.requestFocus('screen');
+        else ui.requestFocus(area === 'conversation' && conversation.openId !== null ? 'conversation' : 'list');
       }
       return;
     }
     if (activatesControl(chord, event.target)) return;
     if (chord === 'Escape') {
       matcher.reset();
-      if (inbox.selected.size > 0) {
+      if (scope === 'screen') {
+        event.preventDefault();
+        commands.run('screen.close', scope);
+      } else if (inbox.selected.size > 0) {
         event.preventDefault();
         inbox.clearSelection();
-      } else if (scope === 'conversation') {
+      } else if (areaOf(event.target) === 'conversation') {
         event.preventDefault();
         commands.run('conversation.back', scope);
       }

@@ -1,23 +1,36 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { SyncStatus } from '../../../shared/contract';
+import type { ConnectableNetwork, SyncStatus } from '../../../shared/contract';
 import type { Account, Id } from '../../../shared/model';
 import { api } from '../api';
+import { useToastsStore } from './toasts';
 
-/** Connected accounts and their live sync state. */
+/** Connected accounts, their live sync state, and what the user does to them. */
 export const useAccountsStore = defineStore('accounts', () => {
+  const toasts = useToastsStore();
   const accounts = ref<Account[]>([]);
   const loaded = ref(false);
   /** Accounts whose poll is running now (from `sync.status`). */
   const polling = ref(new Set<Id>());
+  /** Accounts with a pause, resume, check or removal on its way to the core. */
+  const busy = ref(new Set<Id>());
+  /** The networks this build can connect (`accounts.networks`), read when first needed. */
+  const networks = ref<ConnectableNetwork[]>([]);
+  const networksLoaded = ref(false);
 
   const byId = computed(() => new Map(accounts.value.map((a) => [a.id, a])));
+
   /** Accounts the user must act on (sign in again, look at an error). */
   const needingAttention = computed(() => accounts.value.filter((a) => a.state === 'needs-sign-in' || a.state === 'error'));
 
   async function load(): Promise<void> {
     accounts.value = await api.call('accounts.list', {});
     loaded.value = true;
+  }
+
+  async function loadNetworks(): Promise<void> {
+    networks.value = await api.call('accounts.networks', {});
+    networksLoaded.value = true;
   }
 
   /** Folds a `sync.status` event into the account it is about. */
@@ -28,7 +41,7 @@ export const useAccountsStore = defineStore('accounts', () => {
     polling.value = next;
     if (!byId.value.has(status.accountId)) {
       // An account this window has not seen yet (added elsewhere): read the list again.
-      void load();
+      void load().catch(() => {});
       return;
     }
     accounts.value = accounts.value.map((a) =>
@@ -38,5 +51,64 @@ export const useAccountsStore = defineStore('accounts', () => {
     );
   }
 
-  return { accounts, loaded, polling, byId, needingAttention, load, applyStatus };
+  function patch(id: Id, change: Partial<Account>): void {
+    accounts.value = accounts.value.map((a) => (a.id === id ? { ...a, ...change } : a));
+  }
+
+  function setBusy(id: Id, on: boolean): void {
+    const next = new Set(busy.value);
+    if (on) next.add(id);
+    else next.delete(id);
+    busy.value = next;
+  }
+
+  /** Runs one account action: marks the account busy, explains a failure, then reads the truth. */
+  async function run(id: Id, whatKey: string, call: () => Promise<unknown>): Promise<boolean> {
+    setBusy(id, true);
+    try {
+      await call();
+      return true;
+    } catch (failure) {
+      toasts.pushError(failure, whatKey);
+      return false;
+    } finally {
+      setBusy(id, false);
+      await load().catch(() => {});
+    }
+  }
+
+  /** Stops polling an account; shown paused at once. */
+  function pause(id: Id): Promise<boolean> {
+    patch(id, { state: 'paused', nextPollAt: null });
+    return run(id, 'actions.pauseAccount', () => api.call('accounts.pause', { accountId: id }));
+  }
+
+  /** Polls an account again (also retries one that needed to sign in). */
+  function resume(id: Id): Promise<boolean> {
+    patch(id, { state: 'ok' });
+    return run(id, 'actions.resumeAccount', () => api.call('accounts.resume', { accountId: id }));
+  }
+
+  /** Checks an account now; resolves once the poll is done. */
+  function pollNow(id: Id): Promise<boolean> {
+    return run(id, 'actions.pollAccount', () => api.call('accounts.pollNow', { accountId: id }));
+  }
+
+  /** Removes an account, its conversations and its secrets; gone from the list at once. */
+  async function remove(id: Id): Promise<boolean> {
+    setBusy(id, true);
+    try {
+      await api.call('accounts.remove', { accountId: id });
+      accounts.value = accounts.value.filter((a) => a.id !== id);
+      return true;
+    } catch (failure) {
+      toasts.pushError(failure, 'actions.removeAccount');
+      return false;
+    } finally {
+      setBusy(id, false);
+      await load().catch(() => {});
+    }
+  }
+
+  return { accounts, loaded, polling, busy, networks, networksLoaded, byId, needingAttention, load, loadNetworks, applyStatus, pause, resume, pollNow, remove };
 });

@@ -27,6 +27,9 @@ export const useConversationStore = defineStore('conversation', () => {
   let draftTimer: ReturnType<typeof setTimeout> | null = null;
   let unsavedDraft: { conversationId: Id; text: string } | null = null;
 
+  /** The conversation on screen is the previous one while the next is loading. */
+  const stale = computed(() => detail.value !== null && detail.value.conversation.id !== openId.value);
+
   /** The author the conversation is with: the author of its first incoming message. */
   const mainAuthor = computed(() => {
     const current = detail.value;
@@ -70,7 +73,8 @@ export const useConversationStore = defineStore('conversation', () => {
     if (openId.value === id && detail.value) return;
     void flushDraft();
     openId.value = id;
-    detail.value = null;
+    // The previous conversation stays on screen until this one arrives, dimmed and inert (see
+    // `stale`): the thread keeps keyboard focus and the pane does not flicker between the two.
     draftText.value = '';
     draftState.value = 'idle';
     loading.value = true;
@@ -86,7 +90,10 @@ export const useConversationStore = defineStore('conversation', () => {
       draftState.value = draft ? 'saved' : 'idle';
       inbox.patchRow(id, { unread: false });
     } catch (failure) {
-      if (openId.value === id) error.value = errorKindOf(failure);
+      if (openId.value === id) {
+        detail.value = null;
+        error.value = errorKindOf(failure);
+      }
     } finally {
       if (openId.value === id) loading.value = false;
     }
@@ -189,6 +196,7 @@ export const useConversationStore = defineStore('conversation', () => {
   return {
     openId,
     detail,
+    stale,
     loading,
     error,
     draftText,

@@ -78,6 +78,10 @@ export class FakeCore implements ApiClient {
           highlight: filter.query ? filter.query.toLowerCase().split(/\s+/) : [],
         };
       }
+      case 'inbox.summaries': {
+        const wanted = new Set(i.conversationIds as Id[]);
+        return this.rows.filter((row) => wanted.has(row.id));
+      }
       case 'inbox.count': {
         const filters = i.filters as Record<string, Parameters<typeof matchesFilter>[1]>;
         return Object.fromEntries(Object.entries(filters).map(([key, f]) => [key, this.rows.filter((r) => matchesFilter(r, f)).length]));

@@ -32,9 +32,9 @@ describe('useInboxStore', () => {
     expect(inbox.items.map((r) => r.id)).toEqual(rows(120).map((r) => r.id));
     expect(inbox.hasMore).toBe(false);
     expect(core.callsOf('inbox.list')).toEqual([
-      { filter: { status: ['open'] }, limit: 50 },
-      { filter: { status: ['open'] }, cursor: '50', limit: 50 },
-      { filter: { status: ['open'] }, cursor: '100', limit: 50 },
+      { filter: { status: ['open'], held: false }, limit: 50 },
+      { filter: { status: ['open'], held: false }, cursor: '50', limit: 50 },
+      { filter: { status: ['open'], held: false }, cursor: '100', limit: 50 },
     ]);
   });
 
@@ -111,10 +111,10 @@ describe('useInboxStore', () => {
     expect(core.callsOf('inbox.list')).toEqual([]);
     await useMembersStore().load();
     await flush();
-    expect(core.callsOf('inbox.list')).toEqual([{ filter: { status: ['open', 'pending'], assigneeId: 1 }, limit: 50 }]);
+    expect(core.callsOf('inbox.list')).toEqual([{ filter: { status: ['open', 'pending'], assigneeId: 1, held: false }, limit: 50 }]);
     inbox.setQuery('colis');
     await flush();
-    expect(core.callsOf('inbox.list')[1]).toEqual({ filter: { status: ['open', 'pending'], assigneeId: 1, query: 'colis' }, limit: 50 });
+    expect(core.callsOf('inbox.list')[1]).toEqual({ filter: { status: ['open', 'pending'], assigneeId: 1, held: false, query: 'colis' }, limit: 50 });
   });
 
   it('ignores a page that arrives after the view changed', async () => {
@@ -132,5 +132,44 @@ describe('useInboxStore', () => {
     await slow;
     expect(inbox.viewKey).toBe('done');
     expect(inbox.items).toEqual([]);
+  });
+
+  it('patches only the named rows from inbox.summaries, keeping the others untouched', async () => {
+    const inbox = useInboxStore();
+    await inbox.load();
+    const before = inbox.items;
+    core.rows = core.rows.map((r) =>
+      r.id === 3 ? { ...r, snippet: 'edited' } : r.id === 4 ? { ...r, status: 'done' } : r.id === 60 ? { ...r, lastActivityAt: 50_000 } : r,
+    );
+    core.rows = [...core.rows, summary({ id: 700, lastActivityAt: 9_990 }), summary({ id: 701, lastActivityAt: 1 })];
+    await inbox.patchFromSummaries([3, 4, 60, 700, 701, 999]);
+    expect(core.callsOf('inbox.list')).toHaveLength(1);
+    expect(core.callsOf('inbox.summaries')).toEqual([{ conversationIds: [3, 4, 60, 700, 701, 999] }]);
+    // 60 moved to the top, 4 left the inbox (done), 700 arrived in order; 701 is beyond the loaded page.
+    expect(inbox.items.slice(0, 4).map((r) => r.id)).toEqual([60, 1, 2, 3]);
+    expect(inbox.items.some((r) => r.id === 4 || r.id === 701)).toBe(false);
+    expect(inbox.items.findIndex((r) => r.id === 700)).toBe(inbox.items.findIndex((r) => r.id === 10) + 1);
+    expect(inbox.items[1]).toBe(before[0]);
+    expect(inbox.items[3]?.snippet).toBe('edited');
+  });
+
+  it('re-reads the whole list for a search, where only the core knows what matches', async () => {
+    const inbox = useInboxStore();
+    inbox.setQuery('message');
+    await inbox.load();
+    await inbox.patchFromSummaries([1]);
+    expect(core.callsOf('inbox.summaries')).toEqual([]);
+    expect(core.callsOf('inbox.list').length).toBeGreaterThan(1);
+  });
+
+  it('takes a conversation out of the review queue at once when it is reviewed', async () => {
+    core.rows = [summary({ id: 1, held: true, lastActivityAt: 30 }), summary({ id: 2, held: true, lastActivityAt: 20 })];
+    const inbox = useInboxStore();
+    inbox.setView('held');
+    await flush();
+    inbox.setCursor(1);
+    inbox.patchRows([1], { held: false });
+    expect(inbox.items.map((r) => r.id)).toEqual([2]);
+    expect(inbox.cursorId).toBe(2);
   });
 });

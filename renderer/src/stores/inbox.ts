@@ -199,6 +199,78 @@ export const useInboxStore = defineStore('inbox', () => {
     return removed;
   }
 
+  /**
+   * Patches rows at once the way a local action will leave them (e.g. `held: false` after a review
+   * decision); rows that leave the current filter go, and the cursor lands on the next row.
+   */
+  function patchRows(ids: readonly Id[], patch: Partial<ConversationSummary>): void {
+    if (ids.length === 0) return;
+    localEdits += 1;
+    const current = filter.value;
+    const touched = new Set(ids);
+    const previous = items.value;
+    const previousIndex = cursorIndex.value;
+    const next: ConversationSummary[] = [];
+    for (const row of previous) {
+      const patched = touched.has(row.id) ? { ...row, ...patch } : row;
+      if (!current || matchesFilter(patched, current)) next.push(patched);
+    }
+    items.value = next;
+    keepCursorNear(previous, previousIndex);
+    dropMissingFromSelection();
+  }
+
+  /**
+   * After `inbox.changed` named the conversations that changed: reads just their rows
+   * (`inbox.summaries`) and patches the list in place: changed rows are replaced, rows that left
+   * the filter or were deleted go, new matching rows take their place in order. With a full-text
+   * query only the core knows what matches, so the list is re-read instead.
+   */
+  async function patchFromSummaries(ids: readonly Id[]): Promise<void> {
+    const current = filter.value;
+    if (!current) return;
+    if (!loaded.value) return load();
+    if (current.query !== undefined || ids.length > MAX_REFRESH) return refresh();
+    if (ids.length === 0) return;
+    const mine = generation;
+    const editsAtStart = localEdits;
+    let fresh: ConversationSummary[];
+    try {
+      fresh = await api.call('inbox.summaries', { conversationIds: [...ids] });
+    } catch {
+      return; // The list on screen stays; the next change event tries again.
+    }
+    if (mine !== generation) return;
+    // A local edit made meanwhile may not be in these rows: read them again.
+    if (editsAtStart !== localEdits) return patchFromSummaries(ids);
+
+    const freshById = new Map(fresh.map((row) => [row.id, row]));
+    const touched = new Set(ids);
+    const previous = items.value;
+    const previousIndex = cursorIndex.value;
+    const last = previous[previous.length - 1];
+    const kept: ConversationSummary[] = [];
+    for (const row of previous) {
+      if (!touched.has(row.id)) {
+        kept.push(row);
+        continue;
+      }
+      const update = freshById.get(row.id);
+      if (update && matchesFilter(update, current)) kept.push(sameSummary(row, update) ? row : update);
+    }
+    const present = new Set(kept.map((row) => row.id));
+    // A new row beyond the loaded pages shows up when the user scrolls there.
+    const arriving = fresh.filter(
+      (row) => !present.has(row.id) && matchesFilter(row, current) && (nextCursor.value === null || !last || byActivity(row, last) < 0),
+    );
+    const next = [...kept, ...arriving].sort(byActivity);
+    const unchanged = next.length === previous.length && next.every((row, i) => row === previous[i]);
+    if (unchanged) return;
+    items.value = next;
+    keepCursorNear(previous, previousIndex);
+    dropMissingFromSelection();
+  }
+
   /** Puts rows back (undo) where the current filter wants them, in list order. */
   function restoreRows(rows: readonly ConversationSummary[]): void {
     localEdits += 1;
@@ -332,6 +404,8 @@ export const useInboxStore = defineStore('inbox', () => {
     applyLocal,
     restoreRows,
     patchRow,
+    patchRows,
+    patchFromSummaries,
     setCursor,
     moveCursor,
     extendSelection,

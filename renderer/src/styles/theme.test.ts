@@ -37,6 +37,8 @@ const BADGES: [string, string][] = [
   ['--accent', '--accent-soft'],
   ['--accent-text', '--accent'],
   ['--mark-text', '--mark-bg'],
+  ['--flag-text', '--flag-bg'],
+  ['--danger-solid-text', '--danger-solid'],
   ['--text', '--bg-note'],
   ['--text-muted', '--bg-note'],
   ['--danger', '--bg'],

@@ -1,0 +1,79 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { NetworkCapabilities } from '../../../shared/contract';
+import { setApiClient } from '../api';
+import { summary } from '../inbox/testSummaries';
+import { message } from '../moderation/testMessages';
+import { detailOf, FakeCore } from './fakeCore';
+import { useInboxStore } from './inbox';
+import { useModerationStore } from './moderation';
+import { useToastsStore } from './toasts';
+
+const BLUESKY: NetworkCapabilities = {
+  maxReplyLength: 300,
+  reply: true,
+  directMessages: false,
+  moderation: ['hide', 'unhide', 'block-author', 'mute-author', 'report', 'delete-own'],
+  unsupportedReasons: { 'ban-author': 'Bluesky has no bans: block the author instead.' },
+};
+
+let core: FakeCore;
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  core = new FakeCore([summary({ id: 1, network: 'bluesky', held: true, lastActivityAt: 30 }), summary({ id: 2, network: 'bluesky', held: true, lastActivityAt: 20 })]);
+  // Conversation 1 holds one of its two messages; acting on it clears the held flag, as the core does.
+  core.handle('conversation.get', (input) => {
+    const row = core.rows.find((r) => r.id === input.conversationId)!;
+    return { ...detailOf(row), messages: [message({ id: 11, conversationId: row.id, moderation: row.held ? 'held' : 'visible' }), message({ id: 12, conversationId: row.id })] };
+  });
+  core.handle('moderation.act', (input) => {
+    core.rows = core.rows.map((r) => (r.id === Math.floor(input.messageId / 10) ? { ...r, held: false } : r));
+    return { ok: true };
+  });
+  core.handle('moderation.capabilities', () => ({ bluesky: BLUESKY }));
+  setApiClient(core);
+});
+
+describe('useModerationStore.review', () => {
+  it('approves the held message of each conversation, and the queue moves on at once', async () => {
+    const inbox = useInboxStore();
+    inbox.setView('held');
+    await inbox.load();
+    const moderation = useModerationStore();
+    await moderation.load();
+    const handled = moderation.review('approve', [1]);
+    // Gone from the queue before the core answered.
+    expect(inbox.items.map((r) => r.id)).toEqual([2]);
+    expect(await handled).toEqual([1]);
+    expect(core.callsOf('moderation.act')).toEqual([{ messageId: 11, action: 'approve' }]);
+    expect(useToastsStore().toasts.at(-1)).toMatchObject({ messageKey: 'review.done.approve', params: { count: 1 } });
+  });
+
+  it('does nothing when the network cannot, and says why in the catalogue’s words', async () => {
+    const inbox = useInboxStore();
+    inbox.setView('held');
+    await inbox.load();
+    const moderation = useModerationStore();
+    await moderation.load();
+    expect(await moderation.review('ban', [1, 2])).toEqual([]);
+    expect(core.callsOf('moderation.act')).toEqual([]);
+    expect(inbox.items.map((r) => r.id)).toEqual([1, 2]);
+    expect(useToastsStore().toasts.at(-1)).toMatchObject({
+      messageKey: 'moderation.refused',
+      tone: 'error',
+      keyParams: { action: 'moderationActions.ban-author', why: 'moderationReasons.bluesky.ban-author' },
+    });
+  });
+
+  it('puts a conversation back when the core refuses the action', async () => {
+    core.failing.set('moderation.act', 'storage');
+    const inbox = useInboxStore();
+    inbox.setView('held');
+    await inbox.load();
+    const moderation = useModerationStore();
+    expect(await moderation.review('hide', [2])).toEqual([]);
+    expect(inbox.items.map((r) => r.id)).toEqual([1, 2]);
+    expect(useToastsStore().toasts.at(-1)).toMatchObject({ tone: 'error', keyParams: { why: 'errors.storage' } });
+  });
+});
