@@ -345,6 +345,8 @@ export const calls = {
     input: z.object({ messageId: Id, action: ModerationAction, reason: z.string().max(1000).optional() }).strict(),
     output: Ok,
   },
+  /** Sends again a message's moderation actions that failed or were given up (`pendingModeration`). */
+  'moderation.retry': { input: z.object({ messageId: Id, action: ModerationAction }).strict(), output: Ok },
   /** Netiquette rules in order, with their hits. */
   'rules.list': { input: Empty, output: z.array(Rule) },
   /** Creates a rule (new id) or replaces the rule with this id. */

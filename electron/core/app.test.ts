@@ -106,6 +106,7 @@ function validInputs(ctx: { accId: number; convId: number; tagId: number; member
     'views.delete': { id: ctx.viewId },
     'moderation.capabilities': {},
     'moderation.act': { messageId: ctx.incomingId, action: 'block-author' },
+    'moderation.retry': { messageId: ctx.incomingId, action: 'block-author' },
     'rules.list': {},
     'rules.save': { rule: { id: 'spam-links', name: 'Liens', conditions: [{ type: 'links', min: 3 }], actions: [{ type: 'hold' }] } },
     'rules.delete': { ruleId: 'netiquette' },
@@ -132,6 +133,8 @@ describe('contract handlers', () => {
       const view = core.workspace.views.create('v', {});
       const { messageId } = core.outbox.enqueueReply(ids[0]!, 'queued reply');
       core.executor!.stop();
+      const incoming = (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id;
+      core.moderation.act(incoming, 'block-author', undefined);
       core.db.prepare(`UPDATE outbox SET state = 'failed'`).run();
       const flow = await ok<{ flowId: string }>('accounts.connect', { network: 'mastodon', serverUrl: 'social.example' });
       const inputs = validInputs({ accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id });

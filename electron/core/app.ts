@@ -476,6 +476,12 @@ export function createCore(opts: CoreOptions): Core {
       if (queued) executor?.wake();
       return { ok: true as const };
     },
+    'moderation.retry': ({ messageId, action }) => {
+      const conversationId = outbox.retryModeration(messageId, action);
+      changed([conversationId], 'moderation');
+      executor?.wake();
+      return { ok: true as const };
+    },
     'rules.list': () => moderation.rules.list(),
     'rules.save': ({ rule }) => moderation.rules.save(rule),
     'rules.delete': ({ ruleId }) => {

@@ -177,7 +177,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       unsubscribe();
       for (const ws of clients) ws.terminate();
       wss.close();
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // A page still open reconnects at once; its connection must not keep close() waiting.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

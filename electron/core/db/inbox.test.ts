@@ -1,43 +1,124 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboxFilter } from '../../../shared/contract';
 import { addAccount, item, makeCore } from '../testing/core-fixture';
-import { buildListQuery } from './inbox';
+import { buildCountQueries, buildListQuery, createInboxQueries, InvalidCursorError, listArms, type ListFilter } from './inbox';
 import { parseSearchQuery } from './search';
 
 let core: ReturnType<typeof makeCore>;
 afterEach(async () => core?.dispose());
 
-function plan(filter: InboxFilter, cursor: string | null = null): string {
-  const q = buildListQuery(filter, cursor, 50);
-  return core.db
-    .prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
-    .all(...q.params)
-    .map((r) => (r as { detail: string }).detail)
-    .join('\n');
+interface PlanRow {
+  id: number;
+  parent: number;
+  detail: string;
+}
+
+function planRows(sql: string, params: unknown[]): PlanRow[] {
+  return core.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as PlanRow[];
+}
+
+/** The steps that read conversations other than by id. */
+function conversationReads(rows: PlanRow[]): PlanRow[] {
+  return rows.filter((r) => /^(SCAN|SEARCH) c\b/.test(r.detail) && !/INTEGER PRIMARY KEY/.test(r.detail));
+}
+
+/**
+ * Reads of conversations whose rows are then sorted: a temp B-tree for ORDER BY at the same level
+ * of the plan (the merge of a few arms sorts only each arm's page, one level up).
+ */
+function sortedReads(rows: PlanRow[]): string[] {
+  return conversationReads(rows)
+    .filter((read) => rows.some((r) => r.parent === read.parent && /USE TEMP B-TREE FOR ORDER BY/.test(r.detail)))
+    .map((r) => r.detail);
 }
 
 describe('inbox list', () => {
-  it('uses an index behind every filter (EXPLAIN QUERY PLAN)', () => {
+  it('reads every filter from an index range in list order, one arm per status (EXPLAIN QUERY PLAN)', () => {
     core = makeCore();
-    const cases: [InboxFilter, RegExp][] = [
-      [{}, /USING INDEX conv_activity/],
-      [{ status: ['open'] }, /USING INDEX conv_status_activity/],
-      [{ network: ['youtube'], status: ['open'] }, /USING INDEX conv_network_activity/],
-      [{ accountId: [1], status: ['open'] }, /USING INDEX conv_account_activity/],
-      [{ assigneeId: 1, status: ['open'] }, /USING INDEX conv_assignee_activity/],
-      [{ unassigned: true, status: ['open'] }, /USING INDEX conv_assignee_activity/],
-      [{ unread: true, status: ['open'] }, /USING INDEX conv_unread_activity/],
-      [{ held: true }, /USING INDEX conv_held_activity/],
-      [{ tagId: 1 }, /conversation_tags_tag/],
-      [{ query: 'colis' }, /VIRTUAL TABLE INDEX/],
-      [{ status: ['open'], since: 1, until: 2 }, /USING INDEX conv_status_activity/],
+    const cases: [ListFilter, RegExp, number][] = [
+      [{}, /USING COVERING INDEX conv_activity/, 1],
+      [{ status: ['open'] }, /USING COVERING INDEX conv_status_activity \(status=\?/, 1],
+      [{ status: ['open', 'open'] }, /USING COVERING INDEX conv_status_activity \(status=\?/, 1],
+      [{ network: ['youtube'], status: ['open'] }, /USING COVERING INDEX conv_network_activity \(network=\? AND status=\?/, 1],
+      [{ accountId: [1], status: ['open'] }, /USING COVERING INDEX conv_account_activity \(account_id=\? AND status=\?/, 1],
+      [{ assigneeId: 1, status: ['open'] }, /USING COVERING INDEX conv_assignee_activity \(assignee_id=\? AND status=\?/, 1],
+      [{ unassigned: true, status: ['open'] }, /USING COVERING INDEX conv_assignee_activity \(assignee_id=\? AND status=\?/, 1],
+      [{ unread: true, status: ['open'] }, /USING COVERING INDEX conv_unread_activity \(status=\?/, 1],
+      [{ held: true }, /USING COVERING INDEX conv_held_activity/, 1],
+      [{ status: ['open'], held: false }, /USING INDEX conv_status_activity \(status=\?/, 1],
+      [{ status: ['open'], tagId: 1 }, /USING COVERING INDEX conv_status_activity \(status=\?/, 1],
+      [{ status: ['open'], since: 1, until: 2 }, /USING COVERING INDEX conv_status_activity \(status=\? AND last_activity_at>\? AND last_activity_at<\?/, 1],
+      // Several statuses: one arm each, merged (the views "Mine", "Held for review", a date range).
+      [{ status: ['open', 'pending'], assigneeId: 1 }, /USING COVERING INDEX conv_assignee_activity \(assignee_id=\? AND status=\?/, 2],
+      [{ status: ['open', 'pending'], assigneeId: 1, held: false }, /USING INDEX conv_assignee_activity \(assignee_id=\? AND status=\?/, 2],
+      [{ status: ['open', 'pending'], held: true }, /USING COVERING INDEX conv_held_status_activity \(status=\?/, 2],
+      [{ status: ['open', 'pending', 'done'], since: 1, until: 2 }, /USING COVERING INDEX conv_status_activity \(status=\? AND last_activity_at>\? AND last_activity_at<\?/, 3],
+      [{ status: ['open', 'pending'], unread: true }, /USING COVERING INDEX conv_unread_activity \(status=\?/, 2],
+      [{ status: ['open', 'done'], network: ['youtube', 'mastodon'] }, /USING COVERING INDEX conv_network_activity \(network=\? AND status=\?/, 4],
+      [{ status: ['open'], accountId: [1, 2, 3] }, /USING COVERING INDEX conv_account_activity \(account_id=\? AND status=\?/, 3],
+      // Without a status, the indexes that have it second are read once per status.
+      [{ network: ['youtube'] }, /USING COVERING INDEX conv_network_activity \(network=\? AND status=\?/, 4],
+      [{ accountId: [1] }, /USING COVERING INDEX conv_account_activity \(account_id=\? AND status=\?/, 4],
+      [{ assigneeId: 1 }, /USING COVERING INDEX conv_assignee_activity \(assignee_id=\? AND status=\?/, 4],
+      [{ tagId: 1 }, /USING COVERING INDEX conv_status_activity \(status=\?/, 4],
     ];
-    for (const [filter, expected] of cases) {
-      const p = plan(filter);
-      expect(p, JSON.stringify(filter)).toMatch(expected);
-      expect(p, JSON.stringify(filter)).not.toMatch(/SCAN c\b(?! USING)/);
+    for (const [filter, index, arms] of cases) {
+      const label = JSON.stringify(filter);
+      for (const cursor of [null, '100.5']) {
+        const q = buildListQuery(filter, cursor, 50);
+        const rows = planRows(q.sql, q.params);
+        const reads = conversationReads(rows);
+        expect(reads, label).toHaveLength(arms);
+        for (const read of reads) expect(read.detail, label).toMatch(index);
+        // The cursor is a seek into the same range, not a filter over it.
+        if (cursor) for (const read of reads) expect(read.detail, label).toMatch(/last_activity_at<\?/);
+        expect(sortedReads(rows), label).toEqual([]);
+        expect(rows.map((r) => r.detail).join('\n'), label).not.toMatch(/SCAN c\b(?! USING)/);
+      }
+      expect(listArms(filter), label).toHaveLength(arms);
     }
-    expect(plan({ status: ['open'] }, '100.5')).toMatch(/USING INDEX conv_status_activity/);
+    // The tag is read from its own index.
+    const tagged = buildListQuery({ status: ['open'], tagId: 1 }, null, 50);
+    expect(planRows(tagged.sql, tagged.params).map((r) => r.detail).join('\n')).toMatch(/conversation_tags_tag/);
+  });
+
+  it('a sort over every match is what the arms avoid (the check above can fail)', () => {
+    core = makeCore();
+    const rows = planRows(
+      "SELECT c.id FROM conversations c WHERE c.status IN ('open', 'pending') AND c.assignee_id = 1 ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 51",
+      [],
+    );
+    expect(sortedReads(rows)).toHaveLength(1);
+  });
+
+  it('counts from indexes alone; "not held" as all minus the held ones', () => {
+    core = makeCore();
+    const cases: [ListFilter, RegExp, RegExp | null][] = [
+      [{ status: ['open'] }, /COVERING INDEX conv_status_activity/, null],
+      [{ status: ['done'] }, /COVERING INDEX conv_status_activity/, null],
+      [{ status: ['open', 'pending'], assigneeId: 1 }, /COVERING INDEX conv_assignee_activity/, null],
+      [{ status: ['open', 'pending'], held: true }, /COVERING INDEX conv_held_status_activity/, null],
+      [{ status: ['open'], held: false }, /COVERING INDEX conv_status_activity/, /COVERING INDEX conv_held_status_activity/],
+      [{ status: ['open'], unassigned: true, held: false }, /COVERING INDEX conv_assignee_activity/, /INDEX conv_held_status_activity/],
+      [{ status: ['open', 'pending'], assigneeId: 1, held: false }, /COVERING INDEX conv_assignee_activity/, /INDEX conv_held_status_activity/],
+      [{ status: ['open'], tagId: 1 }, /COVERING INDEX conv_status_activity/, null],
+    ];
+    const countPlan = (where: { sql: string[]; params: unknown[] }) =>
+      conversationReads(planRows(`SELECT count(*) FROM conversations c WHERE ${where.sql.join(' AND ')}`, where.params)).map((r) => r.detail);
+    for (const [filter, plus, minus] of cases) {
+      const q = buildCountQueries(filter);
+      const label = JSON.stringify(filter);
+      const reads = countPlan(q.plus);
+      expect(reads, label).toHaveLength(1);
+      expect(reads[0], label).toMatch(plus);
+      if (minus === null) {
+        expect(q.minus, label).toBeNull();
+      } else {
+        const minusReads = countPlan(q.minus!);
+        expect(minusReads, label).toHaveLength(1);
+        expect(minusReads[0], label).toMatch(minus);
+      }
+    }
   });
 
   it('pages with a keyset cursor: every conversation once, newest first', () => {
@@ -59,6 +140,82 @@ describe('inbox list', () => {
     } while (cursor);
     expect(seen).toHaveLength(137);
     expect(new Set(seen).size).toBe(137);
+  });
+
+  it('pages every filter shape exactly: each conversation once, in list order, counted alike', () => {
+    core = makeCore();
+    const m = addAccount(core, 'mastodon');
+    const y = addAccount(core, 'youtube');
+    // Many equal activity times, so the cursor's id half matters, across arms too.
+    for (const [acc, offset] of [[m, 0], [y, 1]] as const) {
+      const items = Array.from({ length: 90 }, (_, i) => item({ remoteId: `r${offset}-${i}`, threadRemoteId: `t${offset}-${i}`, createdAt: 1000 + ((i * 7 + offset) % 13) * 10 }));
+      core.ingest(acc.id, { items, cursor: null });
+    }
+    const ids = (core.db.prepare('SELECT id FROM conversations ORDER BY id').pluck().all() as number[]);
+    const me = core.workspace.members.list()[0]!;
+    const tag = core.workspace.tags.create('urgent', '#ff0000');
+    const pick = (k: number) => ids.filter((id) => id % k === 0);
+    core.handlers['conversation.setStatus']({ conversationIds: pick(3), status: 'pending' });
+    core.handlers['conversation.setStatus']({ conversationIds: pick(5), status: 'done' });
+    core.handlers['conversation.assign']({ conversationIds: pick(2), memberId: me.id });
+    core.handlers['conversation.tag']({ conversationIds: pick(4), tagId: tag.id });
+    core.handlers['conversation.markRead']({ conversationIds: pick(7), unread: false });
+    core.db.prepare(`UPDATE conversations SET held = 1 WHERE id % 6 = 1`).run();
+
+    interface Row { id: number; status: string; network: string; account_id: number; assignee_id: number | null; unread: number; held: number; last_activity_at: number }
+    const rows = core.db.prepare('SELECT id, status, network, account_id, assignee_id, unread, held, last_activity_at FROM conversations').all() as Row[];
+    const tagged = new Set(core.db.prepare('SELECT conversation_id FROM conversation_tags WHERE tag_id = ?').pluck().all(tag.id) as number[]);
+    const matches = (r: Row, f: ListFilter) =>
+      (!f.status || f.status.includes(r.status as never)) &&
+      (!f.network || f.network.includes(r.network as never)) &&
+      (!f.accountId || f.accountId.includes(r.account_id)) &&
+      (f.assigneeId === undefined || r.assignee_id === f.assigneeId) &&
+      (!f.unassigned || r.assignee_id === null) &&
+      (!f.unread || r.unread === 1) &&
+      (f.held === undefined || r.held === (f.held ? 1 : 0)) &&
+      (f.since === undefined || r.last_activity_at >= f.since) &&
+      (f.until === undefined || r.last_activity_at < f.until) &&
+      (f.tagId === undefined || tagged.has(r.id));
+    const expected = (f: ListFilter) =>
+      rows.filter((r) => matches(r, f)).sort((a, b) => b.last_activity_at - a.last_activity_at || b.id - a.id).map((r) => r.id);
+
+    const filters: ListFilter[] = [
+      {},
+      { status: ['open'] },
+      { status: ['open', 'pending'], assigneeId: me.id, held: false },
+      { status: ['open', 'pending'], held: true },
+      { status: ['open', 'pending', 'done'], since: 1030, until: 1100 },
+      { status: ['open', 'done'], network: ['youtube', 'mastodon'] },
+      { status: ['open'], unassigned: true, held: false },
+      { status: ['pending', 'open'], unread: true },
+      { accountId: [m.id, y.id], status: ['done', 'open'] },
+      { network: ['youtube'] },
+      { tagId: tag.id },
+      { status: ['open', 'pending'], tagId: tag.id, held: false },
+    ];
+    for (const filter of filters) {
+      const label = JSON.stringify(filter);
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = core.handlers['inbox.list']({ filter, cursor, limit: 7 }) as { items: { id: number }[]; nextCursor: string | null };
+        expect(page.items.length, label).toBeLessThanOrEqual(7);
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      const want = expected(filter);
+      expect(want.length, label).toBeGreaterThan(0);
+      expect(seen, label).toEqual(want);
+      expect(core.handlers['inbox.count']({ filters: { n: filter } }), label).toEqual({ n: want.length });
+    }
+  });
+
+  it('rejects a malformed cursor, or one from a search, with InvalidCursorError', () => {
+    core = makeCore();
+    const inbox = createInboxQueries(core.db);
+    for (const bad of ['x', '12', '1.2.3', 'h12', '-1.2', `${'9'.repeat(17)}.1`]) {
+      expect(() => inbox.list({ status: ['open'] }, bad, 10), bad).toThrow(InvalidCursorError);
+    }
   });
 
   it('filters by status, network, tag, assignee, unassigned, unread and dates', async () => {

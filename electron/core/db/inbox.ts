@@ -1,11 +1,13 @@
 /**
- * The inbox list: keyset-paginated (last activity, id), one index behind every filter.
+ * The inbox list: keyset-paginated (last activity, id), one index behind every filter. With a
+ * full-text query, the conversations whose newest matching message is newest come first
+ * (search.ts).
  */
 import type { InboxFilter, InboxPage } from '../../../shared/contract';
-import type { ConversationSummary } from '../../../shared/model';
+import { STATUSES, type ConversationSummary } from '../../../shared/model';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection';
-import { parseSearchQuery } from './search';
+import { createFullTextSearch, parseSearchQuery, type Conditions, type FullTextSearchOptions, type SearchConditions, type SearchPlan } from './search';
 
 export interface ConversationRow {
   id: number;
@@ -56,30 +58,37 @@ export function toSummary(row: ConversationRow): ConversationSummary {
   };
 }
 
-interface Where {
-  sql: string[];
-  params: unknown[];
-  highlight: string[];
-}
+/** A filter without its full-text query: what the list's indexes serve. */
+export type ListFilter = Omit<InboxFilter, 'query'>;
 
-/** Builds the WHERE clause of a filter. Every branch is backed by an index (see the tests). */
-export function filterWhere(filter: InboxFilter): Where {
+/**
+ * How conditions are written. `index`: any of them may drive the query through its index (lists,
+ * counts). `check`: they are only checked on conversations found otherwise (by id, or through
+ * the held index): the tag is an EXISTS on its key, and a unary + keeps the planner from driving
+ * the query by the columns that lead the other indexes.
+ */
+type ConditionForm = 'index' | 'check';
+
+/** The conditions of a filter on the conversation `c`. Every one is backed by an index (see the tests). */
+function listConditions(filter: ListFilter, form: ConditionForm = 'index'): Conditions {
   const sql: string[] = [];
   const params: unknown[] = [];
-  let highlight: string[] = [];
-  const inList = (column: string, values: readonly unknown[]) => {
-    sql.push(`${column} IN (${values.map(() => '?').join(', ')})`);
-    params.push(...values);
+  const column = (name: string) => (form === 'check' ? `+c.${name}` : `c.${name}`);
+  const inList = (expr: string, values: readonly unknown[]) => {
+    const distinct = [...new Set(values)];
+    sql.push(distinct.length === 1 ? `${expr} = ?` : `${expr} IN (${distinct.map(() => '?').join(', ')})`);
+    params.push(...distinct);
   };
+  // Status and activity lead the held index too, so they stay usable in the check form.
   if (filter.status) inList('c.status', filter.status);
-  if (filter.network) inList('c.network', filter.network);
-  if (filter.accountId) inList('c.account_id', filter.accountId);
+  if (filter.network) inList(column('network'), filter.network);
+  if (filter.accountId) inList(column('account_id'), filter.accountId);
   if (filter.assigneeId !== undefined) {
-    sql.push('c.assignee_id = ?');
+    sql.push(`${column('assignee_id')} = ?`);
     params.push(filter.assigneeId);
   }
-  if (filter.unassigned) sql.push('c.assignee_id IS NULL');
-  if (filter.unread) sql.push('c.unread = 1');
+  if (filter.unassigned) sql.push(`${column('assignee_id')} IS NULL`);
+  if (filter.unread) sql.push(`${column('unread')} = 1`);
   if (filter.held !== undefined) sql.push(filter.held ? 'c.held = 1' : 'c.held = 0');
   if (filter.since !== undefined) {
     sql.push('c.last_activity_at >= ?');
@@ -90,11 +99,30 @@ export function filterWhere(filter: InboxFilter): Where {
     params.push(filter.until);
   }
   if (filter.tagId !== undefined) {
-    sql.push('c.id IN (SELECT conversation_id FROM conversation_tags WHERE tag_id = ?)');
+    sql.push(
+      form === 'check'
+        ? 'EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = c.id AND ct.tag_id = ?)'
+        : 'c.id IN (SELECT conversation_id FROM conversation_tags WHERE tag_id = ?)',
+    );
     params.push(filter.tagId);
   }
-  if (filter.query) {
-    const parsed = parseSearchQuery(filter.query);
+  return { sql, params };
+}
+
+interface Where extends Conditions {
+  highlight: string[];
+}
+
+/**
+ * The WHERE clause of a whole filter, full-text query included, for checking a few known
+ * conversations against it (`c.id IN (...)` added by the caller). Lists and counts do not use it.
+ */
+export function filterWhere(filter: InboxFilter): Where {
+  const { query, ...rest } = filter;
+  const { sql, params } = listConditions(rest);
+  let highlight: string[] = [];
+  if (query) {
+    const parsed = parseSearchQuery(query);
     highlight = parsed.highlight;
     if (parsed.match) {
       sql.push(
@@ -106,8 +134,15 @@ export function filterWhere(filter: InboxFilter): Where {
   return { sql, params, highlight };
 }
 
-const CURSOR = /^(\d{1,16})\.(\d{1,16})$/;
+/** The rest of a search's filter, in the two forms the search needs. */
+export function searchConditions(filter: ListFilter): SearchConditions {
+  return { check: listConditions(filter, 'check'), enumerate: listConditions(filter) };
+}
 
+const CURSOR = /^(\d{1,16})\.(\d{1,16})$/;
+const SEARCH_CURSOR = /^([hf])(\d{1,16})$/;
+
+/** The cursor of a list page: the last row's (last activity, id). */
 export function encodeCursor(lastActivityAt: number, id: number): string {
   return `${lastActivityAt}.${id}`;
 }
@@ -117,6 +152,19 @@ export function decodeCursor(cursor: string): { at: number; id: number } | null 
   return m ? { at: Number(m[1]), id: Number(m[2]) } : null;
 }
 
+/**
+ * The cursor of a search page: the newest matching message of its last conversation, and the
+ * plan that read it (h: from the matching messages, f: filter first).
+ */
+export function encodeSearchCursor(before: number, plan: SearchPlan): string {
+  return `${plan === 'hits' ? 'h' : 'f'}${before}`;
+}
+
+export function decodeSearchCursor(cursor: string): { before: number; plan: SearchPlan } | null {
+  const m = SEARCH_CURSOR.exec(cursor);
+  return m ? { before: Number(m[2]), plan: m[1] === 'h' ? 'hits' : 'filter-first' } : null;
+}
+
 export class InvalidCursorError extends Error {
   constructor() {
     super('The page cursor is not valid');
@@ -124,20 +172,76 @@ export class InvalidCursorError extends Error {
   }
 }
 
-export function buildListQuery(filter: InboxFilter, cursor: string | null | undefined, limit: number) {
-  const where = filterWhere(filter);
-  if (cursor) {
-    const c = decodeCursor(cursor);
-    if (!c) throw new InvalidCursorError();
-    where.sql.push('(c.last_activity_at, c.id) < (?, ?)');
-    where.params.push(c.at, c.id);
+/** More arms than this and the list sorts instead (a filter naming dozens of accounts). */
+const MAX_ARMS = 32;
+
+/**
+ * Splits a filter into filters that each name one status (and one account, or one network):
+ * each is then a single ordered range of an index, so the page reads its first rows instead of
+ * sorting every match. A conversation has one status, account and network, so the arms do not
+ * overlap. The network, account and assignee indexes have the status second: without a status,
+ * such a filter is split over every status.
+ */
+export function listArms(filter: ListFilter): ListFilter[] {
+  const statusSecond = filter.network ?? filter.accountId ?? filter.assigneeId ?? filter.unassigned ?? filter.tagId;
+  const statuses: readonly unknown[] = filter.status ?? (statusSecond !== undefined ? STATUSES : []);
+  let arms: ListFilter[] = [filter];
+  const split = (key: 'status' | 'network' | 'accountId', list: readonly unknown[]) => {
+    const values = [...new Set(list)];
+    if (values.length < 2 || arms.length * values.length > MAX_ARMS) return;
+    arms = arms.flatMap((arm) => values.map((value) => ({ ...arm, [key]: [value] }) as ListFilter));
+  };
+  split('status', statuses);
+  // The account index leads with the account; the network is then only a check.
+  if (filter.accountId) split('accountId', filter.accountId);
+  else split('network', filter.network ?? []);
+  return arms;
+}
+
+/**
+ * One page of a list without full-text query: the ids of the first `limit + 1` rows from each
+ * arm's index range, merged in list order, then the summary columns of those rows only.
+ */
+export function buildListQuery(filter: ListFilter, cursor: string | null | undefined, limit: number) {
+  const after = cursor ? decodeCursor(cursor) : null;
+  if (cursor && !after) throw new InvalidCursorError();
+  const params: unknown[] = [];
+  const arms = listArms(filter).map((arm) => {
+    const where = listConditions(arm);
+    if (after) {
+      where.sql.push('(c.last_activity_at, c.id) < (?, ?)');
+      where.params.push(after.at, after.id);
+    }
+    params.push(...where.params, limit + 1);
+    return `SELECT c.id, c.last_activity_at FROM conversations c ${where.sql.length ? `WHERE ${where.sql.join(' AND ')}` : ''}
+      ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?`;
+  });
+  let ids = arms[0]!;
+  if (arms.length > 1) {
+    ids = `${arms.map((arm) => `SELECT * FROM (${arm})`).join(' UNION ALL ')} ORDER BY last_activity_at DESC, id DESC LIMIT ?`;
+    params.push(limit + 1);
   }
+  // CROSS JOIN keeps the page's ids outside: the planner would otherwise walk every conversation
+  // in list order and look each up among them, to spare itself sorting the page's rows.
   const sql = `SELECT ${SUMMARY_COLUMNS}
-    FROM conversations c LEFT JOIN authors a ON a.id = c.author_id
-    ${where.sql.length ? `WHERE ${where.sql.join(' AND ')}` : ''}
-    ORDER BY c.last_activity_at DESC, c.id DESC
-    LIMIT ?`;
-  return { sql, params: [...where.params, limit + 1], highlight: where.highlight };
+    FROM (${ids}) p CROSS JOIN conversations c ON c.id = p.id LEFT JOIN authors a ON a.id = c.author_id
+    ORDER BY p.last_activity_at DESC, p.id DESC`;
+  return { sql, params };
+}
+
+/**
+ * The SQL of the counts of a list filter, each answered from an index. "Not held" is nearly
+ * every conversation and no index says which, so it is counted as all minus the (few) held ones,
+ * read from the held index.
+ */
+export function buildCountQueries(filter: ListFilter): { plus: Conditions; minus: Conditions | null } {
+  if (filter.held !== false) return { plus: listConditions(filter), minus: null };
+  const { held: _notHeld, ...all } = filter;
+  return { plus: listConditions(all), minus: listConditions({ ...all, held: true }, 'check') };
+}
+
+function countSql(where: Conditions): string {
+  return `SELECT count(*) FROM conversations c ${where.sql.length ? `WHERE ${where.sql.join(' AND ')}` : ''}`;
 }
 
 /** Caches prepared statements by SQL text (filter shapes are few). */
@@ -154,11 +258,42 @@ export function statementCache(db: Db, max = 200) {
   };
 }
 
-export function createInboxQueries(db: Db) {
+export interface InboxQueryOptions {
+  /** Tuning of the full-text search's plans (the tests force each one). */
+  search?: FullTextSearchOptions;
+}
+
+export function createInboxQueries(db: Db, options: InboxQueryOptions = {}) {
   const prepare = statementCache(db);
+  const search = createFullTextSearch(prepare, options.search);
+
+  function summaries(ids: readonly number[]): ConversationSummary[] {
+    if (ids.length === 0) return [];
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM conversations c LEFT JOIN authors a ON a.id = c.author_id
+      WHERE c.id IN (${ids.map(() => '?').join(',')})`;
+    return (prepare(sql).all(...ids) as ConversationRow[]).map(toSummary);
+  }
+
+  function count(where: Conditions): number {
+    return prepare(countSql(where)).pluck(true).get(...where.params) as number;
+  }
+
   return {
     list(filter: InboxFilter, cursor: string | null | undefined, limit: number): InboxPage {
-      const q = buildListQuery(filter, cursor, limit);
+      const { query, ...rest } = filter;
+      const parsed = query ? parseSearchQuery(query) : null;
+      if (parsed?.match) {
+        const after = cursor ? decodeSearchCursor(cursor) : null;
+        if (cursor && !after) throw new InvalidCursorError();
+        const page = search.page(parsed.match, searchConditions(rest), after?.before ?? null, limit, after?.plan);
+        const byId = new Map(summaries(page.conversationIds).map((row) => [row.id, row]));
+        return {
+          items: page.conversationIds.map((id) => byId.get(id)).filter((row) => row !== undefined),
+          nextCursor: page.nextBefore === null ? null : encodeSearchCursor(page.nextBefore, page.plan),
+          highlight: parsed.highlight,
+        };
+      }
+      const q = buildListQuery(rest, cursor, limit);
       const rows = prepare(q.sql).all(...q.params) as ConversationRow[];
       const more = rows.length > limit;
       const page = more ? rows.slice(0, limit) : rows;
@@ -166,20 +301,17 @@ export function createInboxQueries(db: Db) {
       return {
         items: page.map(toSummary),
         nextCursor: more && last ? encodeCursor(last.last_activity_at, last.id) : null,
-        highlight: q.highlight,
+        highlight: parsed?.highlight ?? [],
       };
     },
     count(filter: InboxFilter): number {
-      const where = filterWhere(filter);
-      const sql = `SELECT count(*) AS n FROM conversations c ${where.sql.length ? `WHERE ${where.sql.join(' AND ')}` : ''}`;
-      return (prepare(sql).get(...where.params) as { n: number }).n;
+      const { query, ...rest } = filter;
+      const match = query ? parseSearchQuery(query).match : null;
+      if (match) return search.count(match, searchConditions(rest));
+      const { plus, minus } = buildCountQueries(rest);
+      return count(plus) - (minus ? count(minus) : 0);
     },
-    summaries(ids: readonly number[]): ConversationSummary[] {
-      if (ids.length === 0) return [];
-      const sql = `SELECT ${SUMMARY_COLUMNS} FROM conversations c LEFT JOIN authors a ON a.id = c.author_id
-        WHERE c.id IN (${ids.map(() => '?').join(',')})`;
-      return (prepare(sql).all(...ids) as ConversationRow[]).map(toSummary);
-    },
+    summaries,
   };
 }
 export type InboxQueries = ReturnType<typeof createInboxQueries>;

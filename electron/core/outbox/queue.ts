@@ -96,6 +96,19 @@ export function createOutboxQueue(db: Db, now: () => number) {
       if (row.state !== 'failed' && row.state !== 'dead') return;
       db.prepare(`UPDATE outbox SET state = 'queued', next_attempt_at = ?, updated_at = ? WHERE id = ?`).run(now(), now(), row.id);
     },
+    /** Puts a message's failed or dead `action` rows back in the queue, due now; returns their conversation. */
+    retryModeration(messageId: number, action: string): number {
+      const rows = db
+        .prepare<[number], { id: number; conversation_id: number; payload: string }>(
+          `SELECT id, conversation_id, payload FROM outbox WHERE message_id = ? AND kind = 'moderate' AND state IN ('failed', 'dead')`,
+        )
+        .all(messageId)
+        .filter((r) => (JSON.parse(r.payload) as { action: string }).action === action);
+      if (rows.length === 0) throw new NotFoundError(`A failed ${action} on message ${messageId}`);
+      const requeue = db.prepare(`UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?`);
+      for (const r of rows) requeue.run(now(), now(), r.id);
+      return rows[0]!.conversation_id;
+    },
     /** Discards a reply that has not been sent. */
     discardMessage: db.transaction((messageId: number) => {
       const row = rowOfMessage.get(messageId);

@@ -1032,6 +1032,7 @@ export const en = {
     triage: 'The change',
     sendReply: 'Sending the reply',
     retryReply: 'Retrying the reply',
+    retryModeration: 'Retrying the moderation action',
     discardReply: 'Discarding the reply',
     saveDraft: 'Saving the draft',
     addNote: 'Adding the note',

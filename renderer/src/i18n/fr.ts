@@ -1034,6 +1034,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     triage: 'La modification',
     sendReply: 'L’envoi de la réponse',
     retryReply: 'Le nouvel essai d’envoi',
+    retryModeration: 'Le nouvel essai de l’action de modération',
     discardReply: 'L’abandon de la réponse',
     saveDraft: 'L’enregistrement du brouillon',
     addNote: 'L’ajout de la note',

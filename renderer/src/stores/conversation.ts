@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ConversationDetail, ErrorKind, Id } from '../../../shared/model';
+import type { ConversationDetail, ErrorKind, Id, ModerationActionName } from '../../../shared/model';
 import { api, errorKindOf } from '../api';
 import { applyChange, type TriageChange } from '../inbox/triageChange';
 import { useInboxStore } from './inbox';
@@ -159,6 +159,16 @@ export const useConversationStore = defineStore('conversation', () => {
     await refresh();
   }
 
+  /** Sends again a moderation action the network refused or that was given up. */
+  async function retryModeration(messageId: Id, action: ModerationActionName): Promise<void> {
+    try {
+      await api.call('moderation.retry', { messageId, action });
+    } catch (failure) {
+      toasts.pushError(failure, 'actions.retryModeration');
+    }
+    await refresh();
+  }
+
   async function discardReply(messageId: Id): Promise<void> {
     try {
       await api.call('reply.discard', { messageId });
@@ -211,6 +221,7 @@ export const useConversationStore = defineStore('conversation', () => {
     flushDraft,
     sendReply,
     retryReply,
+    retryModeration,
     discardReply,
     addNote,
     saveAuthorNotes,
