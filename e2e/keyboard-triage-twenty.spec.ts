@@ -17,25 +17,32 @@ test('twenty conversations triaged with the keyboard only: tag, assign, snooze, 
 
   const done: Record<'tag' | 'assign' | 'snooze' | 'done' | 'reply', number[]> = { tag: [], assign: [], snooze: [], done: [], reply: [] };
   const actions = ['tag', 'assign', 'snooze', 'done', 'reply'] as const;
+  let previous = 0;
   for (let i = 0; i < 20; i++) {
     const action = actions[i % actions.length]!;
+    // Each action ends on another conversation: wait until the screen shows the move.
+    await expect.poll(() => cursorId(page), { message: `conversation ${i + 1} is under the cursor` }).not.toBe(previous);
     const id = await cursorId(page);
-    expect(id, `conversation ${i + 1} is under the cursor`).toBeGreaterThan(0);
+    expect(id).toBeGreaterThan(0);
+    await expect(page.locator('[data-key-scope="conversation"].stale')).toHaveCount(0);
+    previous = id;
     done[action].push(id);
     switch (action) {
       case 'tag':
         await page.keyboard.press('#');
-        await expect(page.getByRole('dialog')).toBeVisible();
+        await expect(page.getByRole('dialog').getByRole('combobox')).toBeFocused();
         await page.keyboard.type('matin');
         await page.keyboard.press('Enter');
         await expect(page.getByRole('dialog')).toHaveCount(0);
+        await expect(page.locator('[data-key-scope="conversation"] .tag-chip', { hasText: 'matin' })).toBeVisible();
         await page.keyboard.press('j');
         break;
       case 'assign':
         await page.keyboard.press('a');
-        await expect(page.getByRole('dialog')).toBeVisible();
+        await expect(page.getByRole('dialog').getByRole('combobox')).toBeFocused();
         await page.keyboard.press('Enter');
         await expect(page.getByRole('dialog')).toHaveCount(0);
+        await expect(page.locator('[data-key-scope="conversation"] .picker-button')).toContainText(me.name);
         await page.keyboard.press('j');
         break;
       case 'snooze':
