@@ -4,6 +4,7 @@
  * Costs are from the "Quota costs" table of the YouTube Data API documentation. Every answered
  * request is charged, refused ones included, and each page of a list is a call of its own.
  */
+import { nextMidnight } from '../../time-zone-day';
 
 /** The Discovery method ids (without "youtube.") the connector calls. */
 export type YouTubeMethod =
@@ -53,35 +54,9 @@ export function methodOfRequest(httpMethod: string, path: string): YouTubeMethod
   return ROUTES[`${httpMethod.toUpperCase()} ${withoutHost}`] ?? null;
 }
 
-const pacificClock = new Intl.DateTimeFormat('en-US', {
-  timeZone: QUOTA_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
-
-/** The Pacific wall clock at `instant`, read as if it were UTC (epoch ms, whole seconds). */
-function pacificWallAsUtc(instant: number): number {
-  const f: Record<string, number> = {};
-  for (const part of pacificClock.formatToParts(instant)) if (part.type !== 'literal') f[part.type] = Number(part.value);
-  return Date.UTC(f.year ?? 1970, (f.month ?? 1) - 1, f.day ?? 1, f.hour ?? 0, f.minute ?? 0, f.second ?? 0);
-}
-
-/**
- * When the quota day that `now` falls in ends: the next midnight in Pacific time, epoch ms.
- * The UTC offset comes from Intl at the answer itself, so the answer is right on both sides of a
- * daylight saving change (US changes happen at 2 AM, never at midnight).
- */
+/** When the quota day that `now` falls in ends: the next midnight in Pacific time, epoch ms. */
 export function nextQuotaReset(now: number): number {
-  const wall = new Date(pacificWallAsUtc(now));
-  const midnightAsUtc = Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate() + 1);
-  const offsetAt = (instant: number) => pacificWallAsUtc(instant) - Math.floor(instant / 1000) * 1000;
-  const guess = midnightAsUtc - offsetAt(now);
-  return midnightAsUtc - offsetAt(guess);
+  return nextMidnight(now, QUOTA_TIME_ZONE);
 }
 
 /** Milliseconds from `now` until the quota resets. */
