@@ -3,6 +3,7 @@
  * Secrets are never here: they live in the OS keychain.
  */
 import type { Account, AccountState, AppError, Network, RateLimit } from '../../../shared/model';
+import type { AccountSyncPatch, SyncAccount } from '../sync/store';
 import type { Db } from './connection';
 import { NotFoundError } from './conversations';
 
@@ -24,22 +25,9 @@ interface AccountRow {
   created_at: number;
 }
 
-/** An account as the sync engine sees it. */
-export interface StoredAccount {
-  id: number;
-  network: Network;
-  serverUrl: string;
-  remoteId: string;
-  handle: string;
+/** An account as the sync engine sees it, with its display name. */
+export interface StoredAccount extends SyncAccount {
   displayName: string;
-  paused: boolean;
-  state: AccountState;
-  cursor: string | null;
-  intervalSeconds: number | null;
-  rateLimit: RateLimit | null;
-  lastPollAt: number | null;
-  nextPollAt: number | null;
-  lastError: AppError | null;
 }
 
 export interface NewAccount {
@@ -50,14 +38,7 @@ export interface NewAccount {
   displayName: string;
 }
 
-export interface AccountSyncPatch {
-  state?: AccountState;
-  paused?: boolean;
-  lastPollAt?: number | null;
-  nextPollAt?: number | null;
-  rateLimit?: RateLimit | null;
-  lastError?: AppError | null;
-}
+export type { AccountSyncPatch };
 
 function json<T>(text: string | null): T | null {
   if (!text) return null;
