@@ -9,6 +9,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection';
 import { createFullTextSearch, parseSearchQuery, type Conditions, type FullTextSearchOptions, type SearchConditions, type SearchPlan } from './search';
 
+/** A conversation's list row as SQLite returns it (`SUMMARY_COLUMNS`). */
 export interface ConversationRow {
   id: number;
   account_id: number;
@@ -36,6 +37,7 @@ export const SUMMARY_COLUMNS = `
   a.name AS author_name, a.handle AS author_handle,
   (SELECT group_concat(tag_id) FROM conversation_tags ct WHERE ct.conversation_id = c.id) AS tag_ids`;
 
+/** The contract's list row from a database row. */
 export function toSummary(row: ConversationRow): ConversationSummary {
   return {
     id: row.id,
@@ -69,7 +71,7 @@ export type ListFilter = Omit<InboxFilter, 'query'>;
  */
 type ConditionForm = 'index' | 'check';
 
-/** The conditions of a filter on the conversation `c`. Every one is backed by an index (see the tests). */
+/** The conditions of a filter on the conversation `c` (the tests check the plans they give). */
 function listConditions(filter: ListFilter, form: ConditionForm = 'index'): Conditions {
   const sql: string[] = [];
   const params: unknown[] = [];
@@ -147,6 +149,7 @@ export function encodeCursor(lastActivityAt: number, id: number): string {
   return `${lastActivityAt}.${id}`;
 }
 
+/** The list cursor's parts, or null when it is not one. */
 export function decodeCursor(cursor: string): { at: number; id: number } | null {
   const m = CURSOR.exec(cursor);
   return m ? { at: Number(m[1]), id: Number(m[2]) } : null;
@@ -160,11 +163,13 @@ export function encodeSearchCursor(before: number, plan: SearchPlan): string {
   return `${plan === 'hits' ? 'h' : 'f'}${before}`;
 }
 
+/** The search cursor's parts, or null when it is not one. */
 export function decodeSearchCursor(cursor: string): { before: number; plan: SearchPlan } | null {
   const m = SEARCH_CURSOR.exec(cursor);
   return m ? { before: Number(m[2]), plan: m[1] === 'h' ? 'hits' : 'filter-first' } : null;
 }
 
+/** A page cursor that this list did not hand out (the bridge answers `invalid-input`). */
 export class InvalidCursorError extends Error {
   constructor() {
     super('The page cursor is not valid');
@@ -179,12 +184,14 @@ const MAX_ARMS = 32;
  * Splits a filter into filters that each name one status (and one account, or one network):
  * each is then a single ordered range of an index, so the page reads its first rows instead of
  * sorting every match. A conversation has one status, account and network, so the arms do not
- * overlap. The network, account and assignee indexes have the status second: without a status,
- * such a filter is split over every status.
+ * overlap. The network, account and assignee indexes have the status second, and a tag alone
+ * would be read from the tag's index and sorted: without a status, such filters are split over
+ * every status.
  */
 export function listArms(filter: ListFilter): ListFilter[] {
-  const statusSecond = filter.network ?? filter.accountId ?? filter.assigneeId ?? filter.unassigned ?? filter.tagId;
-  const statuses: readonly unknown[] = filter.status ?? (statusSecond !== undefined ? STATUSES : []);
+  const sortsWithoutStatus =
+    filter.network !== undefined || filter.accountId !== undefined || filter.assigneeId !== undefined || filter.unassigned === true || filter.tagId !== undefined;
+  const statuses: readonly unknown[] = filter.status ?? (sortsWithoutStatus ? STATUSES : []);
   let arms: ListFilter[] = [filter];
   const split = (key: 'status' | 'network' | 'accountId', list: readonly unknown[]) => {
     const values = [...new Set(list)];
@@ -258,11 +265,13 @@ export function statementCache(db: Db, max = 200) {
   };
 }
 
+/** Tuning for tests and benchmarks; the defaults suit the app. */
 export interface InboxQueryOptions {
   /** Tuning of the full-text search's plans (the tests force each one). */
   search?: FullTextSearchOptions;
 }
 
+/** The inbox's read queries: list pages, counts for the sidebar, rows by id. */
 export function createInboxQueries(db: Db, options: InboxQueryOptions = {}) {
   const prepare = statementCache(db);
   const search = createFullTextSearch(prepare, options.search);
@@ -279,6 +288,10 @@ export function createInboxQueries(db: Db, options: InboxQueryOptions = {}) {
   }
 
   return {
+    /**
+     * One page of `limit` rows after `cursor` (the previous page's `nextCursor`). Newest activity
+     * first; with a full-text query, newest matching message first.
+     */
     list(filter: InboxFilter, cursor: string | null | undefined, limit: number): InboxPage {
       const { query, ...rest } = filter;
       const parsed = query ? parseSearchQuery(query) : null;
@@ -304,6 +317,7 @@ export function createInboxQueries(db: Db, options: InboxQueryOptions = {}) {
         highlight: parsed?.highlight ?? [],
       };
     },
+    /** How many conversations `list` would page through (exact). */
     count(filter: InboxFilter): number {
       const { query, ...rest } = filter;
       const match = query ? parseSearchQuery(query).match : null;
@@ -314,4 +328,5 @@ export function createInboxQueries(db: Db, options: InboxQueryOptions = {}) {
     summaries,
   };
 }
+/** The object `createInboxQueries` returns. */
 export type InboxQueries = ReturnType<typeof createInboxQueries>;

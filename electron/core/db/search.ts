@@ -27,6 +27,7 @@ function quote(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;
 }
 
+/** The FTS5 expression and the words to highlight of what the user typed. */
 export function parseSearchQuery(input: string): ParsedQuery {
   const parts: string[] = [];
   const highlight: string[] = [];
@@ -79,6 +80,7 @@ export interface SearchConditions {
 /** How a page was read: from the matching messages, or from the filter's conversations. */
 export type SearchPlan = 'hits' | 'filter-first';
 
+/** One page of a search, as conversation ids. */
 export interface SearchHitsPage {
   /** Conversation ids, the one with the newest matching message first. */
   conversationIds: number[];
@@ -91,6 +93,7 @@ export interface SearchHitsPage {
   plan: SearchPlan;
 }
 
+/** Where the search changes plans; the defaults suit the app, tests force each plan. */
 export interface FullTextSearchOptions {
   /**
    * Matching messages read newest first before asking whether the filter is small enough to
@@ -264,4 +267,5 @@ export function createFullTextSearch(prepare: (sql: string) => Statement<unknown
     },
   };
 }
+/** The object `createFullTextSearch` returns. */
 export type FullTextSearch = ReturnType<typeof createFullTextSearch>;
