@@ -43,9 +43,9 @@ export interface StoreScenario {
 /** The filters of the built-in views (as renderer/src/inbox/inboxFilter.ts builds them). */
 export function builtInViewFilters(meId: number): Record<string, InboxFilter> {
   return {
-    inbox: { status: ['open'] },
-    mine: { status: ['open', 'pending'], assigneeId: meId },
-    unassigned: { status: ['open'], unassigned: true },
+    inbox: { status: ['open'], held: false },
+    mine: { status: ['open', 'pending'], assigneeId: meId, held: false },
+    unassigned: { status: ['open'], unassigned: true, held: false },
     held: { status: ['open', 'pending'], held: true },
     snoozed: { status: ['snoozed'] },
     done: { status: ['done'] },
