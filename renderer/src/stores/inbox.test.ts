@@ -153,6 +153,23 @@ describe('useInboxStore', () => {
     expect(inbox.items[3]?.snippet).toBe('edited');
   });
 
+  it('keeps the row under the cursor in place when a re-read bumps it, so the next j goes where it was', async () => {
+    const inbox = useInboxStore();
+    await inbox.load();
+    inbox.setCursor(3);
+    // A reply to conversation 3 makes it the most recent one.
+    core.rows = core.rows.map((r) => (r.id === 3 ? { ...r, lastActivityAt: 50_000 } : r));
+    await inbox.patchFromSummaries([3]);
+    expect(inbox.items.slice(0, 4).map((r) => r.id)).toEqual([1, 2, 3, 4]);
+    await inbox.refresh();
+    expect(inbox.items.slice(0, 4).map((r) => r.id)).toEqual([1, 2, 3, 4]);
+    expect(inbox.moveCursor(1)?.id).toBe(4);
+    // Once the cursor has left it, the row takes its sorted place at the next re-read.
+    await inbox.patchFromSummaries([3]);
+    expect(inbox.items.slice(0, 5).map((r) => r.id)).toEqual([3, 1, 2, 4, 5]);
+    expect(inbox.cursorRow?.id).toBe(4);
+  });
+
   it('re-reads the whole list for a search, where only the core knows what matches', async () => {
     const inbox = useInboxStore();
     inbox.setQuery('message');

@@ -43,6 +43,8 @@ export const useInboxStore = defineStore('inbox', () => {
   // Shift+j/k selects the range from the anchor to the cursor, on top of what was selected before.
   let anchorId: Id | null = null;
   let selectionBeforeRange: ReadonlySet<Id> = new Set();
+  // The activity time the cursor row is kept sorted by while the cursor stays on it (holdCursorRow).
+  let cursorSortKey: { id: Id; lastActivityAt: number } | null = null;
 
   // A response for an older filter (generation) or from before a local edit is stale.
   let generation = 0;
@@ -58,6 +60,14 @@ export const useInboxStore = defineStore('inbox', () => {
   const cursorRow = computed(() => items.value[cursorIndex.value] ?? null);
   const hasMore = computed(() => nextCursor.value !== null);
   const isFiltered = computed(() => query.value.trim() !== '' || Object.values(refinements.value).some((v) => v !== undefined));
+  // Synchronous, so a re-read right after the cursor moved already sorts the row it left normally.
+  watch(
+    cursorId,
+    () => {
+      cursorSortKey = null;
+    },
+    { flush: 'sync' },
+  );
 
   function rowById(id: Id): ConversationSummary | null {
     return items.value.find((row) => row.id === id) ?? null;
@@ -73,6 +83,25 @@ export const useInboxStore = defineStore('inbox', () => {
       .reverse()
       .find((row) => present.has(row.id));
     cursorId.value = (after ?? before ?? items.value[0])?.id ?? null;
+  }
+
+  /**
+   * A re-read must not move the row under the keyboard cursor: replying bumps a conversation to
+   * the top, and a `j` typed just after would then land on whatever row sits below its new place,
+   * depending on whether the re-read won the race against the key. So the cursor row keeps the
+   * activity time it was sorted by when the cursor reached it (the other rows move as usual), and
+   * takes its real place at the first re-read after the cursor has left it.
+   */
+  function holdCursorRow(previous: readonly ConversationSummary[], next: ConversationSummary[]): ConversationSummary[] {
+    const id = cursorId.value;
+    const shown = previous.find((row) => row.id === id);
+    const held = next.find((row) => row.id === id);
+    if (!shown || !held) return next;
+    if (cursorSortKey?.id !== id) cursorSortKey = { id: shown.id, lastActivityAt: shown.lastActivityAt };
+    const asShown = { ...held, lastActivityAt: cursorSortKey.lastActivityAt };
+    const others = next.filter((row) => row !== held);
+    const at = others.findIndex((row) => byActivity(asShown, row) < 0);
+    return at === -1 ? [...others, held] : [...others.slice(0, at), held, ...others.slice(at)];
   }
 
   function dropMissingFromSelection(): void {
@@ -169,6 +198,7 @@ export const useInboxStore = defineStore('inbox', () => {
     } else {
       nextCursor.value = page.nextCursor;
     }
+    next = holdCursorRow(previous, next);
     const unchanged = next.length === previous.length && next.every((row, i) => row === previous[i]);
     if (!unchanged) items.value = next;
     highlight.value = page.highlight;
@@ -263,7 +293,7 @@ export const useInboxStore = defineStore('inbox', () => {
     const arriving = fresh.filter(
       (row) => !present.has(row.id) && matchesFilter(row, current) && (nextCursor.value === null || !last || byActivity(row, last) < 0),
     );
-    const next = [...kept, ...arriving].sort(byActivity);
+    const next = holdCursorRow(previous, [...kept, ...arriving].sort(byActivity));
     const unchanged = next.length === previous.length && next.every((row, i) => row === previous[i]);
     if (unchanged) return;
     items.value = next;
