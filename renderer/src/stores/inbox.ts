@@ -192,7 +192,15 @@ export const useInboxStore = defineStore('inbox', () => {
       // Rows loaded beyond the re-read window stay, after it.
       const last = fresh[fresh.length - 1] as ConversationSummary;
       const freshIds = new Set(fresh.map((row) => row.id));
-      const tail = previous.filter((row) => !freshIds.has(row.id) && byActivity(last, row) < 0);
+      // A search is ordered by each conversation's newest matching message, which rows do not
+      // carry: keep the rows that were after the window's last row on screen.
+      const lastIndex = previous.findIndex((row) => row.id === last.id);
+      const tail =
+        current.query !== undefined
+          ? lastIndex === -1
+            ? []
+            : previous.slice(lastIndex + 1).filter((row) => !freshIds.has(row.id))
+          : previous.filter((row) => !freshIds.has(row.id) && byActivity(last, row) < 0);
       next = [...fresh, ...tail];
       if (tail.length === 0) nextCursor.value = page.nextCursor;
     } else {
@@ -308,6 +316,12 @@ export const useInboxStore = defineStore('inbox', () => {
     const present = new Set(items.value.map((row) => row.id));
     const back = rows.filter((row) => !present.has(row.id) && (!current || matchesFilter(row, current)));
     if (back.length === 0) return;
+    if (current?.query !== undefined) {
+      // Search results are not in activity order: show the rows, then read their places.
+      items.value = [...items.value, ...back];
+      void refresh();
+      return;
+    }
     items.value = [...items.value, ...back].sort(byActivity);
   }
 
