@@ -9,7 +9,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'electron/main/index.ts') },
+        // The image screening worker is started from a file of its own (see nsfw-screener.ts).
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          'nsfw-worker': resolve(__dirname, 'electron/core/moderation/nsfw-worker.ts'),
+        },
       },
     },
   },

@@ -28,6 +28,10 @@ import { CoreError } from './rpc';
 import { ConnectivityMonitor, reportingRegistry } from './connectivity';
 import { createNotifier } from './notifications';
 import { createModerationService } from './moderation/service';
+import { createMediaScreeningHook, type MediaScreener } from './moderation/media';
+import { createImageFetcher, createMediaScreeningPipeline, type ImageFetcher } from './moderation/media-screening';
+import { DEFAULT_IMAGE_LIMITS, SCREENABLE_MIME_TYPES } from './moderation/nsfw-image';
+import { NsfwScreener } from './moderation/nsfw-screener';
 import { NETWORKS } from '../../shared/model';
 
 export const APP_NAME = 'Parvis';
@@ -56,6 +60,12 @@ export interface CoreOptions {
   syncOptions?: Partial<Pick<SyncSchedulerOptions, 'concurrency' | 'backoff' | 'hasMoreDelayMs' | 'quotas' | 'timers' | 'random'>>;
   /** Outbox tuning (tests shorten delays). */
   outboxOptions?: { maxAttempts?: number; backoff?: { baseMs: number; capMs: number } };
+  /**
+   * Screens the images of new incoming messages for nudity after each ingest, on this machine.
+   * `true`: nsfwjs in a worker thread (NsfwScreener) and plain fetch; tests give a screener double
+   * and a fetcher. Off by default: images then stay hidden until the manager reveals them.
+   */
+  mediaScreening?: boolean | { screener: MediaScreener; fetchImage?: ImageFetcher };
 }
 
 type Listener = { [E in EventName]: (event: E, payload: EventPayload<E>) => void }[EventName];
@@ -125,6 +135,23 @@ export function createCore(opts: CoreOptions): Core {
       });
     },
   });
+  // Images are screened after the commit, one message at a time (about a second per image).
+  const ownScreener = opts.mediaScreening === true ? new NsfwScreener({ log: opts.log }) : null;
+  const givenScreening = typeof opts.mediaScreening === 'object' ? opts.mediaScreening : null;
+  const screener = ownScreener ?? givenScreening?.screener ?? null;
+  const screening = screener
+    ? createMediaScreeningPipeline({
+        db,
+        now,
+        screen: createMediaScreeningHook(screener, { maxBytes: DEFAULT_IMAGE_LIMITS.maxBytes, mimeTypes: SCREENABLE_MIME_TYPES }),
+        fetchImage:
+          givenScreening?.fetchImage ??
+          // The demo's networks are local servers; real networks never are.
+          createImageFetcher({ maxBytes: DEFAULT_IMAGE_LIMITS.maxBytes, allowPrivateAddresses: opts.demo === true }),
+        onScreened: ({ conversationId }) => changed([conversationId], 'moderation'),
+        log: opts.log,
+      })
+    : null;
   const rawIngest = createIngest(db, {
     onNewMessages: (d, accountId, messages) => {
       moderation.onNewMessages(d, accountId, messages);
@@ -136,6 +163,7 @@ export function createCore(opts: CoreOptions): Core {
     const result = rawIngest(accountId, page);
     moderation.flushNotifications();
     executor?.wake();
+    screening?.enqueue(result.newMessageIds);
     return result;
   };
   const listeners = new Set<(event: EventName, payload: EventPayload<EventName>) => void>();
@@ -174,6 +202,8 @@ export function createCore(opts: CoreOptions): Core {
     snoozeTimer.unref?.();
   };
   scheduleSnooze();
+  // Images of messages ingested just before the last quit, or while screening was off.
+  screening?.screenRecent(500);
 
   const notifier = createNotifier(db, workspace, () => opts.settings.get());
 
@@ -536,6 +566,9 @@ export function createCore(opts: CoreOptions): Core {
       connectivity.stop();
       executor?.stop();
       await scheduler?.stop();
+      // The screening pipeline writes to the database: it stops before the database closes.
+      // Closing the screener with it answers an image in progress at once.
+      await Promise.all([screening?.close(), ownScreener?.close()]);
       listeners.clear();
       db.close();
     },

@@ -119,6 +119,7 @@ void app.whenReady().then(() => {
     systemLocale: app.getLocale(),
     registry: createNetworkRegistry({ googleOAuth: googleOAuthFromEnv() }),
     signIn: createSignInProviders({ googleOAuth: googleOAuthFromEnv() }),
+    mediaScreening: true,
   });
   mainWindow = createWindow();
   registerIpc(core, () => mainWindow, devServerUrl);

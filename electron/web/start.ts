@@ -65,6 +65,7 @@ export async function startWebMode(opts: WebModeOptions): Promise<WebMode> {
     signIn: opts.signIn,
     syncOptions: opts.syncOptions,
     outboxOptions: opts.outboxOptions,
+    mediaScreening: true,
   });
   try {
     if (opts.demo === true && core.accounts.list().length === 0) seedDemoWorkspace(core, { now: core.now() });
