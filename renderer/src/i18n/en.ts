@@ -223,6 +223,7 @@ export const en = {
     syncing: 'Syncing…',
     reconnecting: 'Reconnecting…',
     offline: 'Offline',
+    offlineHelp: 'Reading, searching, triage and replies keep working; replies wait and go out when the networks are back.',
     attention: '{n} account needs attention | {n} accounts need attention',
     details: 'Accounts and sync: see why, and fix it',
     core: {

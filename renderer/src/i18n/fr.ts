@@ -225,6 +225,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     syncing: 'Synchronisation…',
     reconnecting: 'Reconnexion…',
     offline: 'Hors ligne',
+    offlineHelp: 'Lecture, recherche, tri et réponses continuent ; les réponses attendent et partent au retour du réseau.',
     attention: '{n} compte à vérifier | {n} comptes à vérifier',
     details: 'Comptes et synchronisation : voir pourquoi, et corriger',
     core: {
