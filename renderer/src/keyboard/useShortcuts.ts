@@ -50,7 +50,10 @@ export function useShortcuts(commands: Commands): void {
       matcher.reset();
       return;
     }
-    const scope = scopeOf(event.target, ui.reviewing);
+    // Focus can sit on the page itself for a moment (the focused control was just removed): keys
+    // then belong to the screen on display, not to the hidden inbox list.
+    const inScope = event.target instanceof Element && event.target.closest('[data-key-scope]') !== null;
+    const scope = !inScope && ui.screen !== 'inbox' ? 'screen' : scopeOf(event.target, ui.reviewing);
     if (chord === 'Mod+k') {
       event.preventDefault();
       commands.run('palette.open', scope);
