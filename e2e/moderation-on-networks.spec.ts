@@ -5,50 +5,11 @@
  * from Parvis lands in the threadgate's hiddenReplies; a Mastodon author blocked from Parvis is
  * blocked on the server.
  */
-import { test as base, expect, type Page } from '@playwright/test';
-import { STATIC_DIR } from './fixtures';
-import {
-  FAST_OUTBOX,
-  FAST_SYNC,
-  callCore,
-  connectAccount,
-  startNetworkedWebMode,
-  startNetworks,
-  waitFor,
-  type LocalNetworks,
-  type NetworkedWebMode,
-} from './networks/fixture';
+import { expect, type Page } from '@playwright/test';
+import { networkedTest } from './networked-test';
+import { callCore, connectAccount, waitFor, type NetworkedWebMode } from './networks/fixture';
 
-const test = base.extend<{ mode: NetworkedWebMode; app: Page }, { networks: LocalNetworks }>({
-  networks: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
-    async ({}, use) => {
-      const networks = await startNetworks();
-      await use(networks);
-      await networks.stop();
-    },
-    { scope: 'worker' },
-  ],
-  mode: async ({ networks }, use) => {
-    const mode = await startNetworkedWebMode(networks, { staticDir: STATIC_DIR, syncOptions: FAST_SYNC, outboxOptions: FAST_OUTBOX, pollIntervalSeconds: 15 });
-    await use(mode);
-    await mode.close();
-  },
-  app: async ({ page, mode }, use) => {
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-    });
-    page.on('dialog', (dialog) => {
-      errors.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    await page.goto(mode.url);
-    await use(page);
-    expect(errors, 'no console errors, page errors or dialogs').toEqual([]);
-  },
-});
+const test = networkedTest;
 
 const list = (page: Page) => page.getByTestId('conversation-list');
 

@@ -5,49 +5,11 @@
  * reaches the inbox (for Mastodon within one poll interval, for the others with "Check now"), and
  * a reply written in Parvis reaches the server threaded under it.
  */
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
-import { FAST_OUTBOX, FAST_SYNC, startNetworkedWebMode, startNetworks, waitFor, type LocalNetworks, type NetworkedWebMode } from './networks/fixture';
-import { STATIC_DIR } from './fixtures';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { networkedTest, POLL_INTERVAL_SECONDS } from './networked-test';
+import { waitFor } from './networks/fixture';
 
-/** The shortest poll interval the settings allow: a mention must arrive within it. */
-const POLL_INTERVAL_SECONDS = 15;
-
-const test = base.extend<{ mode: NetworkedWebMode; app: Page }, { networks: LocalNetworks }>({
-  networks: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
-    async ({}, use) => {
-      const networks = await startNetworks();
-      await use(networks);
-      await networks.stop();
-    },
-    { scope: 'worker' },
-  ],
-  mode: async ({ networks }, use) => {
-    const mode = await startNetworkedWebMode(networks, {
-      staticDir: STATIC_DIR,
-      syncOptions: FAST_SYNC,
-      outboxOptions: FAST_OUTBOX,
-      pollIntervalSeconds: POLL_INTERVAL_SECONDS,
-    });
-    await use(mode);
-    await mode.close();
-  },
-  /** The app on a fresh profile with no account; any console or page error fails the test. */
-  app: async ({ page, mode }, use) => {
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-    });
-    page.on('dialog', (dialog) => {
-      errors.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    await page.goto(mode.url);
-    await use(page);
-    expect(errors, 'no console errors, page errors or dialogs').toEqual([]);
-  },
-});
+const test = networkedTest;
 
 /** Opens the connect dialog from the empty inbox (first account) or the accounts screen. */
 async function openConnect(page: Page): Promise<void> {
