@@ -27,6 +27,7 @@ import {
   RegexCondition as RegexConditionBase,
   RuleAction,
   RuleDefinitionBase,
+  RuleCondition as SharedRuleCondition,
   WordsCondition as WordsConditionBase,
 } from '../../../shared/moderation';
 
@@ -46,19 +47,13 @@ export const RegexCondition = RegexConditionBase.superRefine((condition, ctx) =>
   if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
 });
 
-export const RuleCondition = z.discriminatedUnion('type', [
-  LexiconCondition,
-  WordsCondition,
-  RegexCondition,
-  LanguageCondition,
-  NetworkCondition,
-  AccountCondition,
-  AuthorCondition,
-  NewAuthorCondition,
-  LinksCondition,
-  CapitalsCondition,
-  FloodCondition,
-]);
+/** The shared union of conditions, with the two that need the matcher's checks refined. */
+export const RuleCondition = z.discriminatedUnion(
+  'type',
+  SharedRuleCondition.options.map((option) =>
+    option === WordsConditionBase ? WordsCondition : option === RegexConditionBase ? RegexCondition : option,
+  ) as unknown as typeof SharedRuleCondition.options,
+);
 export type RuleCondition = z.infer<typeof RuleCondition>;
 
 /** One rule, with the core's checks on its words and patterns. Rules run in list order. */
