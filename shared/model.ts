@@ -5,21 +5,11 @@
  */
 import { z } from 'zod';
 
-/** Networks Parvis knows about. Connectors exist for a subset (see the registry in core). */
-export const NETWORKS = [
-  'mastodon',
-  'bluesky',
-  'youtube',
-  'facebook',
-  'instagram',
-  'x',
-  'reddit',
-  'discourse',
-  'wordpress',
-  'telegram',
-  'email',
-] as const;
-export const Network = z.enum(NETWORKS);
+/**
+ * A network's id, e.g. the name of its folder in the core. Which networks exist is the core's
+ * business (one descriptor per network): nothing in shared code lists them.
+ */
+export const Network = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a network id is lower-case letters, digits and dashes');
 export type Network = z.infer<typeof Network>;
 
 export const Id = z.number().int().positive();

@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCore, type Core } from '../core/app';
 import { KeytarSecretStore } from '../core/secrets/keytar-store';
-import { createNetworkRegistry, createSignInProviders, googleOAuthFromEnv } from '../core/connectors';
 import { createElectronSettingsStore } from './settings';
 import { registerIpc } from './ipc';
 import { wireNotifications } from './notifications';
@@ -117,8 +116,8 @@ void app.whenReady().then(() => {
     settings: createElectronSettingsStore(),
     shell: 'electron',
     systemLocale: app.getLocale(),
-    registry: createNetworkRegistry({ googleOAuth: googleOAuthFromEnv() }),
-    signIn: createSignInProviders({ googleOAuth: googleOAuthFromEnv() }),
+    // Every network of this build; developer apps come from the keychain, the environment or the build.
+    networks: {},
     mediaScreening: true,
   });
   mainWindow = createWindow();

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createNetworkRegistry, createSignInProviders, googleOAuthFromEnv } from '../core/connectors';
+import type { Core } from '../core/app';
 import { startWebMode, type WebMode } from './start';
 import { defaultDataDir } from './data-dir';
 
@@ -50,10 +50,16 @@ function parseArgs(argv: string[]) {
 
 const log = (level: 'info' | 'warn' | 'error', message: string) => (level === 'info' ? console.log(message) : console.error(`[${level}] ${message}`));
 
+/** The seeded demo workspace, loaded only for the instant demo. */
+async function seededDemo(): Promise<(core: Core) => void> {
+  const { seedDemoWorkspace } = await import('../../e2e/demo/seeded-workspace');
+  return (core) => seedDemoWorkspace(core, { now: core.now() });
+}
+
 /** Starts the live demo and prints where everything is. */
 async function startLive(dataDir: string, staticDir: string, port: number): Promise<WebMode & { stop(): Promise<void> }> {
   // Loaded only for the demo: it brings the local network servers along.
-  const { startLiveDemo } = await import('./demo');
+  const { startLiveDemo } = await import('../../e2e/demo/live-demo');
   const demo = await startLiveDemo({ dataDir, staticDir, port, log });
   const width = Math.max(...demo.networks.map((n) => n.url.length));
   console.log(`Parvis live demo is running. Open this address in your browser:\n\n  ${demo.app.url}\n`);
@@ -66,7 +72,7 @@ async function startLive(dataDir: string, staticDir: string, port: number): Prom
     console.log(`\nConnect one more Mastodon account yourself: Add an account → Mastodon → server ${press.url}`);
     console.log('(the local server approves the sign-in at once, there is no password).');
   }
-  console.log(`Bluesky sign-in, should you connect it again: ${demo.blueskyLogin.handle} / app password ${demo.blueskyLogin.appPassword}`);
+  console.log(`Bluesky sign-in, should you connect it again: ${demo.blueskyLogin.handle} / app password ${demo.blueskyLogin.password}`);
   console.log('\nSyncing the history…');
   demo.ready.then(
     (ready) => {
@@ -89,19 +95,19 @@ async function main() {
   if (args.demo === 'live') {
     app = await startLive(dataDir, staticDir, args.port);
   } else {
-    const googleOAuth = googleOAuthFromEnv();
     const mode = await startWebMode({
       dataDir,
       staticDir,
       port: args.port,
       demo: args.demo === 'seeded',
+      // The instant demo's sample workspace (demo content lives with the simulated networks, in e2e/demo).
+      ...(args.demo === 'seeded' ? { seed: await seededDemo() } : {}),
       // The instant demo polls nothing; real use talks to the real networks.
-      ...(args.demo === 'seeded' ? {} : { registry: createNetworkRegistry({ googleOAuth }), signIn: createSignInProviders({ googleOAuth }) }),
+      ...(args.demo === 'seeded' ? {} : { networks: {} }),
       log,
     });
     app = Object.assign(mode, { stop: () => mode.close() });
     console.log(`Parvis ${args.demo ? 'demo ' : ''}is running. Open this address in your browser:\n\n  ${app.url}\n`);
-    if (!args.demo && !googleOAuth) console.log('YouTube accounts need PARVIS_GOOGLE_CLIENT_ID (and _SECRET) in the environment.');
   }
   console.log(`Profile: ${dataDir}${temporary ? ' (temporary, deleted on exit)' : ''}. Press Ctrl+C to stop.`);
   let stopping = false;

@@ -239,7 +239,8 @@ export function createModerationService(opts: ModerationServiceOptions) {
         if (fresh.item.direction !== 'in') continue;
         const message: RuleMessage = {
           text: fresh.item.text,
-          network: (messageRow.get(fresh.messageId)?.network ?? 'mastodon') as Network,
+          // The message was written by this very transaction: its row is there.
+          network: messageRow.get(fresh.messageId)!.network as Network,
           accountId,
           authorHandle: fresh.item.author.handle,
           authorRemoteId: fresh.item.author.remoteId,

@@ -44,8 +44,8 @@ export interface OutboxExecutorOptions {
    * and waits for the quota day to end when the budget is spent.
    */
   quotaFor?(network: string): { canSpend(units: number): boolean; charge(units: number): void; resetAt: number } | null;
-  /** Units one write costs on a quota network (YouTube: comments.insert and setModerationStatus cost 50). */
-  writeCostUnits?: number;
+  /** Units one write costs on a quota network (from its descriptor: YouTube's comments.insert costs 50). */
+  writeCostFor?(network: string): number;
   /** Networks that replay an Idempotency-Key: a `sending` row is simply sent again with it. */
   idempotentNetworks?: ReadonlySet<string>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -184,7 +184,7 @@ export class OutboxExecutor {
       return;
     }
     const quota = this.opts.quotaFor?.(ctx.network) ?? null;
-    const cost = this.opts.writeCostUnits ?? 50;
+    const cost = this.opts.writeCostFor?.(ctx.network) ?? 0;
     if (quota && !quota.canSpend(cost)) {
       const wait = Math.max(0, quota.resetAt - this.now());
       // Waiting for the quota is not a failed attempt: it must never make the action dead.
