@@ -59,6 +59,8 @@ export const MODERATION_ACTIONS = [
   'ban-author',
   'mute-author',
   'report',
+  'unblock-author',
+  'unmute-author',
 ] as const;
 export type ModerationActionName = (typeof MODERATION_ACTIONS)[number];
 

@@ -280,6 +280,10 @@ export class BlueskyClient {
     await this.call('muteActor', () => this.agent.app.bsky.graph.muteActor({ actor }));
   }
 
+  async unmuteActor(actor: string): Promise<void> {
+    await this.call('unmuteActor', () => this.agent.app.bsky.graph.unmuteActor({ actor }));
+  }
+
   async createReport(input: ComAtprotoModerationCreateReport.InputSchema): Promise<ComAtprotoModerationCreateReport.OutputSchema> {
     const res = await this.call('createReport', () => this.agent.com.atproto.moderation.createReport(input));
     return res.data;
