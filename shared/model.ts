@@ -247,6 +247,8 @@ export const ConversationDetail = z.object({
       text: z.string(),
       url: z.string().nullable(),
       authorName: z.string().nullable(),
+      /** Whether the conversation answers this post or quotes it. */
+      relation: z.enum(['reply', 'quote']).optional(),
     })
     .nullable(),
   messages: z.array(Message),
