@@ -205,6 +205,16 @@ describe('poll', () => {
     expect(delivered).toEqual(created);
   });
 
+  it('asks to sign in again when the server no longer has the account (500 on app calls), not "network"', async () => {
+    const ctx = await signedIn();
+    server.control.deleteAccount();
+    const err = await rejection(connectorWith().poll(ctx, null));
+    expect(err.kind).toBe('auth');
+    expect(err.message).toMatch(/sign in again/);
+    const replying = await rejection(connectorWith().reply(ctx, { conversationRemoteId: 'x', parentRemoteId: 'at://did:plc:x/app.bsky.feed.post/1', text: 'merci', idempotencyKey: 'k' }));
+    expect(replying.kind).toBe('auth');
+  });
+
   it('re-reads the same page after a crash (cursor not saved) and never skips', async () => {
     const ctx = await signedIn();
     const post = server.control.addOwnPost('Annonce');

@@ -228,6 +228,98 @@ export function createBlueskyConnector(options: BlueskyConnectorOptions = {}): C
     return view ? { uri: view.uri, cid: view.cid } : null;
   }
 
+  async function pollWith(ctx: AccountContext, client: BlueskyClient, rawCursor: string | null): Promise<PollResult> {
+    const state = decodeCursor(rawCursor);
+    const fetchPage = (cursor: string | undefined, limit?: number) => client.listNotifications({ limit: limit ?? pageSize, cursor, reasons: INBOX_REASONS });
+    const readOpts = { maxPages, reasons: INBOX_REASONS, settings, isKnown: ctx.knownRemoteIds };
+    let read;
+    let next;
+    if (state.gap) {
+      read = await readNewNotifications(fetchPage, state.gap.apiCursor, { floor: state.gap.floor, known: [...state.gap.floorRecent, ...state.recent] }, readOpts);
+      next = afterGapRead(state, read, settings);
+    } else {
+      const floor = state.mark ?? now() - backfillMs;
+      read = await readNewNotifications(fetchPage, undefined, { floor, known: state.recent }, readOpts);
+      next = afterHeadRead(state, floor, read, settings);
+      // The first poll reads the whole backfill window: that is a sweep already.
+      if (state.mark === null) next = { ...next, sweptAt: now() };
+    }
+    const fresh: FreshNotification[] = [...read.fresh];
+    const skippedReads = [...read.skipped];
+    // Backdated notifications sort behind the mark: the backfill window is swept again now and
+    // then (a page budget per poll), and what the inbox does not hold yet is delivered.
+    const at = now();
+    if (next.sweep || sweepDue(next, at, settings)) {
+      const sweep = next.sweep ?? { apiCursor: null, floor: at - backfillMs };
+      // The sweep has no overlap of its own: what is older than its floor was never read.
+      const swept = await readNewNotifications(
+        fetchPage,
+        sweep.apiCursor ?? undefined,
+        { floor: sweep.floor + settings.overlapMs, known: next.recent },
+        readOpts,
+      );
+      const taken = new Set(fresh.map((f) => f.notification.uri));
+      fresh.push(...swept.fresh.filter((f) => !taken.has(f.notification.uri)));
+      skippedReads.push(...swept.skipped);
+      next = afterSweepRead(next, sweep, at, swept, settings);
+    }
+
+    // One getPosts call per 25 posts hydrates embeds (image URLs) and the posts threads hang on.
+    const uris = fresh.flatMap(({ notification }) => [notification.uri, contextUriOf(notification) ?? notification.uri]);
+    const views = uris.length ? await client.getPosts(uris) : new Map();
+    const items: NormalizedItem[] = [];
+    const skipped = skippedReads.map(({ remoteId, reason }) => ({ remoteId, reason }));
+    for (const { notification } of fresh.sort((a, b) => a.at - b.at)) {
+      const contextUri = contextUriOf(notification);
+      const converted = notificationToItem(notification, client.did, {
+        post: views.get(notification.uri),
+        context: contextUri ? views.get(contextUri) : undefined,
+      });
+      if (converted.ok) items.push(converted.item);
+      else skipped.push({ remoteId: converted.remoteId, reason: converted.reason });
+    }
+    return { items, cursor: encodeCursor(next), hasMore: next.gap !== null, rateLimit: client.rateLimit, skipped };
+  }
+
+  async function replyWith(client: BlueskyClient, req: ReplyRequest): Promise<ReplyResult> {
+    const text = req.text.trim();
+    if (!text) throw new ConnectorError('bad-response', 'A Bluesky reply needs some text.');
+    const length = new UnicodeString(text).graphemeLength;
+    if (length > BLUESKY_CAPABILITIES.maxReplyLength) {
+      throw new ConnectorError('bad-response', `This reply is ${length} characters long; Bluesky allows ${BLUESKY_CAPABILITIES.maxReplyLength}.`);
+    }
+    const refs = await replyRefs(client, req);
+    const facets = replyFacets(text);
+    const record: Record<string, unknown> = {
+      $type: POST_COLLECTION,
+      text,
+      createdAt: new Date(now()).toISOString(),
+      reply: { root: refs.root, parent: refs.parent },
+      ...(facets ? { facets } : {}),
+    };
+    const created = await createOnce(client, POST_COLLECTION, req.idempotencyKey, record);
+    return replyResult(created.ref, created.record, refs);
+  }
+
+  /**
+   * A 5xx from an app call may be an outage, or an account the server no longer has: the real PDS
+   * answers 500 to every app call for a deleted account. getSession tells them apart (it answers
+   * 400 "Could not find user info" then), so a dead account asks to sign in again instead of
+   * retrying forever as "network".
+   */
+  async function deadSessionOr(client: BlueskyClient, err: unknown): Promise<unknown> {
+    if (!(err instanceof ConnectorError) || err.kind !== 'network' || err.status === null || err.status < 500) return err;
+    try {
+      await client.getSession();
+      return err;
+    } catch (probe) {
+      if (probe instanceof ConnectorError && probe.kind === 'auth') {
+        return new ConnectorError('auth', `Bluesky no longer accepts this account's session (${probe.message}); sign in again.`, null, probe.status);
+      }
+      return err;
+    }
+  }
+
   const connector: Connector = {
     network: 'bluesky',
     capabilities: BLUESKY_CAPABILITIES,
@@ -255,77 +347,20 @@ export function createBlueskyConnector(options: BlueskyConnectorOptions = {}): C
 
     async poll(ctx, rawCursor): Promise<PollResult> {
       const client = openClient(ctx);
-      const state = decodeCursor(rawCursor);
-      const fetchPage = (cursor: string | undefined, limit?: number) => client.listNotifications({ limit: limit ?? pageSize, cursor, reasons: INBOX_REASONS });
-      const readOpts = { maxPages, reasons: INBOX_REASONS, settings, isKnown: ctx.knownRemoteIds };
-      let read;
-      let next;
-      if (state.gap) {
-        read = await readNewNotifications(fetchPage, state.gap.apiCursor, { floor: state.gap.floor, known: [...state.gap.floorRecent, ...state.recent] }, readOpts);
-        next = afterGapRead(state, read, settings);
-      } else {
-        const floor = state.mark ?? now() - backfillMs;
-        read = await readNewNotifications(fetchPage, undefined, { floor, known: state.recent }, readOpts);
-        next = afterHeadRead(state, floor, read, settings);
-        // The first poll reads the whole backfill window: that is a sweep already.
-        if (state.mark === null) next = { ...next, sweptAt: now() };
+      try {
+        return await pollWith(ctx, client, rawCursor);
+      } catch (err) {
+        throw await deadSessionOr(client, err);
       }
-      const fresh: FreshNotification[] = [...read.fresh];
-      const skippedReads = [...read.skipped];
-      // Backdated notifications sort behind the mark: the backfill window is swept again now and
-      // then (a page budget per poll), and what the inbox does not hold yet is delivered.
-      const at = now();
-      if (next.sweep || sweepDue(next, at, settings)) {
-        const sweep = next.sweep ?? { apiCursor: null, floor: at - backfillMs };
-        // The sweep has no overlap of its own: what is older than its floor was never read.
-        const swept = await readNewNotifications(
-          fetchPage,
-          sweep.apiCursor ?? undefined,
-          { floor: sweep.floor + settings.overlapMs, known: next.recent },
-          readOpts,
-        );
-        const taken = new Set(fresh.map((f) => f.notification.uri));
-        fresh.push(...swept.fresh.filter((f) => !taken.has(f.notification.uri)));
-        skippedReads.push(...swept.skipped);
-        next = afterSweepRead(next, sweep, at, swept, settings);
-      }
-
-      // One getPosts call per 25 posts hydrates embeds (image URLs) and the posts threads hang on.
-      const uris = fresh.flatMap(({ notification }) => [notification.uri, contextUriOf(notification) ?? notification.uri]);
-      const views = uris.length ? await client.getPosts(uris) : new Map();
-      const items: NormalizedItem[] = [];
-      const skipped = skippedReads.map(({ remoteId, reason }) => ({ remoteId, reason }));
-      for (const { notification } of fresh.sort((a, b) => a.at - b.at)) {
-        const contextUri = contextUriOf(notification);
-        const converted = notificationToItem(notification, client.did, {
-          post: views.get(notification.uri),
-          context: contextUri ? views.get(contextUri) : undefined,
-        });
-        if (converted.ok) items.push(converted.item);
-        else skipped.push({ remoteId: converted.remoteId, reason: converted.reason });
-      }
-      return { items, cursor: encodeCursor(next), hasMore: next.gap !== null, rateLimit: client.rateLimit, skipped };
     },
 
     async reply(ctx, req): Promise<ReplyResult> {
-      const text = req.text.trim();
-      if (!text) throw new ConnectorError('bad-response', 'A Bluesky reply needs some text.');
-      const length = new UnicodeString(text).graphemeLength;
-      if (length > BLUESKY_CAPABILITIES.maxReplyLength) {
-        throw new ConnectorError('bad-response', `This reply is ${length} characters long; Bluesky allows ${BLUESKY_CAPABILITIES.maxReplyLength}.`);
-      }
       const client = openClient(ctx);
-      const refs = await replyRefs(client, req);
-      const facets = replyFacets(text);
-      const record: Record<string, unknown> = {
-        $type: POST_COLLECTION,
-        text,
-        createdAt: new Date(now()).toISOString(),
-        reply: { root: refs.root, parent: refs.parent },
-        ...(facets ? { facets } : {}),
-      };
-      const created = await createOnce(client, POST_COLLECTION, req.idempotencyKey, record);
-      return replyResult(created.ref, created.record, refs);
+      try {
+        return await replyWith(client, req);
+      } catch (err) {
+        throw await deadSessionOr(client, err);
+      }
     },
 
     async findReply(ctx, req): Promise<ReplyResult | null> {
