@@ -64,6 +64,13 @@ export const MODERATION_ACTIONS = [
 ] as const;
 export type ModerationActionName = (typeof MODERATION_ACTIONS)[number];
 
+/**
+ * Every kind of entry the core writes to a conversation's activity log (each has a sentence in
+ * the renderer's catalogues under `activity.<kind>`).
+ */
+export const ACTIVITY_KINDS = ['status', 'tag', 'untag', 'assign', 'unassign', 'note', 'reply', 'reply-sent', 'moderation'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
 export const ACCOUNT_STATES = ['ok', 'needs-sign-in', 'error', 'paused'] as const;
 export const AccountState = z.enum(ACCOUNT_STATES);
 export type AccountState = z.infer<typeof AccountState>;

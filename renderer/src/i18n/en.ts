@@ -381,6 +381,7 @@ export const en = {
     unassign: 'removed the assignee',
     note: 'added an internal note',
     reply: 'replied',
+    'reply-sent': 'the reply reached the network',
     moderation: 'moderated a message: {action}',
     rule: 'The rule “{name}”',
   },

@@ -383,6 +383,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     unassign: 'a retiré l’assignation',
     note: 'a ajouté une note interne',
     reply: 'a répondu',
+    'reply-sent': 'la réponse est partie sur le réseau',
     moderation: 'a modéré un message : {action}',
     rule: 'La règle « {name} »',
   },
