@@ -49,8 +49,17 @@ export const MODERATION_ACTIONS = [
   'ban-author',
   'mute-author',
   'report',
+  'unblock-author',
+  'unmute-author',
 ] as const;
 export type ModerationActionName = (typeof MODERATION_ACTIONS)[number];
+
+/**
+ * Every kind of entry the core writes to a conversation's activity log (each has a sentence in
+ * the renderer's catalogues under `activity.<kind>`).
+ */
+export const ACTIVITY_KINDS = ['status', 'tag', 'untag', 'assign', 'unassign', 'note', 'reply', 'reply-sent', 'moderation'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export const ACCOUNT_STATES = ['ok', 'needs-sign-in', 'error', 'paused'] as const;
 export const AccountState = z.enum(ACCOUNT_STATES);
@@ -235,6 +244,8 @@ export const ConversationDetail = z.object({
       text: z.string(),
       url: z.string().nullable(),
       authorName: z.string().nullable(),
+      /** Whether the conversation answers this post or quotes it. */
+      relation: z.enum(['reply', 'quote']).optional(),
     })
     .nullable(),
   messages: z.array(Message),

@@ -274,6 +274,7 @@ export function createCore(opts: CoreOptions): Core {
     getAccount: (id) => accounts.get(id),
     commitPage: (accountId, page) => ingest(accountId, page),
     updateAccountSync: (accountId, patch) => accounts.updateSync(accountId, patch),
+    knownRemoteIds: (accountId, ids) => accounts.knownRemoteIds(accountId, ids),
   };
   const scheduler = registry
     ? new SyncScheduler({

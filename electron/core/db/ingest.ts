@@ -173,7 +173,8 @@ export function createIngest(db: Db, opts: IngestOptions = {}): Ingest {
         item.createdAt,
         item.moderation ?? 'visible',
         item.permalink ?? null,
-        item.extra ? JSON.stringify(item.extra) : null,
+        // How the message relates to its context (a quote, not a reply) is kept with it for the thread view.
+        item.extra || item.context?.relation ? JSON.stringify({ ...item.extra, ...(item.context?.relation ? { contextRelation: item.context.relation } : {}) }) : null,
       );
       const messageId = Number(info.lastInsertRowid);
       ftsRows.push([messageId, item.text, `${authorName} ${item.author.handle}`]);

@@ -13,6 +13,7 @@
  *   first (the connector looks for the remote result; networks with an Idempotency-Key replay the
  *   same key), and only resent when the network has nothing.
  */
+import type { ActivityKind } from '../../../shared/model';
 import type { Db } from '../db/connection';
 import { backoffDelay, redact } from '../connectors/http';
 import { ConnectorError, type AccountContext, type Connector, type ModerateRequest, type ReplyRequest, type ReplyResult } from '../connectors/types';
@@ -268,7 +269,7 @@ export class OutboxExecutor {
         .run(JSON.stringify(result), this.now(), row.id);
       this.db
         .prepare('INSERT INTO activity (at, actor, conversation_id, kind, detail) VALUES (?, ?, ?, ?, ?)')
-        .run(this.now(), 'system', row.conversation_id, 'reply-sent', JSON.stringify({ remoteId: result.remoteId }));
+        .run(this.now(), 'system', row.conversation_id, 'reply-sent' satisfies ActivityKind, JSON.stringify({ remoteId: result.remoteId }));
     })();
     this.changed(row);
   }

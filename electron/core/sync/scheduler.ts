@@ -574,6 +574,7 @@ export class SyncScheduler {
       remoteId: account.remoteId,
       handle: account.handle,
       credentials: creds,
+      ...(this.store.knownRemoteIds ? { knownRemoteIds: (ids: string[]) => this.store.knownRemoteIds!(account.id, ids) } : {}),
       onCredentialsRefreshed: async (fresh) => {
         secrets.push(...Object.values(fresh));
         await this.credentials.set(account.id, fresh);
