@@ -16,7 +16,7 @@ let accountId: number;
 beforeAll(async () => {
   networks = await startNetworks();
   core = makeCore({ ...networkWiring(networks.endpoints), syncOptions: FAST_SYNC, outboxOptions: FAST_OUTBOX });
-  accountId = (await connectAccount(core, { network: 'bluesky', serverUrl: networks.urls.bluesky, ...networks.blueskyLogin })).id;
+  accountId = (await connectAccount(core, { network: 'bluesky', fields: { server: networks.urls.bluesky, ...networks.blueskyLogin } })).id;
 });
 
 afterAll(async () => {
