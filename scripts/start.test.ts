@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { lockOutDir } from './out-dir-lock';
 
 const repo = join(import.meta.dirname, '..');
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -41,7 +42,9 @@ interface Started {
 }
 
 /** Runs `node scripts/start.mjs` in its own process group until it prints the app's address. */
-function start(args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
+async function start(args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
+  // npm start builds the renderer into out/: not while another test builds or packs it.
+  cleanups.push(await lockOutDir());
   const child = spawn(process.execPath, ['scripts/start.mjs', ...args], {
     cwd: repo,
     env: { ...process.env, ...env, PARVIS_NO_OPEN: '1' },

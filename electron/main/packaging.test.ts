@@ -15,11 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { listPackage } from '@electron/asar';
+import { extractFile, listPackage } from '@electron/asar';
 import { load as loadYaml } from 'js-yaml';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NsfwScreener, outsideAsar } from '../core/moderation/nsfw-screener';
+import { lockOutDir } from '../../scripts/out-dir-lock';
 import { APP_FILES } from './app-files';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -29,7 +30,19 @@ const asarFile = join(resources, 'app.asar');
 const unpacked = join(resources, 'app.asar.unpacked');
 let inArchive: Set<string>;
 
-beforeAll(() => {
+beforeAll(async () => {
+  // Built and packed from out/: not while another test builds into it (released once packed; the
+  // checks below read the packed app only).
+  const releaseOutDir = await lockOutDir();
+  try {
+    buildAndPack();
+  } finally {
+    releaseOutDir();
+  }
+  inArchive = new Set(listPackage(asarFile, { isPack: false }).map((f) => f.split('\\').join('/').replace(/^\//, '')));
+}, 600_000);
+
+function buildAndPack(): void {
   execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build', '--logLevel', 'warn'], { cwd: repo, stdio: 'pipe' });
   const electronVersion = (JSON.parse(readFileSync(join(repo, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
   const fakeElectron = join(work, 'electron-dist');
@@ -44,8 +57,7 @@ beforeAll(() => {
     stdio: 'pipe',
     env: { ...process.env, ELECTRON_BUILDER_CACHE: join(work, 'cache') },
   });
-  inArchive = new Set(listPackage(asarFile, { isPack: false }).map((f) => f.split('\\').join('/').replace(/^\//, '')));
-}, 600_000);
+}
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -57,7 +69,7 @@ it('packs the entry, the preload, the renderer and the icon where the shell open
     expect(inArchive.has(wanted), `${wanted} in app.asar`).toBe(true);
   }
   // Every asset the renderer's page loads is there too.
-  const html = readFileSync(join(repo, 'out/renderer/index.html'), 'utf8');
+  const html = extractFile(asarFile, 'out/renderer/index.html').toString('utf8');
   const assets = [...html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => `out/renderer/${m[1]}`);
   expect(assets.length).toBeGreaterThan(0);
   for (const asset of assets) expect(inArchive.has(asset), asset).toBe(true);
@@ -67,7 +79,7 @@ it('packs every package the main process imports', () => {
   const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
   const packages = new Set<string>();
   for (const file of [...inArchive].filter((f) => f.startsWith('out/main/') && f.endsWith('.js'))) {
-    const code = readFileSync(join(repo, file), 'utf8');
+    const code = extractFile(asarFile, file).toString('utf8');
     // Static imports, and the modules loaded on demand (keytar through require, for one).
     const specs = [...code.matchAll(/^import (?:[^'"]+ from )?"([^"]+)";?$/gm), ...code.matchAll(/\b(?:require|import)\("([^"]+)"\)/g)];
     for (const [, spec] of specs) {
