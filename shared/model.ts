@@ -273,6 +273,12 @@ export const Settings = z.object({
   notifications: z.boolean(),
   /** Saved views whose new messages raise a desktop notification (conversations assigned to me always do). */
   followedViewIds: z.array(Id).max(100),
+  /** Desktop app: start Parvis when the user logs in. */
+  openAtLogin: z.boolean(),
+  /** Desktop app: closing the window keeps Parvis polling in the tray (quit from the tray's menu). */
+  keepRunningInTray: z.boolean(),
+  /** Desktop app: download and install updates in the background (electron-updater). Off by default. */
+  autoUpdate: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -282,4 +288,7 @@ export const DEFAULT_SETTINGS: Settings = {
   pollIntervalSeconds: 60,
   notifications: true,
   followedViewIds: [],
+  openAtLogin: false,
+  keepRunningInTray: false,
+  autoUpdate: false,
 };

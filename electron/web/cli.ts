@@ -6,6 +6,7 @@
  *   --demo=seeded     the instant demo: a temporary profile filled at once, nothing polled
  *   --port N          listen on N (default: a free port)
  *   --data-dir DIR    the profile directory (default: the user's data directory)
+ *   --open            open the address in the default browser (`npm start` passes it)
  *
  * Without --demo, accounts connect to the real networks (YouTube needs PARVIS_GOOGLE_CLIENT_ID and
  * PARVIS_GOOGLE_CLIENT_SECRET: Parvis's Google OAuth client).
@@ -14,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import open from 'open';
 import type { Core } from '../core/app';
 import { startWebMode, type WebMode } from './start';
 import { defaultDataDir } from './data-dir';
@@ -21,15 +23,16 @@ import { defaultDataDir } from './data-dir';
 type DemoMode = 'live' | 'seeded' | null;
 
 function parseArgs(argv: string[]) {
-  const args = { demo: null as DemoMode, port: 0, dataDir: null as string | null };
+  const args = { demo: null as DemoMode, port: 0, dataDir: null as string | null, open: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--demo' || a === '--demo=live') args.demo = 'live';
     else if (a === '--demo=seeded') args.demo = 'seeded';
     else if (a === '--port') args.port = Number(argv[++i]);
     else if (a === '--data-dir') args.dataDir = argv[++i] ?? null;
+    else if (a === '--open') args.open = true;
     else if (a === '--help' || a === '-h') {
-      console.log('Usage: parvis-web [--demo | --demo=seeded] [--port N] [--data-dir DIR]');
+      console.log('Usage: parvis-web [--demo | --demo=seeded] [--port N] [--data-dir DIR] [--open]');
       process.exit(0);
     } else {
       console.error(`Unknown option: ${a}`);
@@ -46,6 +49,24 @@ function parseArgs(argv: string[]) {
     process.exit(2);
   }
   return args;
+}
+
+/**
+ * Hands the address to the system's default browser (`open`: macOS open, Windows start, xdg-open,
+ * WSL; kept by sindresorhus and used by most dev servers). Where there is none (no desktop, SSH),
+ * the address printed above is the way in, and the terminal says so.
+ */
+async function openInDefaultBrowser(url: string): Promise<void> {
+  const unavailable = () => console.log('No browser could be opened from here: open the address above yourself.');
+  try {
+    const child = await open(url);
+    child.once('error', unavailable);
+    child.once('exit', (code) => {
+      if (code) unavailable();
+    });
+  } catch {
+    unavailable();
+  }
 }
 
 const log = (level: 'info' | 'warn' | 'error', message: string) => (level === 'info' ? console.log(message) : console.error(`[${level}] ${message}`));
@@ -110,6 +131,7 @@ async function main() {
     console.log(`Parvis ${args.demo ? 'demo ' : ''}is running. Open this address in your browser:\n\n  ${app.url}\n`);
   }
   console.log(`Profile: ${dataDir}${temporary ? ' (temporary, deleted on exit)' : ''}. Press Ctrl+C to stop.`);
+  if (args.open) await openInDefaultBrowser(app.url);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -553,6 +553,15 @@ export const en = {
       blocked: 'The browser blocks notifications for this page: allow them in its site settings.',
     },
     about: 'Parvis {version} · {shell} · {platform}',
+    desktop: 'Desktop',
+    openAtLogin: 'Start Parvis when I log in',
+    keepRunningInTray: 'Keep checking accounts in the tray when the window is closed',
+    autoUpdate: 'Install updates automatically',
+  },
+  shell: {
+    show: 'Show Parvis',
+    quit: 'Quit Parvis',
+    unread: 'Parvis | Parvis: 1 unread conversation | Parvis: {n} unread conversations',
   },
   saveView: {
     title: 'Save as view',

@@ -555,6 +555,15 @@ export const fr: CatalogueShape = withFrenchTypography({
       blocked: 'Le navigateur bloque les notifications de cette page : autorisez-les dans ses réglages du site.',
     },
     about: 'Parvis {version} · {shell} · {platform}',
+    desktop: 'Bureau',
+    openAtLogin: 'Lancer Parvis à l’ouverture de ma session',
+    keepRunningInTray: 'Continuer à vérifier les comptes depuis la zone de notification quand la fenêtre est fermée',
+    autoUpdate: 'Installer les mises à jour automatiquement',
+  },
+  shell: {
+    show: 'Afficher Parvis',
+    quit: 'Quitter Parvis',
+    unread: 'Parvis | Parvis : 1 conversation non lue | Parvis : {n} conversations non lues',
   },
   saveView: {
     title: 'Enregistrer comme vue',
