@@ -100,6 +100,7 @@ export function parseMessageKey(remoteId: string): { chatId: number; messageId: 
  * private supergroups and channels (opens for their members); basic groups and private chats have none.
  */
 export function messagePermalink(chat: WireChat, messageId: number): string | null {
+  if (chat.type === 'private') return null;
   if (chat.username) return `https://t.me/${chat.username}/${messageId}`;
   if ((chat.type === 'supergroup' || chat.type === 'channel') && String(chat.id).startsWith('-100')) {
     return `https://t.me/c/${String(chat.id).slice(4)}/${messageId}`;
