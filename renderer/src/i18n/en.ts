@@ -110,6 +110,7 @@ export const en = {
     wordpress: 'WordPress',
     telegram: 'Telegram',
     email: 'Email',
+    feeds: 'Feeds',
   },
   kinds: {
     comment: 'Comment',
@@ -117,6 +118,7 @@ export const en = {
     dm: 'Direct message',
     review: 'Review',
     email: 'Email',
+    feed: 'Feed entry',
   },
   moderation: {
     visible: 'Visible',
@@ -208,6 +210,19 @@ export const en = {
       'mute-author': 'YouTube has no mute through its API: ban the author instead.',
       report: 'The YouTube API cannot report a comment to YouTube.',
       unhide: 'YouTube has no “hidden” state: approve a held comment to publish it.',
+    },
+    feeds: {
+      hide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      unhide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      remove: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      hold: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      approve: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      spam: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      'delete-own': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      'block-author': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      'ban-author': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      'mute-author': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      report: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
     },
   },
   delivery: {
@@ -664,6 +679,16 @@ export const en = {
       youtube: {
         heading: 'Connect a YouTube channel',
         intro: 'Sign in with the Google account that manages the channel. Parvis asks to read and moderate the comments on your videos and to reply in the channel’s name.',
+      },
+      feeds: {
+        heading: 'Follow a feed',
+        intro: 'Follow a blog, a forum, a YouTube channel or a news or alert feed: its new entries arrive in the inbox, where you can triage, tag and assign them. A feed is read-only: nothing is sent to the site.',
+        fields: { url: 'Feed address' },
+        hints: { url: 'The address of an RSS, Atom or JSON feed, or of a site that announces one (Parvis finds the feed of most blogs from their home page).' },
+        errors: {
+          'bad-response': 'Parvis could not follow a feed at this address. The details below say why.',
+          network: 'Parvis could not reach {server}. Check the address and your connection, then try again.',
+        },
       },
     },
     devApp: {

@@ -112,6 +112,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     wordpress: 'WordPress',
     telegram: 'Telegram',
     email: 'E-mail',
+    feeds: 'Flux',
   },
   kinds: {
     comment: 'Commentaire',
@@ -119,6 +120,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     dm: 'Message privé',
     review: 'Avis',
     email: 'E-mail',
+    feed: 'Article de flux',
   },
   moderation: {
     menuLabel: 'Modérer',
@@ -210,6 +212,19 @@ export const fr: CatalogueShape = withFrenchTypography({
       'mute-author': 'L’API YouTube ne permet pas la mise en sourdine : bannissez plutôt l’auteur.',
       report: 'L’API YouTube ne permet pas de signaler un commentaire à YouTube.',
       unhide: 'YouTube ne connaît pas l’état « masqué » : approuvez un commentaire retenu pour le publier.',
+    },
+    feeds: {
+      hide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      unhide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      remove: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      hold: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      approve: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      spam: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      'delete-own': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      'block-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      'ban-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      'mute-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      report: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
     },
   },
   delivery: {
@@ -666,6 +681,16 @@ export const fr: CatalogueShape = withFrenchTypography({
       youtube: {
         heading: 'Connecter une chaîne YouTube',
         intro: 'Identifiez-vous avec le compte Google qui gère la chaîne. Parvis demande à lire et modérer les commentaires de vos vidéos, et à répondre au nom de la chaîne.',
+      },
+      feeds: {
+        heading: 'Suivre un flux',
+        intro: 'Suivez un blog, un forum, une chaîne YouTube ou un flux d’actualités ou d’alertes : ses nouveaux articles arrivent dans la boîte de réception, où vous pouvez les trier, les étiqueter et les assigner. Un flux est en lecture seule : rien n’est envoyé au site.',
+        fields: { url: 'Adresse du flux' },
+        hints: { url: 'L’adresse d’un flux RSS, Atom ou JSON, ou d’un site qui en annonce un (Parvis trouve le flux de la plupart des blogs depuis leur page d’accueil).' },
+        errors: {
+          'bad-response': 'Parvis n’a pas pu suivre de flux à cette adresse. Les détails ci-dessous disent pourquoi.',
+          network: 'Parvis n’a pas pu joindre {server}. Vérifiez l’adresse et votre connexion, puis réessayez.',
+        },
       },
     },
     devApp: {
