@@ -202,8 +202,10 @@ function mediaAttachments(media: WireMedia | undefined, base: string): Attachmen
       const url = absoluteUrl(content.url, base);
       if (!url) continue;
       const kind = attachmentKind(content.type, content.medium, url);
+      // A player or a download (YouTube's Flash URL) says less than the entry's link and picture.
+      if (kind === 'file') continue;
       const contentThumb = absoluteUrl(content.thumbnails?.[0]?.url, base) ?? thumbnail;
-      out.push({ kind, url, previewUrl: kind === 'image' ? null : contentThumb, alt });
+      out.push({ kind, url, previewUrl: kind === 'image' ? null : contentThumb, alt: str(content.title?.value).trim() || alt });
       added = true;
     }
     // A thumbnail alone (YouTube: the video is the entry's link) is the picture of the entry.

@@ -8,7 +8,7 @@
  * otherwise resolve them against Parvis's own page. Nothing here produces markup from text.
  */
 import render from 'dom-serializer';
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import { DomUtils, parseDocument } from 'htmlparser2';
 
 type Document = ReturnType<typeof parseDocument>;
@@ -90,28 +90,29 @@ export function resolveHtmlLinks(html: string, base: string): string {
   return render(document, { decodeEntities: false, encodeEntities: 'utf8' });
 }
 
+/** Compiled once: html-to-text builds its selector tree per options. */
+const toText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
+    { selector: 'h4', options: { uppercase: false } },
+    { selector: 'h5', options: { uppercase: false } },
+    { selector: 'h6', options: { uppercase: false } },
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+  ],
+});
+
 /**
  * Plain text from feed HTML: block elements become line breaks, entities are decoded, images and
  * link addresses are dropped (the text is for reading and searching; the HTML keeps them).
  */
 export function htmlToText(html: string): string {
   if (!html.trim()) return '';
-  const text = convert(html, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-      { selector: 'h1', options: { uppercase: false } },
-      { selector: 'h2', options: { uppercase: false } },
-      { selector: 'h3', options: { uppercase: false } },
-      { selector: 'h4', options: { uppercase: false } },
-      { selector: 'h5', options: { uppercase: false } },
-      { selector: 'h6', options: { uppercase: false } },
-      { selector: 'table', format: 'dataTable' },
-      { selector: 'th', options: { uppercase: false } },
-    ],
-  });
-  return tidyText(text);
+  return tidyText(toText(html));
 }
 
 /** Collapses the blank lines and spaces left by markup; keeps paragraph breaks. */
