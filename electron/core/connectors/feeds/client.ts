@@ -21,8 +21,11 @@ export type HttpFactory = (options: HttpOptions) => AxiosInstance;
 
 /** The largest feed Parvis reads (decompressed): real feeds are well under 1 MB. */
 export const MAX_FEED_BYTES = 5 * 1024 * 1024;
-/** A max-age longer than this is not waited for: a misconfigured server cannot silence a feed for days. */
-export const MAX_HONOURED_MAX_AGE_MS = 6 * 3600_000;
+/**
+ * A max-age longer than this is not waited for: a misconfigured server (a CDN default of a week)
+ * cannot silence a feed, and "Check now" is never held back for more than an hour.
+ */
+export const MAX_HONOURED_MAX_AGE_MS = 3600_000;
 const MAX_REDIRECTS = 5;
 
 /** What feeds may be, best first; anything is still accepted (many servers send text/xml or text/plain). */
