@@ -92,6 +92,8 @@ test('two feeds followed through the dialog bring their entries, a new one arriv
   const pane = page.locator('[data-key-scope="conversation"]');
   await expect(pane).toContainText('Article de flux');
   await expect(pane.getByTestId('thread')).toContainText('Jusqu’au 31 janvier.');
+  // A feed is read-only: no composer to write in.
+  await expect(page.getByTestId('composer')).toHaveCount(0);
 
   // Filtered by the feed kind (its network): the Bluesky mention leaves, the entries stay.
   await page.getByRole('button', { name: /^Filtres/ }).click();

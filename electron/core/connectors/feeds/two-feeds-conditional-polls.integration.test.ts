@@ -95,6 +95,10 @@ it('follows two feeds: new entries within one poll, 304 on the next with nothing
   const tagged = await callCore(core, 'inbox.list', { filter: { tagId: tag.id, status: ['done'] }, limit: 10 });
   expect(tagged.items.map((c) => c.id)).toEqual([message.conversation_id]);
 
+  // Read-only: a reply is refused at once, and nothing is queued.
+  await expect(callCore(core, 'reply.send', { conversationId: message.conversation_id, text: 'Merci !' })).rejects.toMatchObject({ kind: 'not-supported' });
+  expect(core.db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+
   expect(core.accounts.get(blog.id)).toMatchObject({ state: 'ok', lastError: null });
   expect(core.accounts.get(press.id)).toMatchObject({ state: 'ok', lastError: null });
 });
