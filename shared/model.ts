@@ -22,7 +22,7 @@ export const STATUSES = ['open', 'pending', 'snoozed', 'done'] as const;
 export const ConversationStatus = z.enum(STATUSES);
 export type ConversationStatus = z.infer<typeof ConversationStatus>;
 
-export const CONVERSATION_KINDS = ['comment', 'mention', 'dm', 'review', 'email'] as const;
+export const CONVERSATION_KINDS = ['comment', 'mention', 'dm', 'review', 'email', 'feed'] as const;
 export const ConversationKind = z.enum(CONVERSATION_KINDS);
 export type ConversationKind = z.infer<typeof ConversationKind>;
 

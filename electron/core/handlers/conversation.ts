@@ -1,4 +1,5 @@
 /** One conversation: reading it, triage (status, tags, assignee), notes, drafts and replies. */
+import { CoreError } from '../rpc';
 import type { DomainHandlers } from './context';
 import type { CoreServices } from './services';
 
@@ -68,6 +69,10 @@ export function conversationHandlers(s: CoreServices): DomainHandlers<Conversati
       return { ok: true as const };
     },
     'reply.send': ({ conversationId, text, parentMessageId }) => {
+      // A read-only network (a feed) would only fail in the outbox: refuse at once.
+      const network = s.conversations.get(conversationId, { markRead: false }).account.network;
+      const descriptor = s.descriptors.find((d) => d.id === network);
+      if (descriptor && !descriptor.capabilities.reply) throw new CoreError('not-supported', `Nothing can be sent to ${descriptor.displayName}: it is read-only`);
       const { messageId } = s.outbox.enqueueReply(conversationId, text, parentMessageId);
       // The draft is done with once the reply is queued.
       s.workspace.drafts.save(conversationId, '');

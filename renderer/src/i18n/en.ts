@@ -110,6 +110,7 @@ export const en = {
     wordpress: 'WordPress',
     telegram: 'Telegram',
     email: 'Email',
+    feeds: 'Feeds',
   },
   kinds: {
     comment: 'Comment',
@@ -117,6 +118,7 @@ export const en = {
     dm: 'Direct message',
     review: 'Review',
     email: 'Email',
+    feed: 'Feed entry',
   },
   moderation: {
     visible: 'Visible',
@@ -223,6 +225,21 @@ export const en = {
       spam: 'A bot cannot mark a Telegram message as spam: delete it, and ban its author.',
       'block-author': 'A bot cannot block people on Telegram: ban them from the group instead.',
       report: 'A bot cannot report a message to Telegram: delete it, and ban its author.',
+    },
+    feeds: {
+      hide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      unhide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      remove: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      hold: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      approve: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      spam: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      'delete-own': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      'block-author': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      'ban-author': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      'mute-author': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      'unblock-author': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      'unmute-author': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      report: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
     },
   },
   delivery: {
@@ -700,6 +717,16 @@ export const en = {
         errors: {
           auth: 'Telegram does not know this token. Copy it again from {\'@\'}BotFather (/mybots → API Token); if it was revoked, enter the new one.',
           'bad-response': 'Telegram refused to give this bot’s messages to Parvis. The technical details below say why (usually a webhook set by another service).',
+        },
+      },
+      feeds: {
+        heading: 'Follow a feed',
+        intro: 'Follow a blog, a forum, a YouTube channel or a news or alert feed: its new entries arrive in the inbox, where you can triage, tag and assign them. A feed is read-only: nothing is sent to the site.',
+        fields: { url: 'Feed address' },
+        hints: { url: 'The address of an RSS, Atom or JSON feed, or of a site that announces one (Parvis finds the feed of most blogs from their home page).' },
+        errors: {
+          'bad-response': 'Parvis could not follow a feed at this address. The details below say why.',
+          network: 'Parvis could not reach {server}. Check the address and your connection, then try again.',
         },
       },
     },

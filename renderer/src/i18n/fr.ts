@@ -112,6 +112,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     wordpress: 'WordPress',
     telegram: 'Telegram',
     email: 'E-mail',
+    feeds: 'Flux',
   },
   kinds: {
     comment: 'Commentaire',
@@ -119,6 +120,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     dm: 'Message privé',
     review: 'Avis',
     email: 'E-mail',
+    feed: 'Article de flux',
   },
   moderation: {
     menuLabel: 'Modérer',
@@ -225,6 +227,21 @@ export const fr: CatalogueShape = withFrenchTypography({
       spam: 'Un bot ne peut pas classer un message Telegram comme indésirable : supprimez-le et bannissez son auteur.',
       'block-author': 'Un bot ne peut pas bloquer quelqu’un sur Telegram : bannissez-le plutôt du groupe.',
       report: 'Un bot ne peut pas signaler un message à Telegram : supprimez-le et bannissez son auteur.',
+    },
+    feeds: {
+      hide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      unhide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      remove: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      hold: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      approve: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      spam: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      'delete-own': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      'block-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      'ban-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      'mute-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      'unblock-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      'unmute-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      report: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
     },
   },
   delivery: {
@@ -702,6 +719,16 @@ export const fr: CatalogueShape = withFrenchTypography({
         errors: {
           auth: 'Telegram ne connaît pas ce jeton. Copiez-le à nouveau depuis {\'@\'}BotFather (/mybots → API Token) ; s’il a été révoqué, saisissez le nouveau.',
           'bad-response': 'Telegram refuse de donner les messages de ce bot à Parvis. Les détails techniques ci-dessous disent pourquoi (le plus souvent un webhook posé par un autre service).',
+        },
+      },
+      feeds: {
+        heading: 'Suivre un flux',
+        intro: 'Suivez un blog, un forum, une chaîne YouTube ou un flux d’actualités ou d’alertes : ses nouveaux articles arrivent dans la boîte de réception, où vous pouvez les trier, les étiqueter et les assigner. Un flux est en lecture seule : rien n’est envoyé au site.',
+        fields: { url: 'Adresse du flux' },
+        hints: { url: 'L’adresse d’un flux RSS, Atom ou JSON, ou d’un site qui en annonce un (Parvis trouve le flux de la plupart des blogs depuis leur page d’accueil).' },
+        errors: {
+          'bad-response': 'Parvis n’a pas pu suivre de flux à cette adresse. Les détails ci-dessous disent pourquoi.',
+          network: 'Parvis n’a pas pu joindre {server}. Vérifiez l’adresse et votre connexion, puis réessayez.',
         },
       },
     },
