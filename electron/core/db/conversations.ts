@@ -5,6 +5,7 @@
 import type { Activity, Author, ConversationDetail, ConversationStatus, Message, Note } from '../../../shared/model';
 import type { Db } from './connection';
 import { SUMMARY_COLUMNS, toSummary, type ConversationRow } from './inbox';
+import { newUid } from './uid';
 
 export class NotFoundError extends Error {
   constructor(what: string) {
@@ -96,8 +97,8 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
   const logActivity = db.prepare<[number, string, number | null, string, string]>(
     'INSERT INTO activity (at, actor, conversation_id, kind, detail) VALUES (?, ?, ?, ?, ?)',
   );
-  const addNote = db.prepare<[number, number | null, string, number]>(
-    'INSERT INTO notes (conversation_id, member_id, text, created_at) VALUES (?, ?, ?, ?)',
+  const addNote = db.prepare<[string, number, number | null, string, number]>(
+    'INSERT INTO notes (uid, conversation_id, member_id, text, created_at) VALUES (?, ?, ?, ?, ?)',
   );
   const wakeSnoozed = db.prepare<[number], { id: number }>(
     `UPDATE conversations SET status = 'open', snooze_until = NULL, unread = 1
@@ -210,7 +211,7 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
     }),
     addNote: db.transaction((id: number, memberId: number | null, text: string): number => {
       requireAll([id]);
-      const info = addNote.run(id, memberId, text, now());
+      const info = addNote.run(newUid(), id, memberId, text, now());
       log(id, 'note', {});
       return Number(info.lastInsertRowid);
     }),
