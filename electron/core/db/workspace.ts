@@ -18,10 +18,17 @@ function isUniqueViolation(err: unknown): boolean {
   return err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE');
 }
 
+interface MemberRow {
+  id: number;
+  uid: string | null;
+  name: string;
+  is_me: number;
+}
+
 export function createWorkspaceQueries(db: Db, now: () => number) {
-  const tagRow = db.prepare<[number], Tag>('SELECT id, name, color FROM tags WHERE id = ?');
-  const memberRow = db.prepare<[number], { id: number; name: string; is_me: number }>('SELECT id, name, is_me FROM members WHERE id = ?');
-  const toMember = (r: { id: number; name: string; is_me: number }): Member => ({ id: r.id, name: r.name, isMe: r.is_me === 1 });
+  const tagRow = db.prepare<[number], Tag>('SELECT id, uid, name, color FROM tags WHERE id = ?');
+  const memberRow = db.prepare<[number], MemberRow>('SELECT id, uid, name, is_me FROM members WHERE id = ?');
+  const toMember = (r: MemberRow): Member => ({ id: r.id, ...(r.uid ? { uid: r.uid } : {}), name: r.name, isMe: r.is_me === 1 });
   const replyRow = db.prepare<[number], SavedReply>('SELECT id, name, text FROM saved_replies WHERE id = ?');
   const viewRow = db.prepare<[number], { id: number; name: string; filter: string; position: number }>(
     'SELECT id, name, filter, position FROM saved_views WHERE id = ?',
@@ -54,7 +61,7 @@ export function createWorkspaceQueries(db: Db, now: () => number) {
 
   return {
     tags: {
-      list: (): Tag[] => db.prepare<[], Tag>('SELECT id, name, color FROM tags ORDER BY name COLLATE NOCASE').all(),
+      list: (): Tag[] => db.prepare<[], Tag>('SELECT id, uid, name, color FROM tags ORDER BY name COLLATE NOCASE').all(),
       get: mustTag,
       create: (name: string, color: string): Tag =>
         uniqueName(() => {
@@ -79,11 +86,11 @@ export function createWorkspaceQueries(db: Db, now: () => number) {
     },
     members: {
       list: (): Member[] =>
-        db.prepare<[], { id: number; name: string; is_me: number }>('SELECT id, name, is_me FROM members ORDER BY is_me DESC, name COLLATE NOCASE').all().map(toMember),
+        db.prepare<[], MemberRow>('SELECT id, uid, name, is_me FROM members ORDER BY is_me DESC, name COLLATE NOCASE').all().map(toMember),
       get: (id: number): Member => toMember(mustMember(id)),
       /** The member who is the person using this app; created on first run. */
       ensureMe: (name: string): Member => {
-        const me = db.prepare<[], { id: number; name: string; is_me: number }>('SELECT id, name, is_me FROM members WHERE is_me = 1').get();
+        const me = db.prepare<[], MemberRow>('SELECT id, uid, name, is_me FROM members WHERE is_me = 1').get();
         if (me) return toMember(me);
         const info = db.prepare('INSERT INTO members (uid, name, is_me, created_at) VALUES (?, ?, 1, ?)').run(newUid(), name, now());
         return toMember(mustMember(Number(info.lastInsertRowid)));
