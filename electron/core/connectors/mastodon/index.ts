@@ -272,8 +272,8 @@ class MastodonConnector implements RefreshableConnector {
   /**
    * Checks the recently polled statuses again: one that is gone was deleted (or is no longer
    * visible to us, which Mastodon does not tell apart), one whose `edited_at` moved was edited.
-   * A server without GET /api/v1/statuses (Mastodon before 4.3, some compatible servers) answers
-   * 404: nothing is reported then, and the statuses stay watched.
+   * A server without GET /api/v1/statuses (Mastodon before 4.3) answers 404: nothing is reported
+   * then, and the statuses stay watched.
    */
   private async recheck(
     client: MastodonClient,
@@ -302,8 +302,8 @@ class MastodonConnector implements RefreshableConnector {
         still.push(...chunk);
         continue;
       }
-      // Nothing at all for several ids: a server that ignores `id[]` (Pleroma reads `ids[]`) answers
-      // the same as a mass deletion. One status is asked for directly to tell them apart.
+      // Nothing at all for several ids: a compatible server that ignores `id[]` would answer the same
+      // as a mass deletion. One status is asked for directly to tell them apart.
       if (present.size === 0 && chunk.length > 1 && (await this.stillThere(client, chunk[0]![0]))) {
         return { still: [...watched], edited: [], deleted: [] };
       }
