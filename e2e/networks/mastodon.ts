@@ -5,6 +5,8 @@
  * specs/mastodon/schema.json by mastodon.test.ts): app registration, OAuth 2 with PKCE (S256) and
  * refresh tokens, notifications and conversations with `Link` paging, status context, posting with
  * `Idempotency-Key`, deleting, block / mute / report, and `X-RateLimit-*` headers on every answer.
+ * Edits and deletions by their authors as Mastodon 4.3 tells them (`update` notifications to
+ * boosters, the multi-status read); what is left out is listed in README.md beside this file.
  *
  * Differences from a real instance, on purpose: `/oauth/authorize` approves at once as the seeded
  * user instead of showing a consent page; tokens can carry refresh tokens (Pleroma, Akkoma and
@@ -217,6 +219,8 @@ export interface MastodonControl {
   editStatus(statusId: string, input: { text: string; html?: string }): { notificationId: string | null };
   /** Its author deletes a status: it answers 404, and its notifications disappear from the list. */
   deleteStatus(statusId: string): void;
+  /** Whether GET /api/v1/statuses?id[]= exists (Mastodon 4.3+); off, it answers 404 like older servers. */
+  setMultiStatusRead(enabled: boolean): void;
 }
 
 /** A running local Mastodon server. */
@@ -312,6 +316,7 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
   const blocks = new Set<string>();
   const mutes = new Map<string, { notifications: boolean }>();
   const boostedByMe = new Set<string>();
+  let multiStatusRead = true;
   const reports: StoredReport[] = [];
   const idempotency = new Map<string, { statusId: string; at: number }>();
   const requests: LoggedRequest[] = [];
@@ -903,6 +908,7 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
    * the order asked; deleted or hidden ones are left out without an error. More than 20 ids: 422.
    */
   function listStatuses(ctx: Ctx): void {
+    if (!multiStatusRead) return error(ctx, 404, 'Record not found');
     const ids = [...new Set([...ctx.url.searchParams.getAll('id[]'), ...ctx.url.searchParams.getAll('id')])];
     if (ids.length > 20) return error(ctx, 422, 'Validation failed: too many ids');
     const found = ids.map((id) => statuses.get(id)).filter((s): s is StoredStatus => !!s && visibleToMe(s));
@@ -1232,6 +1238,9 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       const status = statuses.get(statusId);
       if (!status) throw new Error(`unknown status ${statusId}`);
       status.deleted = true;
+    },
+    setMultiStatusRead(enabled) {
+      multiStatusRead = enabled;
     },
   };
 
