@@ -82,8 +82,17 @@ export default tseslint.config(
   },
   {
     files: ['electron/preload/**/*.ts'],
+    ignores: ['electron/preload/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['../core/**', '../main/**', '../web/**', 'node:*'], message: 'The preload imports only electron and shared/.' }] }],
+    },
+  },
+  // The electron stand-in is test code: the shell itself never loads it.
+  {
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
+    ignores: ['**/*.test.ts', 'electron/main/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/testing/electron-stand-in'], message: 'The electron stand-in is for tests only.' }] }],
     },
   },
 );

@@ -14,7 +14,7 @@ test('the thread says which message was edited and which was deleted on the netw
   const post = control.addPost({ text: 'La lampe Orbe existe maintenant en vert sauge.' }).statusId;
   const edited = control.addReply({ from: 'camille', to: post, text: 'Et en laiton ?' }).statusId;
   const deleted = control.addReply({ from: 'hugo', to: post, text: 'Arnaque totale' }).statusId;
-  const account = await connectAccount(mode.core, { network: 'mastodon', serverUrl: networks.urls.mastodon });
+  const account = await connectAccount(mode.core, { network: 'mastodon', fields: { server: networks.urls.mastodon } });
   await callCore(mode.core, 'accounts.pollNow', { accountId: account.id });
 
   control.editStatus(edited, { text: '@parvis Et en cuivre brossé ?' });

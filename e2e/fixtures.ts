@@ -9,6 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWebMode, type WebMode } from '../electron/web/start';
+import type { Core } from '../electron/core/app';
+import { seedDemoWorkspace } from './demo/seeded-workspace';
+
+/** The instant demo's sample workspace, as `npm run demo -- --demo=seeded` fills it. */
+const seed = (core: Core) => seedDemoWorkspace(core, { now: core.now() });
 
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const STATIC_DIR = join(repo, 'out', 'renderer');
@@ -27,7 +32,7 @@ export const test = base.extend<{ parvis: ParvisFixture; problems: PageProblems;
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   parvis: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parvis-e2e-'));
-    let mode = await startWebMode({ dataDir, staticDir: STATIC_DIR, demo: true });
+    let mode = await startWebMode({ dataDir, staticDir: STATIC_DIR, demo: true, seed });
     const fixture: ParvisFixture = Object.assign(Object.create(null) as object, {
       get url() { return mode.url; },
       get port() { return mode.port; },
@@ -38,7 +43,7 @@ export const test = base.extend<{ parvis: ParvisFixture; problems: PageProblems;
       async restart() {
         const { port, token } = mode;
         await mode.close();
-        mode = await startWebMode({ dataDir, staticDir: STATIC_DIR, demo: true, port, token });
+        mode = await startWebMode({ dataDir, staticDir: STATIC_DIR, demo: true, seed, port, token });
       },
     }) as ParvisFixture;
     await use(fixture);

@@ -15,7 +15,7 @@ let mode: NetworkedWebMode;
 test.beforeAll(async () => {
   networks = await startNetworks();
   mode = await startNetworkedWebMode(networks, { staticDir: STATIC_DIR, pollIntervalSeconds: 15 });
-  const account = await connectAccount(mode.core, { network: 'mastodon', serverUrl: networks.urls.mastodon });
+  const account = await connectAccount(mode.core, { network: 'mastodon', fields: { server: networks.urls.mastodon } });
   // The first poll reads recent history only; what arrives after it is all read, page by page.
   await callCore(mode.core, 'accounts.pollNow', { accountId: account.id });
   for (const item of HOSTILE_CORPUS) {

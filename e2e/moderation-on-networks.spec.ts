@@ -64,7 +64,7 @@ test('YouTube: an insult is held within one poll, marked, then rejected with h a
 });
 
 test('Bluesky: a reply hidden from Parvis is in the threadgate’s hiddenReplies', async ({ app: page, mode, networks }) => {
-  const accountId = await connect(mode, { network: 'bluesky', handle: networks.blueskyLogin.handle, appPassword: networks.blueskyLogin.appPassword, serverUrl: networks.urls.bluesky });
+  const accountId = await connect(mode, { network: 'bluesky', fields: { ...networks.blueskyLogin, server: networks.urls.bluesky } });
   const post = networks.bluesky.control.addOwnPost('Notre nouvelle lampe est arrivée !');
   const reply = networks.bluesky.control.addReply(post.uri, { from: 'bob.test', text: 'Quelle bande de connards, cette marque' });
   await callCore(mode.core, 'accounts.pollNow', { accountId });
@@ -80,7 +80,7 @@ test('Bluesky: a reply hidden from Parvis is in the threadgate’s hiddenReplies
 });
 
 test('Mastodon: an author blocked from the message menu is blocked on the server', async ({ app: page, mode, networks }) => {
-  const accountId = await connect(mode, { network: 'mastodon', serverUrl: networks.urls.mastodon });
+  const accountId = await connect(mode, { network: 'mastodon', fields: { server: networks.urls.mastodon } });
   networks.mastodon.control.addMention({ from: 'spammeur', text: 'Achetez des abonnés pas chers sur promo.example' });
   await callCore(mode.core, 'accounts.pollNow', { accountId });
   await page.reload();

@@ -81,7 +81,7 @@ test('a Bluesky account connected with an app password gets a mention, and the r
   await openConnect(page);
   await page.locator('[data-network="bluesky"]').click();
   await page.getByLabel('Identifiant').fill(networks.blueskyLogin.handle);
-  await page.getByLabel('Mot de passe d’application').fill(networks.blueskyLogin.appPassword);
+  await page.getByLabel('Mot de passe d’application').fill(networks.blueskyLogin.password);
   await expect(page.getByRole('link', { name: /Créer un mot de passe d’application/ })).toHaveAttribute('href', 'https://bsky.app/settings/app-passwords');
   await page.getByRole('button', { name: 'Connecter', exact: true }).click();
   await finishConnect(page);

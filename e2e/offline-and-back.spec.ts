@@ -13,7 +13,7 @@ test('the app says it is offline, keeps the reply queued, and sends it once the 
   const mode = await startNetworkedWebMode(networks, { staticDir: STATIC_DIR, syncOptions: FAST_SYNC, outboxOptions: FAST_OUTBOX, pollIntervalSeconds: 15 });
   try {
     // The account talks to the Mastodon server through a relay that can go down like a network.
-    const account = await connectAccount(mode.core, { network: 'mastodon', serverUrl: relay.url });
+    const account = await connectAccount(mode.core, { network: 'mastodon', fields: { server: relay.url } });
     await callCore(mode.core, 'accounts.pollNow', { accountId: account.id });
     const mention = networks.mastodon.control.addMention({ from: 'camille', text: 'Ma lampe ne s’allume plus' });
     await callCore(mode.core, 'accounts.pollNow', { accountId: account.id });

@@ -27,6 +27,9 @@ import {
   MODERATION_ACTIONS,
 } from './model';
 import { Lexicon, RuleDefinitionBase } from './moderation';
+import { DeveloperAppInfo, NetworkCapabilities, NetworkInfo } from './networks';
+
+export { NetworkCapabilities, NetworkInfo };
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -66,54 +69,56 @@ const SavedReplyInput = z.object({ name: Name, text: z.string().trim().min(1).ma
 export const SavedView = z.object({ id: Id, name: z.string(), filter: InboxFilter, position: z.number().int() });
 export type SavedView = z.infer<typeof SavedView>;
 
-export const ConnectableNetwork = z.object({
-  network: Network,
-  /** How the user signs in: OAuth in the browser, or a handle and app password. */
-  signIn: z.enum(['oauth', 'app-password']),
-  /** The user must say which server (Mastodon instance, Bluesky PDS). */
-  needsServer: z.boolean(),
-  defaultServer: z.string().nullable(),
-});
-export type ConnectableNetwork = z.infer<typeof ConnectableNetwork>;
+/** A value typed in a sign-in form; each network's descriptor checks the whole form (see shared/networks.ts). */
+const FieldValue = z.union([z.string().max(10_000), z.number(), z.boolean()]);
 
-const HttpUrl = z
-  .string()
-  .trim()
-  .max(300)
-  .transform((v) => (/^https?:\/\//i.test(v) ? v : `https://${v}`))
-  .pipe(z.url({ protocol: /^https?$/ }));
-
-export const ConnectRequest = z.discriminatedUnion('network', [
-  z.object({ network: z.literal('mastodon'), serverUrl: HttpUrl }).strict(),
-  z
-    .object({
-      network: z.literal('bluesky'),
-      serverUrl: HttpUrl.optional(),
-      handle: z.string().trim().min(3).max(253),
-      appPassword: z.string().min(4).max(200),
-    })
-    .strict(),
-  z.object({ network: z.literal('youtube') }).strict(),
-]);
+/** Connects an account: the network, and its sign-in form as the user filled it. */
+export const ConnectRequest = z
+  .object({
+    network: Network,
+    fields: z
+      .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,31}$/), FieldValue)
+      .refine((fields) => Object.keys(fields).length <= 20, 'at most 20 fields')
+      .default({}),
+  })
+  .strict();
 export type ConnectRequest = z.infer<typeof ConnectRequest>;
 
-export const ConnectStart = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('browser'), flowId: z.string(), authorizeUrl: z.string() }),
+/** One account a sign-in can add, when it gives several (a Meta sign-in's Pages, say). */
+export const ConnectChoice = z.object({
+  id: z.string(),
+  name: z.string(),
+  handle: z.string(),
+  /** Already connected: choosing it again repairs its sign-in. */
+  connected: z.boolean(),
+});
+export type ConnectChoice = z.infer<typeof ConnectChoice>;
+
+/** How a sign-in ended: the account is connected, or the user chooses among several. */
+export const ConnectOutcome = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('connected'), account: Account }),
+  z.object({ kind: z.literal('choose'), flowId: z.string(), choices: z.array(ConnectChoice).min(1) }),
+]);
+export type ConnectOutcome = z.infer<typeof ConnectOutcome>;
+
+export const ConnectStart = z.union([
+  z.object({ kind: z.literal('browser'), flowId: z.string(), authorizeUrl: z.string() }),
+  ConnectOutcome,
 ]);
 export type ConnectStart = z.infer<typeof ConnectStart>;
 
-export const ModerationAction = z.enum(MODERATION_ACTIONS);
+const FlowId = z.string().min(8).max(100);
 
-export const NetworkCapabilities = z.object({
-  maxReplyLength: z.number().int(),
-  reply: z.boolean(),
-  directMessages: z.boolean(),
-  moderation: z.array(ModerationAction),
-  /** Why an action is not available on this network, in plain words. */
-  unsupportedReasons: z.record(z.string(), z.string()),
-});
-export type NetworkCapabilities = z.infer<typeof NetworkCapabilities>;
+/** The user's own registered application for a network (Google, Meta, X, Reddit…). */
+const DeveloperAppInput = z
+  .object({
+    network: Network,
+    clientId: z.string().trim().min(4).max(300),
+    clientSecret: z.string().trim().min(4).max(300).optional(),
+  })
+  .strict();
+
+export const ModerationAction = z.enum(MODERATION_ACTIONS);
 
 export const Rule = z.object({
   definition: RuleDefinitionBase,
@@ -210,18 +215,29 @@ export const calls = {
   'accounts.resume': { input: z.object({ accountId: Id }).strict(), output: Ok },
   /** Polls an account now; resolves when the poll is done. */
   'accounts.pollNow': { input: z.object({ accountId: Id }).strict(), output: Ok },
-  /** The networks this build can connect, with what each needs to sign in. */
-  'accounts.networks': { input: Empty, output: z.array(ConnectableNetwork) },
+  /** The networks this build can connect: each descriptor's public part (sign-in form, limits, capabilities). */
+  'accounts.networks': { input: Empty, output: z.array(NetworkInfo) },
   /**
-   * Starts connecting an account. OAuth networks (Mastodon, YouTube) answer with the page to open
-   * in the system browser and a flow id to pass to `accounts.finishConnect`; networks signed in with
-   * a password (Bluesky app password) connect at once and answer with the account.
+   * Starts connecting an account with the network's sign-in form, checked against the network's
+   * fields. Browser sign-ins (OAuth) answer with the page to open in the system browser and a flow
+   * id for `accounts.finishConnect`; the others connect at once. A sign-in that gives several
+   * accounts answers `choose`, then `accounts.choose` adds the chosen ones. Signing in again to a
+   * connected account repairs it (new tokens, state ok) instead of adding it twice.
    */
   'accounts.connect': { input: ConnectRequest, output: ConnectStart },
-  /** Waits for the browser sign-in of an OAuth flow, then stores the tokens in the keychain. */
-  'accounts.finishConnect': { input: z.object({ flowId: z.string().min(8).max(100) }).strict(), output: Account },
-  /** Abandons an OAuth flow (closes its loopback listener). */
-  'accounts.cancelConnect': { input: z.object({ flowId: z.string().min(8).max(100) }).strict(), output: Ok },
+  /** Waits for the browser sign-in of a flow, then stores the tokens in the keychain. */
+  'accounts.finishConnect': { input: z.object({ flowId: FlowId }).strict(), output: ConnectOutcome },
+  /** Adds the accounts chosen among those a sign-in gave. */
+  'accounts.choose': {
+    input: z.object({ flowId: FlowId, choiceIds: z.array(z.string().min(1).max(200)).min(1).max(100) }).strict(),
+    output: z.array(Account),
+  },
+  /** Abandons a sign-in in progress (closes its loopback listener, forgets unchosen accounts). */
+  'accounts.cancelConnect': { input: z.object({ flowId: FlowId }).strict(), output: Ok },
+  /** Saves the user's own developer app for a network (kept in the keychain). */
+  'developerApps.set': { input: DeveloperAppInput, output: DeveloperAppInfo },
+  /** Forgets the user's developer app for a network (the environment's or the build's applies again). */
+  'developerApps.clear': { input: z.object({ network: Network }).strict(), output: DeveloperAppInfo.nullable() },
 
   /** One page of the inbox, newest activity first (keyset pagination). */
   'inbox.list': {

@@ -5,21 +5,11 @@
  */
 import { z } from 'zod';
 
-/** Networks Parvis knows about. Connectors exist for a subset (see the registry in core). */
-export const NETWORKS = [
-  'mastodon',
-  'bluesky',
-  'youtube',
-  'facebook',
-  'instagram',
-  'x',
-  'reddit',
-  'discourse',
-  'wordpress',
-  'telegram',
-  'email',
-] as const;
-export const Network = z.enum(NETWORKS);
+/**
+ * A network's id, e.g. the name of its folder in the core. Which networks exist is the core's
+ * business (one descriptor per network): nothing in shared code lists them.
+ */
+export const Network = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a network id is lower-case letters, digits and dashes');
 export type Network = z.infer<typeof Network>;
 
 export const Id = z.number().int().positive();
@@ -59,8 +49,17 @@ export const MODERATION_ACTIONS = [
   'ban-author',
   'mute-author',
   'report',
+  'unblock-author',
+  'unmute-author',
 ] as const;
 export type ModerationActionName = (typeof MODERATION_ACTIONS)[number];
+
+/**
+ * Every kind of entry the core writes to a conversation's activity log (each has a sentence in
+ * the renderer's catalogues under `activity.<kind>`).
+ */
+export const ACTIVITY_KINDS = ['status', 'tag', 'untag', 'assign', 'unassign', 'note', 'reply', 'reply-sent', 'moderation'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export const ACCOUNT_STATES = ['ok', 'needs-sign-in', 'error', 'paused'] as const;
 export const AccountState = z.enum(ACCOUNT_STATES);
@@ -259,6 +258,8 @@ export const ConversationDetail = z.object({
       text: z.string(),
       url: z.string().nullable(),
       authorName: z.string().nullable(),
+      /** Whether the conversation answers this post or quotes it. */
+      relation: z.enum(['reply', 'quote']).optional(),
     })
     .nullable(),
   messages: z.array(Message),
@@ -286,6 +287,12 @@ export const Settings = z.object({
   notifications: z.boolean(),
   /** Saved views whose new messages raise a desktop notification (conversations assigned to me always do). */
   followedViewIds: z.array(Id).max(100),
+  /** Desktop app: start Parvis when the user logs in. */
+  openAtLogin: z.boolean(),
+  /** Desktop app: closing the window keeps Parvis polling in the tray (quit from the tray's menu). */
+  keepRunningInTray: z.boolean(),
+  /** Desktop app: download and install updates in the background (electron-updater). Off by default. */
+  autoUpdate: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -295,4 +302,7 @@ export const DEFAULT_SETTINGS: Settings = {
   pollIntervalSeconds: 60,
   notifications: true,
   followedViewIds: [],
+  openAtLogin: false,
+  keepRunningInTray: false,
+  autoUpdate: false,
 };

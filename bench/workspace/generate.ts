@@ -9,7 +9,7 @@
  */
 import type { NormalizedItem } from '../../electron/core/connectors/types';
 import type { Core } from '../../electron/core/app';
-import { seededRandom } from '../../electron/core/demo/workspace';
+import { seededRandom } from '../../e2e/demo/seeded-workspace';
 import type { ConversationKind } from '../../shared/model';
 import { BENCH_ACCOUNTS, benchAuthor, type BenchAccountSpec, type BenchAuthor } from './accounts';
 import { messageText, paragraphHtml } from './message-text';

@@ -5,7 +5,7 @@
  * contract's maximum), so each call is one transaction with its activity-log rows.
  */
 import type { Core } from '../../electron/core/app';
-import { seededRandom } from '../../electron/core/demo/workspace';
+import { seededRandom } from '../../e2e/demo/seeded-workspace';
 import type { Member, Tag } from '../../shared/model';
 
 const TAGS: readonly { name: string; color: string }[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../electron/core/demo/workspace';
+import { seededRandom } from '../../e2e/demo/seeded-workspace';
 import { buildVocabulary } from './vocabulary';
 
 describe('buildVocabulary', () => {

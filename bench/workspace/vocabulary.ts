@@ -9,7 +9,7 @@
  * The tail is invented rather than taken from a dictionary so that the bench ships no third-party
  * word list; the full-text index cares about how often a token occurs, not whether it is real.
  */
-import { seededRandom } from '../../electron/core/demo/workspace';
+import { seededRandom } from '../../e2e/demo/seeded-workspace';
 
 export type Language = 'fr' | 'en';
 

@@ -24,7 +24,7 @@ import { ConnectorRegistry } from '../../electron/core/connectors/registry';
 import { createMastodonConnector } from '../../electron/core/connectors/mastodon';
 import { createBlueskyConnector } from '../../electron/core/connectors/bluesky';
 import { createYouTubeConnector } from '../../electron/core/connectors/youtube';
-import { createSignInProviders } from '../../electron/core/connectors/index';
+import { localEndpoints } from '../networks/fixture';
 import { dispatch } from '../../electron/core/rpc';
 import { createConfSettingsStore } from '../../electron/core/settings/conf-store';
 import { SeededRandom } from '../../electron/core/security/seeded-random';
@@ -42,7 +42,7 @@ export interface CrashChildConfig {
   run: number;
   seed: number;
   endpoints: { mastodon: string; bluesky: string; youtube: string };
-  bluesky: { handle: string; appPassword: string };
+  bluesky: { handle: string; password: string };
   google: { clientId: string; clientSecret: string };
   /** Delay between two queued replies, ms. */
   replyEveryMs: [number, number];
@@ -93,7 +93,8 @@ const core = createCore({
   shell: 'web',
   myName: 'Crash Test',
   registry,
-  signIn: createSignInProviders({ blueskyService: config.endpoints.bluesky, youtubeApiBaseUrl: config.endpoints.youtube, googleOAuth }),
+  // Sign-ins from the networks' descriptors, against the local servers.
+  networks: { ...localEndpoints({ bluesky: config.endpoints.bluesky, youtube: config.endpoints.youtube }), developerApps: { youtube: config.google } },
   onNewMessages: slowScreening,
   log: (level, message) => process.stderr.write(`[${level}] ${message}\n`),
   syncOptions: {
@@ -123,13 +124,13 @@ async function connectAccounts(): Promise<void> {
   for (const network of ['mastodon', 'youtube'] as const) {
     const start = await call<{ kind: string; flowId: string; authorizeUrl: string }>(
       'accounts.connect',
-      network === 'mastodon' ? { network, serverUrl: config!.endpoints.mastodon } : { network },
+      network === 'mastodon' ? { network, fields: { server: config!.endpoints.mastodon } } : { network },
     );
     const finishing = call('accounts.finishConnect', { flowId: start.flowId });
     await browser(start.authorizeUrl);
     await finishing;
   }
-  await call('accounts.connect', { network: 'bluesky', serverUrl: config!.endpoints.bluesky, ...config!.bluesky });
+  await call('accounts.connect', { network: 'bluesky', fields: { server: config!.endpoints.bluesky, ...config!.bluesky } });
 }
 
 async function pollForever(): Promise<void> {

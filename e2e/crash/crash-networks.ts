@@ -31,7 +31,7 @@ export interface ReplyOnTheWire {
 
 export interface CrashNetworks {
   endpoints: Record<CrashNetwork, string>;
-  bluesky: { handle: string; appPassword: string };
+  bluesky: { handle: string; password: string };
   google: { clientId: string; clientSecret: string };
   /** Remote ids of every community message each network has for the connected account. */
   expected: Record<CrashNetwork, Set<string>>;
@@ -97,7 +97,7 @@ export async function startCrashNetworks(random: SeededRandom): Promise<CrashNet
 
   const networks: CrashNetworks = {
     endpoints: { mastodon: '', bluesky: '', youtube: '' },
-    bluesky: { handle: bluesky.control.account.handle, appPassword: bluesky.control.account.password },
+    bluesky: { handle: bluesky.control.account.handle, password: bluesky.control.account.password },
     google: GOOGLE_CLIENT,
     expected: { mastodon: new Set(), bluesky: new Set(), youtube: new Set() },
     onReplyRequest: null,

@@ -160,7 +160,8 @@ describe('reading', () => {
     const mentions = await xrpc('app.bsky.notification.listNotifications', { token: session.accessJwt, params: { reasons: ['mention', 'quote'] } });
     expect((mentions.body.notifications as { reason: string }[]).map((n) => n.reason)).toEqual(['quote', 'mention']);
 
-    const seenAt = new Date(clock).toISOString();
+    // Read means strictly older than seenAt, as the real AppView has it (lastSeenAt > indexedAt).
+    const seenAt = new Date(clock + 1).toISOString();
     expect((await xrpc('app.bsky.notification.updateSeen', { token: session.accessJwt, input: { seenAt } })).status).toBe(200);
     const after = await xrpc('app.bsky.notification.listNotifications', { token: session.accessJwt });
     expect((after.body.notifications as { isRead: boolean }[]).every((n) => n.isRead)).toBe(true);

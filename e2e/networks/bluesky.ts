@@ -271,6 +271,11 @@ interface StoredNotification {
   reason: 'reply' | 'mention' | 'quote';
   reasonSubject?: string;
   indexedAtMs: number;
+  /**
+   * What the real AppView sorts and pages by: min(record createdAt, indexedAt). A backdated post
+   * (a skewed clock, an import) sorts behind newer ones, and the view's `indexedAt` shows it.
+   */
+  sortAtMs: number;
   malformed?: MalformedKind;
 }
 
@@ -314,6 +319,8 @@ export interface CommunityPostInput {
   fields?: Record<string, unknown>;
   /** Overrides the notification's indexedAt (ISO), e.g. to make two notifications tie. */
   indexedAt?: string;
+  /** The record's createdAt (ISO) when it differs from the time it is indexed (a backdated post). */
+  createdAt?: string;
 }
 
 /** What `control.state()` returns: everything a test asserts on. */
@@ -364,6 +371,11 @@ export interface BlueskyControl {
   deleteRecord(uri: string): void;
   /** A few posts, replies, a mention and a quote, for the demo. */
   seedDemo(): void;
+  /**
+   * The connected account is deleted on the server: like the real PDS, its app calls answer 500
+   * and getSession/refreshSession 400 "Could not find user info for account".
+   */
+  deleteAccount(): void;
   state(): BlueskyServerState;
 }
 
@@ -428,6 +440,7 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
   const expiredAccess = new Set<string>();
   const issuedAccess = new Set<string>();
   let seenAtMs: number | null = null;
+  let accountDeleted = false;
   let notificationSeq = 0;
   let reportSeq = 0;
   let lastTidMicros = 0;
@@ -617,14 +630,17 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
 
   function notify(reason: StoredNotification['reason'], post: StoredRecord, reasonSubject: string | undefined, indexedAt?: string): void {
     notificationSeq += 1;
+    const indexedAtMs = indexedAt ? Date.parse(indexedAt) : Date.parse(post.indexedAt);
+    const created = Date.parse(String(post.value.createdAt));
     notifications.push({
+      sortAtMs: Number.isNaN(created) ? indexedAtMs : Math.min(created, indexedAtMs),
       seq: notificationSeq,
       uri: post.uri,
       cid: post.cid,
       authorDid: post.did,
       reason,
       reasonSubject,
-      indexedAtMs: indexedAt ? Date.parse(indexedAt) : Date.parse(post.indexedAt),
+      indexedAtMs,
     });
   }
 
@@ -648,7 +664,7 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
       $type: POST,
       text: input.text,
       langs: ['fr'],
-      createdAt: iso(indexedAtMs),
+      createdAt: input.createdAt ?? iso(indexedAtMs),
       ...extra,
       ...(input.fields ?? {}),
     };
@@ -708,6 +724,7 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
         authorDid: author.did,
         reason: 'mention',
         indexedAtMs: now(),
+        sortAtMs: now(),
         malformed: kind,
       });
     },
@@ -723,6 +740,9 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
     },
     deleteRecord(uri) {
       records.delete(uri);
+    },
+    deleteAccount() {
+      accountDeleted = true;
     },
     seedDemo() {
       const launch = control.addOwnPost('Notre nouvelle version est disponible ! Dites-nous ce que vous en pensez.');
@@ -926,27 +946,38 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
       handler: ({ params }) => {
         const limit = int(params, 'limit', 50, 1, 100);
         const reasons = params.getAll('reasons');
-        const seenParam = params.get('seenAt');
-        const seen = seenParam ? Date.parse(seenParam) : seenAtMs;
-        // Newest first; the cursor is a keyset (indexedAt, seq) so equal timestamps page correctly.
-        const sorted = notifications
-          .filter((n) => reasons.length === 0 || reasons.includes(n.reason))
-          .filter((n) => records.has(n.uri))
-          .sort((a, b) => b.indexedAtMs - a.indexedAtMs || b.seq - a.seq);
-        let start = 0;
-        const cursor = params.get('cursor');
-        if (cursor) {
-          const [ms, seq] = Buffer.from(cursor, 'base64url').toString('utf8').split('::').map(Number);
-          if (!Number.isFinite(ms) || !Number.isFinite(seq)) throw new XrpcError(400, 'InvalidRequest', 'Malformed cursor');
-          start = sorted.findIndex((n) => n.indexedAtMs < ms! || (n.indexedAtMs === ms && n.seq < seq!));
-          if (start < 0) start = sorted.length;
+        if (params.get('seenAt')) throw new XrpcError(400, 'InvalidRequest', 'The seenAt parameter is unsupported');
+        const seen = seenAtMs;
+        // As the real AppView: newest sort time first (min(createdAt, indexedAt)); the cursor is that
+        // time alone and the next page starts strictly below it, so ties across a page boundary are
+        // skipped. A page is `limit` rows of every reason, filtered afterwards (reasons, deleted posts,
+        // blocked or muted authors, replies hidden by our threadgate), refilled while it holds less
+        // than half of `limit` (the AppView's fillPage, at most 10 reads).
+        const sorted = [...notifications].sort((a, b) => b.sortAtMs - a.sortAtMs || b.seq - a.seq);
+        let cursor: string | undefined = params.get('cursor') ?? undefined;
+        const out: StoredNotification[] = [];
+        for (let read = 0; read < 10; read++) {
+          let rows = sorted;
+          if (cursor !== undefined) {
+            const below = Date.parse(cursor);
+            // The real AppView answers 400 here; through the PDS's proxy it arrives as a 502.
+            if (Number.isNaN(below)) throw new XrpcError(502, 'UpstreamFailure', 'Upstream Failure');
+            rows = sorted.filter((n) => n.sortAtMs < below);
+          }
+          const page = rows.slice(0, read === 0 ? limit : limit - out.length);
+          const more = rows.length > page.length && page.length > 0;
+          out.push(...page.filter((n) => (reasons.length === 0 || reasons.includes(n.reason)) && listedForViewer(n)));
+          const next = more ? iso(page[page.length - 1]!.sortAtMs) : undefined;
+          if (next === cursor) {
+            cursor = undefined;
+            break;
+          }
+          cursor = next;
+          if (!cursor || out.length >= Math.ceil(limit / 2)) break;
         }
-        const page = sorted.slice(start, start + limit);
-        const last = page[page.length - 1];
-        const hasMore = start + limit < sorted.length;
         return {
-          notifications: page.map((n) => notificationView(n, seen)),
-          ...(hasMore && last ? { cursor: Buffer.from(`${last.indexedAtMs}::${last.seq}`).toString('base64url') } : {}),
+          notifications: out.map((n) => notificationView(n, seen)),
+          ...(cursor ? { cursor } : {}),
           priority: false,
           ...(seen !== null ? { seenAt: iso(seen) } : {}),
         };
@@ -1103,6 +1134,26 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
     },
   };
 
+  /**
+   * What the real AppView drops at read time (so undoing a block or mute brings them back): posts
+   * that are gone, authors the account blocks or mutes, and replies hidden by the account's own
+   * threadgate on the thread's root.
+   */
+  function listedForViewer(n: StoredNotification): boolean {
+    const rec = records.get(n.uri);
+    if (!rec) return false;
+    if (n.reasonSubject && !records.has(n.reasonSubject)) return false;
+    if (mutes.has(n.authorDid)) return false;
+    const blocked = (a: string, b: string) => [...records.values()].some((r) => r.did === a && r.collection === BLOCK && r.value.subject === b);
+    if (blocked(account.did, n.authorDid) || blocked(n.authorDid, account.did)) return false;
+    if (n.reason === 'reply') {
+      const root = (rec.value.reply as { root?: StrongRef } | undefined)?.root?.uri;
+      const gate = root && parseAtUri(root)?.did === account.did ? threadgateFor(root) : undefined;
+      if (gate && Array.isArray(gate.value.hiddenReplies) && gate.value.hiddenReplies.includes(n.uri)) return false;
+    }
+    return true;
+  }
+
   function notificationView(n: StoredNotification, seen: number | null): Record<string, unknown> {
     const rec = records.get(n.uri);
     const view: Record<string, unknown> = {
@@ -1112,8 +1163,8 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
       reason: n.reason,
       ...(n.reasonSubject ? { reasonSubject: n.reasonSubject } : {}),
       record: rec?.value ?? {},
-      isRead: seen !== null && n.indexedAtMs <= seen,
-      indexedAt: iso(n.indexedAtMs),
+      isRead: seen !== null && seen > n.sortAtMs,
+      indexedAt: iso(n.sortAtMs),
       labels: [],
     };
     if (n.malformed === 'no-author') delete view.author;
@@ -1195,6 +1246,14 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
       if (body && body.raw && body.json === undefined) throw new XrpcError(400, 'InvalidRequest', 'Request body is not valid JSON');
       const input = (body?.json ?? {}) as Input;
       const claims = def.auth ? checkToken(req, 'access') : null;
+      if (accountDeleted) {
+        // What the real PDS answers once the account is gone but its tokens still verify.
+        if (nsid === 'com.atproto.server.getSession' || nsid === 'com.atproto.server.refreshSession') {
+          throw new XrpcError(400, 'InvalidRequest', `Could not find user info for account: ${account.did}`);
+        }
+        if (nsid === 'com.atproto.server.createSession') throw new XrpcError(401, 'AuthenticationRequired', 'Invalid identifier or password');
+        if (def.auth) throw new XrpcError(500, 'InternalServerError', 'Internal Server Error');
+      }
       const out = def.handler({ req, params: url.searchParams, input, claims });
       log(200);
       if (out === undefined) {

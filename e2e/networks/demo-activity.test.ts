@@ -4,7 +4,7 @@
  * under the brand's post, a comment held for review…), one event every 20–60 s, and it stops.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../electron/core/demo/workspace';
+import { seededRandom } from '../demo/seeded-workspace';
 import { startDemoActivity, type ActivityKind, type ActivityTimers, type DemoPerson, type DemoTexts } from './demo-activity';
 import { startNetworks, type LocalNetworks } from './fixture';
 import { startMastodonServer } from './mastodon';

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, startNetworkedWebMode, startNetworks, startRelay, waitFor, type LocalNetworks } from './fixture';
+import { FAST_OUTBOX, FAST_SYNC, LOCAL_GOOGLE_CLIENT, callCore, connectAccount, startNetworkedWebMode, startNetworks, startRelay, waitFor, type LocalNetworks } from './fixture';
 
 let networks: LocalNetworks;
 const staticDir = mkdtempSync(join(tmpdir(), 'parvis-static-'));
@@ -27,12 +27,15 @@ describe('startNetworkedWebMode', () => {
     const mode = await startNetworkedWebMode(networks, { staticDir, syncOptions: FAST_SYNC, outboxOptions: FAST_OUTBOX, pollIntervalSeconds: 15 });
     try {
       expect((await callCore(mode.core, 'settings.get', {})).pollIntervalSeconds).toBe(15);
-      expect(await callCore(mode.core, 'accounts.networks', {})).toEqual([
-        { network: 'mastodon', signIn: 'oauth', needsServer: true, defaultServer: null },
-        { network: 'bluesky', signIn: 'app-password', needsServer: false, defaultServer: networks.urls.bluesky },
-        { network: 'youtube', signIn: 'oauth', needsServer: false, defaultServer: networks.urls.youtube },
+      const described = await callCore(mode.core, 'accounts.networks', {});
+      expect(described.map((n) => [n.id, n.signIn.method, n.signIn.fields.map((f) => f.name)])).toEqual([
+        ['mastodon', 'oauth', ['server']],
+        ['bluesky', 'app-password', ['handle', 'password', 'server']],
+        ['youtube', 'oauth', []],
       ]);
-      const account = await connectAccount(mode.core, { network: 'mastodon', serverUrl: networks.urls.mastodon });
+      // The local Google client stands for the one a build embeds: YouTube can be connected at once.
+      expect(described[2]!.developerApp).toMatchObject({ source: 'build', clientId: LOCAL_GOOGLE_CLIENT.clientId });
+      const account = await connectAccount(mode.core, { network: 'mastodon', fields: { server: networks.urls.mastodon } });
       const first = networks.mastodon.control.addMention({ from: 'camille', text: 'Avant le redémarrage' }).statusId;
       await callCore(mode.core, 'accounts.pollNow', { accountId: account.id });
       await waitFor('the first mention', () => mode.core.db.prepare('SELECT 1 FROM messages WHERE remote_id = ?').get(first));

@@ -22,13 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallInput, CallName, CallOutput } from '../../shared/contract';
 import type { Account } from '../../shared/model';
-import type { Core, CoreOptions } from '../../electron/core/app';
-import { createNetworkRegistry, createSignInProviders, type NetworkEndpoints } from '../../electron/core/connectors';
-import type { ConnectorRegistry } from '../../electron/core/connectors/registry';
-import type { SignInProvider } from '../../electron/core/connectors/sign-in';
-import type { GoogleOAuthClient } from '../../electron/core/connectors/youtube/auth';
+import type { Core, CoreNetworks, CoreOptions } from '../../electron/core/app';
 import { dispatch } from '../../electron/core/rpc';
-import { YOUTUBE_QUOTA } from '../../electron/core/sync/scheduler';
+import { YOUTUBE_QUOTA } from '../../electron/core/connectors/youtube/descriptor';
 import { MemorySecretStore } from '../../electron/core/secrets/secret-store';
 import { startWebMode, type WebMode, type WebModeOptions } from '../../electron/web/start';
 import { startBlueskyServer, type BlueskyServer, type BlueskyServerOptions } from './bluesky';
@@ -38,14 +34,9 @@ import { startYouTubeServer, type YouTubeServer, type YouTubeServerOptions } fro
 /** The Google OAuth client the local YouTube server accepts (a "Desktop app" client, like Parvis's). */
 export const LOCAL_GOOGLE_CLIENT = { clientId: 'parvis-local.apps.googleusercontent.com', clientSecret: 'local-desktop-client-secret' } as const;
 
-/** Google's OAuth endpoints as served by a local YouTube server. */
-export function localGoogleOAuth(youtubeUrl: string): GoogleOAuthClient {
-  return {
-    clientId: LOCAL_GOOGLE_CLIENT.clientId,
-    clientSecret: LOCAL_GOOGLE_CLIENT.clientSecret,
-    authorizeUrl: `${youtubeUrl}/o/oauth2/v2/auth`,
-    tokenUrl: `${youtubeUrl}/token`,
-  };
+/** Google's OAuth and YouTube Data API endpoints as served by a local YouTube server. */
+export function localYouTubeEndpoints(youtubeUrl: string): Record<string, string> {
+  return { api: youtubeUrl, authorize: `${youtubeUrl}/o/oauth2/v2/auth`, token: `${youtubeUrl}/token` };
 }
 
 /**
@@ -76,10 +67,10 @@ export interface LocalNetworks {
   bluesky: BlueskyServer;
   youtube: YouTubeServer;
   urls: { mastodon: string; bluesky: string; youtube: string };
-  /** Where the connectors and the sign-ins reach them (createNetworkRegistry / createSignInProviders). */
-  endpoints: NetworkEndpoints;
+  /** Where the connectors and the sign-ins reach them, and the Google client the local server accepts (CoreOptions.networks). */
+  endpoints: CoreNetworks;
   /** The Bluesky account's handle and app password (what a user types in the connect dialog). */
-  blueskyLogin: { handle: string; appPassword: string };
+  blueskyLogin: { handle: string; password: string };
   /** Stops the three servers. */
   stop(): Promise<void>;
 }
@@ -100,7 +91,7 @@ export async function startNetworks(options: NetworksOptions = {}): Promise<Loca
       youtube,
       urls: { mastodon: mastodon.url, bluesky: bluesky.url, youtube: youtube.url },
       endpoints: localEndpoints({ bluesky: bluesky.url, youtube: youtube.url }),
-      blueskyLogin: { handle: bluesky.control.account.handle, appPassword: bluesky.control.account.password },
+      blueskyLogin: { handle: bluesky.control.account.handle, password: bluesky.control.account.password },
       stop: () => Promise.all(started.map((s) => s.close())).then(() => undefined),
     };
   } catch (err) {
@@ -109,14 +100,23 @@ export async function startNetworks(options: NetworksOptions = {}): Promise<Loca
   }
 }
 
-/** Endpoints pointing the Bluesky and YouTube connectors (and Google's OAuth) at local servers. */
-export function localEndpoints(urls: { bluesky: string; youtube: string }): NetworkEndpoints {
-  return { blueskyService: urls.bluesky, youtubeApiBaseUrl: urls.youtube, googleOAuth: localGoogleOAuth(urls.youtube) };
+/**
+ * Every network of the build, with Bluesky's default service and YouTube (and Google's OAuth)
+ * pointed at local servers; the local Google client stands for the one a build would embed.
+ * Mastodon needs nothing: the user types the server's address.
+ */
+export function localEndpoints(urls: { bluesky: string; youtube: string }): CoreNetworks {
+  return {
+    endpoints: { bluesky: { service: urls.bluesky }, youtube: localYouTubeEndpoints(urls.youtube) },
+    developerApps: { youtube: LOCAL_GOOGLE_CLIENT },
+    // Never the developer's own PARVIS_GOOGLE_CLIENT_ID: tests use the local client.
+    environment: {},
+  };
 }
 
-/** The real connectors and sign-in providers, pointed at `endpoints`. */
-export function networkWiring(endpoints: NetworkEndpoints): { registry: ConnectorRegistry; signIn: SignInProvider[] } {
-  return { registry: createNetworkRegistry(endpoints), signIn: createSignInProviders(endpoints) };
+/** The real connectors and sign-ins, pointed at local servers. */
+export function networkWiring(networks: CoreNetworks): { networks: CoreNetworks } {
+  return { networks };
 }
 
 /**
@@ -143,14 +143,16 @@ export async function callCore<N extends CallName>(core: Core, name: N, input: C
 export async function connectAccount(core: Core, request: CallInput<'accounts.connect'>): Promise<Account> {
   const start = await callCore(core, 'accounts.connect', request);
   if (start.kind === 'connected') return start.account;
-  const [account] = await Promise.all([
+  if (start.kind === 'choose') throw new Error('connectAccount: this sign-in gave several accounts; use accounts.choose');
+  const [outcome] = await Promise.all([
     callCore(core, 'accounts.finishConnect', { flowId: start.flowId }),
     approveInBrowser(start.authorizeUrl).catch(async (err: unknown) => {
       await callCore(core, 'accounts.cancelConnect', { flowId: start.flowId }).catch(() => undefined);
       throw err;
     }),
   ]);
-  return account;
+  if (outcome.kind !== 'connected') throw new Error('connectAccount: this sign-in gave several accounts; use accounts.choose');
+  return outcome.account;
 }
 
 /** Web mode syncing with local networks, on a temporary profile. */

@@ -5,7 +5,8 @@ import { addAccount, item, makeCore } from './testing/core-fixture';
 import { accountSecretKey } from './secrets/secret-store';
 import { createRegistry } from './connectors/registry';
 import type { Connector } from './connectors/types';
-import type { SignInProvider } from './connectors/sign-in';
+import type { NetworkDescriptor } from './connectors/descriptor';
+import { signInField } from '../../shared/networks';
 
 /** Test doubles: a network that has nothing new, and sign-ins that always succeed. */
 const quietConnector: Connector = {
@@ -17,16 +18,66 @@ const quietConnector: Connector = {
   moderate: async () => ({}),
 };
 const identity = { remoteId: 'did:plc:brand', handle: 'brand.bsky.social', name: 'Brand' };
-const signIn: SignInProvider[] = [
-  { network: 'bluesky', signIn: 'app-password', needsServer: false, defaultServer: 'https://bsky.social',
-    signInWithPassword: async (server) => ({ serverUrl: server ?? 'https://bsky.social', identity, credentials: { accessJwt: 'a', refreshJwt: 'r' } }) },
-  { network: 'mastodon', signIn: 'oauth', needsServer: true, defaultServer: null,
-    beginOAuth: async (server) => ({
-      authorizeUrl: `${server}/oauth/authorize?client_id=x`,
-      complete: async () => ({ serverUrl: server!, identity: { remoteId: '42', handle: '@brand@example.social', name: 'Brand' }, credentials: { accessToken: 't' } }),
-      cancel: () => {},
-    }) },
+/** What every descriptor double shares. */
+const double = {
+  icon: { glyph: 'T', color: '#333333' },
+  capabilities: quietConnector.capabilities,
+  text: { maxReplyLength: 500, counting: 'code-points', linkLength: null },
+  publish: [],
+  idempotentWrites: false,
+  createConnector: () => quietConnector,
+} as const;
+const descriptors: NetworkDescriptor[] = [
+  {
+    ...double,
+    id: 'bluesky',
+    displayName: 'Password network',
+    signIn: {
+      method: 'app-password',
+      yields: 'one',
+      fields: [signInField({ name: 'handle', kind: 'text' }), signInField({ name: 'password', kind: 'password' }), signInField({ name: 'server', kind: 'url', required: false })],
+      start: async (fields) => ({ kind: 'done', results: [{ serverUrl: (fields.server as string | undefined) ?? 'https://bsky.social', identity, credentials: { accessJwt: 'a', refreshJwt: 'r' } }] }),
+    },
+  },
+  {
+    ...double,
+    id: 'mastodon',
+    displayName: 'Browser network',
+    signIn: {
+      method: 'oauth',
+      yields: 'one',
+      fields: [signInField({ name: 'server', kind: 'url' })],
+      start: async (fields) => ({
+        kind: 'browser',
+        flow: {
+          authorizeUrl: `${String(fields.server)}/oauth/authorize?client_id=x`,
+          complete: async () => [{ serverUrl: String(fields.server), identity: { remoteId: '42', handle: '@brand@example.social', name: 'Brand' }, credentials: { accessToken: 't' } }],
+          cancel: () => {},
+        },
+      }),
+    },
+  },
+  {
+    ...double,
+    id: 'pages',
+    displayName: 'Several-accounts network',
+    signIn: {
+      method: 'oauth',
+      yields: 'several',
+      fields: [],
+      start: async (_fields, env) => {
+        const app = await env.developerApp();
+        if (!app) throw new Error('no developer app');
+        return {
+          kind: 'done',
+          results: ['p1', 'p2', 'p3'].map((id) => ({ serverUrl: 'https://pages.example', identity: { remoteId: id, handle: `@${id}`, name: `Page ${id}` }, credentials: { token: `${app.clientId}-${id}` } })),
+        };
+      },
+    },
+    developerApp: { needsSecret: true, consoleUrl: 'https://developers.example/apps', environment: { clientId: 'PARVIS_TEST_PAGES_ID', clientSecret: 'PARVIS_TEST_PAGES_SECRET' } },
+  },
 ];
+const networks = { descriptors, environment: {} };
 
 let core: ReturnType<typeof makeCore>;
 afterEach(async () => core?.dispose());
@@ -43,7 +94,7 @@ async function ok<T = unknown>(name: CallName, input: unknown): Promise<T> {
 }
 
 function seed() {
-  core = makeCore({ registry: createRegistry([quietConnector]), signIn });
+  core = makeCore({ registry: createRegistry([quietConnector]), networks });
   const acc = addAccount(core);
   core.ingest(acc.id, {
     items: [
@@ -57,13 +108,16 @@ function seed() {
 }
 
 /** A valid input for every call, so that no handler goes untested. */
-function validInputs(ctx: { accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number }): Record<CallName, unknown> {
+function validInputs(ctx: { accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number; chooseFlowId: string; choiceId: string }): Record<CallName, unknown> {
   return {
+    'accounts.choose': { flowId: ctx.chooseFlowId, choiceIds: [ctx.choiceId] },
+    'developerApps.set': { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' },
+    'developerApps.clear': { network: 'pages' },
     'accounts.pause': { accountId: ctx.accId },
     'accounts.resume': { accountId: ctx.accId },
     'accounts.pollNow': { accountId: ctx.accId },
     'accounts.networks': {},
-    'accounts.connect': { network: 'bluesky', handle: 'brand.bsky.social', appPassword: 'abcd-efgh-ijkl-mnop' },
+    'accounts.connect': { network: 'bluesky', fields: { handle: 'brand.bsky.social', password: 'abcd-efgh-ijkl-mnop' } },
     'accounts.finishConnect': { flowId: ctx.flowId },
     'accounts.cancelConnect': { flowId: ctx.flowId },
     'app.info': {},
@@ -136,8 +190,10 @@ describe('contract handlers', () => {
       const incoming = (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id;
       core.moderation.act(incoming, 'block-author', undefined);
       core.db.prepare(`UPDATE outbox SET state = 'failed'`).run();
-      const flow = await ok<{ flowId: string }>('accounts.connect', { network: 'mastodon', serverUrl: 'social.example' });
-      const inputs = validInputs({ accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id });
+      const flow = await ok<{ flowId: string }>('accounts.connect', { network: 'mastodon', fields: { server: 'social.example' } });
+      await ok('developerApps.set', { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' });
+      const choose = await ok<{ flowId: string; choices: { id: string }[] }>('accounts.connect', { network: 'pages', fields: {} });
+      const inputs = validInputs({ chooseFlowId: choose.flowId, choiceId: choose.choices[0]!.id, accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id });
       await ok(name, inputs[name]);
       await core.dispose();
     }
@@ -226,5 +282,62 @@ describe('contract handlers', () => {
     expect(await ok('settings.set', { theme: 'dark' })).toMatchObject({ theme: 'dark', language: 'system' });
     expect(await call('settings.set', { theme: 'neon' })).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
     expect(await ok('settings.get', {})).toMatchObject({ theme: 'dark' });
+  });
+});
+
+describe('accounts from network descriptors', () => {
+  it('checks the sign-in form against the network\'s own fields before anything starts', async () => {
+    core = makeCore({ registry: createRegistry([quietConnector]), networks });
+    expect(await call('accounts.connect', { network: 'bluesky', fields: { handle: 'brand.bsky.social' } })).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringContaining('password') } });
+    expect(await call('accounts.connect', { network: 'bluesky', fields: { handle: 'brand.bsky.social', password: 'pw12', token: 'x' } })).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+    expect(await call('accounts.connect', { network: 'nowhere', fields: {} })).toMatchObject({ ok: false, error: { kind: 'not-supported' } });
+    expect(core.accounts.list()).toEqual([]);
+    const connected = await ok<{ kind: string; account: { network: string; serverUrl: string } }>('accounts.connect', { network: 'bluesky', fields: { handle: 'brand.bsky.social', password: 'pw12', server: 'pds.example' } });
+    expect(connected).toMatchObject({ kind: 'connected', account: { network: 'bluesky', serverUrl: 'https://pds.example' } });
+  });
+
+  it('describes each network from its descriptor, developer app included, never its secret', async () => {
+    core = makeCore({ networks });
+    const before = await ok<{ id: string; developerApp: { source: string | null; clientId: string | null } | null; signIn: { fields: { name: string }[] } }[]>('accounts.networks', {});
+    expect(before.map((n) => n.id)).toEqual(['bluesky', 'mastodon', 'pages']);
+    expect(before[0]!.signIn.fields.map((f) => f.name)).toEqual(['handle', 'password', 'server']);
+    expect(before[0]!.developerApp).toBeNull();
+    expect(before[2]!.developerApp).toMatchObject({ source: null, clientId: null, consoleUrl: 'https://developers.example/apps' });
+    expect(await call('developerApps.set', { network: 'pages', clientId: 'my-app-id' })).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+    await ok('developerApps.set', { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' });
+    const after = await ok<{ developerApp: unknown }[]>('accounts.networks', {});
+    expect(after[2]!.developerApp).toMatchObject({ source: 'user', clientId: 'my-app-id' });
+    expect(JSON.stringify(after)).not.toContain('my-app-secret');
+    expect(await core.secrets.get('developer-app:pages')).toContain('my-app-secret');
+    expect(await ok('developerApps.clear', { network: 'pages' })).toMatchObject({ source: null });
+  });
+
+  it('an environment variable overrides the user\'s developer app, and a build default comes last', async () => {
+    core = makeCore({ networks: { descriptors, environment: { PARVIS_TEST_PAGES_ID: 'env-id', PARVIS_TEST_PAGES_SECRET: 'env-secret' }, developerApps: { pages: { clientId: 'built-in' } } } });
+    await ok('developerApps.set', { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' });
+    const choose = await ok<{ choices: { id: string }[]; flowId: string }>('accounts.connect', { network: 'pages', fields: {} });
+    await ok('accounts.choose', { flowId: choose.flowId, choiceIds: [choose.choices[0]!.id] });
+    const [account] = core.accounts.list();
+    expect(JSON.parse((await core.secrets.get(accountSecretKey(account!.id)))!)).toEqual({ token: 'env-id-p1' });
+    await core.dispose();
+    core = makeCore({ networks: { descriptors, environment: {}, developerApps: { pages: { clientId: 'built-in' } } } });
+    expect((await ok<{ developerApp: unknown }[]>('accounts.networks', {}))[2]!.developerApp).toMatchObject({ source: 'build', clientId: 'built-in' });
+  });
+
+  it('a sign-in that gives several accounts adds only those the user chooses, once', async () => {
+    core = makeCore({ networks });
+    await ok('developerApps.set', { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' });
+    const first = await ok<{ kind: string; flowId: string; choices: { id: string; name: string; connected: boolean }[] }>('accounts.connect', { network: 'pages', fields: {} });
+    expect(first.kind).toBe('choose');
+    expect(first.choices.map((c) => [c.name, c.connected])).toEqual([['Page p1', false], ['Page p2', false], ['Page p3', false]]);
+    expect(await call('accounts.choose', { flowId: first.flowId, choiceIds: ['not one of them'] })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+    const added = await ok<{ displayName: string }[]>('accounts.choose', { flowId: first.flowId, choiceIds: [first.choices[0]!.id, first.choices[2]!.id] });
+    expect(added.map((a) => a.displayName)).toEqual(['Page p1', 'Page p3']);
+    expect(await call('accounts.choose', { flowId: first.flowId, choiceIds: [first.choices[1]!.id] })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+    // Signing in again shows which are connected, and choosing one again repairs it rather than adding it twice.
+    const again = await ok<{ flowId: string; choices: { id: string; connected: boolean }[] }>('accounts.connect', { network: 'pages', fields: {} });
+    expect(again.choices.map((c) => c.connected)).toEqual([true, false, true]);
+    await ok('accounts.choose', { flowId: again.flowId, choiceIds: [again.choices[0]!.id] });
+    expect(core.accounts.list().map((a) => a.displayName).sort()).toEqual(['Page p1', 'Page p3']);
   });
 });

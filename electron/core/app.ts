@@ -12,19 +12,18 @@ import { createAccountQueries } from './db/accounts';
 import { createConversationQueries } from './db/conversations';
 import { createInboxQueries } from './db/inbox';
 import { createIngest, type Ingest, type NewMessagesHook } from './db/ingest';
-import { schemaVersion } from './db/migrate';
 import { createWorkspaceQueries } from './db/workspace';
 import { createOutboxQueue } from './outbox/queue';
 import { accountSecretKey, type SecretStore } from './secrets/secret-store';
 import type { SettingsStore } from './settings/settings-store';
-import { randomUUID } from 'node:crypto';
 import type { ConnectorRegistry } from './connectors/registry';
-import type { OAuthFlow, SignInProvider, SignInResult } from './connectors/sign-in';
 import type { AccountContext } from './connectors/types';
+import type { DeveloperApp, NetworkDescriptor } from './connectors/descriptor';
+import { createDeveloperApps } from './connectors/developer-apps';
+import { createNetworkRegistry, NETWORK_DESCRIPTORS, networkEnvironment, type NetworkSetup } from './connectors';
 import { OutboxExecutor } from './outbox/executor';
 import { SyncScheduler, type SyncSchedulerOptions } from './sync/scheduler';
 import type { SyncStore } from './sync/store';
-import { CoreError } from './rpc';
 import { ConnectivityMonitor, reportingRegistry } from './connectivity';
 import { createNotifier } from './notifications';
 import { createModerationService } from './moderation/service';
@@ -32,7 +31,15 @@ import { createMediaScreeningHook, type MediaScreener } from './moderation/media
 import { createImageFetcher, createMediaScreeningPipeline, type ImageFetcher } from './moderation/media-screening';
 import { DEFAULT_IMAGE_LIMITS, SCREENABLE_MIME_TYPES } from './moderation/nsfw-image';
 import { NsfwScreener } from './moderation/nsfw-screener';
-import { NETWORKS } from '../../shared/model';
+import { joinHandlers } from './handlers/context';
+import type { CoreServices } from './handlers/services';
+import { accountHandlers } from './handlers/accounts';
+import { appHandlers } from './handlers/app';
+import { inboxHandlers } from './handlers/inbox';
+import { conversationHandlers } from './handlers/conversation';
+import { workspaceHandlers } from './handlers/workspace';
+import { moderationHandlers } from './handlers/moderation';
+import type { QuotaPolicy } from './sync/scheduler';
 
 export const APP_NAME = 'Parvis';
 export const APP_VERSION = '0.1.0';
@@ -50,10 +57,13 @@ export interface CoreOptions {
   /** Runs inside the ingest transaction on new messages (moderation rules). */
   onNewMessages?: NewMessagesHook;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
-  /** The networks this build talks to. Without it, nothing is polled or sent (pure local store). */
+  /**
+   * The networks accounts can be connected to, and how to reach them. Without it (and without
+   * `registry`) nothing is polled or sent: a pure local store.
+   */
+  networks?: CoreNetworks;
+  /** Connectors to use instead of the descriptors' (tests with connector doubles). */
   registry?: ConnectorRegistry;
-  /** How accounts of each network sign in. */
-  signIn?: readonly SignInProvider[];
   /** Starts polling and the outbox at once (default true when a registry is given). */
   startSync?: boolean;
   /** Scheduler tuning (tests shorten delays). */
@@ -66,6 +76,18 @@ export interface CoreOptions {
    * and a fetcher. Off by default: images then stay hidden until the manager reveals them.
    */
   mediaScreening?: boolean | { screener: MediaScreener; fetchImage?: ImageFetcher };
+}
+
+/** The networks of a core: their descriptors and where they are. */
+export interface CoreNetworks {
+  /** Default: every network of this build. */
+  descriptors?: readonly NetworkDescriptor[];
+  /** Endpoints instead of the real services, by network id (tests and the demo use local servers). */
+  endpoints?: NetworkSetup['endpoints'];
+  /** Developer apps embedded in this build, by network id (the user's own, in the keychain, come first). */
+  developerApps?: Readonly<Record<string, DeveloperApp>>;
+  /** Where environment overrides of developer apps are read (default: process.env). */
+  environment?: NodeJS.ProcessEnv;
 }
 
 type Listener = { [E in EventName]: (event: E, payload: EventPayload<E>) => void }[EventName];
@@ -114,14 +136,25 @@ export function createCore(opts: CoreOptions): Core {
   const outbox = createOutboxQueue(db, now);
   // Whether the networks can be reached, from what every connector call reports.
   const connectivity = new ConnectivityMonitor({ now });
-  const registry = opts.registry ? reportingRegistry(opts.registry, connectivity) : null;
+  // The networks: their descriptors, the developer apps some need, and the connectors.
+  const descriptors = opts.networks ? (opts.networks.descriptors ?? NETWORK_DESCRIPTORS) : [];
+  const developerApps = createDeveloperApps({
+    descriptors,
+    secrets: opts.secrets,
+    environment: opts.networks?.environment ?? process.env,
+    defaults: opts.networks?.developerApps,
+  });
+  const setup: NetworkSetup = { endpoints: opts.networks?.endpoints, developerApp: (network) => developerApps.get(network) };
+  const descriptorOf = (network: string) => descriptors.find((d) => d.id === network);
+  const baseRegistry = opts.registry ?? (opts.networks ? createNetworkRegistry(setup, descriptors) : null);
+  const registry = baseRegistry ? reportingRegistry(baseRegistry, connectivity) : null;
   let executor: OutboxExecutor | null = null;
   const moderation = createModerationService({
     db,
     now,
     workspace,
     conversations,
-    capabilitiesFor: (network) => (registry?.has(network) ? registry.get(network).capabilities : null),
+    capabilitiesFor: (network) => (registry?.has(network) ? registry.get(network).capabilities : (descriptorOf(network)?.capabilities ?? null)),
     actorName,
     onRuleNotify: (conversationId, rule) => {
       const [summary] = inbox.summaries([conversationId]);
@@ -205,7 +238,9 @@ export function createCore(opts: CoreOptions): Core {
   // Images of messages ingested just before the last quit, or while screening was off.
   screening?.screenRecent(500);
 
-  const notifier = createNotifier(db, workspace, () => opts.settings.get());
+  // A network's own name for titles; a network this build lacks keeps its id.
+  const networkDisplayName = (network: string) => (descriptorOf(network) ?? NETWORK_DESCRIPTORS.find((d) => d.id === network))?.displayName ?? network;
+  const notifier = createNotifier(db, workspace, () => opts.settings.get(), networkDisplayName);
 
   // Sync and delivery, when this build has connectors.
   const readCredentials = async (accountId: number): Promise<Record<string, string> | null> => {
@@ -239,6 +274,7 @@ export function createCore(opts: CoreOptions): Core {
     getAccount: (id) => accounts.get(id),
     commitPage: (accountId, page) => ingest(accountId, page),
     updateAccountSync: (accountId, patch) => accounts.updateSync(accountId, patch),
+    knownRemoteIds: (accountId, ids) => accounts.knownRemoteIds(accountId, ids),
   };
   const scheduler = registry
     ? new SyncScheduler({
@@ -259,6 +295,11 @@ export function createCore(opts: CoreOptions): Core {
           error: (m, f) => opts.log?.('error', withFields(m, f)),
         },
         ...opts.syncOptions,
+        // Each network's daily quota from its descriptor; tests may pace one differently.
+        quotas: {
+          ...Object.fromEntries(descriptors.flatMap((d): [string, QuotaPolicy][] => (d.quota ? [[d.id, d.quota]] : []))),
+          ...opts.syncOptions?.quotas,
+        },
       })
     : null;
   executor = registry
@@ -271,8 +312,9 @@ export function createCore(opts: CoreOptions): Core {
         },
         contextFor: accountContext,
         onChange: (ids) => changed(ids, 'outbox'),
-        idempotentNetworks: new Set(['mastodon']),
-        quotaFor: (network) => scheduler?.quotaBudget(network as SignInProvider['network']) ?? null,
+        idempotentNetworks: new Set(descriptors.filter((d) => d.idempotentWrites).map((d) => d.id)),
+        quotaFor: (network) => scheduler?.quotaBudget(network) ?? null,
+        writeCostFor: (network) => descriptorOf(network)?.writeCostUnits ?? 0,
         log: opts.log,
         ...opts.outboxOptions,
       })
@@ -291,253 +333,42 @@ export function createCore(opts: CoreOptions): Core {
     }
   });
 
-  // OAuth sign-ins in progress, by flow id.
-  const flows = new Map<string, { provider: SignInProvider; flow: OAuthFlow }>();
-  const providerFor = (network: string): SignInProvider => {
-    const provider = opts.signIn?.find((p) => p.network === network);
-    if (!provider) throw new CoreError('not-supported', `Parvis cannot connect ${network} accounts yet`);
-    return provider;
+  const services: CoreServices = {
+    db,
+    now,
+    secrets: opts.secrets,
+    settings: opts.settings,
+    inbox,
+    workspace,
+    conversations,
+    accounts,
+    outbox,
+    moderation,
+    scheduler,
+    executor,
+    connectivity,
+    descriptors,
+    networkEnvironment: (network) => networkEnvironment(setup, network),
+    developerApps,
+    me,
+    changed,
+    scheduleSnooze,
+    writeCredentials,
   };
-  const saveSignIn = async (network: SignInProvider['network'], result: SignInResult) => {
-    const stored = accounts.upsert({
-      network,
-      serverUrl: result.serverUrl,
-      remoteId: result.identity.remoteId,
-      handle: result.identity.handle,
-      displayName: result.identity.name || result.identity.handle,
-    });
-    try {
-      await writeCredentials(stored.id, result.credentials);
-    } catch (err) {
-      // No keychain, no account: never keep an account whose secrets could not be stored safely.
-      if (stored.lastPollAt === null && stored.cursor === null) accounts.remove(stored.id);
-      throw err;
-    }
-    accounts.updateSync(stored.id, { state: 'ok', lastError: null });
-    scheduler?.refreshAccounts();
-    if (scheduler) void scheduler.resume(stored.id);
-    executor?.wake();
-    changed(undefined, 'account');
-    return accounts.list().find((a) => a.id === stored.id)!;
-  };
-
-  const handlers: Handlers = {
-    'app.info': () => ({
-      name: APP_NAME,
-      version: APP_VERSION,
-      demo: opts.demo ?? false,
-      shell: opts.shell,
-      platform: process.platform,
-      systemLocale: opts.systemLocale ?? Intl.DateTimeFormat().resolvedOptions().locale,
-      schemaVersion: schemaVersion(db),
-    }),
-    'app.connectivity': () => connectivity.state(),
-    'app.checkConnection': async () => {
-      await connectivity.probeNow();
-      return connectivity.state();
-    },
-    'accounts.list': () => accounts.list(),
-    'accounts.remove': async ({ accountId }) => {
-      accounts.require(accountId);
-      // Secrets first: if the keychain fails, the account stays and the user can retry.
-      await opts.secrets.delete(accountSecretKey(accountId));
-      accounts.remove(accountId);
-      scheduler?.refreshAccounts();
-      changed(undefined, 'account');
-      return { ok: true as const };
-    },
-    'accounts.pause': ({ accountId }) => {
-      accounts.require(accountId);
-      if (scheduler) scheduler.pause(accountId);
-      else accounts.updateSync(accountId, { paused: true });
-      changed(undefined, 'account');
-      return { ok: true as const };
-    },
-    'accounts.resume': ({ accountId }) => {
-      accounts.require(accountId);
-      if (scheduler) scheduler.resume(accountId);
-      else accounts.updateSync(accountId, { paused: false });
-      executor?.wake();
-      changed(undefined, 'account');
-      return { ok: true as const };
-    },
-    'accounts.pollNow': async ({ accountId }) => {
-      accounts.require(accountId);
-      if (!scheduler) throw new CoreError('not-supported', 'Syncing is not available in this build');
-      await scheduler.pollNow(accountId);
-      return { ok: true as const };
-    },
-    'accounts.networks': () =>
-      (opts.signIn ?? []).map((p) => ({ network: p.network, signIn: p.signIn, needsServer: p.needsServer, defaultServer: p.defaultServer })),
-    'accounts.connect': async (req) => {
-      const provider = providerFor(req.network);
-      if (req.network === 'bluesky') {
-        if (!provider.signInWithPassword) throw new CoreError('not-supported', 'This network signs in differently');
-        const result = await provider.signInWithPassword(req.serverUrl ?? null, req.handle, req.appPassword);
-        return { kind: 'connected' as const, account: await saveSignIn('bluesky', result) };
-      }
-      if (!provider.beginOAuth) throw new CoreError('not-supported', 'This network signs in differently');
-      const flow = await provider.beginOAuth(req.network === 'mastodon' ? req.serverUrl : null);
-      const flowId = randomUUID();
-      flows.set(flowId, { provider, flow });
-      return { kind: 'browser' as const, flowId, authorizeUrl: flow.authorizeUrl };
-    },
-    'accounts.finishConnect': async ({ flowId }) => {
-      const entry = flows.get(flowId);
-      if (!entry) throw new CoreError('not-found', 'This sign-in has expired: start again');
-      try {
-        const result = await entry.flow.complete();
-        return await saveSignIn(entry.provider.network, result);
-      } finally {
-        flows.delete(flowId);
-      }
-    },
-    'accounts.cancelConnect': ({ flowId }) => {
-      flows.get(flowId)?.flow.cancel();
-      flows.delete(flowId);
-      return { ok: true as const };
-    },
-    'inbox.list': ({ filter, cursor, limit }) => inbox.list(filter, cursor, limit),
-    'inbox.summaries': ({ conversationIds }) => inbox.summaries(conversationIds),
-    'inbox.count': ({ filters }) => Object.fromEntries(Object.entries(filters).map(([k, f]) => [k, inbox.count(f)])),
-    'conversation.get': ({ conversationId, markRead }) => {
-      const detail = conversations.get(conversationId, { markRead });
-      if (markRead && detail.conversation.unread) changed([conversationId], 'triage');
-      return markRead ? { ...detail, conversation: { ...detail.conversation, unread: false } } : detail;
-    },
-    'conversation.setStatus': ({ conversationIds, status, snoozeUntil }) => {
-      conversations.setStatus(conversationIds, status, snoozeUntil ?? null);
-      if (status === 'snoozed') scheduleSnooze();
-      changed(conversationIds, 'triage');
-      return { ok: true as const };
-    },
-    'conversation.markRead': ({ conversationIds, unread }) => {
-      conversations.markRead(conversationIds, unread);
-      changed(conversationIds, 'triage');
-      return { ok: true as const };
-    },
-    'conversation.tag': ({ conversationIds, tagId }) => {
-      const tag = workspace.tags.get(tagId);
-      conversations.tag(conversationIds, tagId, tag.name);
-      changed(conversationIds, 'triage');
-      return { ok: true as const };
-    },
-    'conversation.untag': ({ conversationIds, tagId }) => {
-      const tag = workspace.tags.get(tagId);
-      conversations.untag(conversationIds, tagId, tag.name);
-      changed(conversationIds, 'triage');
-      return { ok: true as const };
-    },
-    'conversation.assign': ({ conversationIds, memberId }) => {
-      const member = memberId === null ? null : workspace.members.get(memberId);
-      conversations.assign(conversationIds, memberId, member?.name ?? null);
-      changed(conversationIds, 'triage');
-      return { ok: true as const };
-    },
-    'conversation.addNote': ({ conversationId, text }) => {
-      const id = conversations.addNote(conversationId, me.id, text);
-      changed([conversationId], 'triage');
-      return { id };
-    },
-    'tags.list': () => workspace.tags.list(),
-    'tags.create': ({ name, color }) => workspace.tags.create(name, color),
-    'tags.rename': ({ tagId, name }) => workspace.tags.rename(tagId, name),
-    'tags.recolor': ({ tagId, color }) => workspace.tags.recolor(tagId, color),
-    'tags.delete': ({ tagId }) => {
-      workspace.tags.delete(tagId);
-      changed(undefined, 'triage');
-      return { ok: true as const };
-    },
-    'members.list': () => workspace.members.list(),
-    'members.create': ({ name }) => workspace.members.create(name),
-    'members.rename': ({ memberId, name }) => workspace.members.rename(memberId, name),
-    'members.delete': ({ memberId }) => {
-      workspace.members.delete(memberId);
-      changed(undefined, 'triage');
-      return { ok: true as const };
-    },
-    'draft.save': ({ conversationId, text }) => {
-      workspace.drafts.save(conversationId, text);
-      return { ok: true as const };
-    },
-    'draft.get': ({ conversationId }) => workspace.drafts.get(conversationId),
-    'author.setNotes': ({ authorId, notes }) => {
-      workspace.authors.setNotes(authorId, notes);
-      return { ok: true as const };
-    },
-    'reply.send': ({ conversationId, text, parentMessageId }) => {
-      const { messageId } = outbox.enqueueReply(conversationId, text, parentMessageId);
-      // The draft is done with once the reply is queued.
-      workspace.drafts.save(conversationId, '');
-      conversations.log(conversationId, 'reply', { messageId });
-      changed([conversationId], 'outbox');
-      executor?.wake();
-      return { messageId };
-    },
-    'reply.retry': ({ messageId }) => {
-      outbox.retryMessage(messageId);
-      changed(undefined, 'outbox');
-      executor?.wake();
-      return { ok: true as const };
-    },
-    'reply.discard': ({ messageId }) => {
-      const conversationId = outbox.discardMessage(messageId);
-      changed(conversationId === null ? undefined : [conversationId], 'outbox');
-      return { ok: true as const };
-    },
-    'savedReplies.list': () => workspace.savedReplies.list(),
-    'savedReplies.create': ({ name, text }) => workspace.savedReplies.create(name, text),
-    'savedReplies.update': ({ id, name, text }) => workspace.savedReplies.update(id, name, text),
-    'savedReplies.delete': ({ id }) => {
-      workspace.savedReplies.delete(id);
-      return { ok: true as const };
-    },
-    'views.list': () => workspace.views.list(),
-    'views.create': ({ name, filter }) => workspace.views.create(name, filter),
-    'views.update': ({ id, ...patch }) => workspace.views.update(id, patch),
-    'views.delete': ({ id }) => {
-      workspace.views.delete(id);
-      return { ok: true as const };
-    },
-    'moderation.capabilities': () => moderation.capabilities(NETWORKS),
-    'moderation.act': ({ messageId, action, reason }) => {
-      const { conversationId, queued } = moderation.act(messageId, action, reason);
-      changed([conversationId], 'moderation');
-      if (queued) executor?.wake();
-      return { ok: true as const };
-    },
-    'moderation.retry': ({ messageId, action }) => {
-      const conversationId = outbox.retryModeration(messageId, action);
-      changed([conversationId], 'moderation');
-      executor?.wake();
-      return { ok: true as const };
-    },
-    'rules.list': () => moderation.rules.list(),
-    'rules.save': ({ rule }) => moderation.rules.save(rule),
-    'rules.delete': ({ ruleId }) => {
-      moderation.rules.delete(ruleId);
-      return { ok: true as const };
-    },
-    'rules.reorder': ({ ruleIds }) => {
-      moderation.rules.reorder(ruleIds);
-      return { ok: true as const };
-    },
-    'rules.dryRun': ({ rule, lastN }) => moderation.rules.dryRun(rule, lastN),
-    'rules.setAutoHide': ({ enabled }) => {
-      moderation.rules.setAutoHide(enabled);
-      return { ok: true as const };
-    },
-    'lexicons.get': () => moderation.lexicons.get(),
-    'lexicons.set': (patch) => moderation.lexicons.set(patch),
-    'audit.list': ({ query, cursor, limit }) => moderation.audit.list(query, cursor, limit),
-    'audit.exportCsv': ({ query }) => moderation.audit.exportCsv(query),
-    'settings.get': () => opts.settings.get(),
-    'settings.set': (patch) => {
-      const next = opts.settings.set(patch);
-      if (patch.pollIntervalSeconds !== undefined) scheduler?.intervalsChanged();
-      return next;
-    },
-  };
+  const accountCalls = accountHandlers(services);
+  const { closeFlows, ...accountDomain } = accountCalls;
+  const handlers: Handlers = joinHandlers(
+    [
+      appHandlers(services, { name: APP_NAME, version: APP_VERSION, demo: opts.demo ?? false, shell: opts.shell, systemLocale: opts.systemLocale }),
+      accountDomain,
+      inboxHandlers(services),
+      conversationHandlers(services),
+      workspaceHandlers(services),
+      moderationHandlers(services),
+    ],
+    // The acting member: the desktop's own, read at each call (it can be renamed).
+    () => ({ member: workspace.members.list().find((m) => m.isMe) ?? me }),
+  );
 
   return {
     handlers,
@@ -561,8 +392,7 @@ export function createCore(opts: CoreOptions): Core {
     accountContext,
     async close() {
       if (snoozeTimer) clearTimeout(snoozeTimer);
-      for (const { flow } of flows.values()) flow.cancel();
-      flows.clear();
+      closeFlows();
       connectivity.stop();
       executor?.stop();
       await scheduler?.stop();

@@ -8,7 +8,7 @@ import { startNetworkLink, type NetworkLink } from '../../e2e/crash/network-link
 import type { Account } from '../../shared/model';
 import { createCore, type Core } from './app';
 import { ConnectivityMonitor, gotNoAnswer, probeServers, reportingRegistry, type Connectivity } from './connectivity';
-import { createNetworkRegistry, createSignInProviders } from './connectors';
+import { createNetworkRegistry } from './connectors';
 import { ConnectorError } from './connectors/types';
 import { dispatch } from './rpc';
 import { MemorySecretStore } from './secrets/secret-store';
@@ -166,7 +166,7 @@ describe('offline and back online, with the real connectors and local servers', 
     links = [await startNetworkLink({ target: mastodon.url }), await startNetworkLink({ target: bluesky.url })];
     const [mastodonLink, blueskyLink] = links as [NetworkLink, NetworkLink];
     const monitor = new ConnectivityMonitor({ probeIntervalMs: 100 });
-    const endpoints = { blueskyService: blueskyLink.url };
+    const networks = { endpoints: { bluesky: { service: blueskyLink.url } } };
     dataDir = mkdtempSync(join(tmpdir(), 'parvis-offline-'));
     const c = createCore({
       dataDir,
@@ -175,8 +175,8 @@ describe('offline and back online, with the real connectors and local servers', 
       shell: 'web',
       myName: 'Alex',
       // The wiring the composition root does (see the report's app.ts change).
-      registry: reportingRegistry(createNetworkRegistry(endpoints), monitor),
-      signIn: createSignInProviders(endpoints),
+      registry: reportingRegistry(createNetworkRegistry(networks), monitor),
+      networks,
       syncOptions: { backoff: { baseMs: 50, capMs: 200 }, hasMoreDelayMs: 10 },
       // Two failed attempts make an ordinary failure dead; an outage must not.
       outboxOptions: { backoff: { baseMs: 50, capMs: 200 }, maxAttempts: 2 },
@@ -196,15 +196,13 @@ describe('offline and back online, with the real connectors and local servers', 
     };
 
     // Connected and polling while online.
-    const start = await call<{ flowId: string; authorizeUrl: string }>('accounts.connect', { network: 'mastodon', serverUrl: mastodonLink.url });
-    const finishing = call<Account>('accounts.finishConnect', { flowId: start.flowId });
+    const start = await call<{ flowId: string; authorizeUrl: string }>('accounts.connect', { network: 'mastodon', fields: { server: mastodonLink.url } });
+    const finishing = call<{ account: Account }>('accounts.finishConnect', { flowId: start.flowId }).then((outcome) => outcome.account);
     await (await fetch(start.authorizeUrl)).arrayBuffer();
     const mastodonAccount = await finishing;
     const { account: blueskyAccount } = await call<{ account: Account }>('accounts.connect', {
       network: 'bluesky',
-      serverUrl: blueskyLink.url,
-      handle: bluesky.control.account.handle,
-      appPassword: bluesky.control.account.password,
+      fields: { server: blueskyLink.url, handle: bluesky.control.account.handle, password: bluesky.control.account.password },
     });
     mastodon.control.addMention({ from: 'alice', text: 'Bonjour, une question sur ma commande' });
     const post = bluesky.control.addOwnPost('Notre nouvelle version est là !');

@@ -9,12 +9,6 @@ import type { Db } from './db/connection';
 import { filterWhere } from './db/inbox';
 import type { WorkspaceQueries } from './db/workspace';
 
-const NETWORK_NAMES: Record<string, string> = {
-  mastodon: 'Mastodon',
-  bluesky: 'Bluesky',
-  youtube: 'YouTube',
-};
-
 interface NewMessageRow {
   conversation_id: number;
   text: string;
@@ -23,7 +17,8 @@ interface NewMessageRow {
   author_name: string | null;
 }
 
-export function createNotifier(db: Db, workspace: WorkspaceQueries, settings: () => Settings) {
+/** `networkName` gives a network's own name (from its descriptor) for the notification's title. */
+export function createNotifier(db: Db, workspace: WorkspaceQueries, settings: () => Settings, networkName: (network: string) => string = (n) => n) {
   const unread = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM conversations WHERE unread = 1 AND status IN ('open', 'pending')`);
   return {
     unreadCount: () => unread.get()!.n,
@@ -62,7 +57,7 @@ export function createNotifier(db: Db, workspace: WorkspaceQueries, settings: ()
         const text = r.text.replace(/\s+/g, ' ').trim();
         out.push({
           conversationId: r.conversation_id,
-          title: `${r.author_name ?? '?'} · ${NETWORK_NAMES[r.network] ?? r.network}`,
+          title: `${r.author_name ?? '?'} · ${networkName(r.network)}`,
           body: text.length > 140 ? `${text.slice(0, 139)}…` : text,
           reason: assigned ? 'assigned' : 'view',
           unreadCount: count,

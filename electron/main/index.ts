@@ -1,21 +1,25 @@
 /**
- * The Electron shell: lifecycle, the window, security settings, and the bridge from ipcMain to the
- * core. No domain logic here: everything is in electron/core, which also runs without Electron.
+ * The Electron shell: lifecycle, the window, security settings, the tray, notifications, the login
+ * item and updates, and the bridge from ipcMain to the core. No domain logic here: everything is
+ * in electron/core, which also runs without Electron.
  */
-import { app, BrowserWindow, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, protocol, screen, session } from 'electron';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createCore, type Core } from '../core/app';
 import { KeytarSecretStore } from '../core/secrets/keytar-store';
-import { createNetworkRegistry, createSignInProviders, googleOAuthFromEnv } from '../core/connectors';
-import { createElectronSettingsStore } from './settings';
+import type { Settings } from '../../shared/model';
+import { createElectronStores, type ElectronStores } from './settings';
 import { registerIpc } from './ipc';
 import { wireNotifications } from './notifications';
 import { CONTENT_SECURITY_POLICY } from '../web/csp';
-import { isRendererUrl, rendererContentType, rendererFileFor, RENDERER_ENTRY, RENDERER_SCHEME } from '../core/security/renderer-origin';
-
-let core: Core | null = null;
-let mainWindow: BrowserWindow | null = null;
+import { rendererContentType, rendererFileFor, RENDERER_ENTRY, RENDERER_SCHEME } from '../core/security/renderer-origin';
+import { appFile } from './app-files';
+import { guardWebContents, hardenSession } from './security';
+import { initialBounds, trackWindowState } from './window-state';
+import { createTray, type ParvisTray } from './tray';
+import { shellStrings } from './shell-strings';
+import { applyOpenAtLogin, startedAtLogin } from './login-item';
+import { createAutoUpdates } from './updater';
 
 /**
  * electron-vite's dev server, in development only: in a packaged app an environment variable must
@@ -23,28 +27,17 @@ let mainWindow: BrowserWindow | null = null;
  */
 const devServerUrl: string | undefined = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 
-/** Only http(s) links leave the app, and only to the system browser; never with credentials in them. */
-export function isExternalHttpUrl(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
-  } catch {
-    return false;
-  }
-}
-
-/** The one place a link leaves the app: checked, then handed to the system browser. */
-function openInBrowser(url: string): void {
-  // electronegativity-justified OPEN_EXTERNAL_JS_CHECK: the only call site; http(s) URLs without
-  // credentials only (isExternalHttpUrl), so no file:, smb: or custom-protocol handler is reachable.
-  if (isExternalHttpUrl(url)) void shell.openExternal(url);
-}
-
-/** The built renderer (out/renderer), served as app://parvis/ (see core/security/renderer-origin). */
-const rendererDir = join(__dirname, '../renderer');
+let core: Core | null = null;
+let stores: ElectronStores | null = null;
+let mainWindow: BrowserWindow | null = null;
+let tray: ParvisTray | null = null;
+let unread = 0;
+/** True once the user quits for real (tray menu, Cmd+Q, the OS): the window then closes. */
+let quitting = false;
+const updates = createAutoUpdates((message) => console.warn(`[parvis] ${message}`));
 
 async function serveRenderer(request: Request): Promise<Response> {
-  const file = rendererFileFor(request.url, rendererDir);
+  const file = rendererFileFor(request.url, appFile(app.getAppPath(), 'rendererDir'));
   const type = file ? rendererContentType(file) : null;
   if (!file || !type) return new Response('Not found', { status: 404 });
   try {
@@ -57,99 +50,159 @@ async function serveRenderer(request: Request): Promise<Response> {
   }
 }
 
-// A standard, secure scheme: the renderer gets a real origin (app://parvis) for its ES modules and
-// its CSP 'self', without the file:// privileges the fuses take away.
-protocol.registerSchemesAsPrivileged([{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+function settings(): Settings {
+  if (!stores) throw new Error('The settings are read once the app is ready.');
+  return stores.settings.get();
+}
 
-function createWindow(): BrowserWindow {
+function createWindow(options: { show: boolean }): BrowserWindow {
+  const place = initialBounds(stores!.windowState, screen.getAllDisplays().map((d) => d.workArea));
   const win = new BrowserWindow({
-    width: 1360,
-    height: 860,
+    ...place.bounds,
     minWidth: 720,
     minHeight: 480,
     show: false,
     title: 'Parvis',
-    icon: join(__dirname, '../../resources/icon.png'),
+    icon: appFile(app.getAppPath(), 'icon'),
     webPreferences: {
       // electronegativity-justified PRELOAD_JS_CHECK: sandboxed CommonJS preload, context isolation on,
       // exposing only the contract's allow-listed calls and events (never ipcRenderer itself).
-      preload: join(__dirname, '../preload/index.cjs'),
+      preload: appFile(app.getAppPath(), 'preload'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: true,
       // A middle click on a link would open a new window: links open in the system browser only.
       disableBlinkFeatures: 'Auxclick',
     },
   });
-  win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    openInBrowser(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event, url) => {
-    if (url !== win.webContents.getURL()) {
+  if (place.maximized) win.maximize();
+  trackWindowState(win, stores!.windowState);
+  if (options.show) win.once('ready-to-show', () => win.show());
+  win.on('close', (event) => {
+    // Kept in the tray: the window hides, the core keeps polling and notifying.
+    if (!quitting && settings().keepRunningInTray) {
       event.preventDefault();
-      openInBrowser(url);
+      win.hide();
     }
   });
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
   void win.loadURL(devServerUrl ?? RENDERER_ENTRY);
   return win;
 }
 
-app.enableSandbox();
+/** Brings the window to the front, from the tray, a notification or a second start. */
+function showWindow(): BrowserWindow {
+  if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow({ show: true });
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+  return mainWindow;
+}
 
-void app.whenReady().then(() => {
-  // Deny every permission request (camera, notifications through the web API, geolocation...).
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+function quit(): void {
+  quitting = true;
+  app.quit();
+}
+
+/** The tray exists while the user keeps Parvis running in it. */
+function applyTray(s: Settings): void {
+  if (s.keepRunningInTray && !tray) {
+    tray = createTray({ iconPath: appFile(app.getAppPath(), 'icon'), strings: shellStrings(s.language, app.getLocale()), onShow: showWindow, onQuit: quit });
+    tray.setUnread(unread);
+  } else if (!s.keepRunningInTray && tray) {
+    tray.destroy();
+    tray = null;
+  }
+}
+
+/** A desktop setting changed in the settings screen: apply it at once. */
+function onSettingsChanged(next: Settings, patch: Partial<Settings>): void {
+  if (patch.openAtLogin !== undefined) applyOpenAtLogin(next.openAtLogin);
+  if (patch.keepRunningInTray !== undefined) applyTray(next);
+  if (patch.language !== undefined) tray?.setStrings(shellStrings(next.language, app.getLocale()));
+  if (patch.autoUpdate !== undefined) updates.setEnabled(next.autoUpdate);
+}
+
+function onReady(): void {
+  const defaultSession = session.defaultSession;
+  hardenSession(defaultSession);
   protocol.handle(RENDERER_SCHEME, serveRenderer);
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
 
+  stores = createElectronStores(onSettingsChanged);
   core = createCore({
     dataDir: app.getPath('userData'),
     secrets: new KeytarSecretStore(),
-    settings: createElectronSettingsStore(),
+    settings: stores.settings,
     shell: 'electron',
     systemLocale: app.getLocale(),
-    registry: createNetworkRegistry({ googleOAuth: googleOAuthFromEnv() }),
-    signIn: createSignInProviders({ googleOAuth: googleOAuthFromEnv() }),
+    // Every network of this build; developer apps come from the keychain, the environment or the build.
+    networks: {},
     mediaScreening: true,
   });
-  mainWindow = createWindow();
+  const s = settings();
+  applyTray(s);
+  // Started at login with the tray on: stay there until the user opens the window.
+  mainWindow = createWindow({ show: !(s.keepRunningInTray && startedAtLogin()) });
   registerIpc(core, () => mainWindow, devServerUrl);
-  wireNotifications(core, () => mainWindow);
+  wireNotifications(core, {
+    getWindow: () => mainWindow,
+    showWindow,
+    onUnreadCount: (count) => {
+      unread = count;
+      tray?.setUnread(count);
+    },
+  });
+  // The OS may have lost the login item (reinstalled app, moved AppImage): state it again.
+  if (s.openAtLogin) applyOpenAtLogin(true);
+  updates.setEnabled(s.autoUpdate);
 
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    if (BrowserWindow.getAllWindows().length === 0 || !mainWindow?.isVisible()) showWindow();
   });
-});
+}
 
-// Every web contents, whatever created it: no navigation away from the renderer, no new windows.
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event, url) => {
-    if (!isRendererUrl(url, devServerUrl)) event.preventDefault();
+// One Parvis at a time: two cores on one profile would poll twice and fight over the database.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (app.isReady()) showWindow();
   });
-  contents.setWindowOpenHandler(({ url }) => {
-    openInBrowser(url);
-    return { action: 'deny' };
+
+  // A standard, secure scheme: the renderer gets a real origin (app://parvis) for its ES modules and
+  // its CSP 'self', without the file:// privileges the fuses take away.
+  protocol.registerSchemesAsPrivileged([{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  app.enableSandbox();
+
+  // Every web contents, whatever created it.
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, devServerUrl));
+
+  void app.whenReady().then(onReady);
+
+  app.on('before-quit', () => {
+    quitting = true;
   });
-});
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  app.on('window-all-closed', () => {
+    // With the tray on, the window only hides, so this means the user closed Parvis.
+    if (process.platform !== 'darwin') app.quit();
+  });
 
-app.on('will-quit', (event) => {
-  if (!core) return;
-  // Let the scheduler and the outbox stop cleanly (a poll's page is committed or not at all).
-  event.preventDefault();
-  const closing = core;
-  core = null;
-  void closing.close().finally(() => app.quit());
-});
+  app.on('will-quit', (event) => {
+    updates.stop();
+    if (!core) return;
+    // Let the scheduler and the outbox stop cleanly (a poll's page is committed or not at all).
+    event.preventDefault();
+    const closing = core;
+    core = null;
+    void closing.close().finally(() => app.quit());
+  });
+}

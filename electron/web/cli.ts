@@ -6,6 +6,7 @@
  *   --demo=seeded     the instant demo: a temporary profile filled at once, nothing polled
  *   --port N          listen on N (default: a free port)
  *   --data-dir DIR    the profile directory (default: the user's data directory)
+ *   --open            open the address in the default browser (`npm start` passes it)
  *
  * Without --demo, accounts connect to the real networks (YouTube needs PARVIS_GOOGLE_CLIENT_ID and
  * PARVIS_GOOGLE_CLIENT_SECRET: Parvis's Google OAuth client).
@@ -14,22 +15,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createNetworkRegistry, createSignInProviders, googleOAuthFromEnv } from '../core/connectors';
+import open from 'open';
+import type { Core } from '../core/app';
 import { startWebMode, type WebMode } from './start';
 import { defaultDataDir } from './data-dir';
 
 type DemoMode = 'live' | 'seeded' | null;
 
 function parseArgs(argv: string[]) {
-  const args = { demo: null as DemoMode, port: 0, dataDir: null as string | null };
+  const args = { demo: null as DemoMode, port: 0, dataDir: null as string | null, open: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--demo' || a === '--demo=live') args.demo = 'live';
     else if (a === '--demo=seeded') args.demo = 'seeded';
     else if (a === '--port') args.port = Number(argv[++i]);
     else if (a === '--data-dir') args.dataDir = argv[++i] ?? null;
+    else if (a === '--open') args.open = true;
     else if (a === '--help' || a === '-h') {
-      console.log('Usage: parvis-web [--demo | --demo=seeded] [--port N] [--data-dir DIR]');
+      console.log('Usage: parvis-web [--demo | --demo=seeded] [--port N] [--data-dir DIR] [--open]');
       process.exit(0);
     } else {
       console.error(`Unknown option: ${a}`);
@@ -48,12 +51,36 @@ function parseArgs(argv: string[]) {
   return args;
 }
 
+/**
+ * Hands the address to the system's default browser (`open`: macOS open, Windows start, xdg-open,
+ * WSL; kept by sindresorhus and used by most dev servers). Where there is none (no desktop, SSH),
+ * the address printed above is the way in, and the terminal says so.
+ */
+async function openInDefaultBrowser(url: string): Promise<void> {
+  const unavailable = () => console.log('No browser could be opened from here: open the address above yourself.');
+  try {
+    const child = await open(url);
+    child.once('error', unavailable);
+    child.once('exit', (code) => {
+      if (code) unavailable();
+    });
+  } catch {
+    unavailable();
+  }
+}
+
 const log = (level: 'info' | 'warn' | 'error', message: string) => (level === 'info' ? console.log(message) : console.error(`[${level}] ${message}`));
+
+/** The seeded demo workspace, loaded only for the instant demo. */
+async function seededDemo(): Promise<(core: Core) => void> {
+  const { seedDemoWorkspace } = await import('../../e2e/demo/seeded-workspace');
+  return (core) => seedDemoWorkspace(core, { now: core.now() });
+}
 
 /** Starts the live demo and prints where everything is. */
 async function startLive(dataDir: string, staticDir: string, port: number): Promise<WebMode & { stop(): Promise<void> }> {
   // Loaded only for the demo: it brings the local network servers along.
-  const { startLiveDemo } = await import('./demo');
+  const { startLiveDemo } = await import('../../e2e/demo/live-demo');
   const demo = await startLiveDemo({ dataDir, staticDir, port, log });
   const width = Math.max(...demo.networks.map((n) => n.url.length));
   console.log(`Parvis live demo is running. Open this address in your browser:\n\n  ${demo.app.url}\n`);
@@ -66,7 +93,7 @@ async function startLive(dataDir: string, staticDir: string, port: number): Prom
     console.log(`\nConnect one more Mastodon account yourself: Add an account → Mastodon → server ${press.url}`);
     console.log('(the local server approves the sign-in at once, there is no password).');
   }
-  console.log(`Bluesky sign-in, should you connect it again: ${demo.blueskyLogin.handle} / app password ${demo.blueskyLogin.appPassword}`);
+  console.log(`Bluesky sign-in, should you connect it again: ${demo.blueskyLogin.handle} / app password ${demo.blueskyLogin.password}`);
   console.log('\nSyncing the history…');
   demo.ready.then(
     (ready) => {
@@ -89,21 +116,22 @@ async function main() {
   if (args.demo === 'live') {
     app = await startLive(dataDir, staticDir, args.port);
   } else {
-    const googleOAuth = googleOAuthFromEnv();
     const mode = await startWebMode({
       dataDir,
       staticDir,
       port: args.port,
       demo: args.demo === 'seeded',
+      // The instant demo's sample workspace (demo content lives with the simulated networks, in e2e/demo).
+      ...(args.demo === 'seeded' ? { seed: await seededDemo() } : {}),
       // The instant demo polls nothing; real use talks to the real networks.
-      ...(args.demo === 'seeded' ? {} : { registry: createNetworkRegistry({ googleOAuth }), signIn: createSignInProviders({ googleOAuth }) }),
+      ...(args.demo === 'seeded' ? {} : { networks: {} }),
       log,
     });
     app = Object.assign(mode, { stop: () => mode.close() });
     console.log(`Parvis ${args.demo ? 'demo ' : ''}is running. Open this address in your browser:\n\n  ${app.url}\n`);
-    if (!args.demo && !googleOAuth) console.log('YouTube accounts need PARVIS_GOOGLE_CLIENT_ID (and _SECRET) in the environment.');
   }
   console.log(`Profile: ${dataDir}${temporary ? ' (temporary, deleted on exit)' : ''}. Press Ctrl+C to stop.`);
+  if (args.open) await openInDefaultBrowser(app.url);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -2,13 +2,11 @@
  * Starts web mode: the core on a profile directory plus the web server. Used by the CLI, the live
  * demo and the Playwright fixtures, so the e2e tests run exactly what a user runs.
  */
-import { createCore, type Core, type CoreOptions } from '../core/app';
+import { createCore, type Core, type CoreNetworks, type CoreOptions } from '../core/app';
 import type { ConnectorRegistry } from '../core/connectors/registry';
-import type { SignInProvider } from '../core/connectors/sign-in';
 import { createConfSettingsStore } from '../core/settings/conf-store';
 import { KeytarSecretStore } from '../core/secrets/keytar-store';
 import { MemorySecretStore, type SecretStore } from '../core/secrets/secret-store';
-import { seedDemoWorkspace } from '../core/demo/workspace';
 import { startWebServer } from './server';
 
 export interface WebModeOptions {
@@ -19,17 +17,19 @@ export interface WebModeOptions {
   /**
    * A demo run. `true`: the profile is filled at once with the seeded demo workspace and nothing is
    * polled (fast and offline: the Playwright fixture uses it). `'live'`: the live demo, whose
-   * accounts the caller connects to local simulated networks through `registry` and `signIn`
+   * accounts the caller connects to local simulated networks through `networks`
    * (see ./demo.ts). Either way the UI says it is a demo and secrets stay in memory.
    */
   demo?: boolean | 'live';
+  /** Fills an empty demo profile (`demo: true`): the seeded demo workspace, from e2e/demo. */
+  seed?: (core: Core) => void;
   /** Keychain service name (tests use their own so they never touch the user's entries). */
   keychainService?: string;
   secrets?: SecretStore;
-  /** The networks this run talks to; with it the core polls accounts and delivers the outbox. */
+  /** The networks this run talks to; with them the core polls accounts and delivers the outbox. */
+  networks?: CoreNetworks;
+  /** Connectors instead of the descriptors' (tests). */
   registry?: ConnectorRegistry;
-  /** How accounts of each network sign in (`accounts.connect`). */
-  signIn?: readonly SignInProvider[];
   /** Scheduler tuning (tests, and the live demo's local servers that can be paged faster). */
   syncOptions?: CoreOptions['syncOptions'];
   /** Outbox tuning (tests). */
@@ -61,14 +61,14 @@ export async function startWebMode(opts: WebModeOptions): Promise<WebMode> {
     myName: demo ? 'Alex Martin' : undefined,
     now: opts.now,
     log: opts.log,
+    networks: opts.networks,
     registry: opts.registry,
-    signIn: opts.signIn,
     syncOptions: opts.syncOptions,
     outboxOptions: opts.outboxOptions,
     mediaScreening: true,
   });
   try {
-    if (opts.demo === true && core.accounts.list().length === 0) seedDemoWorkspace(core, { now: core.now() });
+    if (opts.demo === true && opts.seed && core.accounts.list().length === 0) opts.seed(core);
     const server = await startWebServer({ core, staticDir: opts.staticDir, port: opts.port, token: opts.token, log: opts.log });
     return {
       url: server.url,

@@ -1,113 +1,45 @@
 /**
- * The networks this build talks to: their connectors (for the scheduler and the outbox) and how
- * their accounts sign in. The composition root passes both to the core.
+ * The networks this build talks to: one descriptor per network folder. Adding a network is its
+ * folder and one line here; nothing else in the app names it.
  */
-import type { Network } from '../../../shared/model';
-import { createBlueskyConnector, signInToBluesky } from './bluesky';
-import { createMastodonConnector, signInToMastodon } from './mastodon';
+import { bluesky } from './bluesky/descriptor';
+import type { DeveloperApp, NetworkDescriptor, NetworkEnvironment } from './descriptor';
+import { mastodon } from './mastodon/descriptor';
 import { ConnectorRegistry } from './registry';
-import type { OAuthFlow, SignInProvider, SignInResult } from './sign-in';
-import { ConnectorError } from './types';
-import { createYouTubeConnector, signInToYouTube } from './youtube';
-import type { GoogleOAuthClient } from './youtube/auth';
+import { youtube } from './youtube/descriptor';
 
-export interface NetworkEndpoints {
-  /** Bluesky PDS used when the user gives none. */
-  blueskyService?: string;
-  /** YouTube Data API root (tests and the demo point it at a local server). */
-  youtubeApiBaseUrl?: string;
-  /** Parvis's Google OAuth client ("Desktop app"), from the build or the environment. */
-  googleOAuth?: GoogleOAuthClient;
+/** Every network of this build, in the order the connect dialog offers them. */
+export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube];
+
+/** How the core reaches each network: endpoint overrides and developer apps, by network id. */
+export interface NetworkSetup {
+  /**
+   * Endpoints to use instead of the real services, by network id then by the descriptor's key
+   * (tests and the demo point networks at local servers).
+   */
+  endpoints?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The developer app in use for a network (the core resolves the user's, the environment's, the build's). */
+  developerApp?: (network: string) => Promise<DeveloperApp | null>;
 }
 
-export const DEFAULT_BLUESKY_SERVICE = 'https://bsky.social';
-export const DEFAULT_YOUTUBE_API = 'https://www.googleapis.com';
-
-/** Google's OAuth client: set at build time or in the environment (PARVIS_GOOGLE_CLIENT_ID/SECRET). */
-export function googleOAuthFromEnv(env: NodeJS.ProcessEnv = process.env): GoogleOAuthClient | undefined {
-  return env.PARVIS_GOOGLE_CLIENT_ID
-    ? { clientId: env.PARVIS_GOOGLE_CLIENT_ID, clientSecret: env.PARVIS_GOOGLE_CLIENT_SECRET }
-    : undefined;
+/** The environment one network's descriptor sees. */
+export function networkEnvironment(setup: NetworkSetup, network: string): NetworkEnvironment {
+  return {
+    endpoints: setup.endpoints?.[network] ?? {},
+    developerApp: () => setup.developerApp?.(network) ?? Promise.resolve(null),
+  };
 }
 
-export function createNetworkRegistry(endpoints: NetworkEndpoints = {}): ConnectorRegistry {
+/** The descriptor of a network, or undefined when this build has none. */
+export function descriptorOf(network: string, descriptors: readonly NetworkDescriptor[] = NETWORK_DESCRIPTORS): NetworkDescriptor | undefined {
+  return descriptors.find((d) => d.id === network);
+}
+
+/** The connectors of these networks, built on first use. */
+export function createNetworkRegistry(setup: NetworkSetup = {}, descriptors: readonly NetworkDescriptor[] = NETWORK_DESCRIPTORS): ConnectorRegistry {
   const registry = new ConnectorRegistry();
-  registry.register('mastodon', () => createMastodonConnector());
-  registry.register('bluesky', () => createBlueskyConnector());
-  registry.register('youtube', () =>
-    createYouTubeConnector({
-      oauth: endpoints.googleOAuth ?? { clientId: '' },
-      defaultApiBaseUrl: endpoints.youtubeApiBaseUrl ?? DEFAULT_YOUTUBE_API,
-    }),
-  );
-  return registry;
-}
-
-/** Turns a sign-in that takes an `openBrowser` callback into a flow: the URL first, the result later. */
-function browserFlow(run: (openBrowser: (url: string) => void, signal: AbortSignal) => Promise<SignInResult>): Promise<OAuthFlow> {
-  const controller = new AbortController();
-  return new Promise<OAuthFlow>((resolve, reject) => {
-    let opened = false;
-    const result = run((url) => {
-      opened = true;
-      resolve({ authorizeUrl: url, complete: () => result, cancel: () => controller.abort() });
-    }, controller.signal);
-    // A failure before the browser step (unknown instance, app registration refused) is the answer.
-    result.catch((err: unknown) => {
-      if (!opened) reject(err);
-    });
-  });
-}
-
-export function createSignInProviders(endpoints: NetworkEndpoints = {}): SignInProvider[] {
-  const providers: SignInProvider[] = [
-    {
-      network: 'mastodon',
-      signIn: 'oauth',
-      needsServer: true,
-      defaultServer: null,
-      beginOAuth: (serverUrl) => {
-        if (!serverUrl) throw new ConnectorError('not-supported', 'Which Mastodon server? Type its address, e.g. mastodon.social');
-        return browserFlow(async (openBrowser, signal) => {
-          const result = await signInToMastodon({ server: serverUrl, openBrowser, signal, timeoutMs: 10 * 60_000 });
-          return { serverUrl: result.serverUrl, identity: result.account, credentials: result.credentials };
-        });
-      },
-    },
-    {
-      network: 'bluesky',
-      signIn: 'app-password',
-      needsServer: false,
-      defaultServer: endpoints.blueskyService ?? DEFAULT_BLUESKY_SERVICE,
-      signInWithPassword: async (serverUrl, handle, password) => {
-        const service = serverUrl ?? endpoints.blueskyService ?? DEFAULT_BLUESKY_SERVICE;
-        const result = await signInToBluesky(service, handle.replace(/^@/, ''), password);
-        return { serverUrl: service, identity: result.author, credentials: result.credentials };
-      },
-    },
-  ];
-  const google = endpoints.googleOAuth;
-  if (google?.clientId) {
-    const apiBaseUrl = endpoints.youtubeApiBaseUrl ?? DEFAULT_YOUTUBE_API;
-    providers.push({
-      network: 'youtube',
-      signIn: 'oauth',
-      needsServer: false,
-      defaultServer: apiBaseUrl,
-      beginOAuth: () =>
-        browserFlow(async (openBrowser, signal) => {
-          const result = await signInToYouTube(
-            { oauth: google, defaultApiBaseUrl: apiBaseUrl },
-            { openBrowser, signal, timeoutMs: 10 * 60_000, apiBaseUrl },
-          );
-          return { serverUrl: apiBaseUrl, identity: result.channel, credentials: result.credentials };
-        }),
-    });
+  for (const descriptor of descriptors) {
+    registry.register(descriptor.id, () => descriptor.createConnector(networkEnvironment(setup, descriptor.id)));
   }
-  return providers;
-}
-
-/** The networks with a working sign-in in this build. */
-export function connectableNetworks(providers: readonly SignInProvider[]): Network[] {
-  return providers.map((p) => p.network);
+  return registry;
 }

@@ -1,12 +1,11 @@
 /**
- * How an account is connected, per network: OAuth in the system browser (Mastodon, YouTube) or a
- * handle and app password (Bluesky). Each network folder provides one SignInProvider; the core
- * stores the credentials in the keychain and the account in the store.
+ * What a sign-in yields. Each network's descriptor runs its own sign-in (OAuth in the system
+ * browser, an app password, an API key, a server login…); the core stores the credentials in the
+ * keychain and the accounts in the store.
  */
-import type { Network } from '../../../shared/model';
 import type { NormalizedAuthor } from './types';
 
-/** What a successful sign-in yields. Credentials go to the keychain only. */
+/** One account a sign-in gave. Credentials go to the keychain only. */
 export interface SignInResult {
   serverUrl: string;
   identity: NormalizedAuthor;
@@ -16,17 +15,7 @@ export interface SignInResult {
 /** A browser sign-in in progress: open `authorizeUrl`, then await `complete()`. */
 export interface OAuthFlow {
   authorizeUrl: string;
-  complete(): Promise<SignInResult>;
+  /** The accounts the sign-in gave (one for most networks; several Pages for a Meta sign-in). */
+  complete(): Promise<SignInResult[]>;
   cancel(): void;
-}
-
-export interface SignInProvider {
-  network: Network;
-  signIn: 'oauth' | 'app-password';
-  needsServer: boolean;
-  defaultServer: string | null;
-  /** OAuth networks: registers the app where needed and opens a loopback listener. */
-  beginOAuth?(serverUrl: string | null): Promise<OAuthFlow>;
-  /** Password networks. */
-  signInWithPassword?(serverUrl: string | null, handle: string, password: string): Promise<SignInResult>;
 }

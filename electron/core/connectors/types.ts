@@ -37,7 +37,14 @@ export interface NormalizedItem {
   permalink?: string | null;
   moderation?: ModerationState;
   /** What the thread hangs on (the video or post commented on), when known. */
-  context?: { remoteId?: string | null; text: string; url?: string | null; authorName?: string | null } | null;
+  context?: {
+    remoteId?: string | null;
+    text: string;
+    url?: string | null;
+    authorName?: string | null;
+    /** How the message relates to it: it answers it (`reply`, the default) or quotes it (`quote`). */
+    relation?: 'reply' | 'quote';
+  } | null;
   /** Extra network data kept with the message (e.g. Bluesky cid, YouTube channel id). JSON-safe. */
   extra?: Record<string, unknown>;
   /**
@@ -84,7 +91,9 @@ export type ModerationAction =
   | 'block-author'
   | 'ban-author'
   | 'mute-author'
-  | 'report';
+  | 'report'
+  | 'unblock-author'
+  | 'unmute-author';
 
 export interface Capabilities {
   /** Maximum reply length in characters (graphemes for Bluesky). */
@@ -108,6 +117,12 @@ export interface AccountContext {
   credentials: Record<string, string>;
   /** Called when the connector refreshed its tokens; the caller writes them to the keychain. */
   onCredentialsRefreshed?: (credentials: Record<string, string>) => Promise<void>;
+  /**
+   * Which of these remote ids the inbox already holds for this account. Lets a connector re-read
+   * an older stretch (a network that lists late items behind newer ones) without delivering again
+   * what it has; absent, the connector relies on its cursor alone (the store deduplicates anyway).
+   */
+  knownRemoteIds?: (remoteIds: string[]) => Set<string>;
 }
 
 export interface ReplyRequest {

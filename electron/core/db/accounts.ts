@@ -111,6 +111,14 @@ export function createAccountQueries(db: Db, now: () => number) {
         .get(a.network, a.serverUrl, a.remoteId, a.handle, a.displayName, now())!;
       return toStored(one.get(row.id)!);
     },
+    /** Which of these remote ids the account's messages already hold (one query, any count). */
+    knownRemoteIds(accountId: number, remoteIds: string[]): Set<string> {
+      if (remoteIds.length === 0) return new Set();
+      const rows = db
+        .prepare<[number, string], { remote_id: string }>('SELECT remote_id FROM messages WHERE account_id = ? AND remote_id IN (SELECT value FROM json_each(?))')
+        .all(accountId, JSON.stringify(remoteIds));
+      return new Set(rows.map((r) => r.remote_id));
+    },
     remove(id: number) {
       if (db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes === 0) throw new NotFoundError(`Account ${id}`);
     },

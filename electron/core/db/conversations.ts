@@ -59,6 +59,9 @@ function parseJson<T>(text: string | null, fallback: T): T {
 
 export function createConversationQueries(db: Db, actorName: () => string, now: () => number) {
   const summary = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM conversations c LEFT JOIN authors a ON a.id = c.author_id WHERE c.id = ?`);
+  const quotes = db.prepare<[number], { q: number }>(
+    "SELECT 1 AS q FROM messages WHERE conversation_id = ? AND json_extract(extra, '$.contextRelation') = 'quote' LIMIT 1",
+  );
   const conv = db.prepare<[number], { account_id: number; context_text: string | null; context_url: string | null; context_author: string | null; author_id: number | null }>(
     'SELECT account_id, context_text, context_url, context_author, author_id FROM conversations WHERE id = ?',
   );
@@ -162,7 +165,7 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
       return {
         conversation: toSummary(summary.get(id) as ConversationRow),
         account: { id: acc.id, network: acc.network, handle: acc.handle, displayName: acc.display_name },
-        context: c.context_text ? { text: c.context_text, url: c.context_url, authorName: c.context_author } : null,
+        context: c.context_text ? { text: c.context_text, url: c.context_url, authorName: c.context_author, relation: quotes.get(id) ? 'quote' : 'reply' } : null,
         messages: msgs,
         authors: authors.all(id).map((a) => ({
           id: a.id,

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboxFilter, InboxPage } from '../../../shared/contract';
-import { seededRandom } from '../demo/workspace';
+import { seededRandom } from '../../../e2e/demo/seeded-workspace';
 import { addAccount, item, makeCore } from '../testing/core-fixture';
 import { createInboxQueries, InvalidCursorError, searchConditions, type InboxQueries, type ListFilter } from './inbox';
 import { parseSearchQuery, searchStatements } from './search';

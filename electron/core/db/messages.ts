@@ -251,7 +251,8 @@ export function createMessageWriter(db: Db) {
         item.createdAt,
         item.moderation ?? 'visible',
         item.permalink ?? null,
-        item.extra ? JSON.stringify(item.extra) : null,
+        // How the message relates to its context (a quote, not a reply) is kept with it for the thread view.
+        item.extra || item.context?.relation ? JSON.stringify({ ...item.extra, ...(item.context?.relation ? { contextRelation: item.context.relation } : {}) }) : null,
         item.editedAt ?? null,
       );
       const messageId = Number(info.lastInsertRowid);

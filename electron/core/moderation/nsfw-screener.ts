@@ -80,6 +80,15 @@ const BUILT_WORKER = 'nsfw-worker.js';
 const SOURCE_WORKER = 'nsfw-worker.ts';
 
 /**
+ * In the packaged app the worker runs from `app.asar.unpacked` (electron-builder.yml `asarUnpack`
+ * puts it there with the chunk, the packages and the model files it imports): Electron's archive
+ * support is not something to count on for a worker thread's ES module loader, while plain files are.
+ */
+export function outsideAsar(url: URL): URL {
+  return new URL(url.href.replace(/\/app\.asar\//, '/app.asar.unpacked/'));
+}
+
+/**
  * Starts nsfw-worker in a thread. From a build, the compiled worker next to this module; from the
  * TypeScript sources (tests, `npm run web` under tsx), the .ts file through tsx's loader, which a
  * worker thread does not inherit from its parent on Node 20, so a two-line bootstrap registers it.
@@ -90,7 +99,7 @@ export function startNsfwWorker(options: { maxHeapMb: number }): Worker {
   if (!here.endsWith('.ts')) {
     // A variable, not a literal: bundlers would otherwise try to turn the URL into an asset.
     const file = BUILT_WORKER;
-    return new Worker(new URL(file, here), { resourceLimits });
+    return new Worker(outsideAsar(new URL(file, here)), { resourceLimits });
   }
   const require = createRequire(here);
   const tsxPackage = require.resolve('tsx/package.json');

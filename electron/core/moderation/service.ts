@@ -166,6 +166,8 @@ export function createModerationService(opts: ModerationServiceOptions) {
   const setAuthorFlag = {
     blocked: db.prepare<[number]>('UPDATE authors SET blocked = 1 WHERE id = ?'),
     muted: db.prepare<[number]>('UPDATE authors SET muted = 1 WHERE id = ?'),
+    unblocked: db.prepare<[number]>('UPDATE authors SET blocked = 0 WHERE id = ?'),
+    unmuted: db.prepare<[number]>('UPDATE authors SET muted = 0 WHERE id = ?'),
   };
 
   /** Applies an action locally, queues its network side, and logs it; inside the caller's transaction. */
@@ -183,6 +185,8 @@ export function createModerationService(opts: ModerationServiceOptions) {
     if (state) writer.setModeration(m.id, m.conversation_id, state);
     if ((action === 'block-author' || action === 'ban-author') && m.author_id !== null) setAuthorFlag.blocked.run(m.author_id);
     if (action === 'mute-author' && m.author_id !== null) setAuthorFlag.muted.run(m.author_id);
+    if (action === 'unblock-author' && m.author_id !== null) setAuthorFlag.unblocked.run(m.author_id);
+    if (action === 'unmute-author' && m.author_id !== null) setAuthorFlag.unmuted.run(m.author_id);
     // Holding or approving a message the network does not moderate stays a local review state.
     const sent = sendToNetwork ? networkEquivalent(networkAction, caps) : null;
     const networkSide = sent !== null && m.remote_id !== null;
@@ -235,7 +239,8 @@ export function createModerationService(opts: ModerationServiceOptions) {
         if (fresh.item.direction !== 'in') continue;
         const message: RuleMessage = {
           text: fresh.item.text,
-          network: (messageRow.get(fresh.messageId)?.network ?? 'mastodon') as Network,
+          // The message was written by this very transaction: its row is there.
+          network: messageRow.get(fresh.messageId)!.network as Network,
           accountId,
           authorHandle: fresh.item.author.handle,
           authorRemoteId: fresh.item.author.remoteId,

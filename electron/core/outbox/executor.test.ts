@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { youtube } from '../connectors/youtube/descriptor';
 import { createRegistry } from '../connectors/registry';
 import { ConnectorError, type Connector, type ReplyRequest } from '../connectors/types';
 import { accountSecretKey } from '../secrets/secret-store';
@@ -161,6 +162,8 @@ describe('outbox and a daily quota', () => {
       contextFor: (id) => core.accountContext(id),
       onChange: () => {},
       quotaFor: () => quota,
+      // What the YouTube descriptor says a write costs.
+      writeCostFor: () => youtube.writeCostUnits!,
     });
     const acc = addAccount(core, 'youtube');
     await core.secrets.set(accountSecretKey(acc.id), '{"accessToken":"tok"}');

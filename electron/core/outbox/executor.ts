@@ -13,6 +13,7 @@
  *   first (the connector looks for the remote result; networks with an Idempotency-Key replay the
  *   same key), and only resent when the network has nothing.
  */
+import type { ActivityKind } from '../../../shared/model';
 import type { Db } from '../db/connection';
 import { createMessageWriter, type MessageWriter } from '../db/messages';
 import { backoffDelay, redact } from '../connectors/http';
@@ -45,8 +46,8 @@ export interface OutboxExecutorOptions {
    * and waits for the quota day to end when the budget is spent.
    */
   quotaFor?(network: string): { canSpend(units: number): boolean; charge(units: number): void; resetAt: number } | null;
-  /** Units one write costs on a quota network (YouTube: comments.insert and setModerationStatus cost 50). */
-  writeCostUnits?: number;
+  /** Units one write costs on a quota network (from its descriptor: YouTube's comments.insert costs 50). */
+  writeCostFor?(network: string): number;
   /** Networks that replay an Idempotency-Key: a `sending` row is simply sent again with it. */
   idempotentNetworks?: ReadonlySet<string>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -187,7 +188,7 @@ export class OutboxExecutor {
       return;
     }
     const quota = this.opts.quotaFor?.(ctx.network) ?? null;
-    const cost = this.opts.writeCostUnits ?? 50;
+    const cost = this.opts.writeCostFor?.(ctx.network) ?? 0;
     if (quota && !quota.canSpend(cost)) {
       const wait = Math.max(0, quota.resetAt - this.now());
       // Waiting for the quota is not a failed attempt: it must never make the action dead.
@@ -257,7 +258,7 @@ export class OutboxExecutor {
         .run(JSON.stringify(result), this.now(), row.id);
       this.db
         .prepare('INSERT INTO activity (at, actor, conversation_id, kind, detail) VALUES (?, ?, ?, ?, ?)')
-        .run(this.now(), 'system', row.conversation_id, 'reply-sent', JSON.stringify({ remoteId: result.remoteId }));
+        .run(this.now(), 'system', row.conversation_id, 'reply-sent' satisfies ActivityKind, JSON.stringify({ remoteId: result.remoteId }));
     })();
     this.changed(row);
   }

@@ -3,7 +3,6 @@
 // argv[3] (handle argv[4], app password argv[5]) on the profile argv[2] through the contract, and
 // prints the answer and the accounts left as JSON.
 import { createCore } from '../app';
-import { createSignInProviders } from '../connectors';
 import { dispatch } from '../rpc';
 import { KeytarSecretStore } from '../secrets/keytar-store';
 import { createConfSettingsStore } from '../settings/conf-store';
@@ -15,9 +14,9 @@ const core = createCore({
   settings: createConfSettingsStore(dataDir),
   shell: 'web',
   myName: 'Alex',
-  signIn: createSignInProviders({ blueskyService: service }),
+  networks: { endpoints: { bluesky: { service } } },
 });
-const answer = await dispatch(core.handlers, 'accounts.connect', { network: 'bluesky', serverUrl: service, handle, appPassword });
+const answer = await dispatch(core.handlers, 'accounts.connect', { network: 'bluesky', fields: { server: service, handle, password: appPassword } });
 const accounts = await dispatch(core.handlers, 'accounts.list', {});
 await core.close();
 console.log(JSON.stringify({ answer, accounts }));

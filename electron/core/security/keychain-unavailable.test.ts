@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBlueskyServer, type BlueskyServer } from '../../../e2e/networks/bluesky';
 import { startMastodonServer, type MastodonServer } from '../../../e2e/networks/mastodon';
 import { createCore, type Core } from '../app';
-import { createSignInProviders } from '../connectors';
 import { KeychainUnavailableError, type SecretStore } from '../secrets/secret-store';
 import { createConfSettingsStore } from '../settings/conf-store';
 import { startWebServer, type WebServer } from '../../web/server';
@@ -80,7 +79,7 @@ describe('connecting without a keychain', () => {
       settings: createConfSettingsStore(dataDir),
       shell: 'web',
       myName: 'Alex',
-      signIn: createSignInProviders({ blueskyService: bluesky.url }),
+      networks: { endpoints: { bluesky: { service: bluesky.url } } },
     });
     server = await startWebServer({ core, staticDir: tempDir('parvis-static-') });
     client = await BridgeClient.open(server);
@@ -95,13 +94,11 @@ describe('connecting without a keychain', () => {
   it('fails in plain words and keeps nothing, for an app password and for OAuth', { timeout: 30_000 }, async () => {
     const password = await client.call('accounts.connect', {
       network: 'bluesky',
-      serverUrl: bluesky.url,
-      handle: bluesky.control.account.handle,
-      appPassword: bluesky.control.account.password,
+      fields: { server: bluesky.url, handle: bluesky.control.account.handle, password: bluesky.control.account.password },
     });
     expectPlainKeychainError(password);
 
-    const start = await client.ok<{ flowId: string; authorizeUrl: string }>('accounts.connect', { network: 'mastodon', serverUrl: mastodon.url });
+    const start = await client.ok<{ flowId: string; authorizeUrl: string }>('accounts.connect', { network: 'mastodon', fields: { server: mastodon.url } });
     const finishing = client.call('accounts.finishConnect', { flowId: start.flowId });
     await (await fetch(start.authorizeUrl)).arrayBuffer();
     expectPlainKeychainError(await finishing);

@@ -4,10 +4,15 @@
  * so the child then runs as the unprivileged user `nobody`: the permissions apply to it exactly as
  * to a user's app. Parvis says so in plain words (`storage`), changes nothing in the folder, and
  * once the folder is writable again everything written before is there.
+ *
+ * `nobody` may not be able to read the clone (it may live in a 0700 folder or a private home), so
+ * the child never runs from it: the probe is bundled into the scratch folder with the one native
+ * module it loads, and runs from there.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { buildSync } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,12 +31,38 @@ const runningAsRoot = process.getuid?.() === 0;
 
 let scratch: string;
 let original: string;
+/** The probe, bundled where the unprivileged child can read it. */
+let bundle: string;
+
+/** Bundles the probe and copies the native SQLite module beside it, readable by everyone. */
+function bundleProbe(into: string): string {
+  const dir = join(into, 'probe');
+  const outfile = join(dir, 'probe.mjs');
+  buildSync({
+    entryPoints: [probe],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    external: ['better-sqlite3'],
+    // Bundled CommonJS code calls require(): give the ES module one.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: 'silent',
+  });
+  for (const name of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    cpSync(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name), { recursive: true });
+  }
+  return outfile;
+}
 let expected: Record<string, number>;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'parvis-read-only-'));
   // The unprivileged child must be able to reach the copies.
   chmodSync(scratch, 0o755);
+  bundle = bundleProbe(scratch);
   const core = makeCore();
   const account = addAccount(core);
   core.ingest(account.id, { items: [item({ remoteId: 'r1' }), item({ remoteId: 'r2' }), item({ remoteId: 'r3' })], cursor: 'c1' });
@@ -76,8 +107,8 @@ interface ProbeResult {
 
 /** Opens the profile in a child process that file permissions apply to. */
 function openAsUser(dir: string): ProbeResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', probe, dir], {
-    cwd: repoRoot,
+  const out = execFileSync(process.execPath, [bundle, dir], {
+    cwd: scratch,
     encoding: 'utf8',
     env: { ...process.env, HOME: scratch },
     ...(runningAsRoot ? { uid: NOBODY, gid: NOBODY } : {}),

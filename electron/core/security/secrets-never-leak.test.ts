@@ -15,8 +15,9 @@ import { startBlueskyServer, type BlueskyServer } from '../../../e2e/networks/bl
 import { startMastodonServer, type MastodonServer } from '../../../e2e/networks/mastodon';
 import { startYouTubeServer, type YouTubeServer } from '../../../e2e/networks/youtube';
 import type { Account } from '../../../shared/model';
-import { createCore, type Core } from '../app';
-import { createNetworkRegistry, createSignInProviders, type NetworkEndpoints } from '../connectors';
+import { createCore, type Core, type CoreNetworks } from '../app';
+
+
 import { KeytarSecretStore } from '../secrets/keytar-store';
 import { accountSecretKey } from '../secrets/secret-store';
 import { createConfSettingsStore } from '../settings/conf-store';
@@ -48,10 +49,10 @@ beforeAll(async () => {
   mastodon = await startMastodonServer();
   bluesky = await startBlueskyServer();
   youtube = await startYouTubeServer({ ...GOOGLE, dailyQuota: 1_000_000 });
-  const endpoints: NetworkEndpoints = {
-    blueskyService: bluesky.url,
-    youtubeApiBaseUrl: youtube.url,
-    googleOAuth: { ...GOOGLE, authorizeUrl: `${youtube.url}/o/oauth2/v2/auth`, tokenUrl: `${youtube.url}/token` },
+  const networks: CoreNetworks = {
+    endpoints: { bluesky: { service: bluesky.url }, youtube: { api: youtube.url, authorize: `${youtube.url}/o/oauth2/v2/auth`, token: `${youtube.url}/token` } },
+    developerApps: { youtube: GOOGLE },
+    environment: {},
   };
   dataDir = mkdtempSync(join(tmpdir(), 'parvis-leak-'));
   staticDir = mkdtempSync(join(tmpdir(), 'parvis-leak-static-'));
@@ -61,8 +62,7 @@ beforeAll(async () => {
     settings: createConfSettingsStore(dataDir),
     shell: 'web',
     myName: 'Alex',
-    registry: createNetworkRegistry(endpoints),
-    signIn: createSignInProviders(endpoints),
+    networks,
     log: (level, message) => void logs.push(`${level} ${message}`),
     syncOptions: {
       backoff: { baseMs: 50, capMs: 400 },
@@ -105,9 +105,9 @@ async function approveInBrowser(authorizeUrl: string): Promise<void> {
 async function connectWithOAuth(input: Record<string, unknown>): Promise<Account> {
   const start = await client.ok<{ kind: string; flowId: string; authorizeUrl: string }>('accounts.connect', input);
   expect(start.kind).toBe('browser');
-  const finishing = client.ok<Account>('accounts.finishConnect', { flowId: start.flowId });
+  const finishing = client.ok<{ account: Account }>('accounts.finishConnect', { flowId: start.flowId });
   await approveInBrowser(start.authorizeUrl);
-  return finishing;
+  return (await finishing).account;
 }
 
 /** What the keychain holds now, for every account; added to the secrets looked for. */
@@ -135,13 +135,11 @@ describe('secrets never leak', () => {
   it('a whole session leaves no token, password or client secret on disk, in the logs or in what the renderer receives', { timeout: 90_000 }, async () => {
     // The user picks a language (settings.json is written), then connects three accounts.
     await client.ok('settings.set', { language: 'fr', pollIntervalSeconds: 300 });
-    const mastodonAccount = await connectWithOAuth({ network: 'mastodon', serverUrl: mastodon.url });
+    const mastodonAccount = await connectWithOAuth({ network: 'mastodon', fields: { server: mastodon.url } });
     const youtubeAccount = await connectWithOAuth({ network: 'youtube' });
     const connected = await client.ok<{ kind: string; account: Account }>('accounts.connect', {
       network: 'bluesky',
-      serverUrl: bluesky.url,
-      handle: bluesky.control.account.handle,
-      appPassword: bluesky.control.account.password,
+      fields: { server: bluesky.url, handle: bluesky.control.account.handle, password: bluesky.control.account.password },
     });
     const accounts = [mastodonAccount, youtubeAccount, connected.account];
     const before = await snapshotKeychain(accounts);

@@ -47,7 +47,7 @@ describe('Mastodon edits and deletions', () => {
     const boosted = control.addReply({ from: 'camille', to: post, text: 'Elle existe en laiton ?' }).statusId;
     const plain = control.addReply({ from: 'hugo', to: post, text: 'Livraison possible en Suisse ?' }).statusId;
     control.boost(boosted);
-    const account = await connectAccount(core, { network: 'mastodon', serverUrl: networks.urls.mastodon });
+    const account = await connectAccount(core, { network: 'mastodon', fields: { server: networks.urls.mastodon } });
     const row = await waitFor('the thread', () =>
       core.db.prepare<[number, string], { id: number }>('SELECT id FROM conversations WHERE account_id = ? AND remote_id = ?').get(account.id, post),
     );

@@ -62,7 +62,7 @@ async function pollOnePage(request: Parameters<typeof connectAccount>[1], addPag
 
 it('Mastodon: a broken notification and a broken conversation are skipped, the rest of the page is stored', async () => {
   const { control } = networks.mastodon;
-  const { account, good, skipped } = await pollOnePage({ network: 'mastodon', serverUrl: networks.urls.mastodon }, () => {
+  const { account, good, skipped } = await pollOnePage({ network: 'mastodon', fields: { server: networks.urls.mastodon } }, () => {
     const before = [control.addMention({ from: 'camille', text: 'La lampe Orbe est arrivée cassée' }).statusId];
     control.addMalformed('notifications');
     const middle = control.addMention({ from: 'hugo', text: 'Vous livrez en Belgique ?' }).statusId;
@@ -80,7 +80,7 @@ it('Mastodon: a broken notification and a broken conversation are skipped, the r
 
 it('Bluesky: notifications without an author, with a record that is not a post, or with a bad URI are skipped', async () => {
   const { control } = networks.bluesky;
-  const { account, good, skipped } = await pollOnePage({ network: 'bluesky', serverUrl: networks.urls.bluesky, ...networks.blueskyLogin }, () => {
+  const { account, good, skipped } = await pollOnePage({ network: 'bluesky', fields: { server: networks.urls.bluesky, ...networks.blueskyLogin } }, () => {
     const first = control.addMention({ from: 'alice.test', text: 'Superbe collection !' }).uri;
     control.addMalformedNotification('no-author');
     const second = control.addMention({ from: 'bob.test', text: 'Le dimmer de ma Dune ne marche plus' }).uri;

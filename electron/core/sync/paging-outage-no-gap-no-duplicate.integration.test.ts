@@ -84,7 +84,7 @@ async function expectExactly(accountId: number, expected: string[]): Promise<voi
 
 it('Mastodon: stopped after the first committed page and started again, no gap and no duplicate', async () => {
   const { networks: net, core: c, relays: r, statuses } = await setup();
-  const account = await connectAccount(c, { network: 'mastodon', serverUrl: r.mastodon.url });
+  const account = await connectAccount(c, { network: 'mastodon', fields: { server: r.mastodon.url } });
   await waitFor('the first poll', () => c.accounts.get(account.id)?.lastPollAt);
 
   // A backlog of three pages of mentions (40 a page) and two pages of direct messages (20 a page).
@@ -106,7 +106,7 @@ it('Mastodon: stopped after the first committed page and started again, no gap a
 
 it('Bluesky: 503s on the second page of a poll drop that poll; read again, no gap and no duplicate', async () => {
   const { networks: net, core: c, relays: r, statuses } = await setup();
-  const account = await connectAccount(c, { network: 'bluesky', serverUrl: r.bluesky.url, ...net.blueskyLogin });
+  const account = await connectAccount(c, { network: 'bluesky', fields: { server: r.bluesky.url, ...net.blueskyLogin } });
   await waitFor('the first poll', () => c.accounts.get(account.id)?.lastPollAt);
 
   // 230 mentions: more than one poll reads (4 pages of 50), so paging also spans polls.

@@ -9,7 +9,7 @@
 import { afterEach, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../shared/contract';
 import { DEFAULT_SETTINGS } from '../../../shared/model';
-import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, networkWiring, startRelay, waitFor, type Relay } from '../../../e2e/networks/fixture';
+import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, localEndpoints, networkWiring, startRelay, waitFor, type Relay } from '../../../e2e/networks/fixture';
 import { startMastodonServer, type MastodonServer } from '../../../e2e/networks/mastodon';
 import type { SettingsStore } from '../settings/settings-store';
 import { makeCore } from '../testing/core-fixture';
@@ -45,7 +45,7 @@ it('a 429 pauses only that account until its reset, while another account keeps 
   relay = await startRelay(limited.url);
   // Only the Mastodon connector is needed; Bluesky and YouTube endpoints are never reached.
   core = makeCore({
-    ...networkWiring({ blueskyService: 'http://127.0.0.1:9', youtubeApiBaseUrl: 'http://127.0.0.1:9' }),
+    ...networkWiring(localEndpoints({ bluesky: 'http://127.0.0.1:9', youtube: 'http://127.0.0.1:9' })),
     settings: everySecond,
     syncOptions: FAST_SYNC,
     outboxOptions: FAST_OUTBOX,
@@ -55,8 +55,8 @@ it('a 429 pauses only that account until its reset, while another account keeps 
     if (event === 'sync.status') statuses.push(payload as SyncStatus);
   });
 
-  const a = await connectAccount(core, { network: 'mastodon', serverUrl: relay.url });
-  const b = await connectAccount(core, { network: 'mastodon', serverUrl: other.url });
+  const a = await connectAccount(core, { network: 'mastodon', fields: { server: relay.url } });
+  const b = await connectAccount(core, { network: 'mastodon', fields: { server: other.url } });
   await waitFor('first polls', async () => (await callCore(core!, 'accounts.list', {})).every((acc) => acc.lastPollAt !== null));
 
   limited.control.failNext({ kind: 'rate-limit', resetInSeconds: RESET_SECONDS });

@@ -62,7 +62,7 @@ describe('replies reach the network threaded where the manager answered', () => 
     const post = control.addPost({ text: 'Notre suspension Halo est de retour en stock.' }).statusId;
     const first = control.addReply({ from: 'camille', to: post, text: 'Elle existe en laiton ?' }).statusId;
     const second = control.addReply({ from: 'hugo', to: first, text: 'Même question, et pour la Belgique ?' }).statusId;
-    const account = await connectAccount(core, { network: 'mastodon', serverUrl: networks.urls.mastodon });
+    const account = await connectAccount(core, { network: 'mastodon', fields: { server: networks.urls.mastodon } });
     const detail = await polledConversation(account.id, post, [first, second]);
     expect(detail.conversation.kind).toBe('comment');
 
@@ -82,7 +82,7 @@ describe('replies reach the network threaded where the manager answered', () => 
     const root = control.addOwnPost('Question du jour : quelle finition pour la lampe Orbe ?');
     const alice = control.addReply(root.uri, { from: 'alice.test', text: 'Laiton, sans hésiter.' });
     const bob = control.addReply(alice.uri, { from: 'bob.test', text: 'Plutôt noir mat pour moi.' });
-    const account = await connectAccount(core, { network: 'bluesky', serverUrl: networks.urls.bluesky, ...networks.blueskyLogin });
+    const account = await connectAccount(core, { network: 'bluesky', fields: { server: networks.urls.bluesky, ...networks.blueskyLogin } });
     const detail = await polledConversation(account.id, root.uri, [alice.uri, bob.uri]);
 
     const toAlice = await replyAndDeliver(detail.conversation.id, 'Merci Alice, le laiton arrive en mars.', messageWith(detail, alice.uri).id);

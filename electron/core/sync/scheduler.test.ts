@@ -12,6 +12,7 @@ import {
   type PollResult,
 } from '../connectors/types';
 import { SyncScheduler, type QuotaPolicy, type SchedulerTimers, type SyncLogger } from './scheduler';
+import { YOUTUBE_QUOTA } from '../connectors/youtube/descriptor';
 import type { AccountSyncPatch, CommitResult, SyncAccount, SyncStore } from './store';
 
 // ---- test doubles ---------------------------------------------------------------------------------
@@ -253,7 +254,8 @@ function setup(connectors: Connector[], options: SetupOptions = {}) {
     random: () => 0.5,
     logger,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-    ...(options.quotas !== undefined ? { quotas: options.quotas } : {}),
+    // The quotas the core takes from the descriptors: YouTube's unless a test sets its own.
+    quotas: options.quotas ?? { youtube: YOUTUBE_QUOTA },
   });
   const addAccount = (id: number, network: Network, extra: Partial<SyncAccount> = {}): SyncAccount => {
     credentials.set(id, { accessToken: `token-${id}-SECRET` });

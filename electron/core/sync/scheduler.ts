@@ -21,7 +21,7 @@ import { ERROR_KINDS, type AppError, type ErrorKind, type Network, type RateLimi
 import { backoffDelay, redact } from '../connectors/http';
 import { canRefreshCredentials, type ConnectorRegistry } from '../connectors/registry';
 import { ConnectorError, type AccountContext, type Connector, type PollResult } from '../connectors/types';
-import { PACIFIC_TIME_ZONE, QuotaBudget } from './quota-budget';
+import { QuotaBudget } from './quota-budget';
 import type { AccountSyncPatch, CommitResult, CredentialsProvider, SyncAccount, SyncStore } from './store';
 
 /** Where the scheduler writes what it does. Messages and fields never carry secrets. */
@@ -49,17 +49,9 @@ export interface QuotaPolicy {
    * really cost in `PollResult.rateLimit.quotaUsed` (units spent by that poll); absent, this is charged.
    */
   pollCostUnits: number;
-  /** Units polling never touches, kept for the outbox (a YouTube reply or moderation costs 50). */
+  /** Units polling never touches, kept for the outbox's writes. */
   reserveUnits: number;
 }
-
-/** YouTube Data API v3: 10,000 units a day, reset at midnight Pacific time; a list call costs 1. */
-export const YOUTUBE_QUOTA: QuotaPolicy = {
-  limit: 10_000,
-  timeZone: PACIFIC_TIME_ZONE,
-  pollCostUnits: 1,
-  reserveUnits: 1_000,
-};
 
 export interface SyncSchedulerOptions {
   store: SyncStore;
@@ -78,7 +70,7 @@ export interface SyncSchedulerOptions {
   /** Random numbers in [0, 1) for jitter. */
   random?: () => number;
   logger?: SyncLogger;
-  /** Daily quotas by network. Default: YouTube's. */
+  /** Daily quotas by network id (from the networks' descriptors). Default: none. */
   quotas?: Partial<Record<Network, QuotaPolicy>>;
   /** Backoff after failures: first delay around `baseMs`, doubling up to `capMs`. Default 5 s, 15 min. */
   backoff?: { baseMs: number; capMs: number };
@@ -171,7 +163,7 @@ export class SyncScheduler {
     this.timers = options.timers ?? realTimers;
     this.random = options.random ?? Math.random;
     this.logger = options.logger ?? silentLogger;
-    this.quotaPolicies = options.quotas ?? { youtube: YOUTUBE_QUOTA };
+    this.quotaPolicies = options.quotas ?? {};
     this.backoff = options.backoff ?? { baseMs: 5_000, capMs: 15 * 60_000 };
     this.hasMoreDelayMs = options.hasMoreDelayMs ?? 1_000;
     for (const [network, policy] of Object.entries(this.quotaPolicies) as [Network, QuotaPolicy | undefined][]) {
@@ -582,6 +574,7 @@ export class SyncScheduler {
       remoteId: account.remoteId,
       handle: account.handle,
       credentials: creds,
+      ...(this.store.knownRemoteIds ? { knownRemoteIds: (ids: string[]) => this.store.knownRemoteIds!(account.id, ids) } : {}),
       onCredentialsRefreshed: async (fresh) => {
         secrets.push(...Object.values(fresh));
         await this.credentials.set(account.id, fresh);

@@ -65,6 +65,8 @@ export interface SyncStore {
   commitPage(accountId: number, page: { items: NormalizedItem[]; cursor: string | null; deleted?: NormalizedDeletion[] }): CommitResult;
   /** Updates the account's sync fields (absent fields are left alone). */
   updateAccountSync(accountId: number, patch: AccountSyncPatch): void;
+  /** Which of these remote ids the account's messages already hold (connectors re-reading a stretch). */
+  knownRemoteIds?(accountId: number, remoteIds: string[]): Set<string>;
 }
 
 /**

@@ -70,7 +70,7 @@ async function pollThroughExpiredToken(account: Account, add: () => string): Pro
 
 it('Mastodon (a server that issues refresh tokens): the expired token is renewed and stored', async () => {
   const { net, c } = await setup();
-  const account = await connectAccount(c, { network: 'mastodon', serverUrl: net.urls.mastodon });
+  const account = await connectAccount(c, { network: 'mastodon', fields: { server: net.urls.mastodon } });
   const before = await storedCredentials(account.id);
   expect(before.refreshToken).toBeTruthy();
 
@@ -86,10 +86,10 @@ it('Mastodon (a server that issues refresh tokens): the expired token is renewed
 
 it('Bluesky: the expired access JWT is renewed with refreshSession and the new pair is stored', async () => {
   const { net, c } = await setup();
-  const account = await connectAccount(c, { network: 'bluesky', serverUrl: net.urls.bluesky, ...net.blueskyLogin });
+  const account = await connectAccount(c, { network: 'bluesky', fields: { server: net.urls.bluesky, ...net.blueskyLogin } });
   const before = await storedCredentials(account.id);
   // The app password is used once to sign in and never kept.
-  expect(Object.values(before)).not.toContain(net.blueskyLogin.appPassword);
+  expect(Object.values(before)).not.toContain(net.blueskyLogin.password);
 
   net.bluesky.control.expireAccessTokens();
   await pollThroughExpiredToken(account, () => net.bluesky.control.addMention({ from: 'alice.test', text: 'Superbe lampe !' }).uri);
@@ -174,12 +174,12 @@ it('Mastodon without refresh tokens: a revoked token means sign in again; the qu
     {
       connect: async () => {
         mention = server.control.addMention({ from: 'camille', text: 'Où en est ma commande n°48213 ?' }).statusId;
-        const account = await connectAccount(core!, { network: 'mastodon', serverUrl: server.url });
+        const account = await connectAccount(core!, { network: 'mastodon', fields: { server: server.url } });
         await waitFor('the mention', () => hasMessage(account.id, mention));
         return { account, conversationRemoteId: mention };
       },
       revoke: () => server.control.expireTokens(),
-      signInAgain: () => connectAccount(core!, { network: 'mastodon', serverUrl: server.url }),
+      signInAgain: () => connectAccount(core!, { network: 'mastodon', fields: { server: server.url } }),
       received: (id) => server.control.state().posted.find((s) => s.id === id)?.inReplyToId,
     },
     () => mention,
@@ -194,12 +194,12 @@ it('Bluesky: revoked sessions mean sign in again with the app password; the queu
     {
       connect: async () => {
         mention = control.addMention({ from: 'bob.test', text: 'Le dimmer de ma lampe Dune ne marche plus' });
-        const account = await connectAccount(core!, { network: 'bluesky', serverUrl: net.urls.bluesky, ...net.blueskyLogin });
+        const account = await connectAccount(core!, { network: 'bluesky', fields: { server: net.urls.bluesky, ...net.blueskyLogin } });
         await waitFor('the mention', () => hasMessage(account.id, mention.uri));
         return { account, conversationRemoteId: mention.uri };
       },
       revoke: () => control.revokeSessions(),
-      signInAgain: () => connectAccount(core!, { network: 'bluesky', serverUrl: net.urls.bluesky, ...net.blueskyLogin }),
+      signInAgain: () => connectAccount(core!, { network: 'bluesky', fields: { server: net.urls.bluesky, ...net.blueskyLogin } }),
       received: (uri) => control.state().posts.find((p) => p.uri === uri)?.reply,
     },
     () => ({ root: mention, parent: mention }),

@@ -5,6 +5,7 @@ import { fr } from './fr';
 import type { Catalogue } from './frenchTypography';
 import { NARROW_NBSP } from './frenchTypography';
 import { resolveLocale } from './index';
+import { ACTIVITY_KINDS, MODERATION_ACTIONS } from '../../../shared/model';
 
 /** Every message as [dotted key, text]. */
 function flatten(catalogue: Catalogue, prefix = ''): [string, string][] {
@@ -21,6 +22,14 @@ const plural = (text: string) => text.split(' | ').length;
 describe('catalogues', () => {
   it('have the same keys in French and English', () => {
     expect([...french.keys()].sort()).toEqual([...english.keys()].sort());
+  });
+
+  it('have a sentence for every activity kind the core writes, and a label for every moderation action', () => {
+    for (const kind of ACTIVITY_KINDS) {
+      expect(english.has(`activity.${kind}`), `activity.${kind}`).toBe(true);
+      expect(french.has(`activity.${kind}`), `activity.${kind}`).toBe(true);
+    }
+    for (const action of MODERATION_ACTIONS) expect(english.has(`moderationActions.${action}`), action).toBe(true);
   });
 
   it('have no empty message', () => {

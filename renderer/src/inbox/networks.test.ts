@@ -1,31 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { NETWORKS } from '../../../shared/model';
-import { countCharacters, NETWORK_LOOK, replyLengthLimit } from './networks';
+import { countCharacters, countForNetwork } from './networks';
 
-function luminance(hex: string): number {
-  const channel = (i: number) => {
-    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-}
-
-describe('networks', () => {
-  it('gives the per-network reply limits', () => {
-    expect(replyLengthLimit('mastodon')).toBe(500);
-    expect(replyLengthLimit('bluesky')).toBe(300);
-    expect(replyLengthLimit('youtube')).toBe(10_000);
-    expect(replyLengthLimit('reddit')).toBe(1000);
-  });
-
-  it('counts emoji and combined letters as one character', () => {
+describe('counting a reply as each network counts it', () => {
+  it('counts emoji and combined letters as one character where the network counts graphemes', () => {
     expect(countCharacters('e\u0301té 👍🏽 🇫🇷')).toBe(7);
+    expect(countForNetwork('e\u0301té 👍🏽 🇫🇷', { maxReplyLength: 300, counting: 'graphemes', linkLength: null })).toBe(7);
   });
 
-  it('keeps every glyph readable: white on its color at 4.5:1 or more', () => {
-    for (const network of NETWORKS) {
-      const ratio = 1.05 / (luminance(NETWORK_LOOK[network].color) + 0.05);
-      expect(ratio, network).toBeGreaterThanOrEqual(4.5);
-    }
+  it('counts code points where the network does', () => {
+    expect(countForNetwork('👍🏽 e\u0301', { maxReplyLength: 10_000, counting: 'code-points', linkLength: null })).toBe(5);
+  });
+
+  it('counts every link as its fixed length where the network does', () => {
+    const limits = { maxReplyLength: 500, counting: 'code-points-fixed-links', linkLength: 23 } as const;
+    const long = `Voir https://example.com/${'a'.repeat(200)} merci`;
+    expect(countForNetwork(long, limits)).toBe('Voir '.length + 23 + ' merci'.length);
+    expect(countForNetwork('pas de lien', limits)).toBe(11);
   });
 });

@@ -1,36 +1,40 @@
-import type { Network } from '../../../shared/model';
+import type { NetworkInfo, TextLimits } from '../../../shared/networks';
 
 /**
- * How each network looks in the UI: a short glyph on a brand-derived color. Colors are darkened
- * where needed so the white glyph keeps 4.5:1 contrast; the name is always given as text too.
+ * What the UI needs of a network, from its descriptor (`accounts.networks`): nothing here lists
+ * networks or restates their limits.
  */
-export const NETWORK_LOOK: Record<Network, { glyph: string; color: string }> = {
-  mastodon: { glyph: 'M', color: '#5b4be1' },
-  bluesky: { glyph: 'B', color: '#0a63d8' },
-  youtube: { glyph: 'YT', color: '#c4001a' },
-  facebook: { glyph: 'f', color: '#1659c7' },
-  instagram: { glyph: 'IG', color: '#b3246b' },
-  x: { glyph: 'X', color: '#14171a' },
-  reddit: { glyph: 'R', color: '#c73a00' },
-  discourse: { glyph: 'D', color: '#3a6e15' },
-  wordpress: { glyph: 'W', color: '#21759b' },
-  telegram: { glyph: 'T', color: '#1b78b0' },
-  email: { glyph: '@', color: '#4d5562' },
-};
 
-/** Longest reply each network accepts, in characters; networks not listed take the default. */
-const REPLY_LIMITS: Partial<Record<Network, number>> = { mastodon: 500, bluesky: 300, youtube: 10_000 };
-export const DEFAULT_REPLY_LIMIT = 1000;
-
-export function replyLengthLimit(network: Network): number {
-  return REPLY_LIMITS[network] ?? DEFAULT_REPLY_LIMIT;
+/** A network this build has no descriptor for (an account left from another build): a neutral look. */
+export function fallbackLook(network: string): NetworkInfo['icon'] {
+  return { glyph: network.slice(0, 2).toUpperCase(), color: '#4d5562' };
 }
 
+/** Limits for a network without a descriptor: a generous length, counted as readers count. */
+export const FALLBACK_TEXT: TextLimits = { maxReplyLength: 1000, counting: 'graphemes', linkLength: null };
+
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const LINK = /\bhttps?:\/\/[^\s<>"]+/giu;
 
 /** Characters as a reader counts them: an emoji or an accented letter is one (Bluesky counts so). */
 export function countCharacters(text: string): number {
   let count = 0;
   for (const _ of graphemes.segment(text)) count += 1;
   return count;
+}
+
+/** A text's length as the network counts it (see `TextLimits.counting`). */
+export function countForNetwork(text: string, limits: TextLimits): number {
+  switch (limits.counting) {
+    case 'graphemes':
+      return countCharacters(text);
+    case 'code-points':
+      return [...text].length;
+    case 'code-points-fixed-links': {
+      // Each link counts for a fixed length, whatever it is (Mastodon: 23).
+      const links = text.match(LINK) ?? [];
+      const rest = text.replace(LINK, '');
+      return [...rest].length + links.length * (limits.linkLength ?? 23);
+    }
+  }
 }

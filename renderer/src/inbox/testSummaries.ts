@@ -4,7 +4,7 @@ import type { ConversationSummary } from '../../../shared/model';
 export function summary(overrides: Partial<ConversationSummary> & { id: number }): ConversationSummary {
   return {
     accountId: 1,
-    network: 'mastodon',
+    network: 'example-network',
     kind: 'comment',
     status: 'open',
     snoozeUntil: null,

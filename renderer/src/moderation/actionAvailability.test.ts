@@ -56,6 +56,8 @@ describe('menuActions', () => {
     expect(menuActions(message({ id: 1, moderation: 'held' })).slice(0, 2)).toEqual(['approve', 'hide']);
     expect(menuActions(message({ id: 1, moderation: 'hidden' })).slice(0, 2)).toEqual(['hold', 'unhide']);
     expect(menuActions(message({ id: 1 }))).toEqual(['hold', 'hide', 'remove', 'spam', 'block-author', 'mute-author', 'ban-author', 'report']);
+    // Blocked and muted authors can be unblocked and unmuted from the same place.
+    expect(menuActions(message({ id: 1 }), { blocked: true, muted: true })).toEqual(['hold', 'hide', 'remove', 'spam', 'unblock-author', 'unmute-author', 'ban-author', 'report']);
     expect(menuActions(message({ id: 1, direction: 'out' }))).toEqual(['delete-own']);
   });
 });

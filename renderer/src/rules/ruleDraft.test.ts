@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RuleDefinitionBase } from '../../../shared/moderation';
 import { CONDITION_TYPES, ACTION_TYPES, autoHideOn, linesToList, moveRule, newAction, newCondition, newRule, newRuleId, refusalsByPlace, ruleProblems } from './ruleDraft';
 
-const context = { accountIds: [4, 5], meId: 1 };
+const context = { accountIds: [4, 5], networks: ['network-a', 'network-b'], meId: 1 };
 
 describe('new conditions and actions', () => {
   it('start every condition type valid once its list is filled, as the contract parses it', () => {
@@ -23,7 +23,7 @@ describe('new conditions and actions', () => {
       const filled = action.type === 'tag' ? { ...action, tag: 'troll' } : action;
       expect(RuleDefinitionBase.safeParse({ ...newRule(0, context, 'Test'), conditions: [{ type: 'links', min: 1 }], actions: [filled] }).success, type).toBe(true);
     }
-    expect(newAction('assign', { accountIds: [], meId: null })).toEqual({ type: 'hold' });
+    expect(newAction('assign', { accountIds: [], networks: [], meId: null })).toEqual({ type: 'hold' });
   });
 
   it('makes ids that fit the contract and differ', () => {

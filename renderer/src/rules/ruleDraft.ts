@@ -12,6 +12,8 @@ export type ActionType = (typeof ACTION_TYPES)[number];
 /** What new conditions and actions are filled with: the user's accounts, and "me". */
 export interface DraftContext {
   accountIds: readonly Id[];
+  /** The networks this build knows (from their descriptors), in the connect dialog's order. */
+  networks: readonly string[];
   meId: Id | null;
 }
 
@@ -27,7 +29,7 @@ export function newCondition(type: ConditionType, context: DraftContext): RuleCo
     case 'language':
       return { type, languages: ['en'], negate: false };
     case 'network':
-      return { type, networks: ['mastodon'], negate: false };
+      return { type, networks: context.networks.slice(0, 1), negate: false };
     case 'account':
       return { type, accountIds: context.accountIds.slice(0, 1), negate: false };
     case 'author':

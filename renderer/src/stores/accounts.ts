@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ConnectableNetwork, SyncStatus } from '../../../shared/contract';
+import type { SyncStatus } from '../../../shared/contract';
+import type { NetworkInfo, TextLimits } from '../../../shared/networks';
+import { FALLBACK_TEXT, fallbackLook } from '../inbox/networks';
 import type { Account, Id } from '../../../shared/model';
 import { api } from '../api';
 import { useToastsStore } from './toasts';
@@ -14,11 +16,25 @@ export const useAccountsStore = defineStore('accounts', () => {
   const polling = ref(new Set<Id>());
   /** Accounts with a pause, resume, check or removal on its way to the core. */
   const busy = ref(new Set<Id>());
-  /** The networks this build can connect (`accounts.networks`), read when first needed. */
-  const networks = ref<ConnectableNetwork[]>([]);
+  /** The networks this build can connect (`accounts.networks`: their descriptors' public part), read at start. */
+  const networks = ref<NetworkInfo[]>([]);
   const networksLoaded = ref(false);
 
   const byId = computed(() => new Map(accounts.value.map((a) => [a.id, a])));
+  const networkById = computed(() => new Map(networks.value.map((n) => [n.id, n])));
+
+  /** A network's descriptor, when this build has one. */
+  function networkInfo(id: string): NetworkInfo | undefined {
+    return networkById.value.get(id);
+  }
+  /** How a network looks (its glyph and color). */
+  function lookOf(id: string): NetworkInfo['icon'] {
+    return networkById.value.get(id)?.icon ?? fallbackLook(id);
+  }
+  /** How long a reply may be on a network, and how the network counts it. */
+  function textOf(id: string): TextLimits {
+    return networkById.value.get(id)?.text ?? FALLBACK_TEXT;
+  }
 
   /** Accounts the user must act on (sign in again, look at an error). */
   const needingAttention = computed(() => accounts.value.filter((a) => a.state === 'needs-sign-in' || a.state === 'error'));
@@ -110,5 +126,5 @@ export const useAccountsStore = defineStore('accounts', () => {
     }
   }
 
-  return { accounts, loaded, polling, busy, networks, networksLoaded, byId, needingAttention, load, loadNetworks, applyStatus, pause, resume, pollNow, remove };
+  return { accounts, loaded, polling, busy, networks, networksLoaded, byId, needingAttention, networkInfo, lookOf, textOf, load, loadNetworks, applyStatus, pause, resume, pollNow, remove };
 });

@@ -1,48 +1,56 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { CallInput, ConnectableNetwork } from '../../../shared/contract';
+import type { ConnectChoice, ConnectOutcome, ConnectStart } from '../../../shared/contract';
 import type { Account, AppError } from '../../../shared/model';
+import type { NetworkInfo } from '../../../shared/networks';
 import { api, ApiError } from '../api';
 import { useAccountsStore } from './accounts';
 
 /**
  * Where connecting an account stands:
- * - `choose`: picking a network; `details`: its form (server, or handle and app password);
+ * - `choose`: picking a network;
+ * - `developer-app`: the network needs the user's own registered app first (client id, secret);
+ * - `details`: the network's sign-in form, drawn from its descriptor;
  * - `browser`: waiting for the user to approve Parvis in the browser (OAuth);
- * - `connected`: done, `account` is the new account.
+ * - `pick`: the sign-in gave several accounts (Pages, mailboxes): the user picks which to add;
+ * - `connected`: done, `connectedAccounts` are the new accounts.
  */
-export type ConnectStep = 'choose' | 'details' | 'browser' | 'connected';
+export type ConnectStep = 'choose' | 'developer-app' | 'details' | 'browser' | 'pick' | 'connected';
 
 /** Connecting an account: the steps of the connect dialog and the calls behind them. */
 export const useConnectStore = defineStore('connect', () => {
   const accounts = useAccountsStore();
   const step = ref<ConnectStep>('choose');
-  const network = ref<ConnectableNetwork | null>(null);
-  /** The server the user typed, to say where a failure happened. */
-  const server = ref('');
+  const network = ref<NetworkInfo | null>(null);
+  /** The form as the user fills it, by field name. */
+  const fields = ref<Record<string, string>>({});
   const submitting = ref(false);
   const error = ref<AppError | null>(null);
   /** The consent page of the OAuth flow in progress, to open it again. */
   const authorizeUrl = ref<string | null>(null);
-  const account = ref<Account | null>(null);
+  /** Accounts the sign-in gave, to pick from. */
+  const choices = ref<ConnectChoice[]>([]);
+  const connectedAccounts = ref<Account[]>([]);
   let flowId: string | null = null;
 
   function reset(): void {
     if (flowId) void cancel();
     step.value = 'choose';
     network.value = null;
-    server.value = '';
+    fields.value = {};
     submitting.value = false;
     error.value = null;
     authorizeUrl.value = null;
-    account.value = null;
+    choices.value = [];
+    connectedAccounts.value = [];
   }
 
-  function choose(next: ConnectableNetwork): void {
+  /** The form starts from the descriptor's defaults; a network without its developer app asks for it first. */
+  function choose(next: NetworkInfo): void {
     network.value = next;
-    server.value = next.defaultServer ?? '';
+    fields.value = Object.fromEntries(next.signIn.fields.map((f) => [f.name, typeof f.defaultValue === 'string' ? f.defaultValue : '']));
     error.value = null;
-    step.value = 'details';
+    step.value = next.developerApp && next.developerApp.source === null ? 'developer-app' : 'details';
   }
 
   function back(): void {
@@ -50,28 +58,65 @@ export const useConnectStore = defineStore('connect', () => {
     step.value = 'choose';
   }
 
+  /** Opens the developer-app step again (to change the app in use). */
+  function editDeveloperApp(): void {
+    error.value = null;
+    step.value = 'developer-app';
+  }
+
   function asAppError(failure: unknown): AppError {
     return failure instanceof ApiError ? { kind: failure.kind, message: failure.message } : { kind: 'internal', message: String(failure) };
   }
 
-  async function connected(next: Account): Promise<void> {
-    account.value = next;
+  async function connected(next: Account[]): Promise<void> {
+    connectedAccounts.value = next;
     step.value = 'connected';
     await accounts.load().catch(() => {});
   }
 
-  /**
-   * Starts connecting. For a password sign-in (Bluesky) this connects at once; for OAuth it
-   * returns the consent page to open in the browser, then `waitForBrowser` finishes.
-   */
-  async function begin(request: CallInput<'accounts.connect'>): Promise<{ openInBrowser: string } | null> {
-    if (submitting.value) return null;
+  async function concluded(outcome: ConnectOutcome): Promise<void> {
+    if (outcome.kind === 'connected') {
+      await connected([outcome.account]);
+      return;
+    }
+    flowId = outcome.flowId;
+    choices.value = outcome.choices;
+    step.value = 'pick';
+  }
+
+  /** Saves the user's developer app (to the keychain, through the core), then shows the sign-in form. */
+  async function saveDeveloperApp(clientId: string, clientSecret: string): Promise<void> {
+    const chosen = network.value;
+    if (!chosen || submitting.value) return;
     submitting.value = true;
     error.value = null;
     try {
-      const start = await api.call('accounts.connect', request);
-      if (start.kind === 'connected') {
-        await connected(start.account);
+      const info = await api.call('developerApps.set', { network: chosen.id, clientId: clientId.trim(), ...(clientSecret.trim() ? { clientSecret: clientSecret.trim() } : {}) });
+      network.value = { ...chosen, developerApp: info };
+      accounts.networks = accounts.networks.map((n) => (n.id === chosen.id ? { ...n, developerApp: info } : n));
+      step.value = 'details';
+    } catch (failure) {
+      error.value = asAppError(failure);
+    } finally {
+      submitting.value = false;
+    }
+  }
+
+  /**
+   * Starts connecting with the form as filled. A sign-in that needs no browser connects at once;
+   * for OAuth it returns the consent page to open in the browser, then `waitForBrowser` finishes.
+   */
+  async function begin(): Promise<{ openInBrowser: string } | null> {
+    const chosen = network.value;
+    if (!chosen || submitting.value) return null;
+    submitting.value = true;
+    error.value = null;
+    try {
+      // Empty optional fields are left out: the descriptor's defaults apply.
+      const filled = Object.fromEntries(Object.entries(fields.value).filter(([, v]) => v.trim() !== ''));
+      const start: ConnectStart = await api.call('accounts.connect', { network: chosen.id, fields: filled });
+      if (start.kind !== 'browser') {
+        await concluded(start);
         return null;
       }
       flowId = start.flowId;
@@ -91,10 +136,10 @@ export const useConnectStore = defineStore('connect', () => {
     const waitingFor = flowId;
     if (!waitingFor) return;
     try {
-      const next = await api.call('accounts.finishConnect', { flowId: waitingFor });
+      const outcome = await api.call('accounts.finishConnect', { flowId: waitingFor });
       if (flowId !== waitingFor) return;
       flowId = null;
-      await connected(next);
+      await concluded(outcome);
     } catch (failure) {
       // A flow the user cancelled ends with an error nobody needs to read.
       if (flowId !== waitingFor) return;
@@ -104,14 +149,49 @@ export const useConnectStore = defineStore('connect', () => {
     }
   }
 
-  /** Abandons the browser sign-in (its loopback listener closes). */
+  /** Adds the accounts the user picked among those the sign-in gave. */
+  async function pick(choiceIds: string[]): Promise<void> {
+    const picking = flowId;
+    if (!picking || submitting.value || choiceIds.length === 0) return;
+    submitting.value = true;
+    error.value = null;
+    try {
+      const added = await api.call('accounts.choose', { flowId: picking, choiceIds });
+      flowId = null;
+      await connected(added);
+    } catch (failure) {
+      error.value = asAppError(failure);
+    } finally {
+      submitting.value = false;
+    }
+  }
+
+  /** Abandons the sign-in (its loopback listener closes, unpicked accounts are forgotten). */
   async function cancel(): Promise<void> {
     const cancelling = flowId;
     flowId = null;
     authorizeUrl.value = null;
-    if (step.value === 'browser') step.value = 'details';
+    if (step.value === 'browser' || step.value === 'pick') step.value = 'details';
     if (cancelling) await api.call('accounts.cancelConnect', { flowId: cancelling }).catch(() => {});
   }
 
-  return { step, network, server, submitting, error, authorizeUrl, account, reset, choose, back, begin, waitForBrowser, cancel };
+  return {
+    step,
+    network,
+    fields,
+    submitting,
+    error,
+    authorizeUrl,
+    choices,
+    connectedAccounts,
+    reset,
+    choose,
+    back,
+    editDeveloperApp,
+    saveDeveloperApp,
+    begin,
+    waitForBrowser,
+    pick,
+    cancel,
+  };
 });

@@ -73,4 +73,55 @@ describe('useConversationStore', () => {
     expect(await conversation.sendReply()).toBe(false);
     expect(conversation.draftText).toBe('Réponse');
   });
+
+  /** `draft.get` answers only when the test says so: the conversation is still loading meanwhile. */
+  function holdDraftLoad(): () => void {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    core.handle('draft.get', async ({ conversationId }) => {
+      await gate;
+      const text = core.drafts.get(conversationId);
+      return text === undefined ? null : { conversationId, text, updatedAt: 1 };
+    });
+    return release;
+  }
+
+  it('keeps what was typed while the conversation was opening: a late empty draft load wipes nothing', async () => {
+    const conversation = useConversationStore();
+    const release = holdDraftLoad();
+    const opening = conversation.open(1);
+    conversation.setDraftText('Bonjour C');
+    conversation.setDraftText('Bonjour Camille');
+    release();
+    await opening;
+    expect(conversation.draftText).toBe('Bonjour Camille');
+    await vi.advanceTimersByTimeAsync(DRAFT_SAVE_DELAY_MS);
+    expect(core.drafts.get(1)).toBe('Bonjour Camille');
+  });
+
+  it('keeps both an earlier saved draft and what was typed before it arrived', async () => {
+    const conversation = useConversationStore();
+    const release = holdDraftLoad();
+    const opening = conversation.open(2);
+    conversation.setDraftText('et merci');
+    release();
+    await opening;
+    expect(conversation.draftText).toBe('brouillon gardé et merci');
+    await vi.advanceTimersByTimeAsync(DRAFT_SAVE_DELAY_MS);
+    expect(core.drafts.get(2)).toBe('brouillon gardé et merci');
+  });
+
+  it('text typed in one conversation never lands in the next one opened quickly after', async () => {
+    const conversation = useConversationStore();
+    await conversation.open(1);
+    const release = holdDraftLoad();
+    const opening = conversation.open(2);
+    conversation.setDraftText('pour la deux');
+    const back = conversation.open(1);
+    release();
+    await Promise.all([opening, back]);
+    expect(conversation.openId).toBe(1);
+    expect(conversation.draftText).toBe('');
+    expect(core.drafts.get(2)).toBe('brouillon gardé pour la deux');
+  });
 });

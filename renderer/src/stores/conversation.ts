@@ -6,6 +6,11 @@ import { applyChange, type TriageChange } from '../inbox/triageChange';
 import { useInboxStore } from './inbox';
 import { useToastsStore } from './toasts';
 
+/** An earlier saved draft, then what was typed before it arrived, as one text. */
+export function joinDrafts(saved: string, typed: string): string {
+  return /\s$/.test(saved) ? `${saved}${typed}` : `${saved} ${typed}`;
+}
+
 /** Typing pauses this long before the draft is saved. */
 export const DRAFT_SAVE_DELAY_MS = 300;
 
@@ -25,7 +30,10 @@ export const useConversationStore = defineStore('conversation', () => {
   const draftState = ref<DraftState>('idle');
   const sending = ref(false);
   let draftTimer: ReturnType<typeof setTimeout> | null = null;
-  let unsavedDraft: { conversationId: Id; text: string } | null = null;
+  /** Text to save; `beforeLoad`: typed before the saved draft was read, so it joins it rather than replacing it. */
+  let unsavedDraft: { conversationId: Id; text: string; beforeLoad?: boolean } | null = null;
+  /** The conversation whose composer got text while it was still loading (its saved draft must not overwrite it). */
+  let typedWhileLoading: Id | null = null;
 
   /** The conversation on screen is the previous one while the next is loading. */
   const stale = computed(() => detail.value !== null && detail.value.conversation.id !== openId.value);
@@ -47,7 +55,13 @@ export const useConversationStore = defineStore('conversation', () => {
     unsavedDraft = null;
     draftState.value = 'saving';
     try {
-      await api.call('draft.save', toSave);
+      let text = toSave.text;
+      if (toSave.beforeLoad) {
+        // The conversation was left before its saved draft arrived: keep that draft in front.
+        const saved = (await api.call('draft.get', { conversationId: toSave.conversationId }))?.text ?? '';
+        if (saved !== '' && saved !== text && !text.startsWith(saved)) text = joinDrafts(saved, text);
+      }
+      await api.call('draft.save', { conversationId: toSave.conversationId, text });
       // An empty text deletes the draft: there is nothing left to call "saved".
       if (unsavedDraft === null && openId.value === toSave.conversationId) draftState.value = toSave.text === '' ? 'idle' : 'saved';
     } catch (failure) {
@@ -62,7 +76,8 @@ export const useConversationStore = defineStore('conversation', () => {
   function setDraftText(text: string): void {
     draftText.value = text;
     if (openId.value === null) return;
-    unsavedDraft = { conversationId: openId.value, text };
+    if (loading.value) typedWhileLoading = openId.value;
+    unsavedDraft = { conversationId: openId.value, text, ...(loading.value ? { beforeLoad: true } : {}) };
     draftState.value = 'pending';
     if (draftTimer !== null) clearTimeout(draftTimer);
     draftTimer = setTimeout(() => void flushDraft(), DRAFT_SAVE_DELAY_MS);
@@ -77,6 +92,7 @@ export const useConversationStore = defineStore('conversation', () => {
     // `stale`): the thread keeps keyboard focus and the pane does not flicker between the two.
     draftText.value = '';
     draftState.value = 'idle';
+    typedWhileLoading = null;
     loading.value = true;
     error.value = null;
     try {
@@ -86,8 +102,19 @@ export const useConversationStore = defineStore('conversation', () => {
       ]);
       if (openId.value !== id) return;
       detail.value = fresh;
-      draftText.value = draft?.text ?? '';
-      draftState.value = draft ? 'saved' : 'idle';
+      const saved = draft?.text ?? '';
+      if (typedWhileLoading === id) {
+        // The user typed before the saved draft arrived: what they typed wins, and an earlier
+        // draft is kept in front of it rather than lost.
+        const typed = draftText.value;
+        if (saved !== '' && saved !== typed && !typed.startsWith(saved)) setDraftText(joinDrafts(saved, typed));
+        // The saved draft is known and joined now: the next save replaces it.
+        if (unsavedDraft?.conversationId === id) unsavedDraft = { conversationId: id, text: unsavedDraft.text };
+      } else {
+        draftText.value = saved;
+        draftState.value = draft ? 'saved' : 'idle';
+      }
+      typedWhileLoading = null;
       inbox.patchRow(id, { unread: false });
     } catch (failure) {
       if (openId.value === id) {

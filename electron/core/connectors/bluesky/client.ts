@@ -127,6 +127,8 @@ export function toBlueskyError(err: unknown, what: string, transport: Transport)
       return new ConnectorError('rate-limited', detail, fromHeaders ?? 60_000, status);
     }
     if (status === 401 || AUTH_ERRORS.has(err.error ?? '')) return new ConnectorError('auth', detail, null, status);
+    // What the PDS says on getSession/refreshSession once the account is gone (deleted, moved).
+    if (status === 400 && /could not find user info/i.test(err.message ?? '')) return new ConnectorError('auth', detail, null, status);
     if (status === 1) return new ConnectorError('network', detail);
     if (status === 2) return new ConnectorError('bad-response', redact(`${what}: the answer does not match the lexicon (${errorText(err.cause ?? err)})`, secrets));
     if (status >= 500) return new ConnectorError('network', detail, null, status);
@@ -278,6 +280,10 @@ export class BlueskyClient {
 
   async muteActor(actor: string): Promise<void> {
     await this.call('muteActor', () => this.agent.app.bsky.graph.muteActor({ actor }));
+  }
+
+  async unmuteActor(actor: string): Promise<void> {
+    await this.call('unmuteActor', () => this.agent.app.bsky.graph.unmuteActor({ actor }));
   }
 
   async createReport(input: ComAtprotoModerationCreateReport.InputSchema): Promise<ComAtprotoModerationCreateReport.OutputSchema> {

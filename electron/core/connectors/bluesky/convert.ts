@@ -274,7 +274,7 @@ export function notificationToItem(
     createdAt,
     permalink: postPermalink(remoteId),
     moderation: notification.reason === 'reply' && isHiddenBy(context, remoteId) ? 'hidden' : 'visible',
-    context: context ? contextFromPost(context) : null,
+    context: context ? { ...contextFromPost(context), relation: notification.reason === 'quote' ? 'quote' : 'reply' } : null,
     extra,
   };
   return { ok: true, item };

@@ -5,7 +5,7 @@ import type { WireNotification } from './wire';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 const REASONS = ['reply', 'mention', 'quote'];
-const SETTINGS = { overlapMs: 60_000, maxRecent: 100 };
+const SETTINGS = { overlapMs: 60_000, maxRecent: 100, sweepEveryMs: 3_600_000 };
 
 function note(id: number, at: number, reason = 'reply'): WireNotification {
   return {
@@ -87,7 +87,14 @@ describe('poll cursor', () => {
   it('starts afresh from an unreadable cursor', () => {
     expect(decodeCursor('{nope')).toEqual({ v: 1, mark: null, recent: [], gap: null });
     expect(decodeCursor(JSON.stringify({ v: 2 })).mark).toBeNull();
-    const state: PollCursorState = { v: 1, mark: T0, recent: [['at://x/app.bsky.feed.post/1', T0]], gap: { apiCursor: 'c', floor: null, floorRecent: [] } };
+    const state: PollCursorState = {
+      v: 1,
+      mark: T0,
+      recent: [['at://x/app.bsky.feed.post/1', T0]],
+      gap: { apiCursor: 'c', floor: null, floorRecent: [] },
+      sweep: { apiCursor: '2026-01-01T00:00:00.000Z', floor: T0 - 1000 },
+      sweptAt: T0,
+    };
     expect(decodeCursor(encodeCursor(state))).toEqual(state);
   });
 });

@@ -9,6 +9,7 @@ import type { AccountContext, Connector, NormalizedItem, PollResult } from '../t
 import { ConnectorError } from '../types';
 import { createBlueskyConnector, reportReason, signInToBluesky, type BlueskyConnectorOptions } from './index';
 import { recordKeyFor } from './record-key';
+import { REPORT_REASONS } from '../../../../shared/report-reasons';
 
 let clock = Date.parse('2026-03-01T10:00:00.000Z');
 const now = () => clock;
@@ -157,6 +158,61 @@ describe('poll', () => {
       const times = batch.items.map((i) => i.createdAt);
       expect([...times].sort((a, b) => a - b)).toEqual(times);
     }
+  });
+
+  it('delivers a mention whose createdAt is older than what was already read, exactly once', async () => {
+    const ctx = await signedIn();
+    // What the inbox holds, as the store answers it.
+    const inbox = new Set<string>();
+    ctx.knownRemoteIds = (ids) => new Set(ids.filter((id) => inbox.has(id)));
+    const connector = connectorWith();
+    const pollInto = async (cursor: string | null) => {
+      const { batches, cursor: next } = await pollAll(connector, ctx, cursor);
+      const texts = batches.flatMap((b) => b.items.map((i) => i.text));
+      for (const b of batches) for (const i of b.items) inbox.add(i.remoteId);
+      return { texts, cursor: next };
+    };
+    server.control.addMention({ text: 'avant' });
+    const first = await pollInto(null);
+    expect(first.texts).toEqual([`@${server.control.account.handle} avant`]);
+
+    clock += 20 * 60_000;
+    // Written by a client whose clock is three hours behind: the AppView sorts it behind "avant".
+    server.control.addMention({ text: 'en retard', createdAt: new Date(clock - 3 * 3600_000).toISOString() });
+    server.control.addMention({ text: 'maintenant' });
+    const second = await pollInto(first.cursor);
+    expect(second.texts).toEqual([`@${server.control.account.handle} maintenant`]);
+
+    // The next sweep of the backfill window finds it; later polls do not deliver it again.
+    clock += 61 * 60_000;
+    const third = await pollInto(second.cursor);
+    expect(third.texts).toEqual([`@${server.control.account.handle} en retard`]);
+    clock += 61 * 60_000;
+    expect((await pollInto(third.cursor)).texts).toEqual([]);
+  });
+
+  it('reads every notification when several share the time at a page boundary', async () => {
+    const ctx = await signedIn();
+    const post = server.control.addOwnPost('Annonce');
+    const created: string[] = [];
+    // Pages of 4, newest first: r5 (last of the first page) and r4 share a millisecond.
+    for (let i = 0; i < 9; i++) {
+      if (i !== 5) clock += 1000;
+      created.push(server.control.addReply(post.uri, { text: `r${i}` }).uri);
+    }
+    const { batches } = await pollAll(connectorWith({ pageSize: 4, maxPagesPerPoll: 5 }), ctx, null);
+    const delivered = batches.flatMap((b) => b.items.map((i) => i.remoteId));
+    expect(delivered).toEqual(created);
+  });
+
+  it('asks to sign in again when the server no longer has the account (500 on app calls), not "network"', async () => {
+    const ctx = await signedIn();
+    server.control.deleteAccount();
+    const err = await rejection(connectorWith().poll(ctx, null));
+    expect(err.kind).toBe('auth');
+    expect(err.message).toMatch(/sign in again/);
+    const replying = await rejection(connectorWith().reply(ctx, { conversationRemoteId: 'x', parentRemoteId: 'at://did:plc:x/app.bsky.feed.post/1', text: 'merci', idempotencyKey: 'k' }));
+    expect(replying.kind).toBe('auth');
   });
 
   it('re-reads the same page after a crash (cursor not saved) and never skips', async () => {
@@ -312,9 +368,14 @@ describe('reply', () => {
 });
 
 describe('moderate', () => {
-  async function pollOne(ctx: AccountContext, text: string): Promise<NormalizedItem> {
+  async function pollFind(ctx: AccountContext, text: string): Promise<NormalizedItem | undefined> {
     const result = await connectorWith().poll(ctx, null);
-    return result.items.find((i) => i.text === text)!;
+    return result.items.find((i) => i.text === text);
+  }
+  async function pollOne(ctx: AccountContext, text: string): Promise<NormalizedItem> {
+    const found = await pollFind(ctx, text);
+    if (!found) throw new Error(`"${text}" was not listed`);
+    return found;
   }
 
   it('hides a reply in the threadgate of our root post, keeping its reply rules, and unhides it', async () => {
@@ -346,13 +407,15 @@ describe('moderate', () => {
     let [gate] = server.control.state().threadgates;
     expect(gate).toMatchObject({ post: post.uri, allow: [{ $type: 'app.bsky.feed.threadgate#mentionRule' }], hiddenReplies: [rude.uri, nested.uri] });
 
-    // The next poll shows it hidden (the AppView attaches the threadgate to the root).
-    expect((await pollOne(ctx, 'insulte')).moderation).toBe('hidden');
+    // The AppView, like the real one, stops listing a reply our threadgate hides...
+    expect(await pollFind(ctx, 'insulte')).toBeUndefined();
 
     await connector.moderate(ctx, { ...base, action: 'unhide', idempotencyKey: 'u1' });
     [gate] = server.control.state().threadgates;
     expect(gate?.hiddenReplies).toEqual([nested.uri]);
     expect(gate?.allow).toEqual([{ $type: 'app.bsky.feed.threadgate#mentionRule' }]);
+    // ...and lists it again, visible, once it is unhidden.
+    expect((await pollOne(ctx, 'insulte')).moderation).toBe('visible');
   });
 
   it('creates the threadgate when there is none, refuses threads not rooted in our posts, and respects the 300 cap', async () => {
@@ -427,10 +490,15 @@ describe('moderate', () => {
     expect(ban.message).toMatch(/block/);
   });
 
-  it('reads report reasons', () => {
-    expect(reportReason('rude')).toEqual({ reasonType: 'com.atproto.moderation.defs#reasonRude' });
-    expect(reportReason('Misleading: fake giveaway')).toEqual({ reasonType: 'com.atproto.moderation.defs#reasonMisleading', reason: 'fake giveaway' });
-    expect(reportReason('il insulte tout le monde')).toEqual({ reasonType: 'com.atproto.moderation.defs#reasonOther', reason: 'il insulte tout le monde' });
+  it('maps every report code to its own Bluesky reason, and keeps free text as details of "other"', () => {
+    expect(reportReason('spam')).toEqual({ reasonType: 'com.atproto.moderation.defs#reasonSpam' });
+    expect(reportReason('harassment: insulte sous chaque post')).toEqual({ reasonType: 'tools.ozone.report.defs#reasonHarassmentOther', reason: 'insulte sous chaque post' });
+    expect(reportReason('hate')).toEqual({ reasonType: 'tools.ozone.report.defs#reasonHarassmentHateSpeech' });
+    expect(reportReason('misleading: faux concours')).toEqual({ reasonType: 'com.atproto.moderation.defs#reasonMisleading', reason: 'faux concours' });
+    const types = REPORT_REASONS.map((code) => reportReason(code).reasonType);
+    expect(new Set(types).size).toBe(REPORT_REASONS.length);
+    // A translated label is not a code: it is never taken for one.
+    expect(reportReason('Spam or scam')).toEqual({ reasonType: 'com.atproto.moderation.defs#reasonOther', reason: 'Spam or scam' });
     expect(reportReason(undefined)).toEqual({ reasonType: 'com.atproto.moderation.defs#reasonOther' });
   });
 });

@@ -6,6 +6,7 @@
  * caller (tokens come back through `onCredentialsRefreshed`).
  */
 import { UnicodeString, RichText } from '@atproto/api';
+import { decodeReportReason, type ReportReason } from '../../../../shared/report-reasons';
 import type {
   AccountContext,
   Capabilities,
@@ -33,10 +34,13 @@ import {
   DEFAULT_CURSOR_SETTINGS,
   afterGapRead,
   afterHeadRead,
+  afterSweepRead,
   decodeCursor,
   encodeCursor,
   readNewNotifications,
+  sweepDue,
   type CursorSettings,
+  type FreshNotification,
 } from './cursor';
 import { recordKeyFor } from './record-key';
 import { hideInThreadgate, unhideInThreadgate } from './threadgate';
@@ -49,7 +53,7 @@ export const BLUESKY_CAPABILITIES: Capabilities = {
   maxReplyLength: 300,
   directMessages: false,
   reply: true,
-  moderation: ['hide', 'unhide', 'block-author', 'mute-author', 'report', 'delete-own'],
+  moderation: ['hide', 'unhide', 'block-author', 'unblock-author', 'mute-author', 'unmute-author', 'report', 'delete-own'],
   unsupportedReasons: {
     hide: 'Bluesky hides replies only in threads that start with one of your own posts (the thread gate lists at most 300 hidden replies).',
     unhide: 'Bluesky can unhide only replies hidden in threads that start with one of your own posts.',
@@ -71,30 +75,30 @@ export interface BlueskyConnectorOptions extends TransportOptions {
   cursor?: Partial<CursorSettings>;
 }
 
-const REPORT_REASONS: Record<string, string> = {
+/**
+ * Parvis's report codes as Bluesky reasons. Harassment, hate and violence have no
+ * com.atproto.moderation reason of their own: ozone (Bluesky's moderation service) takes its
+ * finer tools.ozone.report reasons for them.
+ */
+export const BLUESKY_REPORT_REASONS: Record<ReportReason, string> = {
   spam: 'com.atproto.moderation.defs#reasonSpam',
-  violation: 'com.atproto.moderation.defs#reasonViolation',
-  misleading: 'com.atproto.moderation.defs#reasonMisleading',
+  harassment: 'tools.ozone.report.defs#reasonHarassmentOther',
+  hate: 'tools.ozone.report.defs#reasonHarassmentHateSpeech',
   sexual: 'com.atproto.moderation.defs#reasonSexual',
-  rude: 'com.atproto.moderation.defs#reasonRude',
+  violence: 'tools.ozone.report.defs#reasonViolenceOther',
+  misleading: 'com.atproto.moderation.defs#reasonMisleading',
+  illegal: 'com.atproto.moderation.defs#reasonViolation',
   other: 'com.atproto.moderation.defs#reasonOther',
 };
 
 /**
- * Reads a report reason: a reason type (`spam`, `violation`, `misleading`, `sexual`, `rude`,
- * `other`, or a full `com.atproto.moderation.defs#…` name), optionally followed by `: details`.
- * Free text alone is reported as "other" with the text as details.
+ * A report request's reason (a code from shared/report-reasons, optionally `code: details`) as
+ * createReport's `reasonType` and `reason`. Anything else is "other" with the text as details.
  */
 export function reportReason(reason: string | undefined): { reasonType: string; reason?: string } {
-  const text = (reason ?? '').trim();
-  const match = /^([\w.#]+)\s*(?::\s*([\s\S]*))?$/.exec(text);
-  const head = match?.[1]?.toLowerCase() ?? '';
-  const type = REPORT_REASONS[head] ?? (head.startsWith('com.atproto.moderation.defs#reason') ? match?.[1] : undefined);
-  if (type) {
-    const details = match?.[2]?.trim();
-    return details ? { reasonType: type, reason: details } : { reasonType: type };
-  }
-  return text ? { reasonType: REPORT_REASONS.other!, reason: text } : { reasonType: REPORT_REASONS.other! };
+  const { code, details } = decodeReportReason(reason);
+  const reasonType = BLUESKY_REPORT_REASONS[code];
+  return details ? { reasonType, reason: details } : { reasonType };
 }
 
 /** Link and hashtag facets for a reply's text (mentions stay plain text: they would need a handle lookup each). */
@@ -224,6 +228,98 @@ export function createBlueskyConnector(options: BlueskyConnectorOptions = {}): C
     return view ? { uri: view.uri, cid: view.cid } : null;
   }
 
+  async function pollWith(ctx: AccountContext, client: BlueskyClient, rawCursor: string | null): Promise<PollResult> {
+    const state = decodeCursor(rawCursor);
+    const fetchPage = (cursor: string | undefined, limit?: number) => client.listNotifications({ limit: limit ?? pageSize, cursor, reasons: INBOX_REASONS });
+    const readOpts = { maxPages, reasons: INBOX_REASONS, settings, isKnown: ctx.knownRemoteIds };
+    let read;
+    let next;
+    if (state.gap) {
+      read = await readNewNotifications(fetchPage, state.gap.apiCursor, { floor: state.gap.floor, known: [...state.gap.floorRecent, ...state.recent] }, readOpts);
+      next = afterGapRead(state, read, settings);
+    } else {
+      const floor = state.mark ?? now() - backfillMs;
+      read = await readNewNotifications(fetchPage, undefined, { floor, known: state.recent }, readOpts);
+      next = afterHeadRead(state, floor, read, settings);
+      // The first poll reads the whole backfill window: that is a sweep already.
+      if (state.mark === null) next = { ...next, sweptAt: now() };
+    }
+    const fresh: FreshNotification[] = [...read.fresh];
+    const skippedReads = [...read.skipped];
+    // Backdated notifications sort behind the mark: the backfill window is swept again now and
+    // then (a page budget per poll), and what the inbox does not hold yet is delivered.
+    const at = now();
+    if (next.sweep || sweepDue(next, at, settings)) {
+      const sweep = next.sweep ?? { apiCursor: null, floor: at - backfillMs };
+      // The sweep has no overlap of its own: what is older than its floor was never read.
+      const swept = await readNewNotifications(
+        fetchPage,
+        sweep.apiCursor ?? undefined,
+        { floor: sweep.floor + settings.overlapMs, known: next.recent },
+        readOpts,
+      );
+      const taken = new Set(fresh.map((f) => f.notification.uri));
+      fresh.push(...swept.fresh.filter((f) => !taken.has(f.notification.uri)));
+      skippedReads.push(...swept.skipped);
+      next = afterSweepRead(next, sweep, at, swept, settings);
+    }
+
+    // One getPosts call per 25 posts hydrates embeds (image URLs) and the posts threads hang on.
+    const uris = fresh.flatMap(({ notification }) => [notification.uri, contextUriOf(notification) ?? notification.uri]);
+    const views = uris.length ? await client.getPosts(uris) : new Map();
+    const items: NormalizedItem[] = [];
+    const skipped = skippedReads.map(({ remoteId, reason }) => ({ remoteId, reason }));
+    for (const { notification } of fresh.sort((a, b) => a.at - b.at)) {
+      const contextUri = contextUriOf(notification);
+      const converted = notificationToItem(notification, client.did, {
+        post: views.get(notification.uri),
+        context: contextUri ? views.get(contextUri) : undefined,
+      });
+      if (converted.ok) items.push(converted.item);
+      else skipped.push({ remoteId: converted.remoteId, reason: converted.reason });
+    }
+    return { items, cursor: encodeCursor(next), hasMore: next.gap !== null, rateLimit: client.rateLimit, skipped };
+  }
+
+  async function replyWith(client: BlueskyClient, req: ReplyRequest): Promise<ReplyResult> {
+    const text = req.text.trim();
+    if (!text) throw new ConnectorError('bad-response', 'A Bluesky reply needs some text.');
+    const length = new UnicodeString(text).graphemeLength;
+    if (length > BLUESKY_CAPABILITIES.maxReplyLength) {
+      throw new ConnectorError('bad-response', `This reply is ${length} characters long; Bluesky allows ${BLUESKY_CAPABILITIES.maxReplyLength}.`);
+    }
+    const refs = await replyRefs(client, req);
+    const facets = replyFacets(text);
+    const record: Record<string, unknown> = {
+      $type: POST_COLLECTION,
+      text,
+      createdAt: new Date(now()).toISOString(),
+      reply: { root: refs.root, parent: refs.parent },
+      ...(facets ? { facets } : {}),
+    };
+    const created = await createOnce(client, POST_COLLECTION, req.idempotencyKey, record);
+    return replyResult(created.ref, created.record, refs);
+  }
+
+  /**
+   * A 5xx from an app call may be an outage, or an account the server no longer has: the real PDS
+   * answers 500 to every app call for a deleted account. getSession tells them apart (it answers
+   * 400 "Could not find user info" then), so a dead account asks to sign in again instead of
+   * retrying forever as "network".
+   */
+  async function deadSessionOr(client: BlueskyClient, err: unknown): Promise<unknown> {
+    if (!(err instanceof ConnectorError) || err.kind !== 'network' || err.status === null || err.status < 500) return err;
+    try {
+      await client.getSession();
+      return err;
+    } catch (probe) {
+      if (probe instanceof ConnectorError && probe.kind === 'auth') {
+        return new ConnectorError('auth', `Bluesky no longer accepts this account's session (${probe.message}); sign in again.`, null, probe.status);
+      }
+      return err;
+    }
+  }
+
   const connector: Connector = {
     network: 'bluesky',
     capabilities: BLUESKY_CAPABILITIES,
@@ -251,56 +347,20 @@ export function createBlueskyConnector(options: BlueskyConnectorOptions = {}): C
 
     async poll(ctx, rawCursor): Promise<PollResult> {
       const client = openClient(ctx);
-      const state = decodeCursor(rawCursor);
-      const fetchPage = (cursor: string | undefined) => client.listNotifications({ limit: pageSize, cursor, reasons: INBOX_REASONS });
-      const readOpts = { maxPages, reasons: INBOX_REASONS, settings };
-      let read;
-      let next;
-      if (state.gap) {
-        read = await readNewNotifications(fetchPage, state.gap.apiCursor, { floor: state.gap.floor, known: [...state.gap.floorRecent, ...state.recent] }, readOpts);
-        next = afterGapRead(state, read, settings);
-      } else {
-        const floor = state.mark ?? now() - backfillMs;
-        read = await readNewNotifications(fetchPage, undefined, { floor, known: state.recent }, readOpts);
-        next = afterHeadRead(state, floor, read, settings);
+      try {
+        return await pollWith(ctx, client, rawCursor);
+      } catch (err) {
+        throw await deadSessionOr(client, err);
       }
-
-      // One getPosts call per 25 posts hydrates embeds (image URLs) and the posts threads hang on.
-      const uris = read.fresh.flatMap(({ notification }) => [notification.uri, contextUriOf(notification) ?? notification.uri]);
-      const views = uris.length ? await client.getPosts(uris) : new Map();
-      const items: NormalizedItem[] = [];
-      const skipped = read.skipped.map(({ remoteId, reason }) => ({ remoteId, reason }));
-      for (const { notification } of read.fresh) {
-        const contextUri = contextUriOf(notification);
-        const converted = notificationToItem(notification, client.did, {
-          post: views.get(notification.uri),
-          context: contextUri ? views.get(contextUri) : undefined,
-        });
-        if (converted.ok) items.push(converted.item);
-        else skipped.push({ remoteId: converted.remoteId, reason: converted.reason });
-      }
-      return { items, cursor: encodeCursor(next), hasMore: next.gap !== null, rateLimit: client.rateLimit, skipped };
     },
 
     async reply(ctx, req): Promise<ReplyResult> {
-      const text = req.text.trim();
-      if (!text) throw new ConnectorError('bad-response', 'A Bluesky reply needs some text.');
-      const length = new UnicodeString(text).graphemeLength;
-      if (length > BLUESKY_CAPABILITIES.maxReplyLength) {
-        throw new ConnectorError('bad-response', `This reply is ${length} characters long; Bluesky allows ${BLUESKY_CAPABILITIES.maxReplyLength}.`);
-      }
       const client = openClient(ctx);
-      const refs = await replyRefs(client, req);
-      const facets = replyFacets(text);
-      const record: Record<string, unknown> = {
-        $type: POST_COLLECTION,
-        text,
-        createdAt: new Date(now()).toISOString(),
-        reply: { root: refs.root, parent: refs.parent },
-        ...(facets ? { facets } : {}),
-      };
-      const created = await createOnce(client, POST_COLLECTION, req.idempotencyKey, record);
-      return replyResult(created.ref, created.record, refs);
+      try {
+        return await replyWith(client, req);
+      } catch (err) {
+        throw await deadSessionOr(client, err);
+      }
     },
 
     async findReply(ctx, req): Promise<ReplyResult | null> {
@@ -332,9 +392,20 @@ export function createBlueskyConnector(options: BlueskyConnectorOptions = {}): C
           const created = await createOnce(client, BLOCK_COLLECTION, `block:${req.idempotencyKey}`, record);
           return { remoteResult: { block: created.ref.uri, created: true } };
         }
+        case 'unblock-author': {
+          // The AppView says which block record of ours stands between us (there may be none left).
+          const profile = await client.getProfile(req.authorRemoteId);
+          const block = profile.viewer?.blocking ? parseAtUri(profile.viewer.blocking) : null;
+          if (!block || block.repo !== client.did || block.collection !== BLOCK_COLLECTION) return { remoteResult: { unblocked: req.authorRemoteId, removed: false } };
+          await client.deleteRecord(BLOCK_COLLECTION, block.rkey);
+          return { remoteResult: { unblocked: req.authorRemoteId, removed: true } };
+        }
         case 'mute-author':
           await client.muteActor(req.authorRemoteId);
           return { remoteResult: { muted: req.authorRemoteId } };
+        case 'unmute-author':
+          await client.unmuteActor(req.authorRemoteId);
+          return { remoteResult: { unmuted: req.authorRemoteId } };
         case 'report': {
           const subjectRef = await strongRefOf(client, req);
           const subject = subjectRef

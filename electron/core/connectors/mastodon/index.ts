@@ -23,6 +23,7 @@ import {
   type ReplyRequest,
   type ReplyResult,
 } from '../types';
+import { decodeReportReason } from '../../../../shared/report-reasons';
 import type { RefreshableConnector } from '../registry';
 import { refreshMastodonCredentials } from './auth';
 import { MastodonClient, type HttpFactory, type MastodonPage } from './client';
@@ -101,7 +102,7 @@ export const MASTODON_CAPABILITIES: Capabilities = {
   maxReplyLength: MAX_REPLY_LENGTH,
   directMessages: true,
   reply: true,
-  moderation: ['block-author', 'mute-author', 'report', 'delete-own'],
+  moderation: ['block-author', 'unblock-author', 'mute-author', 'unmute-author', 'report', 'delete-own'],
   unsupportedReasons: UNSUPPORTED,
 };
 
@@ -412,13 +413,22 @@ class MastodonConnector implements RefreshableConnector {
         const relationship = await client.relationship(req.authorRemoteId, 'mute', { notifications: true });
         return { remoteResult: { accountId: relationship.id, muting: relationship.muting ?? true } };
       }
+      case 'unblock-author': {
+        const relationship = await client.relationship(req.authorRemoteId, 'unblock');
+        return { remoteResult: { accountId: relationship.id, blocking: relationship.blocking ?? false } };
+      }
+      case 'unmute-author': {
+        const relationship = await client.relationship(req.authorRemoteId, 'unmute');
+        return { remoteResult: { accountId: relationship.id, muting: relationship.muting ?? false } };
+      }
       case 'report': {
-        const comment = [...(req.reason ?? '')].slice(0, REPORT_COMMENT_LENGTH).join('');
+        const { category, comment: text } = mastodonReport(req.reason);
+        const comment = [...text].slice(0, REPORT_COMMENT_LENGTH).join('');
         const report = await client.report({
           account_id: req.authorRemoteId,
           status_ids: [req.messageRemoteId],
           comment,
-          category: 'other',
+          category,
           forward: false,
         });
         return { remoteResult: { reportId: report.id } };
@@ -443,6 +453,20 @@ class MastodonConnector implements RefreshableConnector {
 }
 
 /** Builds the Mastodon connector. */
+/**
+ * A report request's reason code as Mastodon's report `category` and comment. Mastodon has
+ * spam, legal, violation (which needs the server's rule ids, unknown here) and other: codes with
+ * no category of their own go as "other" with the code first in the comment, so the moderators
+ * still read why.
+ */
+export function mastodonReport(reason: string | undefined): { category: 'spam' | 'legal' | 'other'; comment: string } {
+  const { code, details } = decodeReportReason(reason);
+  if (code === 'spam') return { category: 'spam', comment: details };
+  if (code === 'illegal') return { category: 'legal', comment: details };
+  if (code === 'other') return { category: 'other', comment: details };
+  return { category: 'other', comment: details ? `${code}: ${details}` : code };
+}
+
 export function createMastodonConnector(options: MastodonConnectorOptions = {}): RefreshableConnector {
   return new MastodonConnector(options);
 }

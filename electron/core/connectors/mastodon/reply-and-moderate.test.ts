@@ -111,14 +111,33 @@ describe('Mastodon moderation', () => {
       remoteResult: { accountId: authorId, blocking: true },
     });
     await connector.moderate(ctx, request('mute-author', mention.statusId, authorId));
-    const report = await connector.moderate(ctx, request('report', mention.statusId, authorId, 'Spam: '.padEnd(1500, 'x')));
+    const report = await connector.moderate(ctx, request('report', mention.statusId, authorId, 'spam: '.padEnd(1500, 'x')));
 
     const state = server.control.state();
     expect(state.blocks).toEqual([authorId]);
     expect(state.mutes).toEqual([{ accountId: authorId, notifications: true }]);
     expect(state.reports).toHaveLength(1);
-    expect(state.reports[0]).toMatchObject({ id: report.remoteResult!.reportId, accountId: authorId, statusIds: [mention.statusId], category: 'other' });
+    expect(state.reports[0]).toMatchObject({ id: report.remoteResult!.reportId, accountId: authorId, statusIds: [mention.statusId], category: 'spam' });
     expect(state.reports[0]!.comment).toHaveLength(1000);
+
+    await connector.moderate(ctx, request('unblock-author', mention.statusId, authorId));
+    await connector.moderate(ctx, request('unmute-author', mention.statusId, authorId));
+    expect(server.control.state().blocks).toEqual([]);
+    expect(server.control.state().mutes).toEqual([]);
+  });
+
+  it('sends report reason codes as Mastodon categories, the code first in the comment when it has none', async () => {
+    const mention = server.control.addMention({ from: 'spammer', text: 'insultes' });
+    const authorId = server.control.status(mention.statusId)!.accountId;
+    await connector.moderate(ctx, request('report', mention.statusId, authorId, 'harassment: insulte tout le monde'));
+    await connector.moderate(ctx, request('report', mention.statusId, authorId, 'illegal'));
+    // A translated label is not a code: it reaches the moderators as written, under "other".
+    await connector.moderate(ctx, request('report', mention.statusId, authorId, 'Spam or scam'));
+    expect(server.control.state().reports.map((r) => [r.category, r.comment])).toEqual([
+      ['other', 'harassment: insulte tout le monde'],
+      ['legal', ''],
+      ['other', 'Spam or scam'],
+    ]);
   });
 
   it('deletes our own status, and treats an already deleted one as done', async () => {
@@ -146,7 +165,7 @@ describe('Mastodon moderation', () => {
       maxReplyLength: 500,
       directMessages: true,
       reply: true,
-      moderation: ['block-author', 'mute-author', 'report', 'delete-own'],
+      moderation: ['block-author', 'unblock-author', 'mute-author', 'unmute-author', 'report', 'delete-own'],
     });
     expect(Object.keys(connector.capabilities.unsupportedReasons!)).toEqual(expect.arrayContaining(['hide', 'remove']));
   });

@@ -83,8 +83,11 @@ export const YOUTUBE_CAPABILITIES: Capabilities = {
 };
 
 export interface YouTubeConnectorOptions {
-  /** Parvis's Google OAuth client, used to renew access tokens. */
-  oauth: GoogleOAuthClient;
+  /**
+   * The Google OAuth client that renews access tokens: the user's developer app, read when needed
+   * (the user may add or change it while Parvis runs).
+   */
+  oauth: GoogleOAuthClient | (() => Promise<GoogleOAuthClient>);
   /** API root when the account has no server URL. Default https://www.googleapis.com. */
   defaultApiBaseUrl?: string;
   now?: () => number;
@@ -137,7 +140,8 @@ class AccountSession {
   /** Renews the access token; `notify` hands the new credentials to the caller's keychain. */
   async refresh(notify = true): Promise<void> {
     try {
-      this.credentials = await refreshGoogleCredentials(this.options.oauth, this.credentials, {
+      const oauth = typeof this.options.oauth === 'function' ? await this.options.oauth() : this.options.oauth;
+      this.credentials = await refreshGoogleCredentials(oauth, this.credentials, {
         now: this.now,
         timeoutMs: this.options.http?.timeoutMs,
       });
@@ -473,7 +477,8 @@ export async function signInToYouTube(
   options: YouTubeConnectorOptions,
   signIn: GoogleSignInOptions & { apiBaseUrl?: string },
 ): Promise<{ credentials: Record<string, string>; channel: NormalizedAuthor }> {
-  const credentials = credentialsToRecord(await signInWithGoogle(options.oauth, { now: options.now, ...signIn }));
+  const oauth = typeof options.oauth === 'function' ? await options.oauth() : options.oauth;
+  const credentials = credentialsToRecord(await signInWithGoogle(oauth, { now: options.now, ...signIn }));
   const connector = createYouTubeConnector(options);
   const channel = await connector.verify({
     accountId: 0,

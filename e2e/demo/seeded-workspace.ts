@@ -4,9 +4,9 @@
  * written through the same ingest function the connectors use. Deterministic (seeded), so tests
  * can rely on it.
  */
-import type { NormalizedItem } from '../connectors/types';
-import type { Core } from '../app';
-import type { ConversationKind, Network } from '../../../shared/model';
+import type { NormalizedItem } from '../../electron/core/connectors/types';
+import type { Core } from '../../electron/core/app';
+import type { ConversationKind, Network } from '../../shared/model';
 
 /** A small, fast, seeded PRNG (mulberry32). */
 export function seededRandom(seed: number): () => number {

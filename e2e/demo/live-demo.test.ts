@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { callCore, waitFor } from '../../e2e/networks/fixture';
-import { UNCONNECTED_MASTODON, startLiveDemo, type LiveDemo } from './demo';
+import { callCore, waitFor } from '../networks/fixture';
+import { UNCONNECTED_MASTODON, startLiveDemo, type LiveDemo } from './live-demo';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parvis-live-demo-test-'));
 let demo: LiveDemo | undefined;
@@ -52,7 +52,7 @@ it('fills the inbox through the connectors, applies the triage, and keeps new ac
     },
   });
   for (const a of accounts) expect(counts[`account-${a.id}`], a.handle).toBeGreaterThan(5);
-  expect(counts.all).toBe(Object.values(ready.conversations).reduce((sum, n) => sum + (n ?? 0), 0));
+  expect(counts.all).toBe(Object.values(ready.conversations).reduce<number>((sum, n) => sum + (n ?? 0), 0));
   expect(counts.done).toBeGreaterThan(0);
   expect(counts.held).toBeGreaterThan(0);
   expect(counts.read).toBeGreaterThan(0);

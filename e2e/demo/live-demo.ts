@@ -24,17 +24,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InboxFilter, InboxPage } from '../../shared/contract';
 import type { Account, ConversationKind, ConversationStatus, Network } from '../../shared/model';
-import { createCore, type Core } from '../core/app';
-import { DEMO_ACCOUNTS, seedDemoWorkspace, seededRandom } from '../core/demo/workspace';
-import { MemorySecretStore } from '../core/secrets/secret-store';
-import { createSettingsStore, memoryBackend } from '../core/settings/settings-store';
-import { YOUTUBE_QUOTA } from '../core/sync/scheduler';
-import { startBlueskyServer, type BlueskyServer, type StrongRef } from '../../e2e/networks/bluesky';
-import { startDemoActivity, type ActivityEvent, type DemoActivity, type DemoLanguage, type DemoPerson, type DemoTexts } from '../../e2e/networks/demo-activity';
-import { LOCAL_GOOGLE_CLIENT, callCore, connectAccount, localEndpoints, networkWiring } from '../../e2e/networks/fixture';
-import { startMastodonServer, type MastodonServer } from '../../e2e/networks/mastodon';
-import { startYouTubeServer, type YouTubeServer } from '../../e2e/networks/youtube';
-import { startWebMode, type WebMode, type WebModeOptions } from './start';
+import { createCore, type Core } from '../../electron/core/app';
+import { DEMO_ACCOUNTS, seedDemoWorkspace, seededRandom } from './seeded-workspace';
+import { MemorySecretStore } from '../../electron/core/secrets/secret-store';
+import { createSettingsStore, memoryBackend } from '../../electron/core/settings/settings-store';
+import { YOUTUBE_QUOTA } from '../../electron/core/connectors/youtube/descriptor';
+import { startBlueskyServer, type BlueskyServer, type StrongRef } from '../networks/bluesky';
+import { startDemoActivity, type ActivityEvent, type DemoActivity, type DemoLanguage, type DemoPerson, type DemoTexts } from '../networks/demo-activity';
+import { LOCAL_GOOGLE_CLIENT, callCore, connectAccount, localEndpoints, networkWiring } from '../networks/fixture';
+import { startMastodonServer, type MastodonServer } from '../networks/mastodon';
+import { startYouTubeServer, type YouTubeServer } from '../networks/youtube';
+import { startWebMode, type WebMode, type WebModeOptions } from '../../electron/web/start';
 
 /** Conversations in the seeded workspace the demo is made from. */
 const SEEDED_CONVERSATIONS = 320;
@@ -50,7 +50,7 @@ const SETTLE_TIMEOUT_MS = 60_000;
 /** The account on the third Mastodon server, for the user to connect through the UI. */
 export const UNCONNECTED_MASTODON = { username: 'lumen_presse', displayName: 'Atelier Lumen · Presse' } as const;
 /** The Bluesky account's sign-in (what the connect dialog asks for). */
-export const DEMO_BLUESKY_LOGIN = { handle: 'atelierlumen.bsky.social', appPassword: 'lumn-demo-2026-live' } as const;
+export const DEMO_BLUESKY_LOGIN = { handle: 'atelierlumen.bsky.social', password: 'lumn-demo-2026-live' } as const;
 
 // ---- The seeded workspace, read back -----------------------------------------------------------
 
@@ -234,7 +234,7 @@ async function startDemoServers(clock: HistoryClock, people: readonly DemoPerson
     const press = track(await startMastodonServer({ me: UNCONNECTED_MASTODON, now }));
     const bluesky = track(
       await startBlueskyServer({
-        account: { handle: DEMO_BLUESKY_LOGIN.handle, password: DEMO_BLUESKY_LOGIN.appPassword, displayName: 'Atelier Lumen' },
+        account: { handle: DEMO_BLUESKY_LOGIN.handle, password: DEMO_BLUESKY_LOGIN.password, displayName: 'Atelier Lumen' },
         community: people.map((p) => ({ handle: p.bluesky, displayName: p.name })),
         now,
       }),
@@ -530,7 +530,7 @@ export interface LiveDemo {
   app: WebMode;
   networks: DemoNetworkInfo[];
   /** The Bluesky account's sign-in, for a user who wants to connect it again. */
-  blueskyLogin: { handle: string; appPassword: string };
+  blueskyLogin: { handle: string; password: string };
   /** Resolves once the history has synced and the triage is applied; activity starts then. */
   ready: Promise<LiveDemoReady>;
   /** The community activity so far, oldest first (empty until `ready`). */
@@ -580,10 +580,10 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
     // history then arrives as activity does, page after page.
     const [french, english, press] = servers.mastodon;
     const connected: [number, Account][] = [
-      [0, await connectAccount(core, { network: 'mastodon', serverUrl: french.url })],
-      [1, await connectAccount(core, { network: 'bluesky', serverUrl: servers.bluesky.url, ...DEMO_BLUESKY_LOGIN })],
+      [0, await connectAccount(core, { network: 'mastodon', fields: { server: french.url } })],
+      [1, await connectAccount(core, { network: 'bluesky', fields: { server: servers.bluesky.url, ...DEMO_BLUESKY_LOGIN } })],
       [2, await connectAccount(core, { network: 'youtube' })],
-      [3, await connectAccount(core, { network: 'mastodon', serverUrl: english.url })],
+      [3, await connectAccount(core, { network: 'mastodon', fields: { server: english.url } })],
     ];
     const accountIds = new Map(connected.map(([index, account]) => [index, account.id]));
     const ids = [...accountIds.values()];

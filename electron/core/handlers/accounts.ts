@@ -1,0 +1,179 @@
+/**
+ * Accounts: connecting them from their network's descriptor, pausing, polling, removing; the
+ * developer apps some networks need.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConnectChoice, ConnectOutcome } from '../../../shared/contract';
+import type { Account } from '../../../shared/model';
+import { signInFieldsSchema } from '../../../shared/networks';
+import { publicInfo, type NetworkDescriptor } from '../connectors/descriptor';
+import type { OAuthFlow, SignInResult } from '../connectors/sign-in';
+import { CoreError } from '../rpc';
+import { accountSecretKey } from '../secrets/secret-store';
+import type { DomainHandlers } from './context';
+import type { CoreServices } from './services';
+
+type AccountCalls =
+  | 'accounts.list'
+  | 'accounts.remove'
+  | 'accounts.pause'
+  | 'accounts.resume'
+  | 'accounts.pollNow'
+  | 'accounts.networks'
+  | 'accounts.connect'
+  | 'accounts.finishConnect'
+  | 'accounts.choose'
+  | 'accounts.cancelConnect'
+  | 'developerApps.set'
+  | 'developerApps.clear';
+
+/** A sign-in in progress: waiting for the browser, or for the user to choose among several accounts. */
+type Flow =
+  | { step: 'browser'; descriptor: NetworkDescriptor; flow: OAuthFlow }
+  | { step: 'choose'; descriptor: NetworkDescriptor; results: SignInResult[] };
+
+/** Abandons every sign-in still in progress (the core is closing). */
+export interface AccountHandlers extends DomainHandlers<AccountCalls> {
+  closeFlows(): void;
+}
+
+export function accountHandlers(s: CoreServices): AccountHandlers {
+  const flows = new Map<string, Flow>();
+
+  const descriptorFor = (network: string): NetworkDescriptor => {
+    const descriptor = s.descriptors.find((d) => d.id === network);
+    if (!descriptor) throw new CoreError('not-supported', `Parvis cannot connect ${network} accounts yet`);
+    return descriptor;
+  };
+
+  const saveSignIn = async (network: string, result: SignInResult): Promise<Account> => {
+    const stored = s.accounts.upsert({
+      network,
+      serverUrl: result.serverUrl,
+      remoteId: result.identity.remoteId,
+      handle: result.identity.handle,
+      displayName: result.identity.name || result.identity.handle,
+    });
+    try {
+      await s.writeCredentials(stored.id, result.credentials);
+    } catch (err) {
+      // No keychain, no account: never keep an account whose secrets could not be stored safely.
+      if (stored.lastPollAt === null && stored.cursor === null) s.accounts.remove(stored.id);
+      throw err;
+    }
+    s.accounts.updateSync(stored.id, { state: 'ok', lastError: null });
+    s.scheduler?.refreshAccounts();
+    if (s.scheduler) void s.scheduler.resume(stored.id);
+    s.executor?.wake();
+    s.changed(undefined, 'account');
+    return s.accounts.list().find((a) => a.id === stored.id)!;
+  };
+
+  const choiceId = (result: SignInResult) => `${result.serverUrl} ${result.identity.remoteId}`;
+
+  /** One account is saved at once; several wait for the user's choice. */
+  const conclude = async (descriptor: NetworkDescriptor, results: SignInResult[]): Promise<ConnectOutcome> => {
+    if (results.length === 0) throw new CoreError('not-found', `This ${descriptor.displayName} sign-in gave no account Parvis can use`);
+    if (results.length === 1 || descriptor.signIn.yields === 'one') {
+      return { kind: 'connected', account: await saveSignIn(descriptor.id, results[0]!) };
+    }
+    const flowId = randomUUID();
+    flows.set(flowId, { step: 'choose', descriptor, results });
+    const connected = s.accounts.listStored().filter((a) => a.network === descriptor.id);
+    const choices: ConnectChoice[] = results.map((r) => ({
+      id: choiceId(r),
+      name: r.identity.name || r.identity.handle,
+      handle: r.identity.handle,
+      connected: connected.some((a) => a.remoteId === r.identity.remoteId && a.serverUrl === r.serverUrl),
+    }));
+    return { kind: 'choose', flowId, choices };
+  };
+
+  const takeFlow = (flowId: string): Flow => {
+    const flow = flows.get(flowId);
+    if (!flow) throw new CoreError('not-found', 'This sign-in has expired: start again');
+    return flow;
+  };
+
+  return {
+    'accounts.list': () => s.accounts.list(),
+    'accounts.remove': async ({ accountId }) => {
+      s.accounts.require(accountId);
+      // Secrets first: if the keychain fails, the account stays and the user can retry.
+      await s.secrets.delete(accountSecretKey(accountId));
+      s.accounts.remove(accountId);
+      s.scheduler?.refreshAccounts();
+      s.changed(undefined, 'account');
+      return { ok: true as const };
+    },
+    'accounts.pause': ({ accountId }) => {
+      s.accounts.require(accountId);
+      if (s.scheduler) s.scheduler.pause(accountId);
+      else s.accounts.updateSync(accountId, { paused: true });
+      s.changed(undefined, 'account');
+      return { ok: true as const };
+    },
+    'accounts.resume': ({ accountId }) => {
+      s.accounts.require(accountId);
+      if (s.scheduler) s.scheduler.resume(accountId);
+      else s.accounts.updateSync(accountId, { paused: false });
+      s.executor?.wake();
+      s.changed(undefined, 'account');
+      return { ok: true as const };
+    },
+    'accounts.pollNow': async ({ accountId }) => {
+      s.accounts.require(accountId);
+      if (!s.scheduler) throw new CoreError('not-supported', 'Syncing is not available in this build');
+      await s.scheduler.pollNow(accountId);
+      return { ok: true as const };
+    },
+    'accounts.networks': async () => Promise.all(s.descriptors.map(async (d) => publicInfo(d, await s.developerApps.info(d.id)))),
+    'accounts.connect': async ({ network, fields }) => {
+      const descriptor = descriptorFor(network);
+      // The network's own form, checked with the schema the renderer checks it with.
+      const checked = signInFieldsSchema(descriptor.signIn.fields).parse(fields);
+      const start = await descriptor.signIn.start(checked, s.networkEnvironment(network));
+      if (start.kind === 'done') return conclude(descriptor, start.results);
+      const flowId = randomUUID();
+      flows.set(flowId, { step: 'browser', descriptor, flow: start.flow });
+      return { kind: 'browser' as const, flowId, authorizeUrl: start.flow.authorizeUrl };
+    },
+    'accounts.finishConnect': async ({ flowId }) => {
+      const entry = takeFlow(flowId);
+      if (entry.step !== 'browser') throw new CoreError('conflict', 'This sign-in is waiting for a choice of accounts');
+      try {
+        return await conclude(entry.descriptor, await entry.flow.complete());
+      } finally {
+        flows.delete(flowId);
+      }
+    },
+    'accounts.choose': async ({ flowId, choiceIds }) => {
+      const entry = takeFlow(flowId);
+      if (entry.step !== 'choose') throw new CoreError('conflict', 'This sign-in has not finished in the browser yet');
+      const chosen = entry.results.filter((r) => choiceIds.includes(choiceId(r)));
+      if (chosen.length !== new Set(choiceIds).size) throw new CoreError('not-found', 'An account chosen is not among those this sign-in gave');
+      const saved: Account[] = [];
+      for (const result of chosen) saved.push(await saveSignIn(entry.descriptor.id, result));
+      flows.delete(flowId);
+      return saved;
+    },
+    'accounts.cancelConnect': ({ flowId }) => {
+      const entry = flows.get(flowId);
+      if (entry?.step === 'browser') entry.flow.cancel();
+      flows.delete(flowId);
+      return { ok: true as const };
+    },
+    'developerApps.set': ({ network, clientId, clientSecret }) => {
+      descriptorFor(network);
+      return s.developerApps.set(network, { clientId, ...(clientSecret ? { clientSecret } : {}) });
+    },
+    'developerApps.clear': ({ network }) => {
+      descriptorFor(network);
+      return s.developerApps.clear(network);
+    },
+    closeFlows() {
+      for (const entry of flows.values()) if (entry.step === 'browser') entry.flow.cancel();
+      flows.clear();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/** One conversation: reading it, triage (status, tags, assignee), notes, drafts and replies. */
+import type { DomainHandlers } from './context';
+import type { CoreServices } from './services';
+
+type ConversationCalls =
+  | 'conversation.get'
+  | 'conversation.setStatus'
+  | 'conversation.markRead'
+  | 'conversation.tag'
+  | 'conversation.untag'
+  | 'conversation.assign'
+  | 'conversation.addNote'
+  | 'draft.save'
+  | 'draft.get'
+  | 'author.setNotes'
+  | 'reply.send'
+  | 'reply.retry'
+  | 'reply.discard';
+
+export function conversationHandlers(s: CoreServices): DomainHandlers<ConversationCalls> {
+  return {
+    'conversation.get': ({ conversationId, markRead }) => {
+      const detail = s.conversations.get(conversationId, { markRead });
+      if (markRead && detail.conversation.unread) s.changed([conversationId], 'triage');
+      return markRead ? { ...detail, conversation: { ...detail.conversation, unread: false } } : detail;
+    },
+    'conversation.setStatus': ({ conversationIds, status, snoozeUntil }) => {
+      s.conversations.setStatus(conversationIds, status, snoozeUntil ?? null);
+      if (status === 'snoozed') s.scheduleSnooze();
+      s.changed(conversationIds, 'triage');
+      return { ok: true as const };
+    },
+    'conversation.markRead': ({ conversationIds, unread }) => {
+      s.conversations.markRead(conversationIds, unread);
+      s.changed(conversationIds, 'triage');
+      return { ok: true as const };
+    },
+    'conversation.tag': ({ conversationIds, tagId }) => {
+      const tag = s.workspace.tags.get(tagId);
+      s.conversations.tag(conversationIds, tagId, tag.name);
+      s.changed(conversationIds, 'triage');
+      return { ok: true as const };
+    },
+    'conversation.untag': ({ conversationIds, tagId }) => {
+      const tag = s.workspace.tags.get(tagId);
+      s.conversations.untag(conversationIds, tagId, tag.name);
+      s.changed(conversationIds, 'triage');
+      return { ok: true as const };
+    },
+    'conversation.assign': ({ conversationIds, memberId }) => {
+      const member = memberId === null ? null : s.workspace.members.get(memberId);
+      s.conversations.assign(conversationIds, memberId, member?.name ?? null);
+      s.changed(conversationIds, 'triage');
+      return { ok: true as const };
+    },
+    'conversation.addNote': ({ conversationId, text }, ctx) => {
+      const id = s.conversations.addNote(conversationId, ctx.member.id, text);
+      s.changed([conversationId], 'triage');
+      return { id };
+    },
+    'draft.save': ({ conversationId, text }) => {
+      s.workspace.drafts.save(conversationId, text);
+      return { ok: true as const };
+    },
+    'draft.get': ({ conversationId }) => s.workspace.drafts.get(conversationId),
+    'author.setNotes': ({ authorId, notes }) => {
+      s.workspace.authors.setNotes(authorId, notes);
+      return { ok: true as const };
+    },
+    'reply.send': ({ conversationId, text, parentMessageId }) => {
+      const { messageId } = s.outbox.enqueueReply(conversationId, text, parentMessageId);
+      // The draft is done with once the reply is queued.
+      s.workspace.drafts.save(conversationId, '');
+      s.conversations.log(conversationId, 'reply', { messageId });
+      s.changed([conversationId], 'outbox');
+      s.executor?.wake();
+      return { messageId };
+    },
+    'reply.retry': ({ messageId }) => {
+      s.outbox.retryMessage(messageId);
+      s.changed(undefined, 'outbox');
+      s.executor?.wake();
+      return { ok: true as const };
+    },
+    'reply.discard': ({ messageId }) => {
+      const conversationId = s.outbox.discardMessage(messageId);
+      s.changed(conversationId === null ? undefined : [conversationId], 'outbox');
+      return { ok: true as const };
+    },
+  };
+}
