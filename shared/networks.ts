@@ -172,6 +172,8 @@ export const NetworkInfo = z.object({
   id: Network,
   /** The network's own name (a brand: not translated). */
   displayName: z.string(),
+  /** Accounts can be connected in this run (false in the offline demo, which only shows networks). */
+  connectable: z.boolean(),
   /** A short glyph on a color that keeps 4.5:1 contrast with white text. */
   icon: z.object({ glyph: z.string().max(3), color: z.string().regex(/^#[0-9a-fA-F]{6}$/) }),
   signIn: z.object({

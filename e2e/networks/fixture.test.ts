@@ -32,6 +32,7 @@ describe('startNetworkedWebMode', () => {
         ['mastodon', 'oauth', ['server']],
         ['bluesky', 'app-password', ['handle', 'password', 'server']],
         ['youtube', 'oauth', []],
+        ['telegram', 'api-key', ['token']],
       ]);
       // The local Google client stands for the one a build embeds: YouTube can be connected at once.
       expect(described[2]!.developerApp).toMatchObject({ source: 'build', clientId: LOCAL_GOOGLE_CLIENT.clientId });

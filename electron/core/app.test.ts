@@ -312,6 +312,14 @@ describe('accounts from network descriptors', () => {
     expect(await ok('developerApps.clear', { network: 'pages' })).toMatchObject({ source: null });
   });
 
+  it('a run that connects nothing (the offline demo) still describes the build\'s networks, none connectable', async () => {
+    core = makeCore();
+    const described = await ok<{ id: string; connectable: boolean; text: { maxReplyLength: number } }[]>('accounts.networks', {});
+    expect(described.length).toBeGreaterThan(0);
+    expect(described.every((n) => !n.connectable && n.text.maxReplyLength > 0)).toBe(true);
+    expect(await call('accounts.connect', { network: described[0]!.id, fields: {} })).toMatchObject({ ok: false, error: { kind: 'not-supported' } });
+  });
+
   it('an environment variable overrides the user\'s developer app, and a build default comes last', async () => {
     core = makeCore({ networks: { descriptors, environment: { PARVIS_TEST_PAGES_ID: 'env-id', PARVIS_TEST_PAGES_SECRET: 'env-secret' }, developerApps: { pages: { clientId: 'built-in' } } } });
     await ok('developerApps.set', { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' });

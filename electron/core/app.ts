@@ -138,6 +138,8 @@ export function createCore(opts: CoreOptions): Core {
   const connectivity = new ConnectivityMonitor({ now });
   // The networks: their descriptors, the developer apps some need, and the connectors.
   const descriptors = opts.networks ? (opts.networks.descriptors ?? NETWORK_DESCRIPTORS) : [];
+  // Every network the UI may have to show (a glyph, a reply limit), connectable in this run or not.
+  const knownDescriptors = opts.networks ? descriptors : NETWORK_DESCRIPTORS;
   const developerApps = createDeveloperApps({
     descriptors,
     secrets: opts.secrets,
@@ -239,7 +241,7 @@ export function createCore(opts: CoreOptions): Core {
   screening?.screenRecent(500);
 
   // A network's own name for titles; a network this build lacks keeps its id.
-  const networkDisplayName = (network: string) => (descriptorOf(network) ?? NETWORK_DESCRIPTORS.find((d) => d.id === network))?.displayName ?? network;
+  const networkDisplayName = (network: string) => knownDescriptors.find((d) => d.id === network)?.displayName ?? network;
   const notifier = createNotifier(db, workspace, () => opts.settings.get(), networkDisplayName);
 
   // Sync and delivery, when this build has connectors.
@@ -348,6 +350,7 @@ export function createCore(opts: CoreOptions): Core {
     executor,
     connectivity,
     descriptors,
+    knownDescriptors,
     networkEnvironment: (network) => networkEnvironment(setup, network),
     developerApps,
     me,

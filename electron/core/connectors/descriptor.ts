@@ -79,11 +79,12 @@ export interface NetworkDescriptor {
 }
 
 /** The descriptor's public part, as `accounts.networks` sends it. */
-export function publicInfo(descriptor: NetworkDescriptor, developerApp: DeveloperAppInfo | null): NetworkInfo {
+export function publicInfo(descriptor: NetworkDescriptor, developerApp: DeveloperAppInfo | null, connectable = true): NetworkInfo {
   const { capabilities } = descriptor;
   return {
     id: descriptor.id,
     displayName: descriptor.displayName,
+    connectable,
     icon: descriptor.icon,
     signIn: {
       method: descriptor.signIn.method,

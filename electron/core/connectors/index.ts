@@ -6,10 +6,11 @@ import { bluesky } from './bluesky/descriptor';
 import type { DeveloperApp, NetworkDescriptor, NetworkEnvironment } from './descriptor';
 import { mastodon } from './mastodon/descriptor';
 import { ConnectorRegistry } from './registry';
+import { telegram } from './telegram/descriptor';
 import { youtube } from './youtube/descriptor';
 
 /** Every network of this build, in the order the connect dialog offers them. */
-export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube];
+export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, telegram];
 
 /** How the core reaches each network: endpoint overrides and developer apps, by network id. */
 export interface NetworkSetup {

@@ -127,7 +127,8 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
       await s.scheduler.pollNow(accountId);
       return { ok: true as const };
     },
-    'accounts.networks': async () => Promise.all(s.descriptors.map(async (d) => publicInfo(d, await s.developerApps.info(d.id)))),
+    'accounts.networks': async () =>
+      Promise.all(s.knownDescriptors.map(async (d) => publicInfo(d, await s.developerApps.info(d.id), s.descriptors.includes(d)))),
     'accounts.connect': async ({ network, fields }) => {
       const descriptor = descriptorFor(network);
       // The network's own form, checked with the schema the renderer checks it with.

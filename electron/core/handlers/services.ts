@@ -35,6 +35,8 @@ export interface CoreServices {
   connectivity: ConnectivityMonitor;
   /** The networks accounts can be connected to (empty: a pure local store). */
   descriptors: readonly NetworkDescriptor[];
+  /** Every network the UI may show: the connectable ones, or the build's in a run that connects none (the offline demo). */
+  knownDescriptors: readonly NetworkDescriptor[];
   /** The environment a network's descriptor runs its sign-in in. */
   networkEnvironment(network: string): NetworkEnvironment;
   developerApps: DeveloperApps;

@@ -215,6 +215,15 @@ export const en = {
       report: 'The YouTube API cannot report a comment to YouTube.',
       unhide: 'YouTube has no “hidden” state: approve a held comment to publish it.',
     },
+    telegram: {
+      hide: 'Telegram cannot hide a message: delete it, or restrict or ban its author.',
+      unhide: 'Telegram cannot hide messages, so there is nothing to unhide.',
+      hold: 'Telegram has no review queue: messages appear in the group at once.',
+      approve: 'Telegram has no review queue: messages appear in the group at once.',
+      spam: 'A bot cannot mark a Telegram message as spam: delete it, and ban its author.',
+      'block-author': 'A bot cannot block people on Telegram: ban them from the group instead.',
+      report: 'A bot cannot report a message to Telegram: delete it, and ban its author.',
+    },
   },
   delivery: {
     queued: 'Queued',
@@ -684,6 +693,17 @@ export const en = {
       youtube: {
         heading: 'Connect a YouTube channel',
         intro: 'Sign in with the Google account that manages the channel. Parvis asks to read and moderate the comments on your videos and to reply in the channel’s name.',
+      },
+      telegram: {
+        heading: 'Connect a Telegram bot',
+        intro: 'Parvis reads your groups and channels through a bot. Create one with {\'@\'}BotFather, add it to each group or channel as an administrator (with the right to delete messages and ban users), then paste its token here.',
+        fields: { token: 'Bot token' },
+        hints: { token: 'The token {\'@\'}BotFather gave you, such as 123456789:AAF-…. It stays in your system keychain. If it leaks, revoke it with {\'@\'}BotFather and enter the new one.' },
+        help: { token: 'How to create a bot with {\'@\'}BotFather' },
+        errors: {
+          auth: 'Telegram does not know this token. Copy it again from {\'@\'}BotFather (/mybots → API Token); if it was revoked, enter the new one.',
+          'bad-response': 'Telegram refused to give this bot’s messages to Parvis. The technical details below say why (usually a webhook set by another service).',
+        },
       },
     },
     devApp: {

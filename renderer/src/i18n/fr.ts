@@ -217,6 +217,15 @@ export const fr: CatalogueShape = withFrenchTypography({
       report: 'L’API YouTube ne permet pas de signaler un commentaire à YouTube.',
       unhide: 'YouTube ne connaît pas l’état « masqué » : approuvez un commentaire retenu pour le publier.',
     },
+    telegram: {
+      hide: 'Telegram ne permet pas de masquer un message : supprimez-le, ou restreignez ou bannissez son auteur.',
+      unhide: 'Telegram ne masque pas les messages : il n’y a rien à réafficher.',
+      hold: 'Telegram n’a pas de file de modération : les messages paraissent aussitôt dans le groupe.',
+      approve: 'Telegram n’a pas de file de modération : les messages paraissent aussitôt dans le groupe.',
+      spam: 'Un bot ne peut pas classer un message Telegram comme indésirable : supprimez-le et bannissez son auteur.',
+      'block-author': 'Un bot ne peut pas bloquer quelqu’un sur Telegram : bannissez-le plutôt du groupe.',
+      report: 'Un bot ne peut pas signaler un message à Telegram : supprimez-le et bannissez son auteur.',
+    },
   },
   delivery: {
     queued: 'En file d’attente',
@@ -686,6 +695,17 @@ export const fr: CatalogueShape = withFrenchTypography({
       youtube: {
         heading: 'Connecter une chaîne YouTube',
         intro: 'Identifiez-vous avec le compte Google qui gère la chaîne. Parvis demande à lire et modérer les commentaires de vos vidéos, et à répondre au nom de la chaîne.',
+      },
+      telegram: {
+        heading: 'Connecter un bot Telegram',
+        intro: 'Parvis lit vos groupes et canaux par l’intermédiaire d’un bot. Créez-le avec {\'@\'}BotFather, ajoutez-le à chaque groupe ou canal comme administrateur (avec le droit de supprimer des messages et de bannir), puis collez son jeton ici.',
+        fields: { token: 'Jeton du bot' },
+        hints: { token: 'Le jeton que {\'@\'}BotFather vous a donné, comme 123456789:AAF-…. Il reste dans le trousseau de votre système. S’il a fuité, révoquez-le avec {\'@\'}BotFather et saisissez le nouveau.' },
+        help: { token: 'Créer un bot avec {\'@\'}BotFather' },
+        errors: {
+          auth: 'Telegram ne connaît pas ce jeton. Copiez-le à nouveau depuis {\'@\'}BotFather (/mybots → API Token) ; s’il a été révoqué, saisissez le nouveau.',
+          'bad-response': 'Telegram refuse de donner les messages de ce bot à Parvis. Les détails techniques ci-dessous disent pourquoi (le plus souvent un webhook posé par un autre service).',
+        },
       },
     },
     devApp: {

@@ -24,6 +24,7 @@ const account: Account = {
 function networkInfo(over: Partial<NetworkInfo> & Pick<NetworkInfo, 'id' | 'signIn'>): NetworkInfo {
   return {
     displayName: over.id,
+    connectable: true,
     icon: { glyph: 'N', color: '#333333' },
     developerApp: null,
     capabilities: { maxReplyLength: 500, reply: true, directMessages: false, moderation: [], unsupportedReasons: {} },
