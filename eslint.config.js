@@ -15,6 +15,17 @@ const nodePattern = {
   message: 'This code runs in the renderer or in shared/: no Node modules.',
 };
 
+// Messages, conversations and the full-text index are written by one module, the message writer
+// (electron/core/db/messages.ts) and the db/ query modules beside it: anywhere else, SQL that writes
+// those tables fails the lint. A test that must write them directly says why in a disable comment.
+const ownedTables = String.raw`(INSERT\s+(OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(\s+OR\s+\w+)?|DELETE\s+FROM)\s+(messages|conversations|messages_fts)\b`;
+const writerMessage = 'Write messages, conversations and messages_fts through the message writer (electron/core/db/messages.ts) or a db/ query module.';
+const oneWriter = [
+  'error',
+  { selector: `Literal[value=/${ownedTables}/i]`, message: writerMessage },
+  { selector: `TemplateElement[value.raw=/${ownedTables}/i]`, message: writerMessage },
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'e2e/networks/specs/**'] },
   js.configs.recommended,
@@ -63,6 +74,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['**/*.{ts,js,mjs,vue}'],
+    ignores: ['electron/core/db/**'],
+    rules: { 'no-restricted-syntax': oneWriter },
   },
   {
     files: ['electron/preload/**/*.ts'],

@@ -139,6 +139,8 @@ export type Attachment = z.infer<typeof Attachment>;
 
 export const Tag = z.object({
   id: Id,
+  /** Stable string id (ULID), the same on every desktop of a team workspace; `id` is local. */
+  uid: z.string().optional(),
   name: z.string(),
   /** A CSS hex color, #rrggbb. */
   color: z.string(),
@@ -147,6 +149,8 @@ export type Tag = z.infer<typeof Tag>;
 
 export const Member = z.object({
   id: Id,
+  /** Stable string id (ULID), the same on every desktop of a team workspace; `id` is local. */
+  uid: z.string().optional(),
   name: z.string(),
   isMe: z.boolean(),
 });
@@ -155,6 +159,8 @@ export type Member = z.infer<typeof Member>;
 /** One row of the inbox list. */
 export const ConversationSummary = z.object({
   id: Id,
+  /** Stable string id (ULID), the same on every desktop of a team workspace; `id` is local. */
+  uid: z.string().optional(),
   accountId: Id,
   network: Network,
   kind: ConversationKind,
@@ -194,6 +200,8 @@ export type MessageFlag = z.infer<typeof MessageFlag>;
 
 export const Message = z.object({
   id: Id,
+  /** Stable string id (ULID), the same on every desktop of a team workspace; `id` is local. */
+  uid: z.string().optional(),
   conversationId: Id,
   remoteId: z.string().nullable(),
   parentRemoteId: z.string().nullable(),
@@ -213,11 +221,17 @@ export const Message = z.object({
   flags: z.array(MessageFlag),
   /** Moderation actions waiting for or failed on the network, for this message. */
   pendingModeration: z.array(z.object({ action: z.string(), state: DeliveryState, error: z.string().nullable() })),
+  /** When the network reported the last edit of this message (the text shown is the edited one). */
+  editedAt: Timestamp.nullable().optional(),
+  /** When Parvis learned that the message was deleted on its network; the text is kept locally. */
+  deletedAt: Timestamp.nullable().optional(),
 });
 export type Message = z.infer<typeof Message>;
 
 export const Note = z.object({
   id: Id,
+  /** Stable string id (ULID), the same on every desktop of a team workspace; `id` is local. */
+  uid: z.string().optional(),
   conversationId: Id,
   memberId: Id.nullable(),
   text: z.string(),

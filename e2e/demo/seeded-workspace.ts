@@ -199,8 +199,8 @@ export function seedDemoWorkspace(core: Core, opts: DemoOptions): number {
     if (/concours|giveaway/.test(s)) return tags[4]!.id;
     return null;
   };
-  const setStatus = core.db.prepare<[string, number | null, number]>('UPDATE conversations SET status = ?, snooze_until = ? WHERE id = ?');
-  const setUnread = core.db.prepare<[number, number]>('UPDATE conversations SET unread = ? WHERE id = ?');
+  // Through the conversation queries, as the manager's own triage would be (and logged like it).
+  const setStatus = (status: 'done' | 'pending' | 'snoozed', until: number | null, id: number) => core.conversations.setStatus([id], status, until);
   const older = rows.filter((r) => opts.now - r.last_activity_at > 2 * 24 * 3600_000);
   core.db.transaction(() => {
     for (const r of rows) {
@@ -211,13 +211,13 @@ export function seedDemoWorkspace(core: Core, opts: DemoOptions): number {
         const member = pick(rnd, team);
         core.conversations.assign([r.id], member.id, member.name);
       }
-      if (opts.now - r.last_activity_at > 6 * 3600_000) setUnread.run(rnd() < 0.15 ? 1 : 0, r.id);
+      if (opts.now - r.last_activity_at > 6 * 3600_000) core.conversations.markRead([r.id], rnd() < 0.15);
     }
     for (const r of older) {
       const p = rnd();
-      if (p < 0.55) setStatus.run('done', null, r.id);
-      else if (p < 0.65) setStatus.run('pending', null, r.id);
-      else if (p < 0.72) setStatus.run('snoozed', opts.now + Math.floor(rnd() * 5 * 24 * 3600_000) + 3600_000, r.id);
+      if (p < 0.55) setStatus('done', null, r.id);
+      else if (p < 0.65) setStatus('pending', null, r.id);
+      else if (p < 0.72) setStatus('snoozed', opts.now + Math.floor(rnd() * 5 * 24 * 3600_000) + 3600_000, r.id);
     }
   })();
   return rows.length;

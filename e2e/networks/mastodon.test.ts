@@ -241,6 +241,31 @@ describe('the local Mastodon server follows the OpenAPI description', () => {
     expect(olderPage.map((n) => n.id)).not.toContain(page[0]!.id);
   });
 
+  it('reads several statuses at once, leaving out deleted ones, and notifies boosters of an edit (GET /api/v1/statuses, update)', async () => {
+    const a = server.control.addMention({ from: 'alice', text: 'first' }).statusId;
+    const b = server.control.addMention({ from: 'bob', text: 'second' }).statusId;
+    server.control.boost(a);
+    server.control.editStatus(a, { text: '@parvis first, edited' });
+    server.control.deleteStatus(b);
+    const many = (await expectDocumented(await api('GET', `/api/v1/statuses?id[]=${a}&id[]=${b}`), '/api/v1/statuses', 'get', 200)) as {
+      id: string;
+      edited_at: string | null;
+    }[];
+    expect(many.map((s) => s.id)).toEqual([a]);
+    expect(Date.parse(many[0]!.edited_at!)).toBe(server.control.status(a)!.editedAt);
+    const ids = Array.from({ length: 21 }, (_, i) => `id[]=${i + 1}`).join('&');
+    await expectDocumented(await api('GET', `/api/v1/statuses?${ids}`), '/api/v1/statuses', 'get', 422);
+
+    const updates = (await expectDocumented(await api('GET', '/api/v1/notifications?types[]=update'), '/api/v1/notifications', 'get', 200)) as {
+      type: string;
+      status: { id: string };
+    }[];
+    expect(updates.map((n) => [n.type, n.status.id])).toEqual([['update', a]]);
+    // The deleted status' mention notification is gone.
+    const mentions = (await (await api('GET', '/api/v1/notifications?types[]=mention')).json()) as { status: { id: string } }[];
+    expect(mentions.map((n) => n.status.id).filter((id) => id === a || id === b)).toEqual([a]);
+  });
+
   it('lists direct conversations (GET /api/v1/conversations)', async () => {
     server.control.addDirectMessage({ from: 'dave', text: 'a private question' });
     const response = await api('GET', '/api/v1/conversations');

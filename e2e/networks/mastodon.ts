@@ -5,6 +5,8 @@
  * specs/mastodon/schema.json by mastodon.test.ts): app registration, OAuth 2 with PKCE (S256) and
  * refresh tokens, notifications and conversations with `Link` paging, status context, posting with
  * `Idempotency-Key`, deleting, block / mute / report, and `X-RateLimit-*` headers on every answer.
+ * Edits and deletions by their authors as Mastodon 4.3 tells them (`update` notifications to
+ * boosters, the multi-status read); what is left out is listed in README.md beside this file.
  *
  * Differences from a real instance, on purpose: `/oauth/authorize` approves at once as the seeded
  * user instead of showing a consent page; tokens can carry refresh tokens (Pleroma, Akkoma and
@@ -77,6 +79,8 @@ export interface StoredStatus {
   applicationName: string | null;
   idempotencyKey: string | null;
   deleted: boolean;
+  /** When its author last edited it (Mastodon's `edited_at`), epoch ms. */
+  editedAt?: number | null;
 }
 
 interface StoredMedia {
@@ -97,7 +101,8 @@ interface StoredAccount {
 
 interface StoredNotification {
   id: string;
-  type: 'mention';
+  /** `update`: a status the connected user boosted was edited (Mastodon notifies boosters only). */
+  type: 'mention' | 'update';
   accountId: string;
   statusId: string;
   createdAt: number;
@@ -204,6 +209,18 @@ export interface MastodonControl {
   state(): MastodonServerState;
   /** One stored status (any author), or undefined. */
   status(id: string): StoredStatus | undefined;
+  /** The connected user boosts a status (so that an edit of it sends them an `update` notification). */
+  boost(statusId: string): void;
+  /**
+   * Its author edits a status: new text (rendered like a new status), `edited_at` set. As on
+   * Mastodon, only the accounts that boosted it get an `update` notification; the mention
+   * notifications already sent stay as they were (they show the edited status when read again).
+   */
+  editStatus(statusId: string, input: { text: string; html?: string }): { notificationId: string | null };
+  /** Its author deletes a status: it answers 404, and its notifications disappear from the list. */
+  deleteStatus(statusId: string): void;
+  /** Whether GET /api/v1/statuses?id[]= exists (Mastodon 4.3+); off, it answers 404 like older servers. */
+  setMultiStatusRead(enabled: boolean): void;
 }
 
 /** A running local Mastodon server. */
@@ -298,6 +315,8 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
   const faults = new FaultQueue();
   const blocks = new Set<string>();
   const mutes = new Map<string, { notifications: boolean }>();
+  const boostedByMe = new Set<string>();
+  let multiStatusRead = true;
   const reports: StoredReport[] = [];
   const idempotency = new Map<string, { statusId: string; at: number }>();
   const requests: LoggedRequest[] = [];
@@ -527,9 +546,9 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       reblogs_count: 0,
       favourites_count: 0,
       quotes_count: 0,
-      edited_at: null,
+      edited_at: s.editedAt ? new Date(s.editedAt).toISOString() : null,
       favourited: false,
-      reblogged: false,
+      reblogged: boostedByMe.has(s.id),
       muted: false,
       bookmarked: false,
       content: s.content,
@@ -884,6 +903,19 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
     reply(ctx, 200, page.map(conversationJson), linkHeader(ctx, page.map((c) => c.lastStatusId), limit, ['limit']));
   }
 
+  /**
+   * GET /api/v1/statuses?id[]=… (Mastodon 4.3+): the statuses that still exist and can be seen, in
+   * the order asked; deleted or hidden ones are left out without an error. More than 20 ids: 422.
+   */
+  function listStatuses(ctx: Ctx): void {
+    if (!multiStatusRead) return error(ctx, 404, 'Record not found');
+    const ids = [...new Set([...ctx.url.searchParams.getAll('id[]'), ...ctx.url.searchParams.getAll('id')])];
+    // The OpenAPI description documents a ValidationError here (`details` required).
+    if (ids.length > 20) return reply(ctx, 422, { error: 'Validation failed', details: {} });
+    const found = ids.map((id) => statuses.get(id)).filter((s): s is StoredStatus => !!s && visibleToMe(s));
+    reply(ctx, 200, found.map((s) => statusJson(s)));
+  }
+
   function statusContext(ctx: Ctx, id: string): void {
     const status = statuses.get(id);
     if (!status || !visibleToMe(status)) return error(ctx, 404, 'Record not found');
@@ -1031,6 +1063,7 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       [/^\/api\/v1\/accounts\/verify_credentials$/, (user) => reply(ctx, 200, credentialAccountJson(user))],
       [/^\/api\/v1\/notifications$/, (user) => listNotifications(ctx, user)],
       [/^\/api\/v1\/conversations$/, () => listConversations(ctx)],
+      [/^\/api\/v1\/statuses$/, () => listStatuses(ctx)],
       [/^\/api\/v1\/statuses\/(\d+)\/context$/, (_u, m) => statusContext(ctx, m[1]!)],
       [
         /^\/api\/v1\/statuses\/(\d+)$/,
@@ -1181,6 +1214,35 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
     status(id) {
       return statuses.get(id);
     },
+    boost(statusId) {
+      const status = statuses.get(statusId);
+      if (!status || !visibleToMe(status)) throw new Error(`unknown status ${statusId}`);
+      boostedByMe.add(statusId);
+    },
+    editStatus(statusId, input) {
+      const status = statuses.get(statusId);
+      if (!status || status.deleted) throw new Error(`unknown status ${statusId}`);
+      const mentionIds: string[] = [];
+      const rendered = renderContent(input.text, mentionIds, []);
+      status.text = input.text;
+      status.content = input.html ?? rendered;
+      // Mastodon keeps earlier mentions and adds new ones (ProcessMentionsService).
+      for (const id of mentionIds) if (!status.mentionIds.includes(id)) status.mentionIds.push(id);
+      // Never the same instant as the creation, even on a frozen test clock.
+      status.editedAt = Math.max(now(), (status.editedAt ?? status.createdAt) + 1);
+      if (!boostedByMe.has(statusId) || status.accountId === me.id) return { notificationId: null };
+      const notification: StoredNotification = { id: nextId(), type: 'update', accountId: status.accountId, statusId, createdAt: status.editedAt };
+      notifications.push(notification);
+      return { notificationId: notification.id };
+    },
+    deleteStatus(statusId) {
+      const status = statuses.get(statusId);
+      if (!status) throw new Error(`unknown status ${statusId}`);
+      status.deleted = true;
+    },
+    setMultiStatusRead(enabled) {
+      multiStatusRead = enabled;
+    },
   };
 
   /** `/__control/...`: the same operations over HTTP, for Playwright and the demo process. */
@@ -1222,6 +1284,14 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
           if (!Number.isInteger(count) || count < 1 || count > 10_000) return sendJson(res, 400, { error: 'count must be 1..10000' });
           return sendJson(res, 200, { statusIds: control.addMany(count, kind, { from: str('from'), to: str('to') }) });
         }
+        case 'boost':
+          control.boost(str('statusId') ?? '');
+          return sendJson(res, 200, { ok: true });
+        case 'edit':
+          return sendJson(res, 200, control.editStatus(str('statusId') ?? '', { text, html: str('html') }));
+        case 'delete':
+          control.deleteStatus(str('statusId') ?? '');
+          return sendJson(res, 200, { ok: true });
         case 'malformed':
           return sendJson(res, 200, control.addMalformed(str('where') === 'conversations' ? 'conversations' : 'notifications'));
         case 'fault': {

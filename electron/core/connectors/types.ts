@@ -47,6 +47,23 @@ export interface NormalizedItem {
   } | null;
   /** Extra network data kept with the message (e.g. Bluesky cid, YouTube channel id). JSON-safe. */
   extra?: Record<string, unknown>;
+  /**
+   * Set when the network says this message was edited (epoch ms of the edit): the item then
+   * carries the edited text, HTML and attachments, and replaces what is stored for the same
+   * remote id (an edit of a message never seen is stored as new). Replaying it changes nothing.
+   */
+  editedAt?: number | null;
+}
+
+/**
+ * A message deleted on its network. Networks say no more than its id (Mastodon's deleted statuses
+ * and YouTube's deleted comments simply disappear), so this is not a NormalizedItem.
+ */
+export interface NormalizedDeletion {
+  /** The network's id of the deleted message. */
+  remoteId: string;
+  /** When Parvis learned of it, epoch ms (the networks do not say when it happened). */
+  deletedAt: number;
 }
 
 /** The result of one poll: a page of items and the cursor to resume from. */
@@ -59,6 +76,8 @@ export interface PollResult {
   rateLimit: RateLimit | null;
   /** Items that could not be understood; logged and skipped, the rest of the page is kept. */
   skipped: { remoteId: string | null; reason: string }[];
+  /** Messages found deleted on the network since they were polled (stored ones are marked, kept). */
+  deleted?: NormalizedDeletion[];
 }
 
 export type ModerationAction =

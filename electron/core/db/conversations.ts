@@ -5,6 +5,7 @@
 import type { Activity, Author, ConversationDetail, ConversationStatus, Message, Note } from '../../../shared/model';
 import type { Db } from './connection';
 import { SUMMARY_COLUMNS, toSummary, type ConversationRow } from './inbox';
+import { newUid } from './uid';
 
 export class NotFoundError extends Error {
   constructor(what: string) {
@@ -15,6 +16,9 @@ export class NotFoundError extends Error {
 
 interface MessageRow {
   id: number;
+  uid: string | null;
+  edited_at: number | null;
+  deleted_at: number | null;
   conversation_id: number;
   remote_id: string | null;
   parent_remote_id: string | null;
@@ -65,7 +69,7 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
     'SELECT id, network, handle, display_name FROM accounts WHERE id = ?',
   );
   const messages = db.prepare<[number], MessageRow>(`
-    SELECT m.id, m.conversation_id, m.remote_id, m.parent_remote_id, m.author_id, m.direction, m.text, m.html,
+    SELECT m.id, m.uid, m.edited_at, m.deleted_at, m.conversation_id, m.remote_id, m.parent_remote_id, m.author_id, m.direction, m.text, m.html,
            m.attachments, m.created_at, m.moderation, m.permalink,
            o.state AS delivery, o.last_error AS delivery_error
     FROM messages m LEFT JOIN outbox o ON o.id = m.outbox_id
@@ -75,8 +79,8 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
            au.blocked, au.muted, au.notes
     FROM authors au JOIN accounts ac ON ac.id = au.account_id
     WHERE au.id IN (SELECT DISTINCT author_id FROM messages WHERE conversation_id = ? AND author_id IS NOT NULL)`);
-  const notes = db.prepare<[number], { id: number; conversation_id: number; member_id: number | null; text: string; created_at: number }>(
-    'SELECT id, conversation_id, member_id, text, created_at FROM notes WHERE conversation_id = ? ORDER BY created_at, id',
+  const notes = db.prepare<[number], { id: number; uid: string | null; conversation_id: number; member_id: number | null; text: string; created_at: number }>(
+    'SELECT id, uid, conversation_id, member_id, text, created_at FROM notes WHERE conversation_id = ? ORDER BY created_at, id',
   );
   const activity = db.prepare<[number], { id: number; at: number; actor: string; conversation_id: number | null; kind: string; detail: string }>(
     'SELECT id, at, actor, conversation_id, kind, detail FROM activity WHERE conversation_id = ? ORDER BY at DESC, id DESC LIMIT 200',
@@ -99,8 +103,8 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
   const logActivity = db.prepare<[number, string, number | null, string, string]>(
     'INSERT INTO activity (at, actor, conversation_id, kind, detail) VALUES (?, ?, ?, ?, ?)',
   );
-  const addNote = db.prepare<[number, number | null, string, number]>(
-    'INSERT INTO notes (conversation_id, member_id, text, created_at) VALUES (?, ?, ?, ?)',
+  const addNote = db.prepare<[string, number, number | null, string, number]>(
+    'INSERT INTO notes (uid, conversation_id, member_id, text, created_at) VALUES (?, ?, ?, ?, ?)',
   );
   const wakeSnoozed = db.prepare<[number], { id: number }>(
     `UPDATE conversations SET status = 'open', snooze_until = NULL, unread = 1
@@ -154,6 +158,9 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
         deliveryError: m.delivery_error,
         flags: flagsByMessage.get(m.id) ?? [],
         pendingModeration: pendingByMessage.get(m.id) ?? [],
+        ...(m.uid ? { uid: m.uid } : {}),
+        editedAt: m.edited_at,
+        deletedAt: m.deleted_at,
       }));
       return {
         conversation: toSummary(summary.get(id) as ConversationRow),
@@ -173,7 +180,7 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
           muted: a.muted === 1,
           notes: a.notes,
         })),
-        notes: notes.all(id).map((n): Note => ({ id: n.id, conversationId: n.conversation_id, memberId: n.member_id, text: n.text, createdAt: n.created_at })),
+        notes: notes.all(id).map((n): Note => ({ id: n.id, ...(n.uid ? { uid: n.uid } : {}), conversationId: n.conversation_id, memberId: n.member_id, text: n.text, createdAt: n.created_at })),
         activity: activity.all(id).map((a): Activity => ({
           id: a.id,
           at: a.at,
@@ -213,7 +220,7 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
     }),
     addNote: db.transaction((id: number, memberId: number | null, text: string): number => {
       requireAll([id]);
-      const info = addNote.run(id, memberId, text, now());
+      const info = addNote.run(newUid(), id, memberId, text, now());
       log(id, 'note', {});
       return Number(info.lastInsertRowid);
     }),

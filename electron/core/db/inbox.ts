@@ -12,6 +12,7 @@ import { createFullTextSearch, parseSearchQuery, type Conditions, type FullTextS
 /** A conversation's list row as SQLite returns it (`SUMMARY_COLUMNS`). */
 export interface ConversationRow {
   id: number;
+  uid?: string | null;
   account_id: number;
   network: string;
   kind: string;
@@ -32,7 +33,7 @@ export interface ConversationRow {
 
 /** Columns of a summary row; `c` is the conversation, `a` its author. */
 export const SUMMARY_COLUMNS = `
-  c.id, c.account_id, c.network, c.kind, c.status, c.snooze_until, c.assignee_id, c.unread, c.held,
+  c.id, c.uid, c.account_id, c.network, c.kind, c.status, c.snooze_until, c.assignee_id, c.unread, c.held,
   c.last_activity_at, c.snippet, c.message_count, c.context_text, c.author_id,
   a.name AS author_name, a.handle AS author_handle,
   (SELECT group_concat(tag_id) FROM conversation_tags ct WHERE ct.conversation_id = c.id) AS tag_ids`;
@@ -41,6 +42,7 @@ export const SUMMARY_COLUMNS = `
 export function toSummary(row: ConversationRow): ConversationSummary {
   return {
     id: row.id,
+    ...(row.uid ? { uid: row.uid } : {}),
     accountId: row.account_id,
     network: row.network as ConversationSummary['network'],
     kind: row.kind as ConversationSummary['kind'],

@@ -13,8 +13,8 @@ const tables = (db: Database.Database) =>
 describe('migrations', () => {
   it('builds schema v1 with every table of the model and records the version', () => {
     const db = new Database(':memory:');
-    expect(runMigrations(db, MIGRATIONS)).toEqual([10, 20, 30]);
-    expect(schemaVersion(db)).toBe(30);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([10, 20, 30, 40, 50]);
+    expect(schemaVersion(db)).toBe(50);
     expect(tables(db)).toEqual([
       'accounts', 'activity', 'authors', 'conversation_tags', 'conversations', 'drafts', 'members',
       'message_flags', 'messages', 'messages_fts', 'moderation_settings', 'notes', 'outbox', 'rules',
@@ -57,12 +57,45 @@ describe('migrations', () => {
     db.prepare(`INSERT INTO conversations (account_id, network, remote_id, kind, last_activity_at, created_at) VALUES (1, 'mastodon', 't', 'mention', 1, 1)`).run();
     db.prepare(`INSERT INTO messages (conversation_id, account_id, remote_id, author_id, direction, text, created_at) VALUES (1, 1, 'm', 1, 'in', 'Le colis est arrivé', 1)`).run();
     db.prepare(`INSERT INTO messages_fts (rowid, text, author) VALUES (1, 'Le colis est arrivé', 'Camille @camille')`).run();
-    expect(runMigrations(db, MIGRATIONS)).toEqual([20, 30]);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([20, 30, 40, 50]);
     expect(db.prepare('SELECT handle FROM accounts').get()).toEqual({ handle: '@a' });
     // The rebuilt full-text index still finds what was there, by text and by author.
     expect(db.prepare(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'colis'`).all()).toEqual([{ rowid: 1 }]);
     expect(db.prepare(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'author:camille'`).all()).toEqual([{ rowid: 1 }]);
     expect(db.prepare('SELECT count(*) AS n FROM rules').get()).toEqual({ n: 0 });
+  });
+
+  it('gives every shared record of an older database a unique, time-ordered uid (0050)', () => {
+    const db = new Database(':memory:');
+    runMigrations(db, MIGRATIONS.filter((m) => m.version <= 40));
+    const day = 86_400_000;
+    db.prepare(`INSERT INTO accounts (network, server_url, remote_id, handle, display_name, created_at) VALUES ('mastodon', 'https://m.example', '1', '@a', 'A', 1)`).run();
+    db.prepare(`INSERT INTO members (name, is_me, created_at) VALUES ('Alex', 1, ?), ('Sam', 0, ?)`).run(5 * day, 6 * day);
+    db.prepare(`INSERT INTO conversations (account_id, network, remote_id, kind, last_activity_at, created_at) VALUES (1, 'mastodon', 't1', 'mention', 1, ?), (1, 'mastodon', 't2', 'mention', 1, ?)`).run(2 * day, day);
+    db.prepare(`INSERT INTO messages (conversation_id, account_id, remote_id, direction, text, created_at) VALUES (1, 1, 'm1', 'in', 'un', ?), (2, 1, 'm2', 'in', 'deux', ?)`).run(2 * day, day);
+    db.prepare(`INSERT INTO tags (name, color, created_at) VALUES ('livraison', '#ff0000', ?)`).run(day);
+    db.prepare(`INSERT INTO notes (conversation_id, text, created_at) VALUES (1, 'rappeler', ?)`).run(day);
+    db.prepare(`INSERT INTO saved_views (name, filter, created_at) VALUES ('urgent', '{}', ?)`).run(day);
+    db.prepare(`INSERT INTO saved_replies (name, text, created_at) VALUES ('merci', 'Merci !', ?)`).run(day);
+    db.prepare(`INSERT INTO rules (rule_key, position, definition, updated_at) VALUES ('r', 0, '{}', ?)`).run(day);
+
+    expect(runMigrations(db, MIGRATIONS)).toEqual([50]);
+    const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+    for (const table of ['conversations', 'messages', 'tags', 'notes', 'saved_views', 'saved_replies', 'rules', 'members']) {
+      const uids = db.prepare<[], { uid: string | null }>(`SELECT uid FROM ${table} ORDER BY rowid`).all().map((r) => r.uid);
+      expect(uids.length, table).toBeGreaterThan(0);
+      for (const uid of uids) expect(uid, table).toMatch(ULID);
+      expect(new Set(uids).size, table).toBe(uids.length);
+      // A second row with the same uid is refused: the index is unique.
+      const unique = db.prepare<[], { name: string; unique: number }>(`PRAGMA index_list(${table})`).all().filter((i) => i.unique === 1);
+      const columns = unique.map((i) => db.prepare<[], { name: string }>(`PRAGMA index_info(${i.name})`).all().map((c) => c.name).join(','));
+      expect(columns, table).toContain('uid');
+    }
+    // The uid carries the record's creation time, so uids sort like the records' history.
+    const [first, second] = db.prepare<[], { uid: string }>('SELECT uid FROM conversations ORDER BY id').all();
+    expect(second!.uid < first!.uid).toBe(true);
+    const members = db.prepare<[], { uid: string }>('SELECT uid FROM members ORDER BY id').all();
+    expect(members[0]!.uid < members[1]!.uid).toBe(true);
   });
 
   it('migrates an older database forward, keeping its rows', () => {

@@ -5,6 +5,7 @@ import type { InboxFilter, SavedReply, SavedView } from '../../../shared/contrac
 import type { Draft, Member, Tag } from '../../../shared/model';
 import type { Db } from './connection';
 import { NotFoundError } from './conversations';
+import { newUid } from './uid';
 
 export class ConflictError extends Error {
   constructor(message: string) {
@@ -17,10 +18,17 @@ function isUniqueViolation(err: unknown): boolean {
   return err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE');
 }
 
+interface MemberRow {
+  id: number;
+  uid: string | null;
+  name: string;
+  is_me: number;
+}
+
 export function createWorkspaceQueries(db: Db, now: () => number) {
-  const tagRow = db.prepare<[number], Tag>('SELECT id, name, color FROM tags WHERE id = ?');
-  const memberRow = db.prepare<[number], { id: number; name: string; is_me: number }>('SELECT id, name, is_me FROM members WHERE id = ?');
-  const toMember = (r: { id: number; name: string; is_me: number }): Member => ({ id: r.id, name: r.name, isMe: r.is_me === 1 });
+  const tagRow = db.prepare<[number], Tag>('SELECT id, uid, name, color FROM tags WHERE id = ?');
+  const memberRow = db.prepare<[number], MemberRow>('SELECT id, uid, name, is_me FROM members WHERE id = ?');
+  const toMember = (r: MemberRow): Member => ({ id: r.id, ...(r.uid ? { uid: r.uid } : {}), name: r.name, isMe: r.is_me === 1 });
   const replyRow = db.prepare<[number], SavedReply>('SELECT id, name, text FROM saved_replies WHERE id = ?');
   const viewRow = db.prepare<[number], { id: number; name: string; filter: string; position: number }>(
     'SELECT id, name, filter, position FROM saved_views WHERE id = ?',
@@ -53,11 +61,11 @@ export function createWorkspaceQueries(db: Db, now: () => number) {
 
   return {
     tags: {
-      list: (): Tag[] => db.prepare<[], Tag>('SELECT id, name, color FROM tags ORDER BY name COLLATE NOCASE').all(),
+      list: (): Tag[] => db.prepare<[], Tag>('SELECT id, uid, name, color FROM tags ORDER BY name COLLATE NOCASE').all(),
       get: mustTag,
       create: (name: string, color: string): Tag =>
         uniqueName(() => {
-          const info = db.prepare('INSERT INTO tags (name, color, created_at) VALUES (?, ?, ?)').run(name, color, now());
+          const info = db.prepare('INSERT INTO tags (uid, name, color, created_at) VALUES (?, ?, ?, ?)').run(newUid(), name, color, now());
           return mustTag(Number(info.lastInsertRowid));
         }, name),
       rename: (id: number, name: string): Tag =>
@@ -78,17 +86,17 @@ export function createWorkspaceQueries(db: Db, now: () => number) {
     },
     members: {
       list: (): Member[] =>
-        db.prepare<[], { id: number; name: string; is_me: number }>('SELECT id, name, is_me FROM members ORDER BY is_me DESC, name COLLATE NOCASE').all().map(toMember),
+        db.prepare<[], MemberRow>('SELECT id, uid, name, is_me FROM members ORDER BY is_me DESC, name COLLATE NOCASE').all().map(toMember),
       get: (id: number): Member => toMember(mustMember(id)),
       /** The member who is the person using this app; created on first run. */
       ensureMe: (name: string): Member => {
-        const me = db.prepare<[], { id: number; name: string; is_me: number }>('SELECT id, name, is_me FROM members WHERE is_me = 1').get();
+        const me = db.prepare<[], MemberRow>('SELECT id, uid, name, is_me FROM members WHERE is_me = 1').get();
         if (me) return toMember(me);
-        const info = db.prepare('INSERT INTO members (name, is_me, created_at) VALUES (?, 1, ?)').run(name, now());
+        const info = db.prepare('INSERT INTO members (uid, name, is_me, created_at) VALUES (?, ?, 1, ?)').run(newUid(), name, now());
         return toMember(mustMember(Number(info.lastInsertRowid)));
       },
       create: (name: string): Member => {
-        const info = db.prepare('INSERT INTO members (name, is_me, created_at) VALUES (?, 0, ?)').run(name, now());
+        const info = db.prepare('INSERT INTO members (uid, name, is_me, created_at) VALUES (?, ?, 0, ?)').run(newUid(), name, now());
         return toMember(mustMember(Number(info.lastInsertRowid)));
       },
       rename: (id: number, name: string): Member => {
@@ -128,7 +136,7 @@ export function createWorkspaceQueries(db: Db, now: () => number) {
     savedReplies: {
       list: (): SavedReply[] => db.prepare<[], SavedReply>('SELECT id, name, text FROM saved_replies ORDER BY name COLLATE NOCASE').all(),
       create: (name: string, text: string): SavedReply => {
-        const info = db.prepare('INSERT INTO saved_replies (name, text, created_at) VALUES (?, ?, ?)').run(name, text, now());
+        const info = db.prepare('INSERT INTO saved_replies (uid, name, text, created_at) VALUES (?, ?, ?, ?)').run(newUid(), name, text, now());
         return replyRow.get(Number(info.lastInsertRowid))!;
       },
       update: (id: number, name: string, text: string): SavedReply => {
@@ -146,7 +154,7 @@ export function createWorkspaceQueries(db: Db, now: () => number) {
         db.prepare<[], { id: number; name: string; filter: string; position: number }>('SELECT id, name, filter, position FROM saved_views ORDER BY position, id').all().map(toView),
       create: (name: string, filter: InboxFilter): SavedView => {
         const pos = (db.prepare('SELECT coalesce(max(position), 0) + 1 AS p FROM saved_views').get() as { p: number }).p;
-        const info = db.prepare('INSERT INTO saved_views (name, filter, position, created_at) VALUES (?, ?, ?, ?)').run(name, JSON.stringify(filter), pos, now());
+        const info = db.prepare('INSERT INTO saved_views (uid, name, filter, position, created_at) VALUES (?, ?, ?, ?, ?)').run(newUid(), name, JSON.stringify(filter), pos, now());
         return toView(viewRow.get(Number(info.lastInsertRowid))!);
       },
       update: (id: number, patch: { name?: string; filter?: InboxFilter; position?: number }): SavedView => {

@@ -16,6 +16,7 @@
  */
 import { isIP } from 'node:net';
 import type { Db } from '../db/connection';
+import { createMessageWriter } from '../db/messages';
 import { USER_AGENT } from '../connectors/http';
 import type { ScreenMediaHook } from './media';
 
@@ -270,12 +271,8 @@ export function createMediaScreeningPipeline(opts: MediaScreeningPipelineOptions
     SELECT m.id, m.conversation_id, m.attachments, m.moderation, m.text, c.network, au.handle AS author_handle, au.name AS author_name
     FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN authors au ON au.id = m.author_id
     WHERE m.id = ?`);
-  const setAttachments = db.prepare<[string, number]>('UPDATE messages SET attachments = ? WHERE id = ?');
-  const holdMessage = db.prepare<[number]>(`UPDATE messages SET moderation = 'held' WHERE id = ?`);
-  // The same statement as the moderation service's, so "held" means the same everywhere.
-  const recomputeHeld = db.prepare<[number]>(`
-    UPDATE conversations SET held = EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id AND m.moderation = 'held')
-    WHERE id = ?`);
+  // The message writer's, so "held" means the same everywhere.
+  const writer = createMessageWriter(db);
   const insertFlag = db.prepare<[number, string, string, string, number]>(
     'INSERT INTO message_flags (message_id, rule_key, rule_name, matches, at) VALUES (?, ?, ?, ?, ?)',
   );
@@ -299,14 +296,13 @@ export function createMediaScreeningPipeline(opts: MediaScreeningPipelineOptions
       flagged ||= verdict.flagged;
     }
     if (!recorded) return null;
-    setAttachments.run(JSON.stringify(attachments), messageId);
+    writer.setAttachments(messageId, attachments);
     let held = false;
     if (flagged) {
       insertFlag.run(messageId, MEDIA_RULE_KEY, MEDIA_RULE_NAME, '[]', now());
       // A message already held, hidden or removed keeps that state; only a visible one is held.
       if (row.moderation === 'visible') {
-        holdMessage.run(messageId);
-        recomputeHeld.run(row.conversation_id);
+        writer.setModeration(messageId, row.conversation_id, 'held');
         held = true;
         logActivity.run(
           now(),

@@ -12,6 +12,8 @@ import type { Capabilities } from '../connectors/types';
 import type { Db } from '../db/connection';
 import { NotFoundError, type ConversationQueries } from '../db/conversations';
 import type { IngestedMessage } from '../db/ingest';
+import { createMessageWriter } from '../db/messages';
+import { newUid } from '../db/uid';
 import type { WorkspaceQueries } from '../db/workspace';
 import type { ModeratePayload } from '../outbox/executor';
 import { CoreError } from '../rpc';
@@ -102,8 +104,8 @@ export function createModerationService(opts: ModerationServiceOptions) {
     db.transaction(() => {
       defaultRules().forEach((rule, i) =>
         db
-          .prepare('INSERT OR IGNORE INTO rules (rule_key, position, definition, built_in, updated_at) VALUES (?, ?, ?, 1, ?)')
-          .run(rule.id, i, JSON.stringify(rule), now()),
+          .prepare('INSERT OR IGNORE INTO rules (uid, rule_key, position, definition, built_in, updated_at) VALUES (?, ?, ?, ?, 1, ?)')
+          .run(newUid(), rule.id, i, JSON.stringify(rule), now()),
       );
       setting.set('rules-seeded', true);
     })();
@@ -139,10 +141,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
            c.network, c.remote_id AS conversation_remote_id
     FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN authors au ON au.id = m.author_id
     WHERE m.id = ?`);
-  const setMessageState = db.prepare<[string, number]>('UPDATE messages SET moderation = ? WHERE id = ?');
-  const recomputeHeld = db.prepare<[number]>(`
-    UPDATE conversations SET held = EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id AND m.moderation = 'held')
-    WHERE id = ?`);
+  const writer = createMessageWriter(db);
   // Counted only as far as a rule looks (a "new author" rule asks "at most N earlier messages?").
   const priorMessages = db.prepare<[number, number, number], { n: number }>(
     'SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE author_id = ? AND id < ? LIMIT ?)',
@@ -183,10 +182,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
   ): { queued: boolean } {
     const caps = opts.capabilitiesFor(m.network);
     const state = LOCAL_STATE[action];
-    if (state) {
-      setMessageState.run(state, m.id);
-      recomputeHeld.run(m.conversation_id);
-    }
+    if (state) writer.setModeration(m.id, m.conversation_id, state);
     if ((action === 'block-author' || action === 'ban-author') && m.author_id !== null) setAuthorFlag.blocked.run(m.author_id);
     if (action === 'mute-author' && m.author_id !== null) setAuthorFlag.muted.run(m.author_id);
     if (action === 'unblock-author' && m.author_id !== null) setAuthorFlag.unblocked.run(m.author_id);
@@ -349,8 +345,8 @@ export function createModerationService(opts: ModerationServiceOptions) {
           db.prepare<[string], { position: number }>('SELECT position FROM rules WHERE rule_key = ?').get(rule.id)?.position ??
           (db.prepare<[], { p: number }>('SELECT coalesce(max(position), -1) + 1 AS p FROM rules').get()!.p);
         db.prepare(`
-          INSERT INTO rules (rule_key, position, definition, updated_at) VALUES (?, ?, ?, ?)
-          ON CONFLICT (rule_key) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`).run(rule.id, position, JSON.stringify(rule), now());
+          INSERT INTO rules (uid, rule_key, position, definition, updated_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT (rule_key) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`).run(newUid(), rule.id, position, JSON.stringify(rule), now());
         rulesCache = null;
         return this.list().find((r) => r.definition.id === rule.id)!;
       },

@@ -15,6 +15,7 @@
  */
 import type { ActivityKind } from '../../../shared/model';
 import type { Db } from '../db/connection';
+import { createMessageWriter, type MessageWriter } from '../db/messages';
 import { backoffDelay, redact } from '../connectors/http';
 import { ConnectorError, type AccountContext, type Connector, type ModerateRequest, type ReplyRequest, type ReplyResult } from '../connectors/types';
 import type { OutboxRow, ReplyPayload } from './queue';
@@ -62,6 +63,7 @@ const SIGN_IN_RETRY_MS = 5 * 60_000;
 
 export class OutboxExecutor {
   private readonly db: Db;
+  private readonly writer: MessageWriter;
   private readonly now: () => number;
   private readonly maxAttempts: number;
   private timer: NodeJS.Timeout | null = null;
@@ -73,6 +75,7 @@ export class OutboxExecutor {
 
   constructor(private readonly opts: OutboxExecutorOptions) {
     this.db = opts.db;
+    this.writer = createMessageWriter(opts.db);
     this.now = opts.now ?? Date.now;
     this.maxAttempts = opts.maxAttempts ?? 6;
   }
@@ -248,22 +251,8 @@ export class OutboxExecutor {
 
   private succeedReply(row: OutboxRow, result: ReplyResult): void {
     this.db.transaction(() => {
-      // The poll may have fetched our own reply before we recorded it: keep ours, drop the copy.
-      const copies = this.db
-        .prepare<[number, string, number], { id: number }>(
-          'SELECT id FROM messages WHERE account_id = ? AND remote_id = ? AND id <> ?',
-        )
-        .all(row.account_id, result.remoteId, row.message_id ?? -1);
-      for (const copy of copies) {
-        this.db.prepare('DELETE FROM messages_fts WHERE rowid = ?').run(copy.id);
-        this.db.prepare('DELETE FROM messages WHERE id = ?').run(copy.id);
-        this.db.prepare('UPDATE conversations SET message_count = message_count - 1 WHERE id = ?').run(row.conversation_id);
-      }
-      if (row.message_id !== null) {
-        this.db
-          .prepare('UPDATE messages SET remote_id = ?, permalink = ?, extra = ? WHERE id = ?')
-          .run(result.remoteId, result.permalink ?? null, result.extra ? JSON.stringify(result.extra) : null, row.message_id);
-      }
+      // The poll may have fetched our own reply before we recorded it: the writer keeps ours, drops the copy.
+      this.writer.confirmReply(row.account_id, row.message_id, result);
       this.db
         .prepare(`UPDATE outbox SET state = 'sent', remote_result = ?, last_error = NULL, updated_at = ? WHERE id = ?`)
         .run(JSON.stringify(result), this.now(), row.id);

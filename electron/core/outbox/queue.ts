@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection';
 import { NotFoundError } from '../db/conversations';
+import { createMessageWriter } from '../db/messages';
 
 export type OutboxKind = 'reply' | 'moderate';
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed' | 'dead';
@@ -46,23 +47,7 @@ export function createOutboxQueue(db: Db, now: () => number) {
   const conversation = db.prepare<[number], { account_id: number; remote_id: string }>(
     'SELECT account_id, remote_id FROM conversations WHERE id = ?',
   );
-  const me = db.prepare<[number], { id: number }>(
-    `SELECT au.id FROM authors au JOIN accounts ac ON ac.id = au.account_id
-     WHERE au.account_id = ? AND au.remote_id = ac.remote_id`,
-  );
-  const ensureMe = db.prepare<[number], { id: number }>(`
-    INSERT INTO authors (account_id, remote_id, handle, name)
-    SELECT id, remote_id, handle, display_name FROM accounts WHERE id = ?
-    ON CONFLICT (account_id, remote_id) DO UPDATE SET handle = excluded.handle
-    RETURNING id`);
-  const insertMessage = db.prepare<[number, number, string, number, string, number]>(`
-    INSERT INTO messages (conversation_id, account_id, parent_remote_id, author_id, direction, text, created_at, moderation)
-    VALUES (?, ?, ?, ?, 'out', ?, ?, 'visible')`);
-  const linkMessage = db.prepare<[number, number]>('UPDATE messages SET outbox_id = ? WHERE id = ?');
-  const touch = db.prepare<[number, string, number]>(
-    'UPDATE conversations SET last_activity_at = max(last_activity_at, ?), snippet = ?, message_count = message_count + 1 WHERE id = ?',
-  );
-  const insertFts = db.prepare<[number, string, string]>('INSERT INTO messages_fts (rowid, text, author) VALUES (?, ?, ?)');
+  const writer = createMessageWriter(db);
   const rowOfMessage = db.prepare<[number], OutboxRow>('SELECT o.* FROM outbox o JOIN messages m ON m.outbox_id = o.id WHERE m.id = ?');
 
   return {
@@ -73,10 +58,7 @@ export function createOutboxQueue(db: Db, now: () => number) {
       const parent = parentMessageId !== undefined ? parentOf.get(parentMessageId, conversationId) : lastIncoming.get(conversationId);
       if (!parent || !parent.remote_id) throw new NotFoundError('The message to answer');
       const at = now();
-      const authorId = me.get(conv.account_id)?.id ?? ensureMe.get(conv.account_id)!.id;
-      const info = insertMessage.run(conversationId, conv.account_id, parent.remote_id, authorId, text, at);
-      const messageId = Number(info.lastInsertRowid);
-      insertFts.run(messageId, text, '');
+      const messageId = writer.addLocalReply({ conversationId, accountId: conv.account_id, parentRemoteId: parent.remote_id, text, at });
       const payload: ReplyPayload = {
         text,
         conversationRemoteId: conv.remote_id,
@@ -85,8 +67,7 @@ export function createOutboxQueue(db: Db, now: () => number) {
       };
       const row = insertRow.run(conv.account_id, conversationId, messageId, 'reply', JSON.stringify(payload), randomUUID(), at, at, at);
       const outboxId = Number(row.lastInsertRowid);
-      linkMessage.run(outboxId, messageId);
-      touch.run(at, text.replace(/\s+/g, ' ').slice(0, 240), conversationId);
+      writer.linkOutbox(messageId, outboxId);
       return { messageId, outboxId };
     }),
     /** Puts a failed or dead reply back in the queue, due now. */
@@ -116,12 +97,8 @@ export function createOutboxQueue(db: Db, now: () => number) {
       if (row.state === 'sent' || row.state === 'sending') {
         throw new NotFoundError('An unsent reply');
       }
-      db.prepare('DELETE FROM messages_fts WHERE rowid = ?').run(messageId);
-      db.prepare('DELETE FROM messages WHERE id = ?').run(messageId);
+      writer.discardLocalReply(messageId, row.conversation_id);
       db.prepare('DELETE FROM outbox WHERE id = ?').run(row.id);
-      if (row.conversation_id !== null) {
-        db.prepare('UPDATE conversations SET message_count = message_count - 1 WHERE id = ?').run(row.conversation_id);
-      }
       return row.conversation_id;
     }),
   };

@@ -533,7 +533,7 @@ export class SyncScheduler {
 
     let committed: CommitResult;
     try {
-      committed = this.store.commitPage(account.id, { items: page.items, cursor: page.cursor });
+      committed = this.store.commitPage(account.id, { items: page.items, cursor: page.cursor, deleted: page.deleted });
     } catch (err) {
       // Nothing of the page was written, cursor included: the next poll fetches it again.
       this.logger.error('could not store a polled page; it will be fetched again', {

@@ -6,7 +6,7 @@
  * commit failed (crash, full disk) is simply fetched again from the cursor that is still stored.
  */
 import type { AccountState, AppError, Network, RateLimit } from '../../../shared/model';
-import type { NormalizedItem } from '../connectors/types';
+import type { NormalizedDeletion, NormalizedItem } from '../connectors/types';
 
 /** An account as the scheduler sees it. */
 export interface SyncAccount {
@@ -57,11 +57,12 @@ export interface SyncStore {
   /** One account, or null when it was removed. */
   getAccount(id: number): SyncAccount | null;
   /**
-   * Writes the page's items and its cursor in ONE transaction (the store's ingest function): either
-   * both land or neither does. A null cursor keeps the stored one. Ingesting an item twice changes
-   * nothing (dedup by account and remote id). Throws when the transaction fails.
+   * Writes the page's items, its deletions and its cursor in ONE transaction (the store's ingest
+   * function): either all land or none does. A null cursor keeps the stored one. Ingesting an item
+   * or a deletion twice changes nothing (dedup by account and remote id). Throws when the
+   * transaction fails.
    */
-  commitPage(accountId: number, page: { items: NormalizedItem[]; cursor: string | null }): CommitResult;
+  commitPage(accountId: number, page: { items: NormalizedItem[]; cursor: string | null; deleted?: NormalizedDeletion[] }): CommitResult;
   /** Updates the account's sync fields (absent fields are left alone). */
   updateAccountSync(accountId: number, patch: AccountSyncPatch): void;
   /** Which of these remote ids the account's messages already hold (connectors re-reading a stretch). */

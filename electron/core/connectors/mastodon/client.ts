@@ -117,6 +117,20 @@ export class MastodonClient {
     return parseEntity(WireStatus, response, 'status');
   }
 
+  /**
+   * GET /api/v1/statuses?id[]=… (Mastodon 4.3+, at most 20 ids): the statuses that still exist and
+   * can be seen, raw; deleted ones are simply absent.
+   */
+  async statuses(ids: readonly string[]): Promise<unknown[]> {
+    const params = new URLSearchParams();
+    for (const id of ids) params.append('id[]', id);
+    const response = await this.http.get('/api/v1/statuses', { headers: this.auth, params });
+    if (!Array.isArray(response.data)) {
+      throw new ConnectorError('bad-response', `GET /api/v1/statuses: expected a list, got ${describeData(response.data)}`, null, response.status);
+    }
+    return response.data as unknown[];
+  }
+
   /** GET /api/v1/statuses/:id/context: ancestors (oldest first) and descendants, raw. */
   async context(id: string): Promise<WireContext> {
     const response = await this.http.get(`/api/v1/statuses/${encodeURIComponent(id)}/context`, { headers: this.auth });

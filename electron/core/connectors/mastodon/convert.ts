@@ -175,6 +175,7 @@ export function itemFromStatus(
     createdAt: Date.parse(status.created_at),
     permalink: httpUrl(status.url) ?? httpUrl(status.uri),
     moderation: 'visible',
+    ...(status.edited_at ? { editedAt: Date.parse(status.edited_at) } : {}),
     context: root
       ? {
           remoteId: root.id,
@@ -221,9 +222,10 @@ export function readNotification(raw: unknown): ReadEntry {
     return { kind: 'skipped', skipped: { remoteId: rawId(raw), reason: `unreadable notification: ${describeIssues(parsed.error)}` } };
   }
   const notification = parsed.data;
-  if (notification.type !== 'mention') return { kind: 'ignored', entryId: notification.id };
+  // `update`: a status we boosted was edited; it carries the edited status (with `edited_at`).
+  if (notification.type !== 'mention' && notification.type !== 'update') return { kind: 'ignored', entryId: notification.id };
   if (!notification.status) {
-    return { kind: 'skipped', skipped: { remoteId: notification.id, reason: 'mention notification without a status' } };
+    return { kind: 'skipped', skipped: { remoteId: notification.id, reason: `${notification.type} notification without a status` } };
   }
   return { kind: 'status', entryId: notification.id, status: notification.status, extra: { notificationId: notification.id } };
 }

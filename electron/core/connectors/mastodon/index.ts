@@ -17,6 +17,7 @@ import {
   type ModerateRequest,
   type ModerationAction,
   type NormalizedAuthor,
+  type NormalizedDeletion,
   type NormalizedItem,
   type PollResult,
   type ReplyRequest,
@@ -59,12 +60,27 @@ export interface MastodonConnectorOptions {
   conversationsPageSize?: number;
 }
 
-/** Where each list was read up to: the `min_id` to continue from, null before the first poll. */
+/** A status polled recently, watched for edits and deletions: id, thread root id, edited_at (ms) or 0. */
+type Watched = [id: string, rootId: string, editedAt: number];
+
+/**
+ * Where each list was read up to (the `min_id` to continue from, null before the first poll), and
+ * the statuses polled most recently, which each poll checks again (see `recheck`).
+ */
 interface MastodonCursor {
   v: 1;
   notifications: string | null;
   conversations: string | null;
+  recent?: Watched[];
 }
+
+/**
+ * How many of the latest statuses each poll checks again for edits and deletions: two requests of
+ * GET /api/v1/statuses, which takes at most 20 ids. Older messages are not watched (Mastodon tells
+ * a polling client of neither, except `update` for statuses the account boosted).
+ */
+const WATCHED_STATUSES = 40;
+const STATUSES_PER_REQUEST = 20;
 
 const MAX_REPLY_LENGTH = 500;
 const REPORT_COMMENT_LENGTH = 1000;
@@ -104,7 +120,12 @@ function readMastodonCursor(cursor: string | null): MastodonCursor {
     const parsed = JSON.parse(cursor) as Partial<MastodonCursor>;
     const id = (value: unknown) => (typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : null);
     if (parsed.v !== 1) return empty;
-    return { v: 1, notifications: id(parsed.notifications), conversations: id(parsed.conversations) };
+    const recent = Array.isArray(parsed.recent)
+      ? parsed.recent
+          .filter((w): w is Watched => Array.isArray(w) && id(w[0]) !== null && id(w[1]) !== null && typeof w[2] === 'number' && Number.isFinite(w[2]))
+          .slice(-WATCHED_STATUSES)
+      : [];
+    return { v: 1, notifications: id(parsed.notifications), conversations: id(parsed.conversations), recent };
   } catch {
     return empty;
   }
@@ -189,7 +210,7 @@ class MastodonConnector implements RefreshableConnector {
 
     // A first poll reads the newest page only (recent history); later ones page forward with min_id.
     const notifications = await client.notifications({
-      types: ['mention'],
+      types: ['mention', 'update'],
       limit: this.notificationsPageSize,
       minId: state.notifications,
     });
@@ -226,16 +247,79 @@ class MastodonConnector implements RefreshableConnector {
       return itemFromStatus(status, { ...convert, rootId: thread.rootId, root: thread.root, extra });
     });
 
+    const watched = (state.recent ?? []).filter(([statusId]) => !found.has(statusId));
+    const checked = await this.recheck(client, watched, convert);
+    items.push(...checked.edited);
+    const recent: Watched[] = [
+      ...checked.still,
+      ...items.filter((i) => !checked.edited.includes(i)).map((i): Watched => [i.remoteId, i.threadRemoteId, i.editedAt ?? 0]),
+    ]
+      .sort((a, b) => compareIds(a[0], b[0]))
+      .slice(-WATCHED_STATUSES);
+
     const next: MastodonCursor = {
       v: 1,
       notifications: positionAfter(notifications, notificationIds, state.notifications),
       conversations: positionAfter(conversations, conversationPositions, state.conversations),
+      recent,
     };
     // Mastodon sends rel="next" only when the page is full; paging forward, a full page means
     // newer entries may be waiting. A first poll does not page back into history.
     const hasMore =
       (state.notifications !== null && notifications.next !== null) || (state.conversations !== null && conversations.next !== null);
-    return { items, cursor: JSON.stringify(next), hasMore, rateLimit: client.lastRateLimit, skipped };
+    return { items, cursor: JSON.stringify(next), hasMore, rateLimit: client.lastRateLimit, skipped, deleted: checked.deleted };
+  }
+
+  /**
+   * Checks the recently polled statuses again: one that is gone was deleted (or is no longer
+   * visible to us, which Mastodon does not tell apart), one whose `edited_at` moved was edited.
+   * A server without GET /api/v1/statuses (Mastodon before 4.3) answers 404: nothing is reported
+   * then, and the statuses stay watched.
+   */
+  private async recheck(
+    client: MastodonClient,
+    watched: readonly Watched[],
+    convert: ConvertOptions,
+  ): Promise<{ still: Watched[]; edited: NormalizedItem[]; deleted: NormalizedDeletion[] }> {
+    const still: Watched[] = [];
+    const edited: NormalizedItem[] = [];
+    const deleted: NormalizedDeletion[] = [];
+    for (let start = 0; start < watched.length; start += STATUSES_PER_REQUEST) {
+      const chunk = watched.slice(start, start + STATUSES_PER_REQUEST);
+      let raw: unknown[];
+      try {
+        raw = await client.statuses(chunk.map(([id]) => id));
+      } catch (err) {
+        if (err instanceof ConnectorError && (err.status === 404 || err.status === 405 || err.status === 422)) return { still: [...watched], edited: [], deleted: [] };
+        throw err;
+      }
+      const present = new Map<string, WireStatus>();
+      for (const entry of raw) {
+        const status = readStatus(entry);
+        if (status) present.set(status.id, status);
+      }
+      // Entries it cannot read say nothing about what is gone.
+      if (present.size === 0 && raw.length > 0) {
+        still.push(...chunk);
+        continue;
+      }
+      // Nothing at all for several ids: a compatible server that ignores `id[]` would answer the same
+      // as a mass deletion. One status is asked for directly to tell them apart.
+      if (present.size === 0 && chunk.length > 1 && (await this.stillThere(client, chunk[0]![0]))) {
+        return { still: [...watched], edited: [], deleted: [] };
+      }
+      for (const w of chunk) {
+        const status = present.get(w[0]);
+        if (!status) {
+          deleted.push({ remoteId: w[0], deletedAt: Date.now() });
+          continue;
+        }
+        const editedAt = status.edited_at ? Date.parse(status.edited_at) : 0;
+        if (editedAt > w[2]) edited.push(itemFromStatus(status, { ...convert, rootId: w[1], root: null }));
+        still.push([w[0], w[1], Math.max(editedAt, w[2])]);
+      }
+    }
+    return { still, edited, deleted };
   }
 
   /**
@@ -265,6 +349,17 @@ class MastodonConnector implements RefreshableConnector {
       threads.set(status.id, { rootId: walk.rootId, root: known.get(walk.rootId) ?? null });
     }
     return threads;
+  }
+
+  /** Whether one status can still be read (404: deleted, or hidden from us). */
+  private async stillThere(client: MastodonClient, statusId: string): Promise<boolean> {
+    try {
+      await client.status(statusId);
+      return true;
+    } catch (err) {
+      if (err instanceof ConnectorError && err.status === 404) return false;
+      throw err;
+    }
   }
 
   /** The context of a status; null when it is gone (deleted since the notification). */

@@ -73,6 +73,8 @@ export const WireStatus = z.object({
   media_attachments: z.array(z.unknown()).optional().catch([]),
   mentions: z.array(z.unknown()).optional().catch([]),
   card: z.unknown().optional(),
+  /** When the author last edited it (Mastodon 3.5+); null when never edited. */
+  edited_at: WireDate.nullable().optional().catch(null),
   /** Only in the answer to DELETE: the source text. */
   text: NullableString,
 });

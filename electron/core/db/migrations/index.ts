@@ -3,5 +3,7 @@ import type { Migration } from '../migrate';
 import { init } from './0010-init';
 import { moderation } from './0020-moderation';
 import { performance } from './0030-performance';
+import { messageEdits } from './0040-message-edits';
+import { uids } from './0050-uids';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids];
