@@ -23,7 +23,9 @@ test('YouTube asks for the user\'s own Google client first, keeps it in the keyc
   await page.getByTestId('empty-connect').click();
   const dialog = page.getByTestId('connect-dialog');
   // Every network of the build, each with its way of signing in, from its descriptor.
-  await expect(dialog.locator('[data-network]')).toHaveCount(3);
+  const described = (await mode.core.handlers['accounts.networks']({})).filter((n) => n.connectable);
+  await expect(dialog.locator('[data-network]')).toHaveCount(described.length);
+  expect(await dialog.locator('[data-network]').evaluateAll((items) => items.map((i) => i.getAttribute('data-network')))).toEqual(described.map((n) => n.id));
   await expect(dialog.locator('[data-network="bluesky"]')).toContainText('Votre identifiant et un mot de passe d’application');
   await expect(dialog.locator('[data-network="mastodon"]')).toContainText('dans votre navigateur');
 
