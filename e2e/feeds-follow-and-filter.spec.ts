@@ -5,7 +5,7 @@
  * Bluesky mention is in it too.
  */
 import { expect, type Page } from '@playwright/test';
-import { networkedTest } from './networked-test';
+import { networkedTest, openConnect } from './networked-test';
 import { startFeedServer, type FeedServer } from './networks/feeds';
 
 const test = networkedTest.extend<{ feeds: FeedServer }>({
@@ -16,17 +16,6 @@ const test = networkedTest.extend<{ feeds: FeedServer }>({
     await server.close();
   },
 });
-
-async function openConnect(page: Page): Promise<void> {
-  const fromEmptyInbox = page.getByTestId('empty-connect');
-  if (await fromEmptyInbox.isVisible()) await fromEmptyInbox.click();
-  else {
-    await page.keyboard.press('g');
-    await page.keyboard.press('c');
-    await page.getByTestId('connect-account').click();
-  }
-  await expect(page.getByTestId('connect-dialog')).toBeVisible();
-}
 
 async function followFeed(page: Page, address: string, title: string): Promise<void> {
   await openConnect(page);

@@ -46,3 +46,15 @@ export const networkedTest = base.extend<{ mode: NetworkedWebMode; app: Page }, 
     expect(errors, 'no console errors, page errors or dialogs').toEqual([]);
   },
 });
+
+/** Opens the connect dialog from the empty inbox (first account) or the accounts screen. */
+export async function openConnect(page: Page): Promise<void> {
+  const fromEmptyInbox = page.getByTestId('empty-connect');
+  if (await fromEmptyInbox.isVisible()) await fromEmptyInbox.click();
+  else {
+    await page.keyboard.press('g');
+    await page.keyboard.press('c');
+    await page.getByTestId('connect-account').click();
+  }
+  await expect(page.getByTestId('connect-dialog')).toBeVisible();
+}

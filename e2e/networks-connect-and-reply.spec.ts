@@ -6,22 +6,10 @@
  * a reply written in Parvis reaches the server threaded under it.
  */
 import { expect, type BrowserContext, type Page } from '@playwright/test';
-import { networkedTest, POLL_INTERVAL_SECONDS } from './networked-test';
+import { networkedTest, openConnect, POLL_INTERVAL_SECONDS } from './networked-test';
 import { waitFor } from './networks/fixture';
 
 const test = networkedTest;
-
-/** Opens the connect dialog from the empty inbox (first account) or the accounts screen. */
-async function openConnect(page: Page): Promise<void> {
-  const fromEmptyInbox = page.getByTestId('empty-connect');
-  if (await fromEmptyInbox.isVisible()) await fromEmptyInbox.click();
-  else {
-    await page.keyboard.press('g');
-    await page.keyboard.press('c');
-    await page.getByTestId('connect-account').click();
-  }
-  await expect(page.getByTestId('connect-dialog')).toBeVisible();
-}
 
 /** Approves Parvis in the browser: the consent page opens in a new tab and redirects to the loopback. */
 async function approveInNewTab(context: BrowserContext, click: () => Promise<void>): Promise<void> {
