@@ -3,12 +3,14 @@
  * dialog with its token, a message posted in its group reaches the inbox, the answer written in
  * Parvis reaches the group as a reply to that message.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { STATIC_DIR } from './fixtures';
-import { FAST_OUTBOX, FAST_SYNC, localEndpoints, startNetworkedWebMode, waitFor, type NetworkedWebMode } from './networks/fixture';
+import { networkedTest } from './networked-test';
+import { FAST_OUTBOX, FAST_SYNC, localEndpoints, startNetworkedWebMode, waitFor } from './networks/fixture';
 import { startTelegramServer, type TelegramServer } from './networks/telegram';
 
-const test = base.extend<{ telegram: TelegramServer; mode: NetworkedWebMode; app: Page }>({
+/** The networked fixtures (the page fails on any console error or dialog), with the Bot API as the local network. */
+const test = networkedTest.extend<{ telegram: TelegramServer }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   telegram: async ({}, use) => {
     const server = await startTelegramServer();
@@ -24,16 +26,6 @@ const test = base.extend<{ telegram: TelegramServer; mode: NetworkedWebMode; app
     );
     await use(mode);
     await mode.close();
-  },
-  app: async ({ page, mode }, use) => {
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-    });
-    await page.goto(mode.url);
-    await use(page);
-    expect(errors, 'no console errors or page errors').toEqual([]);
   },
 });
 
