@@ -65,7 +65,12 @@ export interface AddedMessage {
 
 /** Prepares every statement once and returns the writer for this connection. */
 export function createMessageWriter(db: Db) {
-  const upsertAuthor = db.prepare<[number, string, string, string, string | null, string | null], { id: number }>(`
+  // Most messages come from authors already stored, unchanged: they are read, not rewritten (an
+  // upsert writes the row, and its page into the WAL, for every message).
+  const knownAuthor = db.prepare<[number, string], { id: number; handle: string; name: string; avatar_url: string | null; profile_url: string | null }>(
+    'SELECT id, handle, name, avatar_url, profile_url FROM authors WHERE account_id = ? AND remote_id = ?',
+  );
+  const upsertAuthor = db.prepare<[number, string, string, string, string | null, string | null], number>(`
     INSERT INTO authors (account_id, remote_id, handle, name, avatar_url, profile_url)
     VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (account_id, remote_id) DO UPDATE SET
@@ -73,7 +78,7 @@ export function createMessageWriter(db: Db) {
       name = excluded.name,
       avatar_url = coalesce(excluded.avatar_url, authors.avatar_url),
       profile_url = coalesce(excluded.profile_url, authors.profile_url)
-    RETURNING id`);
+    RETURNING id`).pluck(true);
   // The connected account's own author row, named as the account is (display name and handle).
   const upsertOwnAuthor = db.prepare<[number], { id: number; name: string; handle: string }>(`
     INSERT INTO authors (account_id, remote_id, handle, name)
@@ -86,9 +91,9 @@ export function createMessageWriter(db: Db) {
   const messageAuthor = db.prepare<[number], { name: string | null; handle: string | null }>(
     'SELECT a.name, a.handle FROM messages m LEFT JOIN authors a ON a.id = m.author_id WHERE m.id = ?',
   );
-  const findConversation = db.prepare<[number, string], { id: number }>(
+  const findConversation = db.prepare<[number, string], number>(
     'SELECT id FROM conversations WHERE account_id = ? AND remote_id = ?',
-  );
+  ).pluck(true);
   const insertConversation = db.prepare<
     [string, number, string, string, string, number, string, number | null, string | null, string | null, string | null, string | null, number, number]
   >(`
@@ -188,14 +193,21 @@ export function createMessageWriter(db: Db) {
 
     /** Creates or refreshes a network author; returns its id. */
     upsertAuthor(accountId: number, author: NormalizedAuthor): number {
-      return upsertAuthor.get(
-        accountId,
-        author.remoteId,
-        author.handle,
-        author.name || author.handle,
-        author.avatarUrl ?? null,
-        author.profileUrl ?? null,
-      )!.id;
+      const name = author.name || author.handle;
+      const avatarUrl = author.avatarUrl ?? null;
+      const profileUrl = author.profileUrl ?? null;
+      const known = knownAuthor.get(accountId, author.remoteId);
+      // Unchanged as the upsert would leave it (a missing picture or profile keeps the stored one).
+      if (
+        known &&
+        known.handle === author.handle &&
+        known.name === name &&
+        (avatarUrl === null || avatarUrl === known.avatar_url) &&
+        (profileUrl === null || profileUrl === known.profile_url)
+      ) {
+        return known.id;
+      }
+      return upsertAuthor.get(accountId, author.remoteId, author.handle, name, avatarUrl, profileUrl)!;
     },
 
     /** The connected account's own author row (name and handle as the account has them). */
@@ -213,7 +225,7 @@ export function createMessageWriter(db: Db) {
     addFromNetwork(accountId: number, network: string, item: NormalizedItem, authorId: number, batch: IndexBatch): AddedMessage {
       const incoming = item.direction === 'in';
       const snippet = snippetOf(item.text);
-      let conversationId = findConversation.get(accountId, item.threadRemoteId)?.id;
+      let conversationId = findConversation.get(accountId, item.threadRemoteId);
       let newConversation = false;
       if (conversationId === undefined) {
         const info = insertConversation.run(

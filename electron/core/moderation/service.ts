@@ -142,10 +142,11 @@ export function createModerationService(opts: ModerationServiceOptions) {
     FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN authors au ON au.id = m.author_id
     WHERE m.id = ?`);
   const writer = createMessageWriter(db);
+  const accountNetwork = db.prepare<[number], string>('SELECT network FROM accounts WHERE id = ?').pluck(true);
   // Counted only as far as a rule looks (a "new author" rule asks "at most N earlier messages?").
-  const priorMessages = db.prepare<[number, number, number], { n: number }>(
+  const priorMessages = db.prepare<[number, number, number], number>(
     'SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE author_id = ? AND id < ? LIMIT ?)',
-  );
+  ).pluck(true);
   const priorNeeded = (rules: readonly RuleDefinition[]): number | null => {
     let max: number | null = null;
     for (const rule of rules) {
@@ -235,19 +236,20 @@ export function createModerationService(opts: ModerationServiceOptions) {
       let queued = false;
       if (rules.length === 0) return { queued };
       const priorLimit = priorNeeded(rules);
+      // One page, one account: its network is read once (not joined again for every message).
+      const network = accountNetwork.get(accountId) as Network;
       for (const fresh of messages) {
         if (fresh.item.direction !== 'in') continue;
         const message: RuleMessage = {
           text: fresh.item.text,
-          // The message was written by this very transaction: its row is there.
-          network: messageRow.get(fresh.messageId)!.network as Network,
+          network,
           accountId,
           authorHandle: fresh.item.author.handle,
           authorRemoteId: fresh.item.author.remoteId,
         };
         const evaluation = engine.evaluate(rules, message, {
           authorPriorMessageCount:
-            priorLimit === null ? Number.MAX_SAFE_INTEGER : priorMessages.get(fresh.authorId, fresh.messageId, priorLimit + 1)!.n,
+            priorLimit === null ? Number.MAX_SAFE_INTEGER : priorMessages.get(fresh.authorId, fresh.messageId, priorLimit + 1)!,
           flood: flood.observe(fresh.item.text, `${accountId}:${fresh.item.author.remoteId}`, fresh.item.createdAt),
         });
         if (evaluation.matchedRules.length === 0) continue;
