@@ -254,6 +254,7 @@ export const en = {
   },
   accountState: {
     ok: 'Connected',
+    degraded: 'Last check failed',
     'needs-sign-in': 'Needs sign-in',
     error: 'Error',
     paused: 'Paused',
@@ -620,6 +621,7 @@ export const en = {
       ok: 'All good. Parvis checks it {interval}.',
       'needs-sign-in': 'Its access was revoked or has expired. Sign in again to get new messages; nothing already in Parvis is lost.',
       error: 'Parvis retries by itself, waiting longer each time. If it lasts, check the server address and your connection, or check now.',
+      degraded: 'Parvis keeps checking it and retries by itself; new messages arrive as soon as a check succeeds.',
       paused: 'Parvis does not check this account. Resume it to get new messages again.',
     },
     errorKind: {
@@ -655,6 +657,11 @@ export const en = {
     remove: 'Remove…',
     checkUnavailable: 'This demo workspace has no connection to the networks: nothing can be checked.',
     checked: '{name} is checked',
+    checkFailed: '{name} could not be checked. {why}',
+    checkNeedsSignIn: '{name} needs a new sign-in. {why}',
+    notChecked: '{name} was not checked now. {why}',
+    notCheckedPaused: 'It is paused.',
+    notCheckedWait: 'The network asks Parvis to wait; it checks again once the wait is over.',
     removeTitle: 'Remove {name} ({network})?',
     removeConversations: 'Its {count} conversations and their drafts, notes and history are deleted from Parvis. Nothing is deleted on {network}.',
     removeKeychain: 'Its access token is deleted from your system keychain: to connect it again, you sign in again.',

@@ -256,6 +256,7 @@ export const fr: CatalogueShape = withFrenchTypography({
   },
   accountState: {
     ok: 'Connecté',
+    degraded: 'Dernière vérification échouée',
     'needs-sign-in': 'Reconnexion requise',
     error: 'Erreur',
     paused: 'En pause',
@@ -622,6 +623,7 @@ export const fr: CatalogueShape = withFrenchTypography({
       ok: 'Tout va bien. Parvis le vérifie {interval}.',
       'needs-sign-in': 'Son accès a été révoqué ou a expiré. Reconnectez-vous pour recevoir les nouveaux messages ; rien de ce qui est déjà dans Parvis n’est perdu.',
       error: 'Parvis réessaie de lui-même, en attendant un peu plus à chaque fois. Si cela dure, vérifiez l’adresse du serveur et votre connexion, ou lancez une vérification.',
+      degraded: 'Parvis continue de le vérifier et réessaie de lui-même ; les nouveaux messages arrivent dès qu’une vérification réussit.',
       paused: 'Parvis ne vérifie plus ce compte. Reprenez pour recevoir de nouveau ses messages.',
     },
     errorKind: {
@@ -657,6 +659,11 @@ export const fr: CatalogueShape = withFrenchTypography({
     remove: 'Retirer…',
     checkUnavailable: 'Cet espace de démonstration n’est relié à aucun réseau : rien ne peut être vérifié.',
     checked: '{name} est vérifié',
+    checkFailed: '{name} n’a pas pu être vérifié. {why}',
+    checkNeedsSignIn: '{name} demande une nouvelle connexion. {why}',
+    notChecked: '{name} n’a pas été vérifié maintenant. {why}',
+    notCheckedPaused: 'Il est en pause.',
+    notCheckedWait: 'Le réseau demande à Parvis d’attendre ; il vérifiera à nouveau une fois ce délai passé.',
     removeTitle: 'Retirer {name} ({network}) ?',
     removeConversations: 'Ses {count} conversations, avec leurs brouillons, notes et historique, sont supprimées de Parvis. Rien n’est supprimé sur {network}.',
     removeKeychain: 'Son jeton d’accès est effacé du trousseau de votre système : pour le reconnecter, il faudra vous identifier de nouveau.',
