@@ -166,6 +166,8 @@ export const Member = z.object({
   uid: z.string().optional(),
   name: z.string(),
   isMe: z.boolean(),
+  /** Only on "me" before the user gave their name (first start): `name` is a placeholder then. */
+  unnamed: z.literal(true).optional(),
 });
 export type Member = z.infer<typeof Member>;
 

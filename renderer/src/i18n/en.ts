@@ -558,8 +558,18 @@ export const en = {
     goTo: 'Go to {view}',
     filterByTag: 'Filter by tag {tag}',
   },
+  firstStart: {
+    title: 'Welcome to Parvis',
+    name: 'Your name',
+    lead: 'Your team sees it on the conversations assigned to you, your notes and the replies you send.',
+    save: 'Continue',
+    changeLater: 'You can change it later in the settings.',
+  },
   settings: {
     title: 'Settings',
+    you: 'You',
+    myName: 'Your name',
+    myNameSaved: 'Your team now sees you as {name}',
     language: 'Language',
     languages: {
       system: 'System language',
@@ -1185,6 +1195,7 @@ export const en = {
     pauseAccount: 'Pausing the account',
     resumeAccount: 'Resuming the account',
     pollAccount: 'Checking the account',
+    renameMe: 'Saving your name',
     removeAccount: 'Removing the account',
     saveRule: 'Saving the rule',
     deleteRule: 'Deleting the rule',

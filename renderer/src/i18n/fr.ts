@@ -560,8 +560,18 @@ export const fr: CatalogueShape = withFrenchTypography({
     goTo: 'Aller à {view}',
     filterByTag: 'Filtrer par l’étiquette {tag}',
   },
+  firstStart: {
+    title: 'Bienvenue dans Parvis',
+    name: 'Votre nom',
+    lead: 'Votre équipe le voit sur les conversations qui vous sont attribuées, vos notes et les réponses que vous envoyez.',
+    save: 'Continuer',
+    changeLater: 'Vous pourrez le modifier plus tard dans les réglages.',
+  },
   settings: {
     title: 'Réglages',
+    you: 'Vous',
+    myName: 'Votre nom',
+    myNameSaved: 'Votre équipe vous voit désormais comme {name}',
     language: 'Langue',
     languages: {
       system: 'Langue du système',
@@ -1188,6 +1198,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     pauseAccount: 'La mise en pause du compte',
     resumeAccount: 'La reprise du compte',
     pollAccount: 'La vérification du compte',
+    renameMe: 'L’enregistrement de votre nom',
     removeAccount: 'Le retrait du compte',
     saveRule: 'L’enregistrement de la règle',
     deleteRule: 'La suppression de la règle',
