@@ -213,8 +213,12 @@ export const calls = {
   'accounts.pause': { input: z.object({ accountId: Id }).strict(), output: Ok },
   /** Resumes polling (also retries an account that needed to sign in). */
   'accounts.resume': { input: z.object({ accountId: Id }).strict(), output: Ok },
-  /** Polls an account now; resolves when the poll is done. */
-  'accounts.pollNow': { input: z.object({ accountId: Id }).strict(), output: Ok },
+  /**
+   * Polls an account now; resolves when the poll is done, with its outcome: `checked` is false when
+   * no poll could run (paused, waiting for a rate limit or a quota), and the account as it stands
+   * after it (its state and last error say whether the check failed).
+   */
+  'accounts.pollNow': { input: z.object({ accountId: Id }).strict(), output: Ok.extend({ checked: z.boolean(), account: Account }) },
   /** The networks this build can connect: each descriptor's public part (sign-in form, limits, capabilities). */
   'accounts.networks': { input: Empty, output: z.array(NetworkInfo) },
   /**

@@ -65,6 +65,19 @@ export const ACCOUNT_STATES = ['ok', 'needs-sign-in', 'error', 'paused'] as cons
 export const AccountState = z.enum(ACCOUNT_STATES);
 export type AccountState = z.infer<typeof AccountState>;
 
+/**
+ * What the user is told about an account, derived from its state and its last error in one place
+ * so that "all good" never stands beside an error: `degraded` is an account Parvis still polls
+ * (offline, a server outage, a rate limit) whose last attempt failed.
+ */
+export const ACCOUNT_STATUSES = ['ok', 'degraded', 'error', 'needs-sign-in', 'paused'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+export function accountStatus(account: { state: AccountState; lastError: { kind: string } | null }): AccountStatus {
+  if (account.state === 'ok') return account.lastError ? 'degraded' : 'ok';
+  return account.state;
+}
+
 export const ERROR_KINDS = [
   'invalid-input',
   'not-found',
@@ -153,6 +166,8 @@ export const Member = z.object({
   uid: z.string().optional(),
   name: z.string(),
   isMe: z.boolean(),
+  /** Only on "me" before the user gave their name (first start): `name` is a placeholder then. */
+  unnamed: z.literal(true).optional(),
 });
 export type Member = z.infer<typeof Member>;
 

@@ -174,6 +174,8 @@ export interface NetworkedWebModeOptions {
   syncOptions?: CoreOptions['syncOptions'];
   outboxOptions?: CoreOptions['outboxOptions'];
   log?: WebModeOptions['log'];
+  /** The user's name on the new profile ('Alex' when absent); null: the app asks for it at first start. */
+  myName?: string | null;
 }
 
 /**
@@ -196,6 +198,7 @@ export async function startNetworkedWebMode(networks: Pick<LocalNetworks, 'endpo
       syncOptions: options.syncOptions,
       outboxOptions: options.outboxOptions,
       log: options.log,
+      ...(options.myName === null ? {} : { myName: options.myName ?? 'Alex' }),
     });
   let mode: WebMode;
   try {

@@ -108,6 +108,19 @@ interface StoredNotification {
   createdAt: number;
   /** A deliberately broken item served instead of the real one. */
   malformed?: Record<string, unknown>;
+  /** Kept out of the list by the user's notification policy (Mastodon 4.3+), unless `include_filtered`. */
+  filtered?: boolean;
+}
+
+/** What a notification policy does with the notifications it matches (Mastodon 4.3+). */
+export type PolicyOutcome = 'accept' | 'filter' | 'drop';
+
+/** The parts of Mastodon's NotificationPolicy the fake applies. */
+export interface NotificationPolicy {
+  /** Notifications from accounts the user does not follow. */
+  forNotFollowing: PolicyOutcome;
+  /** Notifications from accounts created less than 30 days ago. */
+  forNewAccounts: PolicyOutcome;
 }
 
 interface StoredConversation {
@@ -221,6 +234,15 @@ export interface MastodonControl {
   deleteStatus(statusId: string): void;
   /** Whether GET /api/v1/statuses?id[]= exists (Mastodon 4.3+); off, it answers 404 like older servers. */
   setMultiStatusRead(enabled: boolean): void;
+  /**
+   * The user's notification policy (Mastodon 4.3+), applied when a notification is created, as
+   * NotifyService does: `filter` keeps it out of GET /api/v1/notifications unless the client asks
+   * `include_filtered=true` (or lists one account's with `account_id`); `drop` never creates it.
+   * Only filterable types (mention here; not `update`) are concerned. Default: accept everything.
+   */
+  setNotificationPolicy(policy: Partial<NotificationPolicy>): void;
+  /** The connected user follows `acct` (its notifications are no longer "not following"). */
+  follow(acct: string): void;
 }
 
 /** A running local Mastodon server. */
@@ -316,6 +338,8 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
   const blocks = new Set<string>();
   const mutes = new Map<string, { notifications: boolean }>();
   const boostedByMe = new Set<string>();
+  const policy: NotificationPolicy = { forNotFollowing: 'accept', forNewAccounts: 'accept' };
+  const followedByMe = new Set<string>();
   let multiStatusRead = true;
   const reports: StoredReport[] = [];
   const idempotency = new Map<string, { statusId: string; at: number }>();
@@ -505,14 +529,27 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       deleted: false,
     };
     statuses.set(status.id, status);
-    // A mention of the connected user by someone else notifies them (unless blocked or muted).
+    // A mention of the connected user by someone else notifies them (unless blocked or muted), as
+    // their notification policy says: kept, filtered (out of the list by default) or dropped.
     if (author.id !== me.id && mentionIds.includes(me.id)) {
-      notifications.push({ id: nextId(), type: 'mention', accountId: author.id, statusId: status.id, createdAt: status.createdAt });
+      const outcome = policyOutcome(author);
+      if (outcome !== 'drop') {
+        notifications.push({ id: nextId(), type: 'mention', accountId: author.id, statusId: status.id, createdAt: status.createdAt, ...(outcome === 'filter' ? { filtered: true } : {}) });
+      }
     }
     if (status.visibility === 'direct' && (author.id === me.id || mentionIds.includes(me.id))) {
       recordConversation(status);
     }
     return status;
+  }
+
+  /** NotifyService's policy check for a filterable notification from `author`: drop wins over filter. */
+  function policyOutcome(author: StoredAccount): PolicyOutcome {
+    const outcomes: PolicyOutcome[] = [];
+    if (!followedByMe.has(author.id)) outcomes.push(policy.forNotFollowing);
+    if (now() - author.createdAt < 30 * 86_400_000) outcomes.push(policy.forNewAccounts);
+    if (outcomes.includes('drop')) return 'drop';
+    return outcomes.includes('filter') ? 'filter' : 'accept';
   }
 
   function recordConversation(status: StoredStatus): void {
@@ -879,8 +916,12 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
     const types = [...q.getAll('types[]'), ...q.getAll('types')];
     const excluded = [...q.getAll('exclude_types[]'), ...q.getAll('exclude_types')];
     const fromAccount = q.get('account_id');
+    // Rails' boolean cast: anything but false-like values ('0', 'f', 'false', 'off', any case) is true.
+    const includeFilteredParam = q.get('include_filtered');
+    const includeFiltered = includeFilteredParam !== null && includeFilteredParam !== '' && !/^(0|f|false|off)$/i.test(includeFilteredParam);
     const candidates = notifications.filter((n) => {
       if (n.malformed) return true;
+      if (n.filtered && !includeFiltered && !fromAccount) return false;
       if (types.length && !types.includes(n.type)) return false;
       if (excluded.includes(n.type)) return false;
       if (fromAccount && n.accountId !== fromAccount) return false;
@@ -889,7 +930,7 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       return user.id === me.id && !!status && !status.deleted;
     });
     const { page, limit } = pageOf(candidates, (n) => n.id, q, { limit: 40, max: 80 });
-    const keep = ['limit', 'types[]', 'exclude_types[]', 'account_id'];
+    const keep = ['limit', 'types[]', 'exclude_types[]', 'account_id', 'include_filtered'];
     reply(ctx, 200, page.map(notificationJson), linkHeader(ctx, page.map((n) => n.id), limit, keep));
   }
 
@@ -1243,6 +1284,12 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
     setMultiStatusRead(enabled) {
       multiStatusRead = enabled;
     },
+    setNotificationPolicy(patch) {
+      Object.assign(policy, patch);
+    },
+    follow(acct) {
+      followedByMe.add(addAccount(acct).id);
+    },
   };
 
   /** `/__control/...`: the same operations over HTTP, for Playwright and the demo process. */
@@ -1314,6 +1361,19 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
           return sendJson(res, 200, { ok: true });
         case 'authorization':
           control.setAuthorization(str('decision') === 'deny' ? 'deny' : 'approve');
+          return sendJson(res, 200, { ok: true });
+        case 'notification-policy': {
+          const outcome = (value: string | undefined) => (value === 'accept' || value === 'filter' || value === 'drop' ? value : undefined);
+          const patch: Partial<NotificationPolicy> = {};
+          const forNotFollowing = outcome(str('forNotFollowing'));
+          const forNewAccounts = outcome(str('forNewAccounts'));
+          if (forNotFollowing) patch.forNotFollowing = forNotFollowing;
+          if (forNewAccounts) patch.forNewAccounts = forNewAccounts;
+          control.setNotificationPolicy(patch);
+          return sendJson(res, 200, { ok: true });
+        }
+        case 'follow':
+          control.follow(str('acct') ?? '');
           return sendJson(res, 200, { ok: true });
         default:
           return sendJson(res, 404, { error: `unknown control operation ${op}` });

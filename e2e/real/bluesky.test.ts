@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlueskyConnector, signInToBluesky } from '../../electron/core/connectors/bluesky/index';
 import { ConnectorError } from '../../electron/core/connectors/types';
+import { makeCore } from '../../electron/core/testing/core-fixture';
+import { callCore, connectAccount } from '../networks/fixture';
 import { fakeDriver, realDriver, type BlueskyDriver } from './bluesky/drivers';
 import { runScenario, type Transcript } from './bluesky/scenario';
 
@@ -59,9 +61,18 @@ describe('Bluesky: the real network', () => {
 describe('Bluesky: an account deleted on the server', () => {
   it('answers the way the fake says it does: app calls fail, session calls say the user is gone', async () => {
     const probes: Record<string, { status: number; error: string; message: string }>[] = [];
+    const outcomes: unknown[] = [];
     for (const driver of [real, await fakeDriver()]) {
       const { credentials } = await signInToBluesky(driver.serverUrl, driver.brand.handle, driver.brand.appPassword);
+      // Parvis itself, connected to the account before it goes.
+      const core = makeCore({ networks: { endpoints: { bluesky: { service: driver.serverUrl } }, environment: {} } });
+      const connected = await connectAccount(core, { network: 'bluesky', fields: { server: driver.serverUrl, handle: driver.brand.handle, password: driver.brand.appPassword } });
       await driver.deleteBrandAccount();
+      // "Check now" answers that a new sign-in is needed, with the server's reason; no poll is planned.
+      const outcome = await callCore(core, 'accounts.pollNow', { accountId: connected.id });
+      expect(outcome).toMatchObject({ checked: true, account: { state: 'needs-sign-in', nextPollAt: null, lastError: { kind: 'auth' } } });
+      outcomes.push({ state: outcome.account.state, kind: outcome.account.lastError?.kind, message: outcome.account.lastError?.message.replace(/did:plc:\w+/, 'DID') });
+      await core.dispose();
       const call = async (nsid: string, init: RequestInit = {}) => {
         const res = await fetch(`${driver.serverUrl}/xrpc/${nsid}`, init);
         const body = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
@@ -82,6 +93,7 @@ describe('Bluesky: an account deleted on the server', () => {
       expect((err as ConnectorError).kind).toBe('auth');
       if (driver !== real) await driver.stop();
     }
+    expect(outcomes[1]).toEqual(outcomes[0]);
     const [fromReal, fromFake] = probes;
     expect(fromReal!.getSession).toMatchObject({ status: 400, message: expect.stringMatching(/Could not find user info/) });
     expect(fromFake).toEqual(fromReal);

@@ -4,7 +4,6 @@
  * mode) and in Electron's main process alike.
  */
 import { mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EventName, EventPayload, Handlers } from '../../shared/contract';
 import { openDatabase, type Db } from './db/connection';
@@ -52,7 +51,7 @@ export interface CoreOptions {
   demo?: boolean;
   now?: () => number;
   systemLocale?: string;
-  /** Name of the "me" member created on first run. */
+  /** Name of the "me" member created on first run; absent, the user names themselves at first start. */
   myName?: string;
   /** Runs inside the ingest transaction on new messages (moderation rules). */
   onNewMessages?: NewMessagesHook;
@@ -114,22 +113,14 @@ export interface Core {
   close(): Promise<void>;
 }
 
-function defaultMyName(): string {
-  try {
-    const name = userInfo().username;
-    return name ? name.charAt(0).toUpperCase() + name.slice(1) : 'Me';
-  } catch {
-    return 'Me';
-  }
-}
-
 export function createCore(opts: CoreOptions): Core {
   const now = opts.now ?? Date.now;
   mkdirSync(opts.dataDir, { recursive: true });
   const db = openDatabase(join(opts.dataDir, 'parvis.db'));
   const inbox = createInboxQueries(db);
   const workspace = createWorkspaceQueries(db, now);
-  const me = workspace.members.ensureMe(opts.myName ?? defaultMyName());
+  // Not named after the operating-system user ("Root"): the user names themselves at first start.
+  const me = workspace.members.ensureMe(opts.myName ?? null);
   const actorName = () => workspace.members.list().find((m) => m.isMe)?.name ?? me.name;
   const conversations = createConversationQueries(db, actorName, now);
   const accounts = createAccountQueries(db, now);

@@ -21,6 +21,8 @@ export interface WebModeOptions {
    * (see ./demo.ts). Either way the UI says it is a demo and secrets stay in memory.
    */
   demo?: boolean | 'live';
+  /** The name of the person using the app, on a new profile; absent, they name themselves at first start (the demo's is Alex Martin). */
+  myName?: string;
   /** Fills an empty demo profile (`demo: true`): the seeded demo workspace, from e2e/demo. */
   seed?: (core: Core) => void;
   /** Keychain service name (tests use their own so they never touch the user's entries). */
@@ -58,7 +60,7 @@ export async function startWebMode(opts: WebModeOptions): Promise<WebMode> {
     shell: 'web',
     demo,
     // The demo's manager has a name, rather than whoever runs it.
-    myName: demo ? 'Alex Martin' : undefined,
+    myName: opts.myName ?? (demo ? 'Alex Martin' : undefined),
     now: opts.now,
     log: opts.log,
     networks: opts.networks,

@@ -23,12 +23,19 @@ interface MemberRow {
   uid: string | null;
   name: string;
   is_me: number;
+  named: number;
 }
 
 export function createWorkspaceQueries(db: Db, now: () => number) {
   const tagRow = db.prepare<[number], Tag>('SELECT id, uid, name, color FROM tags WHERE id = ?');
-  const memberRow = db.prepare<[number], MemberRow>('SELECT id, uid, name, is_me FROM members WHERE id = ?');
-  const toMember = (r: MemberRow): Member => ({ id: r.id, ...(r.uid ? { uid: r.uid } : {}), name: r.name, isMe: r.is_me === 1 });
+  const memberRow = db.prepare<[number], MemberRow>('SELECT id, uid, name, is_me, named FROM members WHERE id = ?');
+  const toMember = (r: MemberRow): Member => ({
+    id: r.id,
+    ...(r.uid ? { uid: r.uid } : {}),
+    name: r.name,
+    isMe: r.is_me === 1,
+    ...(r.named === 0 ? { unnamed: true as const } : {}),
+  });
   const replyRow = db.prepare<[number], SavedReply>('SELECT id, name, text FROM saved_replies WHERE id = ?');
   const viewRow = db.prepare<[number], { id: number; name: string; filter: string; position: number }>(
     'SELECT id, name, filter, position FROM saved_views WHERE id = ?',
@@ -86,13 +93,19 @@ export function createWorkspaceQueries(db: Db, now: () => number) {
     },
     members: {
       list: (): Member[] =>
-        db.prepare<[], MemberRow>('SELECT id, uid, name, is_me FROM members ORDER BY is_me DESC, name COLLATE NOCASE').all().map(toMember),
+        db.prepare<[], MemberRow>('SELECT id, uid, name, is_me, named FROM members ORDER BY is_me DESC, name COLLATE NOCASE').all().map(toMember),
       get: (id: number): Member => toMember(mustMember(id)),
-      /** The member who is the person using this app; created on first run. */
-      ensureMe: (name: string): Member => {
-        const me = db.prepare<[], MemberRow>('SELECT id, uid, name, is_me FROM members WHERE is_me = 1').get();
+      /**
+       * The member who is the person using this app; created on first run, with the name the
+       * embedder knows (the demo's manager, a test), else unnamed under `placeholder` until the user
+       * names themselves (`rename`).
+       */
+      ensureMe: (name: string | null, placeholder = 'Me'): Member => {
+        const me = db.prepare<[], MemberRow>('SELECT id, uid, name, is_me, named FROM members WHERE is_me = 1').get();
         if (me) return toMember(me);
-        const info = db.prepare('INSERT INTO members (uid, name, is_me, created_at) VALUES (?, ?, 1, ?)').run(newUid(), name, now());
+        const info = db
+          .prepare('INSERT INTO members (uid, name, is_me, named, created_at) VALUES (?, ?, 1, ?, ?)')
+          .run(newUid(), name ?? placeholder, name === null ? 0 : 1, now());
         return toMember(mustMember(Number(info.lastInsertRowid)));
       },
       create: (name: string): Member => {
@@ -101,7 +114,7 @@ export function createWorkspaceQueries(db: Db, now: () => number) {
       },
       rename: (id: number, name: string): Member => {
         mustMember(id);
-        db.prepare('UPDATE members SET name = ? WHERE id = ?').run(name, id);
+        db.prepare('UPDATE members SET name = ?, named = 1 WHERE id = ?').run(name, id);
         return toMember(mustMember(id));
       },
       delete: (id: number) => {

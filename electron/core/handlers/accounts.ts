@@ -13,6 +13,22 @@ import { accountSecretKey } from '../secrets/secret-store';
 import type { DomainHandlers } from './context';
 import type { CoreServices } from './services';
 
+/**
+ * Whether two server addresses name the same server: scheme and host without case, the default
+ * port dropped, the path without its trailing slash. Addresses that are not URLs compare as written.
+ */
+export function sameServer(a: string, b: string): boolean {
+  const canonical = (address: string): string => {
+    try {
+      const url = new URL(address.trim());
+      return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}${url.search}`;
+    } catch {
+      return address.trim();
+    }
+  };
+  return canonical(a) === canonical(b);
+}
+
 type AccountCalls =
   | 'accounts.list'
   | 'accounts.remove'
@@ -47,9 +63,14 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
   };
 
   const saveSignIn = async (network: string, result: SignInResult): Promise<Account> => {
+    // Signing in again to a connected account repairs it, even when its server is written another
+    // way (`bsky.social`, `https://BSKY.social/`): the same network, server and remote id is the same account.
+    const known = s.accounts
+      .listStored()
+      .find((a) => a.network === network && a.remoteId === result.identity.remoteId && sameServer(a.serverUrl, result.serverUrl));
     const stored = s.accounts.upsert({
       network,
-      serverUrl: result.serverUrl,
+      serverUrl: known?.serverUrl ?? result.serverUrl,
       remoteId: result.identity.remoteId,
       handle: result.identity.handle,
       displayName: result.identity.name || result.identity.handle,
@@ -124,8 +145,10 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
     'accounts.pollNow': async ({ accountId }) => {
       s.accounts.require(accountId);
       if (!s.scheduler) throw new CoreError('not-supported', 'Syncing is not available in this build');
-      await s.scheduler.pollNow(accountId);
-      return { ok: true as const };
+      const checked = await s.scheduler.pollNow(accountId);
+      const account = s.accounts.list().find((a) => a.id === accountId);
+      if (!account) throw new CoreError('not-found', 'This account was removed while it was being checked');
+      return { ok: true as const, checked, account };
     },
     'accounts.networks': async () =>
       Promise.all(s.knownDescriptors.map(async (d) => publicInfo(d, await s.developerApps.info(d.id), s.descriptors.includes(d)))),

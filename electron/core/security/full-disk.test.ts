@@ -46,7 +46,7 @@ describe('a full disk during ingest', () => {
   it('stores nothing of the page, says so in plain words, and fetches the page again once there is room', async () => {
     const { net, account, statuses, c } = await setup({ startSync: true });
     net.state.pages.push(bigPage(40, 400));
-    expect(await call('accounts.pollNow', { accountId: account.id })).toEqual({ ok: true, value: { ok: true } });
+    expect(await call('accounts.pollNow', { accountId: account.id })).toMatchObject({ ok: true, value: { ok: true, checked: true, account: { state: 'ok', lastError: null } } });
     const before = figures(c.db);
     const cursorBefore = cursorOf(account.id);
     expect(before.messages).toBe(40);

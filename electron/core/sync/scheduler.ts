@@ -111,8 +111,8 @@ interface AccountLoop {
   blockedUntil: number;
   /** Units the last poll cost, for quota pacing. */
   lastPollCost: number | null;
-  /** `pollNow` callers waiting for the next poll to finish. */
-  waiters: (() => void)[];
+  /** `pollNow` callers waiting for the next poll to finish (told whether a poll ran). */
+  waiters: ((polled: boolean) => void)[];
 }
 
 function isErrorKind(value: unknown): value is ErrorKind {
@@ -242,17 +242,18 @@ export class SyncScheduler {
    * poll has finished, or at once when the account cannot be polled now (unknown, paused, the
    * scheduler stopped, or a rate limit / quota in force: the poll then stays planned at the reset).
    * An account waiting for a sign-in is tried again (the user may have fixed it).
+   * Resolves with whether a poll ran: the account's stored state then says how it went.
    */
-  pollNow(accountId: number): Promise<void> {
+  pollNow(accountId: number): Promise<boolean> {
     const loop = this.loops.get(accountId);
-    if (!this.started || !loop || loop.paused) return Promise.resolve();
+    if (!this.started || !loop || loop.paused) return Promise.resolve(false);
     if (this.now() < loop.blockedUntil) {
       const account = this.store.getAccount(accountId);
       if (account) this.emitStatus(account);
-      return Promise.resolve();
+      return Promise.resolve(false);
     }
     loop.stopped = false;
-    return new Promise<void>((resolve) => {
+    return new Promise<boolean>((resolve) => {
       loop.waiters.push(resolve);
       if (loop.polling) loop.pollAgain = true;
       else this.enqueue(loop, true);
@@ -448,21 +449,22 @@ export class SyncScheduler {
         this.running--;
         loop.polling = false;
         this.inFlight.delete(task);
-        for (const resolve of waiters) resolve();
+        for (const resolve of waiters) resolve(true);
         const again = loop.pollAgain;
         loop.pollAgain = false;
         const canPoll = this.started && !loop.paused && !loop.stopped && this.now() >= loop.blockedUntil;
         if (again && canPoll && this.loops.get(loop.id) === loop) this.enqueue(loop, true);
-        else this.releaseWaiters(loop);
+        // Asked during this poll and not polled again: the poll that just ended is the answer.
+        else this.releaseWaiters(loop, true);
         this.pump();
       });
     this.inFlight.add(task);
   }
 
-  private releaseWaiters(loop: AccountLoop): void {
+  private releaseWaiters(loop: AccountLoop, polled = false): void {
     const waiters = loop.waiters;
     loop.waiters = [];
-    for (const resolve of waiters) resolve();
+    for (const resolve of waiters) resolve(polled);
   }
 
   private forget(id: number): void {

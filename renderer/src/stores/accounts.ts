@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { SyncStatus } from '../../../shared/contract';
+import type { CallOutput, SyncStatus } from '../../../shared/contract';
 import type { NetworkInfo, TextLimits } from '../../../shared/networks';
 import { FALLBACK_TEXT, fallbackLook } from '../inbox/networks';
 import type { Account, Id } from '../../../shared/model';
@@ -105,9 +105,16 @@ export const useAccountsStore = defineStore('accounts', () => {
     return run(id, 'actions.resumeAccount', () => api.call('accounts.resume', { accountId: id }));
   }
 
-  /** Checks an account now; resolves once the poll is done. */
-  function pollNow(id: Id): Promise<boolean> {
-    return run(id, 'actions.pollAccount', () => api.call('accounts.pollNow', { accountId: id }));
+  /**
+   * Checks an account now; resolves once the poll is done with its outcome (whether it ran, and the
+   * account as it stands after it), or null when the call itself failed (already explained).
+   */
+  async function pollNow(id: Id): Promise<CallOutput<'accounts.pollNow'> | null> {
+    let outcome: CallOutput<'accounts.pollNow'> | null = null;
+    await run(id, 'actions.pollAccount', async () => {
+      outcome = await api.call('accounts.pollNow', { accountId: id });
+    });
+    return outcome;
   }
 
   /** Removes an account, its conversations and its secrets; gone from the list at once. */

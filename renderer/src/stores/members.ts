@@ -17,5 +17,15 @@ export const useMembersStore = defineStore('members', () => {
     return id === null ? null : (byId.value.get(id)?.name ?? null);
   }
 
-  return { members, me, byId, load, nameOf };
+  /** The user has not given their name yet (first start): the app asks for it. */
+  const meUnnamed = computed(() => me.value?.unnamed === true);
+
+  /** Renames a member (the user's own name at first start or in the settings). */
+  async function rename(id: Id, name: string): Promise<Member> {
+    const renamed = await api.call('members.rename', { memberId: id, name });
+    members.value = members.value.map((m) => (m.id === id ? renamed : m));
+    return renamed;
+  }
+
+  return { members, me, meUnnamed, byId, load, nameOf, rename };
 });

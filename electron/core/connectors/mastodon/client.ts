@@ -99,10 +99,15 @@ export class MastodonClient {
     return parseEntity(WireAccount, response, 'account');
   }
 
-  /** GET /api/v1/notifications, filtered to `types`. */
+  /**
+   * GET /api/v1/notifications, filtered to `types`, with those the user's notification policy
+   * filtered (Mastodon 4.3+: not followed, new accounts…; shown as "requests" in Mastodon's app):
+   * they are messages to answer too. Servers before 4.3 ignore `include_filtered`.
+   */
   async notifications(query: PageQuery & { types: string[] }): Promise<MastodonPage> {
     const params = pageParams(query);
     for (const type of query.types) params.append('types[]', type);
+    params.set('include_filtered', 'true');
     return this.page('/api/v1/notifications', params);
   }
 

@@ -42,7 +42,7 @@ export interface GoogleRefusal {
   message: string | null;
 }
 
-export type ThreadListing = 'published' | 'heldForReview';
+export type ThreadListing = 'published' | 'heldForReview' | 'likelySpam';
 
 const READ_REASONS_AS_QUOTA = new Set(['quotaExceeded', 'dailyLimitExceeded']);
 const READ_REASONS_AS_RATE = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);

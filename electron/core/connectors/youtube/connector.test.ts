@@ -144,7 +144,7 @@ describe('sign-in', () => {
 });
 
 describe('polling', () => {
-  it('reads both listings, newest first, and marks the review queue held', async () => {
+  it('reads the review queues and the published listing, newest first, and marks the review queue held', async () => {
     const h = await setup();
     const c = h.server.control;
     const video = c.addVideo({ title: 'Launch day' });
@@ -154,7 +154,7 @@ describe('polling', () => {
     const reply = c.addReply({ parentId: published.id, text: 'Thanks!', publishedAt: T0 - 5 * MINUTE });
 
     const { items, pages } = await pollCycle(h, null);
-    expect(pages.map((p) => p.hasMore)).toEqual([true, false]);
+    expect(pages.map((p) => p.hasMore)).toEqual([true, true, false]);
     const byId = new Map(items.map((i) => [i.remoteId, i]));
     expect([...byId.keys()].sort()).toEqual([held.id, heldReply.id, published.id, reply.id].sort());
     expect(items).toHaveLength(4);
@@ -167,7 +167,7 @@ describe('polling', () => {
     });
     expect(byId.get(reply.id)).toMatchObject({ moderation: 'visible', threadRemoteId: published.id, direction: 'in' });
     const listings = c.requests.filter((r) => r.method === 'commentThreads.list').map((r) => r.query);
-    expect(listings.map((q) => q.moderationStatus?.[0])).toEqual(['heldForReview', 'published']);
+    expect(listings.map((q) => q.moderationStatus?.[0])).toEqual(['heldForReview', 'likelySpam', 'published']);
     expect(listings[0]).toMatchObject({ part: ['snippet,replies'], order: ['time'], textFormat: ['html'], allThreadsRelatedToChannelId: [c.channelId] });
   });
 
@@ -178,8 +178,8 @@ describe('polling', () => {
     const delivered: string[] = [];
     let cursor: string | null = null;
 
-    // held (empty), then published page 1
-    for (let i = 0; i < 2; i++) {
+    // held (empty), likely spam (empty), then published page 1
+    for (let i = 0; i < 3; i++) {
       const page = await h.connector.poll(h.ctx, cursor);
       delivered.push(...ids(page.items));
       cursor = page.cursor;
@@ -315,6 +315,64 @@ describe('polling', () => {
   });
 });
 
+describe('review queues (heldForReview, likelySpam)', () => {
+  it('reads the comments YouTube files as likely spam: a false positive reaches the inbox, marked spam, once', async () => {
+    const h = await setup();
+    const c = h.server.control;
+    const published = c.addThread({ text: 'Super tuto', publishedAt: T0 - 3 * HOUR });
+    const spam = c.addThread({ text: 'Mon code promo est dans ma bio', status: 'likelySpam', publishedAt: T0 - 2 * HOUR });
+    const spamReply = c.addReply({ parentId: published.id, text: 'Vraie question : quel micro ?', status: 'likelySpam', publishedAt: T0 - HOUR });
+
+    const first = await pollCycle(h, null);
+    const byId = new Map(first.items.map((i) => [i.remoteId, i]));
+    expect(byId.get(spam.id)).toMatchObject({ moderation: 'spam', threadRemoteId: spam.id });
+    expect(byId.get(spamReply.id)).toMatchObject({ moderation: 'spam', threadRemoteId: published.id, parentRemoteId: published.id });
+    expect(byId.get(published.id)).toMatchObject({ moderation: 'visible' });
+    expect(first.items).toHaveLength(3);
+    const listings = c.requests.filter((r) => r.method === 'commentThreads.list').map((r) => r.query.moderationStatus?.[0]);
+    expect(listings).toEqual(['heldForReview', 'likelySpam', 'published']);
+
+    h.advance(10 * MINUTE);
+    const again = await pollCycle(h, first.cursor);
+    expect(again.items).toEqual([]);
+  });
+
+  it('a held reply on an old thread behind a long review queue is not lost', async () => {
+    const DAY = 24 * HOUR;
+    const h = await setup({ connector: { pageSize: 2 } });
+    const c = h.server.control;
+    // A review queue left alone for days, and an old published thread.
+    c.addThread({ text: 'en attente depuis deux jours', status: 'heldForReview', publishedAt: T0 - 2 * DAY });
+    c.addThread({ text: 'en attente depuis cinq jours', status: 'heldForReview', publishedAt: T0 - 5 * DAY });
+    const old = c.addThread({ text: 'Une vieille question', publishedAt: T0 - 10 * DAY });
+    const first = await pollCycle(h, null);
+    expect(first.items.map((i) => i.text)).toContain('en attente depuis cinq jours');
+
+    // Today, a reply on the old thread is held: YouTube lists its thread at the old thread's place.
+    h.advance(HOUR);
+    const heldReply = c.addReply({ parentId: old.id, text: 'Réponse retenue pour examen', status: 'heldForReview', publishedAt: h.now() });
+    const second = await pollCycle(h, first.cursor);
+    expect(second.items.map((i) => [i.remoteId, i.moderation])).toEqual([[heldReply.id, 'held']]);
+
+    h.advance(HOUR);
+    expect((await pollCycle(h, second.cursor)).items).toEqual([]);
+  });
+
+  it('a likely-spam reply on an old thread is not lost either', async () => {
+    const DAY = 24 * HOUR;
+    const h = await setup({ connector: { pageSize: 2 } });
+    const c = h.server.control;
+    c.addThread({ text: 'pub un', status: 'likelySpam', publishedAt: T0 - 2 * DAY });
+    c.addThread({ text: 'pub deux', status: 'likelySpam', publishedAt: T0 - 5 * DAY });
+    const old = c.addThread({ text: 'Une vieille question', publishedAt: T0 - 10 * DAY });
+    const first = await pollCycle(h, null);
+    h.advance(HOUR);
+    const spamReply = c.addReply({ parentId: old.id, text: 'lien douteux, ou pas', status: 'likelySpam', publishedAt: h.now() });
+    const second = await pollCycle(h, first.cursor);
+    expect(second.items.map((i) => [i.remoteId, i.moderation])).toEqual([[spamReply.id, 'spam']]);
+  });
+});
+
 describe('quota', () => {
   it('reports the units each poll spent, as the server counted them', async () => {
     const h = await setup();
@@ -325,9 +383,9 @@ describe('quota', () => {
     const before = c.quota().used;
     const { pages } = await pollCycle(h, null);
     const reported = pages.map((p) => p.rateLimit?.quotaUsed);
-    // held listing (1) ; published listing (1) + replies (1) + video titles (1)
-    expect(reported).toEqual([1, 3]);
-    expect(c.quota().used - before).toBe(4);
+    // held listing (1) ; likely spam (1) ; published listing (1) + replies (1) + video titles (1)
+    expect(reported).toEqual([1, 1, 3]);
+    expect(c.quota().used - before).toBe(5);
     expect(pages[0]?.rateLimit).toEqual({ limit: null, remaining: null, resetAt: Date.parse('2026-11-25T08:00:00Z'), quotaUsed: 1, quotaLimit: 10_000 });
     expect(quotaCost('comments.insert')).toBe(50);
   });

@@ -10,7 +10,7 @@ import type { NormalizedAuthor, NormalizedItem } from '../types';
 import { WireChannel, WireComment, WireCommentThread, WireVideo, type WireCommentSnippet } from './wire';
 
 /** The listing a comment came from: a moderation queue, the published comments, or none (by id). */
-export type ListedAs = 'published' | 'heldForReview' | null;
+export type ListedAs = 'published' | 'heldForReview' | 'likelySpam' | null;
 
 /** What the inbox shows about the video a thread hangs on. */
 export interface VideoInfo {
@@ -99,7 +99,7 @@ export function moderationOf(status: string | undefined, listedAs: ListedAs): Mo
       return 'visible';
     default:
       // The field is only sent to the owner in a moderation listing; the listing then tells.
-      return listedAs === 'heldForReview' ? 'held' : 'visible';
+      return listedAs === 'heldForReview' ? 'held' : listedAs === 'likelySpam' ? 'spam' : 'visible';
   }
 }
 

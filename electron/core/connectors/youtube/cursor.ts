@@ -2,9 +2,10 @@
  * The YouTube poll cursor: where polling stands, stored by the scheduler with each page.
  *
  * YouTube lists comment threads newest first, with no "since" filter and opaque page tokens, in
- * two listings Parvis reads: the review queue (`heldForReview`) and the published comments. One
- * poll reads one page; a *cycle* is: page through the review queue, then the published comments,
- * then re-check the watched threads. For each listing the cursor keeps a *mark*: the newest
+ * three listings Parvis reads: the two review queues (`heldForReview`, and `likelySpam`, which
+ * YouTube Studio shows as "Likely spam": false positives are real customers) and the published
+ * comments. One poll reads one page; a *cycle* is: page through the review queues, then the
+ * published comments, then re-check the watched threads. For each listing the cursor keeps a *mark*: the newest
  * comment time already delivered plus the ids delivered at exactly that time (timestamps have
  * one-second precision, so ties are common). A comment is delivered when it is after the mark, so
  * a page read twice (after a crash, before its cursor was stored) delivers nothing twice, and a
@@ -15,10 +16,16 @@
  * A new reply does not move its thread to the top of the listing, so a sweep reads a little past
  * the mark (`lookback`) and a bounded list of recently active threads is re-checked once per
  * cycle by id (one call for up to 50 threads): a changed reply count fetches their replies.
+ * A review queue lists a thread when one of its replies waits there, still at the place of its
+ * (old) top-level comment, and cannot be re-checked by id: queues are read to their end each
+ * cycle (up to a number of pages), and what the store already has is not delivered again.
  */
 import { z } from 'zod';
 
-export type Listing = 'heldForReview' | 'published';
+export type Listing = 'heldForReview' | 'likelySpam' | 'published';
+
+/** The listings whose comments wait for the channel's decision. */
+export const REVIEW_QUEUES: readonly Listing[] = ['heldForReview', 'likelySpam'];
 
 /** Newest time delivered, and the ids delivered at exactly that time. */
 export interface Mark {
@@ -45,8 +52,11 @@ export interface YouTubeCursor {
   /** What the next poll does. */
   step: Listing | 'watch';
   marks: Record<Listing, Mark>;
-  /** The listing being paged through: the next page and the newest comment seen so far. */
-  sweep: { pageToken: string; newest: Mark } | null;
+  /**
+   * The listing being paged through: the next page, the newest top-level comment seen so far, and
+   * for a review queue the pages read and the newest comment of any kind delivered.
+   */
+  sweep: { pageToken: string; newest: Mark; pages?: number; newestAny?: Mark } | null;
   watch: WatchedThread[];
 }
 
@@ -54,12 +64,16 @@ export interface YouTubeCursor {
 const MAX_IDS_AT_MARK = 1000;
 
 const MarkSchema = z.object({ at: z.number().finite(), ids: z.array(z.string()).max(MAX_IDS_AT_MARK) });
+const START: Mark = { at: 0, ids: [] };
 const CursorSchema = z.object({
   v: z.literal(1),
   cycle: z.number().int().nonnegative(),
-  step: z.enum(['heldForReview', 'published', 'watch']),
-  marks: z.object({ heldForReview: MarkSchema, published: MarkSchema }),
-  sweep: z.object({ pageToken: z.string().min(1), newest: MarkSchema }).nullable(),
+  step: z.enum(['heldForReview', 'likelySpam', 'published', 'watch']),
+  // Cursors stored before the likely-spam queue was read start it from the beginning.
+  marks: z.object({ heldForReview: MarkSchema, likelySpam: MarkSchema.default(START), published: MarkSchema }),
+  sweep: z
+    .object({ pageToken: z.string().min(1), newest: MarkSchema, pages: z.number().int().nonnegative().optional(), newestAny: MarkSchema.optional() })
+    .nullable(),
   watch: z.array(
     z.object({
       id: z.string().min(1),
@@ -72,7 +86,7 @@ const CursorSchema = z.object({
 });
 
 /**
- * The cursor of a first poll: the whole review queue (all of it awaits a decision, however old),
+ * The cursor of a first poll: the whole review queues (all of it awaits a decision, however old),
  * and the published comments of the last `backfillMs`.
  */
 export function initialCursor(now: number, backfillMs: number): YouTubeCursor {
@@ -80,7 +94,7 @@ export function initialCursor(now: number, backfillMs: number): YouTubeCursor {
     v: 1,
     cycle: 1,
     step: 'heldForReview',
-    marks: { heldForReview: { at: 0, ids: [] }, published: { at: now - backfillMs, ids: [] } },
+    marks: { heldForReview: START, likelySpam: START, published: { at: now - backfillMs, ids: [] } },
     sweep: null,
     watch: [],
   };

@@ -49,6 +49,7 @@ import {
   isAfterMark,
   laterMark,
   readCursor,
+  REVIEW_QUEUES,
   watchThread,
   writeCursor,
   type Listing,
@@ -105,6 +106,11 @@ export interface YouTubeConnectorOptions {
   dailyQuota?: number;
   /** Pages of replies read at most for one thread in one poll (100 replies a page). Default 50. */
   maxReplyPages?: number;
+  /**
+   * Pages of a review queue read each cycle before the sweep may stop at its mark (a held reply
+   * sits at its old thread's place). Default 10 (1,000 threads, 10 units).
+   */
+  maxQueuePages?: number;
 }
 
 /** One connector operation for one account: its client, its token, the units it spent. */
@@ -165,12 +171,27 @@ interface PageOutput {
 function listedElsewhere(comment: WireComment, listing: Listing): boolean {
   const status = comment.snippet.moderationStatus;
   if (status === undefined) return false;
-  return listing === 'heldForReview' ? status !== 'heldForReview' : status === 'heldForReview';
+  return listing === 'published' ? REVIEW_QUEUES.includes(status as Listing) : status !== listing;
 }
 
 function sameText(a: string, b: string): boolean {
   const norm = (s: string) => s.replace(/\r\n?/g, '\n').trim();
   return norm(a) === norm(b);
+}
+
+/** The ids of every comment on a page of threads (top-level and embedded replies). */
+function queueCommentIds(items: readonly unknown[]): string[] {
+  const ids: string[] = [];
+  for (const raw of items) {
+    const parsed = parseThread(raw);
+    if (!parsed.ok) continue;
+    ids.push(parsed.value.snippet.topLevelComment.id);
+    for (const reply of parsed.value.replies?.comments ?? []) {
+      const id = (reply as { id?: unknown }).id;
+      if (typeof id === 'string') ids.push(id);
+    }
+  }
+  return ids;
 }
 
 /** Creates the YouTube connector. */
@@ -181,6 +202,7 @@ export function createYouTubeConnector(options: YouTubeConnectorOptions): Refres
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
   const watchSize = Math.min(50, Math.max(0, options.watchSize ?? 50));
   const maxReplyPages = Math.max(1, options.maxReplyPages ?? 50);
+  const maxQueuePages = Math.max(1, options.maxQueuePages ?? 10);
   const dailyQuota = options.dailyQuota ?? DEFAULT_DAILY_QUOTA;
 
   async function openSession(ctx: AccountContext): Promise<AccountSession> {
@@ -270,9 +292,15 @@ export function createYouTubeConnector(options: YouTubeConnectorOptions): Refres
       page = await session.client.commentThreads({ channelId: ctx.remoteId, listing, pageToken: null, maxResults: pageSize });
     }
 
+    const queue = listing !== 'published';
     let newest = sweep?.newest ?? mark;
+    let newestAny = sweep?.newestAny ?? mark;
+    const pages = (sweep?.pages ?? 0) + 1;
     let watch = cursor.watch;
     let oldestThreadAt = Number.POSITIVE_INFINITY;
+    // A queue's comment the store does not have is delivered even behind the mark (YouTube may
+    // hold a comment some time after it was written); what it has is not delivered again.
+    const known = queue && ctx.knownRemoteIds ? ctx.knownRemoteIds(queueCommentIds(page.items)) : null;
     for (const raw of page.items) {
       const parsed = parseThread(raw);
       if (!parsed.ok) {
@@ -283,33 +311,42 @@ export function createYouTubeConnector(options: YouTubeConnectorOptions): Refres
       const top = thread.snippet.topLevelComment;
       oldestThreadAt = Math.min(oldestThreadAt, publishedAtOf(top));
       const isPublicThread = listing === 'published';
-      const known = isPublicThread ? watch.find((w) => w.id === thread.id) : undefined;
-      const replies = isPublicThread ? await repliesOf(session, thread, known, out) : embeddedReplies(thread, out);
+      const watched = isPublicThread ? watch.find((w) => w.id === thread.id) : undefined;
+      const replies = isPublicThread ? await repliesOf(session, thread, watched, out) : embeddedReplies(thread, out);
       for (const comment of [top, ...replies]) {
         const at = publishedAtOf(comment);
-        if (!isAfterMark(mark, at, comment.id)) continue;
+        const unknownInQueue = known !== null && !known.has(comment.id);
+        if (!isAfterMark(mark, at, comment.id) && !unknownInQueue) continue;
         // The review queue lists a thread for a held reply with its published top-level comment:
         // that one belongs to the published listing, which delivers it.
         if (listedElsewhere(comment, listing)) continue;
         // A reply the re-check of watched threads delivered already.
-        if (comment !== top && known && !isAfterMark(known.mark, at, comment.id)) continue;
+        if (comment !== top && watched && !isAfterMark(watched.mark, at, comment.id)) continue;
         out.delivered.push({ comment, threadId: thread.id, listedAs: listing });
         // The listing is ordered by top-level comment time: only those say how far it was read. A
-        // newer reply on an older thread must not move the mark past threads this sweep has not read.
+        // newer reply on an older thread must not move the mark past threads this sweep has not read
+        // (unless the whole queue is read: `newestAny`).
         if (comment === top) newest = advanceMark(newest, at, comment.id);
+        newestAny = advanceMark(newestAny, at, comment.id);
       }
-      if (isPublicThread && watchSize > 0) watch = watchThread(watch, watchedAfter(cursor, thread, replies, known), watchSize);
+      if (isPublicThread && watchSize > 0) watch = watchThread(watch, watchedAfter(cursor, thread, replies, watched), watchSize);
     }
 
-    const readDownToMark = oldestThreadAt !== Number.POSITIVE_INFINITY && oldestThreadAt < mark.at - lookbackMs;
+    // A queue is read to its end, up to `maxQueuePages`; past that, down to its mark like the rest.
+    const readDownToMark =
+      (!queue || pages >= maxQueuePages) && oldestThreadAt !== Number.POSITIVE_INFINITY && oldestThreadAt < mark.at - lookbackMs;
     // A server handing back the token it was given would keep the sweep going forever.
     const moreToRead = page.nextPageToken !== undefined && page.nextPageToken !== sweep?.pageToken;
     if (moreToRead && page.nextPageToken && !readDownToMark) {
-      return { cursor: { ...cursor, watch, sweep: { pageToken: page.nextPageToken, newest } }, hasMore: true };
+      const next = { pageToken: page.nextPageToken, newest, ...(queue ? { pages, newestAny } : {}) };
+      return { cursor: { ...cursor, watch, sweep: next }, hasMore: true };
     }
-    const marks = { ...cursor.marks, [listing]: laterMark(mark, newest) };
+    // A queue read to its end has no thread left unread: every comment delivered moves its mark.
+    const readToEnd = queue && !moreToRead;
+    const marks = { ...cursor.marks, [listing]: laterMark(mark, readToEnd ? newestAny : newest) };
     const done: YouTubeCursor = { ...cursor, watch, marks, sweep: null };
-    if (listing === 'heldForReview') return { cursor: { ...done, step: 'published' as const }, hasMore: true };
+    const nextQueue = REVIEW_QUEUES[REVIEW_QUEUES.indexOf(listing) + 1];
+    if (queue) return { cursor: { ...done, step: nextQueue ?? ('published' as const) }, hasMore: true };
     const toRecheck = watch.some((w) => w.checkedCycle !== cursor.cycle);
     return toRecheck ? { cursor: { ...done, step: 'watch' as const }, hasMore: true } : { cursor: endOfCycle(done), hasMore: false };
   }
