@@ -637,8 +637,8 @@ export async function startMetaServer(options: MetaServerOptions = {}): Promise<
       const verifier = params.get('code_verifier');
       const secretOk = params.get('client_secret') === app.clientSecret;
       const pkceOk = code.challenge !== null && verifier !== null && createHash('sha256').update(verifier).digest('base64url') === code.challenge;
-      if (!secretOk && !pkceOk) throw new GraphError(400, 1, 'Error validating client secret.');
       if (code.challenge !== null && !pkceOk) throw new GraphError(400, 100, 'Invalid code verifier.', 'OAuthException');
+      if (!secretOk && !pkceOk) throw new GraphError(400, 1, 'Error validating client secret.');
       const token1 = issue({ kind: 'user', subject: user.id, expiresAt: now() + 2 * HOUR, longLived: false });
       return ok({ access_token: token1, token_type: 'bearer', expires_in: 2 * 3600 });
     }
