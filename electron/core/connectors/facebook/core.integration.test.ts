@@ -270,3 +270,31 @@ it('a malformed comment is skipped and logged; the rest of the page is kept', as
   expect(logs.slice(warnings).some((l) => l.level === 'warn' && /skipped/.test(l.message))).toBe(true);
   expect(c.accounts.get(fb!.id)?.state).toBe('ok');
 });
+
+it('a comment edited on Facebook shows its new text, and one deleted there is marked deleted, through the message writer', async () => {
+  const { c, meta } = await startAll();
+  const { control } = meta;
+  const { page } = control.addPage({ name: 'Atelier Lumen' });
+  const post = control.post(page.id, { message: 'Dune' });
+  const edited = control.comment(post.id, { message: 'Elle existe en blanc ?', from: camille, ageMs: 60_000 });
+  const removed = control.comment(post.id, { message: 'Achetez des abonnés sur promo.example', from: hugo, ageMs: 30_000 });
+  const [fb] = await signIn(c, () => true);
+  const first = await waitFor('the comments', () => row(c, fb!.id, removed.id) && row(c, fb!.id, edited.id));
+
+  control.editComment(edited.id, 'Elle existe en blanc ou en cuivre ?');
+  control.deleteComment(removed.id);
+  await callCore(c, 'accounts.pollNow', { accountId: fb!.id });
+  await waitFor('the edit', () => row(c, fb!.id, edited.id)?.text === 'Elle existe en blanc ou en cuivre ?');
+  const detail = await callCore(c, 'conversation.get', { conversationId: first.conversation_id, markRead: false });
+  expect(detail.messages.find((m) => m.remoteId === edited.id)).toMatchObject({ text: 'Elle existe en blanc ou en cuivre ?', editedAt: expect.any(Number) });
+  const gone = await waitFor('the deletion', async () => {
+    const conversationId = row(c, fb!.id, removed.id)!.conversation_id;
+    const d = await callCore(c, 'conversation.get', { conversationId, markRead: false });
+    return d.messages.find((m) => m.remoteId === removed.id && m.deletedAt);
+  });
+  // Kept locally, marked deleted.
+  expect(gone.text).toBe('Achetez des abonnés sur promo.example');
+  // Polling again changes nothing more.
+  await callCore(c, 'accounts.pollNow', { accountId: fb!.id });
+  expect(c.db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE account_id = ?').get(fb!.id)!.n).toBe(2);
+});

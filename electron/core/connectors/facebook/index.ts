@@ -6,7 +6,8 @@
  *
  * One poll makes two batch requests: the feed, the tagged posts and the Messenger threads, then
  * the new comments of every listed post (`filter=stream`, `since` the newest comment seen). The
- * cursor holds the newest comment and message times; it is committed with the page it produced.
+ * cursor holds the newest comment and message times, and the recent comments watched for edits
+ * and deletions (watch.ts); it is committed with the page it produced.
  * The usage headers of every answer become the poll's rate limit, so the scheduler waits when
  * Meta says the budget is spent.
  */
@@ -26,6 +27,7 @@ import {
 import { convertComments, convertPost, convertThread, WirePost, type FacebookExtra, type Skipped } from './convert';
 import { GRAPH_API_BASE_URL, GRAPH_API_VERSION, GraphClient, MAX_BATCH, usageToRateLimit, type BatchAnswer, type GraphPage } from './graph';
 import { HUMAN_AGENT_WINDOW_HOURS, STANDARD_WINDOW_HOURS, sendInThread } from './messaging';
+import { oldestWatched, readWatched, reconcile, type Watched } from './watch';
 
 /** Facebook's comment limit is far above any answer; Messenger's is 2,000 characters. */
 export const MAX_REPLY_LENGTH = 2000;
@@ -65,17 +67,22 @@ interface Cursor {
   c: number | null;
   /** Newest Messenger message time seen, epoch ms. */
   m: number | null;
+  /** Recent incoming comments, watched for edits and deletions. */
+  w?: Watched[];
 }
 
 function readCursor(raw: string | null): Cursor {
   if (!raw) return { c: null, m: null };
   try {
     const o = JSON.parse(raw) as Partial<Cursor>;
-    return { c: typeof o.c === 'number' ? o.c : null, m: typeof o.m === 'number' ? o.m : null };
+    return { c: typeof o.c === 'number' ? o.c : null, m: typeof o.m === 'number' ? o.m : null, w: readWatched(o.w) };
   } catch {
     return { c: null, m: null };
   }
 }
+
+/** Comments watched for edits and deletions: the newest 100 of the last 3 days. */
+const WATCH = { keepMs: 3 * 86_400_000, max: 100 };
 
 /** Overlap with the previous poll: Graph's `since` is by the second and late writes happen. */
 const OVERLAP_MS = 120_000;
@@ -170,13 +177,19 @@ export function createFacebookConnector(options: FacebookConnectorOptions = {}):
       }
 
       let newestComment = cursor.c;
-      const since = Math.floor(commentsSince / 1000);
+      const watched = cursor.w ?? [];
+      // Far enough back to see the watched comments again (edits, deletions).
+      const sinceOf = (postId: string) => Math.floor(Math.min(commentsSince, (oldestWatched(watched, postId) ?? Infinity) - 1000) / 1000);
       const answers = await batched(
         graph,
-        posts.map(({ post }) => ({ method: 'GET' as const, relativeUrl: `${post.id}/comments?filter=stream&order=chronological&since=${since}&limit=100&fields=${COMMENT_FIELDS}` })),
+        posts.map(({ post }) => ({ method: 'GET' as const, relativeUrl: `${post.id}/comments?filter=stream&order=chronological&since=${sinceOf(post.id)}&limit=100&fields=${COMMENT_FIELDS}` })),
       );
+      const complete = new Set<string>();
+      const commentItems: NormalizedItem[] = [];
+      const postOf = new Map<string, string>();
       for (const [index, answer] of answers.entries()) {
         const { post, kind } = posts[index]!;
+        const since = sinceOf(post.id);
         if (stopsThePoll(answer)) throw (answer as { error: ConnectorError }).error;
         if (!answer.ok) {
           // A post deleted since the feed was read, say: its comments wait for the next poll.
@@ -186,13 +199,25 @@ export function createFacebookConnector(options: FacebookConnectorOptions = {}):
         let page = answer.body as GraphPage<unknown>;
         for (let more = 0; ; more++) {
           const converted = convertComments(page.data, post, pageId, kind);
-          items.push(...converted.items);
+          commentItems.push(...converted.items);
           skipped.push(...converted.skipped);
-          for (const item of converted.items) newestComment = Math.max(newestComment ?? 0, item.createdAt);
+          for (const item of converted.items) {
+            newestComment = Math.max(newestComment ?? 0, item.createdAt);
+            postOf.set(item.remoteId, post.id);
+          }
+          // A skipped comment may be a watched one: its absence proves nothing.
           const after = page.paging?.next ? page.paging.cursors?.after : undefined;
+          if (!after && converted.skipped.length === 0) complete.add(post.id);
           if (!after || more >= 10) break;
           page = await graph.get<GraphPage<unknown>>(`${post.id}/comments`, { filter: 'stream', order: 'chronological', since: String(since), limit: '100', fields: COMMENT_FIELDS, after });
         }
+      }
+
+      const { edited, deleted, next } = reconcile(watched, commentItems, (item) => postOf.get(item.remoteId) ?? null, complete, at, WATCH);
+      // Comments read again only to check them are delivered when new or edited (the store keeps the rest).
+      for (const item of commentItems) {
+        if (edited.has(item.remoteId)) items.push({ ...item, editedAt: at });
+        else if (item.createdAt >= commentsSince) items.push(item);
       }
 
       let newestMessage = cursor.m;
@@ -214,11 +239,12 @@ export function createFacebookConnector(options: FacebookConnectorOptions = {}):
 
       const known = ctx.knownRemoteIds?.(items.map((i) => i.remoteId));
       return {
-        items: known ? items.filter((i) => !known.has(i.remoteId)) : items,
-        cursor: JSON.stringify({ c: newestComment, m: newestMessage } satisfies Cursor),
+        items: known ? items.filter((i) => !known.has(i.remoteId) || edited.has(i.remoteId)) : items,
+        cursor: JSON.stringify({ c: newestComment, m: newestMessage, w: next } satisfies Cursor),
         hasMore: false,
         rateLimit: usageToRateLimit(graph.takeUsage(), now()),
         skipped,
+        deleted,
       };
     },
 
