@@ -298,3 +298,23 @@ it('a comment edited on Facebook shows its new text, and one deleted there is ma
   await callCore(c, 'accounts.pollNow', { accountId: fb!.id });
   expect(c.db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE account_id = ?').get(fb!.id)!.n).toBe(2);
 });
+
+it('an Instagram comment deleted on Instagram is marked deleted in Parvis', async () => {
+  const { c, meta } = await startAll();
+  const { control } = meta;
+  const { instagram } = control.addPage({ name: 'Atelier Lumen', instagram: { username: 'atelier.lumen' } });
+  const media = control.media(instagram!.id, { caption: 'Dune' });
+  const kept = control.igComment(media.id, { text: 'Superbe', from: { id: '1789000111', username: 'lea.design' }, ageMs: 20_000 });
+  const spam = control.igComment(media.id, { text: 'Gagnez 1000 abonnés', from: { id: '1789000222', username: 'promo.bot' }, ageMs: 10_000 });
+  const accounts = await signIn(c, () => true);
+  const ig = accounts.find((a) => a.network === 'instagram')!;
+  await waitFor('the comments', () => row(c, ig.id, kept.id) && row(c, ig.id, spam.id));
+  control.igComments.get(spam.id)!.deleted = true;
+  await callCore(c, 'accounts.pollNow', { accountId: ig.id });
+  await waitFor('the deletion', async () => {
+    const d = await callCore(c, 'conversation.get', { conversationId: row(c, ig.id, spam.id)!.conversation_id, markRead: false });
+    return d.messages.find((m) => m.remoteId === spam.id && m.deletedAt);
+  });
+  const other = await callCore(c, 'conversation.get', { conversationId: row(c, ig.id, kept.id)!.conversation_id, markRead: false });
+  expect(other.messages.find((m) => m.remoteId === kept.id)?.deletedAt ?? null).toBeNull();
+});

@@ -6,12 +6,14 @@
  *
  * One poll makes two batch requests: the media, the mentions and the Direct threads, then the
  * comments (with their replies) of every media that has any. Instagram's comment edges take no
- * `since`: comments older than the cursor are left out here, and the store deduplicates the rest.
+ * `since`: every poll reads the media's latest comments, delivers those newer than the cursor, and
+ * compares the recent ones it watches (facebook/watch.ts) to find edits and deletions.
  */
 import { batched, graphFor, stopsThePoll, THREAD_FIELDS, unwrap } from '../facebook';
 import { convertThread } from '../facebook/convert';
 import { usageToRateLimit, type GraphPage } from '../facebook/graph';
 import { HUMAN_AGENT_WINDOW_HOURS, STANDARD_WINDOW_HOURS, sendInThread } from '../facebook/messaging';
+import { readWatched, reconcile, type Watched } from '../facebook/watch';
 import { ConnectorError, type Capabilities, type Connector, type ModerationAction, type NormalizedItem, type PollResult } from '../types';
 import { convertMediaComments, convertMention, WireMedia, type InstagramExtra } from './convert';
 
@@ -50,7 +52,13 @@ export interface InstagramConnectorOptions {
 interface Cursor {
   c: number | null;
   m: number | null;
+  /** Recent incoming comments, watched for edits and deletions. */
+  w?: Watched[];
 }
+/** Comments watched for edits and deletions: the newest 100 of the last 3 days. */
+const WATCH = { keepMs: 3 * 86_400_000, max: 100 };
+/** Comments read per media (with up to 50 replies each). */
+const COMMENTS_PER_MEDIA = 50;
 const OVERLAP_MS = 120_000;
 const MEDIA_FIELDS = 'id,caption,timestamp,permalink,username,comments_count,is_comment_enabled';
 const COMMENT_FIELDS = 'id,text,timestamp,username,from,hidden,parent_id';
@@ -58,7 +66,7 @@ const COMMENT_FIELDS = 'id,text,timestamp,username,from,hidden,parent_id';
 function readCursor(raw: string | null): Cursor {
   try {
     const o = raw ? (JSON.parse(raw) as Partial<Cursor>) : {};
-    return { c: typeof o.c === 'number' ? o.c : null, m: typeof o.m === 'number' ? o.m : null };
+    return { c: typeof o.c === 'number' ? o.c : null, m: typeof o.m === 'number' ? o.m : null, w: readWatched(o.w) };
   } catch {
     return { c: null, m: null };
   }
@@ -114,8 +122,11 @@ export function createInstagramConnector(options: InstagramConnectorOptions = {}
       let newest = cursor.c;
       const answers = await batched(
         graph,
-        withComments.map(({ media: m }) => ({ method: 'GET' as const, relativeUrl: `${m.id}/comments?fields=${COMMENT_FIELDS},replies.limit(50){${COMMENT_FIELDS}}&limit=50` })),
+        withComments.map(({ media: m }) => ({ method: 'GET' as const, relativeUrl: `${m.id}/comments?fields=${COMMENT_FIELDS},replies.limit(50){${COMMENT_FIELDS}}&limit=${COMMENTS_PER_MEDIA}` })),
       );
+      const complete = new Set<string>();
+      const commentItems: NormalizedItem[] = [];
+      const mediaOf = new Map<string, string>();
       for (const [index, answer] of answers.entries()) {
         const { media: m, tagged } = withComments[index]!;
         if (stopsThePoll(answer)) throw (answer as { error: ConnectorError }).error;
@@ -123,13 +134,21 @@ export function createInstagramConnector(options: InstagramConnectorOptions = {}
           skipped.push({ remoteId: m.id, reason: `comments: ${answer.error.message}` });
           continue;
         }
-        const converted = convertMediaComments((answer.body as GraphPage<unknown>).data, m, igId, tagged);
+        const body = answer.body as GraphPage<unknown>;
+        const converted = convertMediaComments(body.data, m, igId, tagged);
         skipped.push(...converted.skipped);
+        // Every comment of the media was read: a watched one missing was deleted.
+        if (!body.paging?.next && converted.skipped.length === 0) complete.add(m.id);
         for (const item of converted.items) {
-          if (item.createdAt < commentsSince) continue;
-          items.push(item);
+          commentItems.push(item);
+          mediaOf.set(item.remoteId, m.id);
           newest = Math.max(newest ?? 0, item.createdAt);
         }
+      }
+      const { edited, deleted, next } = reconcile(cursor.w ?? [], commentItems, (item) => mediaOf.get(item.remoteId) ?? null, complete, at, WATCH);
+      for (const item of commentItems) {
+        if (edited.has(item.remoteId)) items.push({ ...item, editedAt: at });
+        else if (item.createdAt >= commentsSince) items.push(item);
       }
 
       let newestMessage = cursor.m;
@@ -149,11 +168,12 @@ export function createInstagramConnector(options: InstagramConnectorOptions = {}
 
       const known = ctx.knownRemoteIds?.(items.map((i) => i.remoteId));
       return {
-        items: known ? items.filter((i) => !known.has(i.remoteId)) : items,
-        cursor: JSON.stringify({ c: newest, m: newestMessage } satisfies Cursor),
+        items: known ? items.filter((i) => !known.has(i.remoteId) || edited.has(i.remoteId)) : items,
+        cursor: JSON.stringify({ c: newest, m: newestMessage, w: next } satisfies Cursor),
         hasMore: false,
         rateLimit: usageToRateLimit(graph.takeUsage(), now()),
         skipped,
+        deleted,
       };
     },
 
