@@ -318,3 +318,34 @@ it('an Instagram comment deleted on Instagram is marked deleted in Parvis', asyn
   const other = await callCore(c, 'conversation.get', { conversationId: row(c, ig.id, kept.id)!.conversation_id, markRead: false });
   expect(other.messages.find((m) => m.remoteId === kept.id)?.deletedAt ?? null).toBeNull();
 });
+
+it('a visitor’s post on the Page and a post tagging it arrive with their comments; answers go under them; an Instagram mention is answered through the mentions edge', async () => {
+  const { c, meta } = await startAll();
+  const { control } = meta;
+  const { page, instagram } = control.addPage({ name: 'Atelier Lumen', instagram: { username: 'atelier.lumen' } });
+  const accounts = await signIn(c, () => true);
+  const fb = accounts.find((a) => a.network === 'facebook')!;
+  const ig = accounts.find((a) => a.network === 'instagram')!;
+  await waitFor('the first polls', () => accounts.every((a) => c.accounts.get(a.id)?.lastPollAt));
+
+  const visitor = control.post(page.id, { message: 'Ma commande 48213 n’est jamais arrivée', from: camille, kind: 'visitor' });
+  const onVisitor = control.comment(visitor.id, { message: 'Pareil pour moi !', from: hugo });
+  const tagging = control.post(page.id, { message: 'Superbe soirée avec les lampes d’Atelier Lumen', from: hugo, kind: 'tagged' });
+  const mention = control.media(instagram!.id, { caption: 'Mon salon grâce à @atelier.lumen', taggedBy: 'lea.design' });
+  await callCore(c, 'accounts.pollNow', { accountId: fb.id });
+  await callCore(c, 'accounts.pollNow', { accountId: ig.id });
+  const v = await waitFor('the visitor post', () => row(c, fb.id, visitor.id));
+  const vc = await waitFor('its comment', () => row(c, fb.id, onVisitor.id));
+  const t = await waitFor('the tagging post', () => row(c, fb.id, tagging.id));
+  const m = await waitFor('the Instagram mention', () => row(c, ig.id, mention.id));
+  // The visitor's post and its comments are one conversation.
+  expect(vc.conversation_id).toBe(v.conversation_id);
+  expect(c.db.prepare<[number], { kind: string }>('SELECT kind FROM conversations WHERE id = ?').get(t.conversation_id)!.kind).toBe('mention');
+
+  await callCore(c, 'reply.send', { conversationId: v.conversation_id, text: 'Nous regardons tout de suite, Camille.', parentMessageId: v.id });
+  const toPost = await waitFor('the answer under the visitor post', () => control.sent.find((s) => s.text === 'Nous regardons tout de suite, Camille.'));
+  expect(toPost).toMatchObject({ kind: 'comment-reply', parentId: visitor.id });
+  await callCore(c, 'reply.send', { conversationId: m.conversation_id, text: 'Merci Léa, quel beau salon !' });
+  const onMention = await waitFor('the answer to the mention', () => control.sent.find((s) => s.text === 'Merci Léa, quel beau salon !'));
+  expect(onMention).toMatchObject({ kind: 'ig-mention-reply', parentId: mention.id });
+});
