@@ -745,6 +745,12 @@ export async function startMetaServer(options: MetaServerOptions = {}): Promise<
       checkThrottle(p.id);
       if (comment.deleted) throw new GraphError(400, 100, `Unsupported get request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 'GraphMethodException', 33);
       if (method === 'GET' && !edge) return ok(fbComment(comment, fields), p.id);
+      if (method === 'GET' && edge === 'comments') {
+        need('pages_read_user_content');
+        let list = [...comments.values()].filter((r) => r.parentId === comment.id && !r.deleted).sort((a, b) => a.createdAt - b.createdAt);
+        if (query.get('order') === 'reverse_chronological') list = list.reverse();
+        return ok(page(list, query, `${base}/${comment.id}/comments`, (r) => fbComment(r, fields)), p.id);
+      }
       if (method === 'POST' && edge === 'comments') {
         need('pages_manage_engagement');
         const message = form.get('message') ?? '';
@@ -768,6 +774,16 @@ export async function startMetaServer(options: MetaServerOptions = {}): Promise<
         comment.deleted = true;
         return ok({ success: true }, p.id);
       }
+      throw new GraphError(400, 100, `Unsupported ${method.toLowerCase()} request.`, 'GraphMethodException');
+    }
+
+    // ——— Messenger / Instagram Direct thread ———
+    const thread = threads.get(objectId);
+    if (thread) {
+      const p = pageGrant(grant, thread.pageId);
+      checkThrottle(p.id);
+      need('pages_messaging');
+      if (method === 'GET' && !edge) return ok(threadView(thread, fields), p.id);
       throw new GraphError(400, 100, `Unsupported ${method.toLowerCase()} request.`, 'GraphMethodException');
     }
 

@@ -24,7 +24,7 @@ import {
   type ReplyRequest,
   type ReplyResult,
 } from '../types';
-import { convertComments, convertPost, convertThread, WirePost, type FacebookExtra, type Skipped } from './convert';
+import { convertComments, convertPost, convertThread, graphTime, WirePost, type FacebookExtra, type Skipped } from './convert';
 import { GRAPH_API_BASE_URL, GRAPH_API_VERSION, GraphClient, MAX_BATCH, usageToRateLimit, type BatchAnswer, type GraphPage } from './graph';
 import { HUMAN_AGENT_WINDOW_HOURS, STANDARD_WINDOW_HOURS, sendInThread } from './messaging';
 import { oldestWatched, readWatched, reconcile, type Watched } from './watch';
@@ -111,6 +111,16 @@ export function graphFor(ctx: AccountContext, options: { defaultBaseUrl?: string
     }),
     pageId,
   };
+}
+
+/** A message of ours with this text among a thread's latest, after a crash left a send in doubt. */
+export async function findOwnMessage(graph: GraphClient, threadId: string, ownId: string, text: string): Promise<ReplyResult | null> {
+  const thread = await graph.get<{ messages?: { data?: { id?: unknown; message?: unknown; from?: { id?: unknown }; created_time?: unknown }[] } }>(threadId, {
+    fields: 'messages.limit(20){id,message,from,created_time}',
+  });
+  const found = (thread.messages?.data ?? []).find((m) => m.from?.id === ownId && m.message === text && typeof m.id === 'string');
+  if (!found) return null;
+  return { remoteId: found.id as string, createdAt: graphTime(String(found.created_time)) ?? Date.now(), extra: { type: 'message' } };
 }
 
 /** Runs calls in batches of 50. */
@@ -269,6 +279,21 @@ export function createFacebookConnector(options: FacebookConnectorOptions = {}):
       const out = await graph.post<{ id?: unknown }>(`${req.parentRemoteId}/comments`, { message: req.text });
       if (typeof out.id !== 'string') throw new ConnectorError('bad-response', 'Facebook did not say which comment it made');
       return { remoteId: out.id, createdAt: at, permalink: null, extra: { type: 'comment', userId: pageId, at } };
+    },
+
+    async findReply(ctx, req: ReplyRequest): Promise<ReplyResult | null> {
+      const { graph, pageId } = graphFor(ctx, options);
+      const extra = (req.parentExtra ?? {}) as Partial<FacebookExtra>;
+      // A private reply leaves no trace the Page can read back but the comment's flag: refuse to guess.
+      if (req.private) return null;
+      if (extra.type === 'message') return findOwnMessage(graph, req.conversationRemoteId, pageId, req.text);
+      const page = await graph.get<GraphPage<{ id?: unknown; message?: unknown; from?: { id?: unknown }; created_time?: unknown }>>(`${req.parentRemoteId}/comments`, {
+        order: 'reverse_chronological',
+        fields: 'id,message,from,created_time',
+        limit: '25',
+      });
+      const found = page.data.find((c) => c.from?.id === pageId && c.message === req.text && typeof c.id === 'string');
+      return found ? { remoteId: found.id as string, createdAt: graphTime(String(found.created_time)) ?? now(), extra: { type: 'comment', userId: pageId } } : null;
     },
 
     async moderate(ctx, req: ModerateRequest) {

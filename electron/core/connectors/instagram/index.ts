@@ -9,8 +9,8 @@
  * `since`: every poll reads the media's latest comments, delivers those newer than the cursor, and
  * compares the recent ones it watches (facebook/watch.ts) to find edits and deletions.
  */
-import { batched, graphFor, stopsThePoll, THREAD_FIELDS, unwrap } from '../facebook';
-import { convertThread } from '../facebook/convert';
+import { batched, findOwnMessage, graphFor, stopsThePoll, THREAD_FIELDS, unwrap } from '../facebook';
+import { convertThread, graphTime } from '../facebook/convert';
 import { usageToRateLimit, type GraphPage } from '../facebook/graph';
 import { HUMAN_AGENT_WINDOW_HOURS, STANDARD_WINDOW_HOURS, sendInThread } from '../facebook/messaging';
 import { readWatched, reconcile, type Watched } from '../facebook/watch';
@@ -200,6 +200,17 @@ export function createInstagramConnector(options: InstagramConnectorOptions = {}
       }
       if (typeof out.id !== 'string') throw new ConnectorError('bad-response', 'Instagram did not say which comment it made');
       return { remoteId: out.id, createdAt: at, extra: { type: 'comment', ...(extra.mediaId ? { mediaId: extra.mediaId } : {}), userId: ctx.remoteId, at } };
+    },
+
+    async findReply(ctx, req) {
+      const { graph } = graphFor(ctx, options);
+      const extra = (req.parentExtra ?? {}) as Partial<InstagramExtra>;
+      if (extra.type === 'message') return findOwnMessage(graph, req.conversationRemoteId, ctx.remoteId, req.text);
+      // Replies to a mention live on someone else's media: not readable back here.
+      if (extra.mention) return null;
+      const page = await graph.get<GraphPage<{ id?: unknown; text?: unknown; from?: { id?: unknown }; timestamp?: unknown }>>(`${req.parentRemoteId}/replies`, { fields: 'id,text,from,timestamp', limit: '50' });
+      const found = page.data.find((c) => c.from?.id === ctx.remoteId && c.text === req.text && typeof c.id === 'string');
+      return found ? { remoteId: found.id as string, createdAt: graphTime(String(found.timestamp)) ?? now(), extra: { type: 'comment', userId: ctx.remoteId } } : null;
     },
 
     async moderate(ctx, req) {
