@@ -349,3 +349,15 @@ it('a visitor’s post on the Page and a post tagging it arrive with their comme
   const onMention = await waitFor('the answer to the mention', () => control.sent.find((s) => s.text === 'Merci Léa, quel beau salon !'));
   expect(onMention).toMatchObject({ kind: 'ig-mention-reply', parentId: mention.id });
 });
+
+it('thirty Messenger conversations written since the last poll all arrive: the threads are paged while they are recent', async () => {
+  const { c, meta } = await startAll();
+  const { control } = meta;
+  const { page } = control.addPage({ name: 'Atelier Lumen' });
+  const [fb] = await signIn(c, () => true);
+  await waitFor('the first poll', () => c.accounts.get(fb!.id)?.lastPollAt);
+  const messages = Array.from({ length: 30 }, (_, i) => control.message(page.id, { from: { id: `66000${i}`, name: `Client ${i}` }, text: `Question ${i}`, ageMs: (30 - i) * 1000 }).message);
+  await callCore(c, 'accounts.pollNow', { accountId: fb!.id });
+  await waitFor('every conversation', () => messages.every((m) => row(c, fb!.id, m.id)));
+  expect(control.calls.filter((call) => call.path.endsWith('/conversations') && call.query.get('after'))).toHaveLength(1);
+});

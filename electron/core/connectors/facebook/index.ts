@@ -123,6 +123,27 @@ export async function findOwnMessage(graph: GraphClient, threadId: string, ownId
   return { remoteId: found.id as string, createdAt: graphTime(String(found.created_time)) ?? Date.now(), extra: { type: 'message' } };
 }
 
+/**
+ * The threads updated since `since`: the first page (from the batch), then the next ones while
+ * the last thread listed is still recent (threads come newest first). At most 10 pages a poll.
+ */
+export async function recentThreads(graph: GraphClient, first: GraphPage<unknown>, path: string, platform: string, since: number): Promise<unknown[]> {
+  const out: unknown[] = [];
+  let page = first;
+  for (let n = 0; ; n++) {
+    let older = false;
+    for (const raw of page.data) {
+      const updated = (raw as { updated_time?: unknown } | null)?.updated_time;
+      const at = typeof updated === 'string' ? graphTime(updated) : null;
+      if (at !== null && at < since) older = true;
+      else out.push(raw);
+    }
+    const after = page.paging?.next ? page.paging.cursors?.after : undefined;
+    if (older || !after || n >= 9) return out;
+    page = await graph.get<GraphPage<unknown>>(path, { platform, fields: THREAD_FIELDS, limit: '25', after });
+  }
+}
+
 /** Runs calls in batches of 50. */
 export async function batched(graph: GraphClient, calls: Parameters<GraphClient['batch']>[0]): Promise<BatchAnswer[]> {
   const out: BatchAnswer[] = [];
@@ -232,9 +253,7 @@ export function createFacebookConnector(options: FacebookConnectorOptions = {}):
 
       let newestMessage = cursor.m;
       if (threads?.ok) {
-        for (const raw of (threads.body as GraphPage<unknown>).data) {
-          const updated = (raw as { updated_time?: unknown } | null)?.updated_time;
-          if (typeof updated === 'string' && Date.parse(updated.replace(/(\d{2})(\d{2})$/, '$1:$2')) < messagesSince) continue;
+        for (const raw of await recentThreads(graph, threads.body as GraphPage<unknown>, `${pageId}/conversations`, 'messenger', messagesSince)) {
           const converted = convertThread(raw, pageId, { permalink: () => `https://business.facebook.com/latest/inbox/messenger?asset_id=${pageId}` });
           for (const item of converted.items) {
             if (item.createdAt < messagesSince) continue;

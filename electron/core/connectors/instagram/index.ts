@@ -9,7 +9,7 @@
  * `since`: every poll reads the media's latest comments, delivers those newer than the cursor, and
  * compares the recent ones it watches (facebook/watch.ts) to find edits and deletions.
  */
-import { batched, findOwnMessage, graphFor, stopsThePoll, THREAD_FIELDS, unwrap } from '../facebook';
+import { batched, findOwnMessage, graphFor, recentThreads, stopsThePoll, THREAD_FIELDS, unwrap } from '../facebook';
 import { convertThread, graphTime } from '../facebook/convert';
 import { usageToRateLimit, type GraphPage } from '../facebook/graph';
 import { HUMAN_AGENT_WINDOW_HOURS, STANDARD_WINDOW_HOURS, sendInThread } from '../facebook/messaging';
@@ -153,7 +153,7 @@ export function createInstagramConnector(options: InstagramConnectorOptions = {}
 
       let newestMessage = cursor.m;
       if (threads?.ok) {
-        for (const raw of (threads.body as GraphPage<unknown>).data) {
+        for (const raw of await recentThreads(graph, threads.body as GraphPage<unknown>, `${pageId}/conversations`, 'instagram', messagesSince)) {
           const converted = convertThread(raw, igId, { handlePrefix: '@', permalink: () => 'https://www.instagram.com/direct/inbox/' });
           for (const item of converted.items) {
             if (item.createdAt < messagesSince) continue;
