@@ -89,6 +89,8 @@ export const ConnectChoice = z.object({
   id: z.string(),
   name: z.string(),
   handle: z.string(),
+  /** The network it is on, when a sign-in gives accounts of several networks (Pages and Instagram accounts). */
+  network: Network.optional(),
   /** Already connected: choosing it again repairs its sign-in. */
   connected: z.boolean(),
 });
@@ -331,7 +333,13 @@ export const calls = {
    */
   'reply.send': {
     input: z
-      .object({ conversationId: Id, text: z.string().trim().min(1).max(100_000), parentMessageId: Id.optional() })
+      .object({
+        conversationId: Id,
+        text: z.string().trim().min(1).max(100_000),
+        parentMessageId: Id.optional(),
+        /** Answer the message's author privately (networks whose capabilities say `privateReplies`). */
+        private: z.boolean().optional(),
+      })
       .strict(),
     output: z.object({ messageId: Id }),
   },

@@ -149,6 +149,13 @@ export const NetworkCapabilities = z.object({
    * `capabilities.<network>.<action>`; the value here is the core's English text, for logs.
    */
   unsupportedReasons: z.record(z.string(), z.string()),
+  /**
+   * Direct messages can be answered only this many hours after the person's last message
+   * (`extendedHours` when a person answers); null when there is no such window.
+   */
+  replyWindow: z.object({ hours: z.number().positive(), extendedHours: z.number().positive().nullable() }).nullable().optional(),
+  /** A comment's author can be answered privately, in a direct message. */
+  privateReplies: z.boolean().optional(),
 });
 export type NetworkCapabilities = z.infer<typeof NetworkCapabilities>;
 

@@ -31,7 +31,9 @@ import { createSettingsStore, memoryBackend } from '../../electron/core/settings
 import { YOUTUBE_QUOTA } from '../../electron/core/connectors/youtube/descriptor';
 import { startBlueskyServer, type BlueskyServer, type StrongRef } from '../networks/bluesky';
 import { startDemoActivity, type ActivityEvent, type DemoActivity, type DemoLanguage, type DemoPerson, type DemoTexts } from '../networks/demo-activity';
-import { LOCAL_GOOGLE_CLIENT, callCore, connectAccount, localEndpoints, networkWiring } from '../networks/fixture';
+import { LOCAL_GOOGLE_CLIENT, callCore, connectAccount, connectAccounts, localEndpoints, networkWiring } from '../networks/fixture';
+import { startMetaServer, type MetaServer } from '../networks/meta';
+import { writeMetaDemo } from './meta-demo';
 import { startMastodonServer, type MastodonServer } from '../networks/mastodon';
 import { startYouTubeServer, type YouTubeServer } from '../networks/youtube';
 import { startWebMode, type WebMode, type WebModeOptions } from '../../electron/web/start';
@@ -218,6 +220,8 @@ interface DemoServers {
   mastodon: [MastodonServer, MastodonServer, MastodonServer];
   bluesky: BlueskyServer;
   youtube: YouTubeServer;
+  /** The Graph API: the brand's Facebook Page and Instagram account. */
+  meta: MetaServer;
   close(): Promise<void>;
 }
 
@@ -248,7 +252,8 @@ async function startDemoServers(clock: HistoryClock, people: readonly DemoPerson
         now,
       }),
     );
-    return { mastodon: [french, english, press], bluesky, youtube, close: () => Promise.all(started.map((s) => s.close())).then(() => undefined) };
+    const meta = track(await startMetaServer({ now }));
+    return { mastodon: [french, english, press], bluesky, youtube, meta, close: () => Promise.all(started.map((s) => s.close())).then(() => undefined) };
   } catch (err) {
     await Promise.all(started.map((s) => s.close()));
     throw err;
@@ -560,7 +565,14 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
   };
 
   try {
-    const endpoints = localEndpoints({ bluesky: servers.bluesky.url, youtube: servers.youtube.url });
+    const local = localEndpoints({ bluesky: servers.bluesky.url, youtube: servers.youtube.url });
+    // The local Meta app stands for the one the user enters (or a build embeds).
+    const metaApp = { clientId: servers.meta.control.app.clientId, clientSecret: servers.meta.control.app.clientSecret };
+    const endpoints = {
+      ...local,
+      endpoints: { ...local.endpoints, facebook: servers.meta.endpoints, instagram: servers.meta.endpoints },
+      developerApps: { ...local.developerApps, facebook: metaApp, instagram: metaApp },
+    };
     app = await startWebMode({
       dataDir: options.dataDir,
       staticDir: options.staticDir,
@@ -586,7 +598,10 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
       [3, await connectAccount(core, { network: 'mastodon', fields: { server: english.url } })],
     ];
     const accountIds = new Map(connected.map(([index, account]) => [index, account.id]));
-    const ids = [...accountIds.values()];
+    // The Page and its Instagram account with their history, then one Facebook sign-in adds both (their first poll reads two weeks back).
+    const { pageId, igUserId } = writeMetaDemo(servers.meta.control, people);
+    const metaAccounts = await connectAccounts(core, { network: 'facebook', fields: {} });
+    const ids = [...accountIds.values(), ...metaAccounts.map((a) => a.id)];
     if (!(await historySynced(core, ids, 0, SETTLE_TIMEOUT_MS))) log('warn', 'demo: the accounts’ first polls are late');
 
     const history = writeHistory(workspace, servers, people, clock, Date.now());
@@ -636,6 +651,8 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
         { network: 'mastodon', url: press.url, account: `@${UNCONNECTED_MASTODON.username}@${new URL(press.url).host}`, connected: false },
         { network: 'bluesky', url: servers.bluesky.url, account: DEMO_BLUESKY_LOGIN.handle, connected: true },
         { network: 'youtube', url: servers.youtube.url, account: 'Atelier Lumen (@AtelierLumen)', connected: true },
+        { network: 'facebook', url: servers.meta.url, account: `Atelier Lumen (Page ${pageId})`, connected: true },
+        { network: 'instagram', url: servers.meta.url, account: `@atelier.lumen (${igUserId})`, connected: true },
       ],
       blueskyLogin: { ...DEMO_BLUESKY_LOGIN },
       ready,

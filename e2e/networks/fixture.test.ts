@@ -33,6 +33,8 @@ describe('startNetworkedWebMode', () => {
         ['bluesky', 'app-password', ['handle', 'password', 'server']],
         ['youtube', 'oauth', []],
         ['telegram', 'api-key', ['token']],
+        ['facebook', 'oauth', []],
+        ['instagram', 'oauth', []],
         ['feeds', 'none', ['url']],
       ]);
       // The local Google client stands for the one a build embeds: YouTube can be connected at once.

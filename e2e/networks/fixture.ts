@@ -155,6 +155,28 @@ export async function connectAccount(core: Core, request: CallInput<'accounts.co
   return outcome.account;
 }
 
+/**
+ * Connects the accounts a sign-in gives the way the UI does; when it gives several (a Facebook
+ * Login's Pages and Instagram accounts), the user's choice is those `pick` keeps (all by default).
+ */
+export async function connectAccounts(core: Core, request: CallInput<'accounts.connect'>, pick: (choice: { name: string; handle: string; network?: string }) => boolean = () => true): Promise<Account[]> {
+  const start = await callCore(core, 'accounts.connect', request);
+  const outcome =
+    start.kind === 'browser'
+      ? (
+          await Promise.all([
+            callCore(core, 'accounts.finishConnect', { flowId: start.flowId }),
+            approveInBrowser(start.authorizeUrl).catch(async (err: unknown) => {
+              await callCore(core, 'accounts.cancelConnect', { flowId: start.flowId }).catch(() => undefined);
+              throw err;
+            }),
+          ])
+        )[0]
+      : start;
+  if (outcome.kind === 'connected') return [outcome.account];
+  return callCore(core, 'accounts.choose', { flowId: outcome.flowId, choiceIds: outcome.choices.filter(pick).map((c) => c.id) });
+}
+
 /** Web mode syncing with local networks, on a temporary profile. */
 export interface NetworkedWebMode extends WebMode {
   dataDir: string;

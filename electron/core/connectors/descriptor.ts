@@ -99,6 +99,8 @@ export function publicInfo(descriptor: NetworkDescriptor, developerApp: Develope
       directMessages: capabilities.directMessages,
       moderation: [...capabilities.moderation],
       unsupportedReasons: { ...capabilities.unsupportedReasons } as Record<string, string>,
+      replyWindow: capabilities.replyWindow ?? null,
+      privateReplies: capabilities.privateReplies ?? false,
     },
     text: descriptor.text,
     publish: [...descriptor.publish],
@@ -108,16 +110,16 @@ export function publicInfo(descriptor: NetworkDescriptor, developerApp: Develope
 
 /**
  * Turns a sign-in that takes an `openBrowser` callback into a flow: the consent page first, the
- * result later. A failure before the browser step (unknown server, app registration refused) is
+ * result (one account, or several) later. A failure before the browser step (unknown server, app registration refused) is
  * the answer to `start`.
  */
-export function browserFlow(run: (openBrowser: (url: string) => void, signal: AbortSignal) => Promise<SignInResult>): Promise<SignInStart> {
+export function browserFlow(run: (openBrowser: (url: string) => void, signal: AbortSignal) => Promise<SignInResult | SignInResult[]>): Promise<SignInStart> {
   const controller = new AbortController();
   return new Promise<SignInStart>((resolve, reject) => {
     let opened = false;
     const result = run((url) => {
       opened = true;
-      resolve({ kind: 'browser', flow: { authorizeUrl: url, complete: () => result.then((r) => [r]), cancel: () => controller.abort() } });
+      resolve({ kind: 'browser', flow: { authorizeUrl: url, complete: () => result.then((r) => (Array.isArray(r) ? r : [r])), cancel: () => controller.abort() } });
     }, controller.signal);
     result.catch((err: unknown) => {
       if (!opened) reject(err);

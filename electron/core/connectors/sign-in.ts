@@ -7,6 +7,11 @@ import type { NormalizedAuthor } from './types';
 
 /** One account a sign-in gave. Credentials go to the keychain only. */
 export interface SignInResult {
+  /**
+   * The network of this account, when one sign-in gives accounts of several networks (a Facebook
+   * Login gives Pages and their linked Instagram accounts); the signing-in descriptor's by default.
+   */
+  network?: string;
   serverUrl: string;
   identity: NormalizedAuthor;
   credentials: Record<string, string>;

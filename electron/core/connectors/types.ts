@@ -103,6 +103,13 @@ export interface Capabilities {
   moderation: ModerationAction[];
   /** Reason shown in the UI for actions the network cannot do, keyed by action. */
   unsupportedReasons?: Partial<Record<ModerationAction, string>>;
+  /**
+   * Direct messages can be answered only this long after the person's last message (Meta's
+   * messaging window); `extendedHours` when a person, not a bot, answers (Meta's human agent tag).
+   */
+  replyWindow?: { hours: number; extendedHours: number | null };
+  /** A comment's author can be answered privately, in a direct message (Meta's private replies). */
+  privateReplies?: boolean;
 }
 
 /** Everything a connector needs to act for one account. Secrets come from the keychain. */
@@ -134,6 +141,8 @@ export interface ReplyRequest {
   idempotencyKey: string;
   /** Data stored with the parent message (e.g. Bluesky cid and root ref). */
   parentExtra?: Record<string, unknown>;
+  /** Answer the parent's author privately (a direct message) rather than in public. */
+  private?: boolean;
 }
 
 export interface ReplyResult {

@@ -90,22 +90,29 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
     return s.accounts.list().find((a) => a.id === stored.id)!;
   };
 
-  const choiceId = (result: SignInResult) => `${result.serverUrl} ${result.identity.remoteId}`;
+  const choiceId = (result: SignInResult) => `${result.network ?? ''} ${result.serverUrl} ${result.identity.remoteId}`;
+  /** The network an account of this sign-in belongs to: its own, when the sign-in gives several networks' accounts. */
+  const networkOf = (descriptor: NetworkDescriptor, result: SignInResult): string => {
+    const network = result.network ?? descriptor.id;
+    if (!s.descriptors.some((d) => d.id === network)) throw new CoreError('not-supported', `Parvis cannot connect ${network} accounts yet`);
+    return network;
+  };
 
   /** One account is saved at once; several wait for the user's choice. */
   const conclude = async (descriptor: NetworkDescriptor, results: SignInResult[]): Promise<ConnectOutcome> => {
     if (results.length === 0) throw new CoreError('not-found', `This ${descriptor.displayName} sign-in gave no account Parvis can use`);
     if (results.length === 1 || descriptor.signIn.yields === 'one') {
-      return { kind: 'connected', account: await saveSignIn(descriptor.id, results[0]!) };
+      return { kind: 'connected', account: await saveSignIn(networkOf(descriptor, results[0]!), results[0]!) };
     }
     const flowId = randomUUID();
     flows.set(flowId, { step: 'choose', descriptor, results });
-    const connected = s.accounts.listStored().filter((a) => a.network === descriptor.id);
+    const stored = s.accounts.listStored();
     const choices: ConnectChoice[] = results.map((r) => ({
       id: choiceId(r),
       name: r.identity.name || r.identity.handle,
       handle: r.identity.handle,
-      connected: connected.some((a) => a.remoteId === r.identity.remoteId && a.serverUrl === r.serverUrl),
+      network: r.network ?? descriptor.id,
+      connected: stored.some((a) => a.network === (r.network ?? descriptor.id) && a.remoteId === r.identity.remoteId && a.serverUrl === r.serverUrl),
     }));
     return { kind: 'choose', flowId, choices };
   };
@@ -177,7 +184,7 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
       const chosen = entry.results.filter((r) => choiceIds.includes(choiceId(r)));
       if (chosen.length !== new Set(choiceIds).size) throw new CoreError('not-found', 'An account chosen is not among those this sign-in gave');
       const saved: Account[] = [];
-      for (const result of chosen) saved.push(await saveSignIn(entry.descriptor.id, result));
+      for (const result of chosen) saved.push(await saveSignIn(networkOf(entry.descriptor, result), result));
       flows.delete(flowId);
       return saved;
     },

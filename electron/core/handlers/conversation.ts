@@ -1,4 +1,5 @@
 /** One conversation: reading it, triage (status, tags, assignee), notes, drafts and replies. */
+import { lastIncomingAt, replyWindowState } from '../../../shared/reply-window';
 import { CoreError } from '../rpc';
 import type { DomainHandlers } from './context';
 import type { CoreServices } from './services';
@@ -68,12 +69,19 @@ export function conversationHandlers(s: CoreServices): DomainHandlers<Conversati
       s.workspace.authors.setNotes(authorId, notes);
       return { ok: true as const };
     },
-    'reply.send': ({ conversationId, text, parentMessageId }) => {
+    'reply.send': ({ conversationId, text, parentMessageId, private: privately }) => {
       // A read-only network (a feed) would only fail in the outbox: refuse at once.
-      const network = s.conversations.get(conversationId, { markRead: false }).account.network;
+      const detail = s.conversations.get(conversationId, { markRead: false });
+      const network = detail.account.network;
       const descriptor = s.descriptors.find((d) => d.id === network);
       if (descriptor && !descriptor.capabilities.reply) throw new CoreError('not-supported', `Nothing can be sent to ${descriptor.displayName}: it is read-only`);
-      const { messageId } = s.outbox.enqueueReply(conversationId, text, parentMessageId);
+      if (privately && !descriptor?.capabilities.privateReplies) throw new CoreError('not-supported', `${descriptor?.displayName ?? network} has no private replies`);
+      // Past the network's messaging window the network would refuse it: refuse now, the draft stays.
+      const window = replyWindowState(descriptor?.capabilities.replyWindow, detail.conversation.kind, lastIncomingAt(detail.messages), s.now());
+      if (window.state === 'closed') {
+        throw new CoreError('not-supported', `${descriptor?.displayName ?? network} allows no answer here any more: the person last wrote too long ago. Your text is kept; it can be sent once they write again.`);
+      }
+      const { messageId } = s.outbox.enqueueReply(conversationId, text, parentMessageId, privately);
       // The draft is done with once the reply is queued.
       s.workspace.drafts.save(conversationId, '');
       s.conversations.log(conversationId, 'reply', { messageId });

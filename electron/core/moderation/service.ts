@@ -326,6 +326,8 @@ export function createModerationService(opts: ModerationServiceOptions) {
           directMessages: caps.directMessages,
           moderation: MODERATION_ACTIONS.filter((a) => networkEquivalent(a, caps) !== null),
           unsupportedReasons: Object.fromEntries(Object.entries(caps.unsupportedReasons ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
+          replyWindow: caps.replyWindow ?? null,
+          privateReplies: caps.privateReplies ?? false,
         };
       }
       return out;

@@ -206,6 +206,7 @@ export class OutboxExecutor {
           text: payload.text,
           idempotencyKey: row.idempotency_key,
           parentExtra: payload.parentExtra,
+          ...(payload.private ? { private: true } : {}),
         };
         let result: ReplyResult | null = null;
         // A row left in `sending` by a crash, or retried after an error that may have hidden a

@@ -31,6 +31,8 @@ export interface ReplyPayload {
   conversationRemoteId: string;
   parentRemoteId: string;
   parentExtra?: Record<string, unknown>;
+  /** Sent to the parent's author privately (Meta's private replies). */
+  private?: boolean;
 }
 
 export function createOutboxQueue(db: Db, now: () => number) {
@@ -52,7 +54,7 @@ export function createOutboxQueue(db: Db, now: () => number) {
 
   return {
     /** Queues a reply and writes the local outgoing message, in one transaction. */
-    enqueueReply: db.transaction((conversationId: number, text: string, parentMessageId?: number): { messageId: number; outboxId: number } => {
+    enqueueReply: db.transaction((conversationId: number, text: string, parentMessageId?: number, privately?: boolean): { messageId: number; outboxId: number } => {
       const conv = conversation.get(conversationId);
       if (!conv) throw new NotFoundError(`Conversation ${conversationId}`);
       const parent = parentMessageId !== undefined ? parentOf.get(parentMessageId, conversationId) : lastIncoming.get(conversationId);
@@ -64,6 +66,7 @@ export function createOutboxQueue(db: Db, now: () => number) {
         conversationRemoteId: conv.remote_id,
         parentRemoteId: parent.remote_id,
         parentExtra: parent.extra ? (JSON.parse(parent.extra) as Record<string, unknown>) : undefined,
+        ...(privately ? { private: true } : {}),
       };
       const row = insertRow.run(conv.account_id, conversationId, messageId, 'reply', JSON.stringify(payload), randomUUID(), at, at, at);
       const outboxId = Number(row.lastInsertRowid);

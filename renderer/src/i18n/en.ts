@@ -217,6 +217,27 @@ export const en = {
       report: 'The YouTube API cannot report a comment to YouTube.',
       unhide: 'YouTube has no “hidden” state: approve a held comment to publish it.',
     },
+    facebook: {
+      hold: 'Facebook has no review queue for Page comments: hide the comment instead (only its author and their friends see it).',
+      approve: 'Facebook has no review queue for Page comments: unhide a hidden comment instead.',
+      spam: 'Parvis cannot mark a Facebook comment as spam: hide or delete it, and ban its author.',
+      'block-author': 'On a Facebook Page, blocking someone is banning them from the Page.',
+      'mute-author': 'Facebook Pages cannot mute people: hide their comments or ban them.',
+      report: 'Parvis cannot report a comment to Facebook.',
+      'unblock-author': 'Unban people in the Page’s settings on Facebook (Settings → People and other Pages).',
+      'unmute-author': 'Facebook Pages cannot mute people, so there is nothing to unmute.',
+    },
+    instagram: {
+      hold: 'Instagram has no review queue for comments: hide the comment instead.',
+      approve: 'Instagram has no review queue: unhide a hidden comment instead.',
+      spam: 'Parvis cannot mark an Instagram comment as spam: hide or delete it.',
+      'block-author': 'Parvis cannot block people on Instagram: restrict or block them in the Instagram app.',
+      'ban-author': 'Parvis cannot ban people on Instagram: restrict or block them in the Instagram app.',
+      'mute-author': 'Parvis cannot mute people on Instagram: hide their comments instead.',
+      report: 'Parvis cannot report a comment to Instagram.',
+      'unblock-author': 'Unblock people in the Instagram app.',
+      'unmute-author': 'Parvis cannot mute people on Instagram, so there is nothing to unmute.',
+    },
     telegram: {
       hide: 'Telegram cannot hide a message: delete it, or restrict or ban its author.',
       unhide: 'Telegram cannot hide messages, so there is nothing to unhide.',
@@ -379,6 +400,15 @@ export const en = {
     sending: 'Sending…',
     savedReplies: 'Saved replies',
     savedRepliesFilter: 'Find a saved reply…',
+    private: 'Answer privately',
+    window: {
+      open: 'Time left to answer: {left}',
+      extended: 'Past 24 hours: {left} left to answer, only as a person (not an automatic message)',
+      closed: '{name} last wrote more than 7 days ago: {network} allows no answer until they write again. Your text is kept.',
+      person: 'This person',
+      hoursMinutes: '{h} h {m} min',
+      daysHours: '{d} d {h} h',
+    },
   },
   controls: {
     label: 'Conversation settings',
@@ -728,6 +758,14 @@ export const en = {
         heading: 'Connect a YouTube channel',
         intro: 'Sign in with the Google account that manages the channel. Parvis asks to read and moderate the comments on your videos and to reply in the channel’s name.',
       },
+      facebook: {
+        heading: 'Connect Facebook Pages and Instagram accounts',
+        intro: 'Sign in with the Facebook account that manages your Pages. Parvis lists every Page you manage and the Instagram professional account linked to each; you choose which to add. Parvis asks to read and answer comments and messages, and to hide, delete and ban.',
+      },
+      instagram: {
+        heading: 'Connect Instagram professional accounts',
+        intro: 'Instagram business and creator accounts are reached through the Facebook Page they are linked to: sign in with the Facebook account that manages that Page, then choose the accounts to add.',
+      },
       telegram: {
         heading: 'Connect a Telegram bot',
         intro: 'Parvis reads your groups and channels through a bot. Create one with {\'@\'}BotFather, add it to each group or channel as an administrator (with the right to delete messages and ban users), then paste its token here.',
@@ -766,6 +804,17 @@ export const en = {
       },
       redirect: 'Register this redirect address: {uri}',
       guide: {
+        facebook: {
+          step1: 'On developers.facebook.com, create an app of type “Business” (or pick one) and add the products “Facebook Login for Business”, “Messenger” and “Instagram”.',
+          step2: 'In the Facebook Login settings, allow web OAuth login and add http://127.0.0.1 as a valid OAuth redirect address.',
+          step3: 'While the app is in development mode, add the people who sign in as its testers or administrators.',
+          step4: 'Copy the app ID and the app secret (App settings → Basic) here.',
+        },
+        instagram: {
+          step1: 'Instagram uses the same Meta app as Facebook: on developers.facebook.com, create an app of type “Business” with “Facebook Login for Business”, “Messenger” and “Instagram”.',
+          step2: 'In the Facebook Login settings, allow web OAuth login and add http://127.0.0.1 as a valid OAuth redirect address.',
+          step3: 'Copy the app ID and the app secret (App settings → Basic) here.',
+        },
         youtube: {
           step1: 'In the Google Cloud console, create a project (or pick one) and enable the “YouTube Data API v3”.',
           step2: 'Under “OAuth consent screen”, choose External and add your Google account as a test user.',

@@ -219,6 +219,27 @@ export const fr: CatalogueShape = withFrenchTypography({
       report: 'L’API YouTube ne permet pas de signaler un commentaire à YouTube.',
       unhide: 'YouTube ne connaît pas l’état « masqué » : approuvez un commentaire retenu pour le publier.',
     },
+    facebook: {
+      hold: 'Facebook n’a pas de file de modération pour les commentaires d’une Page : masquez plutôt le commentaire (seuls son auteur et ses amis le voient).',
+      approve: 'Facebook n’a pas de file de modération pour les commentaires d’une Page : réaffichez plutôt un commentaire masqué.',
+      spam: 'Parvis ne peut pas signaler un commentaire Facebook comme indésirable : masquez-le ou supprimez-le, et bannissez son auteur.',
+      'block-author': 'Sur une Page Facebook, bloquer quelqu’un revient à le bannir de la Page.',
+      'mute-author': 'Une Page Facebook ne peut pas mettre quelqu’un en sourdine : masquez ses commentaires ou bannissez-le.',
+      report: 'Parvis ne peut pas signaler un commentaire à Facebook.',
+      'unblock-author': 'Levez le bannissement dans les paramètres de la Page sur Facebook (Paramètres → Personnes et autres Pages).',
+      'unmute-author': 'Une Page Facebook ne met personne en sourdine : il n’y a rien à rétablir.',
+    },
+    instagram: {
+      hold: 'Instagram n’a pas de file de modération pour les commentaires : masquez plutôt le commentaire.',
+      approve: 'Instagram n’a pas de file de modération : réaffichez plutôt un commentaire masqué.',
+      spam: 'Parvis ne peut pas signaler un commentaire Instagram comme indésirable : masquez-le ou supprimez-le.',
+      'block-author': 'Parvis ne peut pas bloquer quelqu’un sur Instagram : restreignez-le ou bloquez-le dans l’application Instagram.',
+      'ban-author': 'Parvis ne peut pas bannir quelqu’un sur Instagram : restreignez-le ou bloquez-le dans l’application Instagram.',
+      'mute-author': 'Parvis ne peut pas mettre quelqu’un en sourdine sur Instagram : masquez plutôt ses commentaires.',
+      report: 'Parvis ne peut pas signaler un commentaire à Instagram.',
+      'unblock-author': 'Débloquez la personne dans l’application Instagram.',
+      'unmute-author': 'Parvis ne met personne en sourdine sur Instagram : il n’y a rien à rétablir.',
+    },
     telegram: {
       hide: 'Telegram ne permet pas de masquer un message : supprimez-le, ou restreignez ou bannissez son auteur.',
       unhide: 'Telegram ne masque pas les messages : il n’y a rien à réafficher.',
@@ -381,6 +402,15 @@ export const fr: CatalogueShape = withFrenchTypography({
     sending: 'Envoi…',
     savedReplies: 'Réponses enregistrées',
     savedRepliesFilter: 'Chercher une réponse enregistrée…',
+    private: 'Répondre en privé',
+    window: {
+      open: 'Temps restant pour répondre : {left}',
+      extended: 'Plus de 24 heures : encore {left} pour répondre, seulement par une personne (pas de message automatique)',
+      closed: '{name} a écrit pour la dernière fois il y a plus de 7 jours : {network} n’autorise plus de réponse avant un nouveau message de sa part. Votre texte est conservé.',
+      person: 'Cette personne',
+      hoursMinutes: '{h} h {m} min',
+      daysHours: '{d} j {h} h',
+    },
   },
   controls: {
     label: 'Réglages de la conversation',
@@ -730,6 +760,14 @@ export const fr: CatalogueShape = withFrenchTypography({
         heading: 'Connecter une chaîne YouTube',
         intro: 'Identifiez-vous avec le compte Google qui gère la chaîne. Parvis demande à lire et modérer les commentaires de vos vidéos, et à répondre au nom de la chaîne.',
       },
+      facebook: {
+        heading: 'Connecter des Pages Facebook et des comptes Instagram',
+        intro: 'Connectez-vous avec le compte Facebook qui gère vos Pages. Parvis liste chaque Page que vous gérez et le compte Instagram professionnel associé à chacune ; vous choisissez lesquels ajouter. Parvis demande à lire les commentaires et les messages, à y répondre, et à masquer, supprimer et bannir.',
+      },
+      instagram: {
+        heading: 'Connecter des comptes Instagram professionnels',
+        intro: 'Les comptes Instagram professionnels et créateurs passent par la Page Facebook à laquelle ils sont associés : connectez-vous avec le compte Facebook qui gère cette Page, puis choisissez les comptes à ajouter.',
+      },
       telegram: {
         heading: 'Connecter un bot Telegram',
         intro: 'Parvis lit vos groupes et canaux par l’intermédiaire d’un bot. Créez-le avec {\'@\'}BotFather, ajoutez-le à chaque groupe ou canal comme administrateur (avec le droit de supprimer des messages et de bannir), puis collez son jeton ici.',
@@ -768,6 +806,17 @@ export const fr: CatalogueShape = withFrenchTypography({
       },
       redirect: 'Enregistrez cette adresse de redirection : {uri}',
       guide: {
+        facebook: {
+          step1: 'Sur developers.facebook.com, créez une application de type « Entreprise » (ou choisissez-en une) et ajoutez les produits « Facebook Login for Business », « Messenger » et « Instagram ».',
+          step2: 'Dans les réglages de Facebook Login, autorisez la connexion OAuth web et ajoutez http://127.0.0.1 comme adresse de redirection OAuth valide.',
+          step3: 'Tant que l’application est en mode développement, ajoutez les personnes qui se connectent comme testeurs ou administrateurs.',
+          step4: 'Copiez ici l’identifiant et la clé secrète de l’application (Paramètres de l’application → Général).',
+        },
+        instagram: {
+          step1: 'Instagram utilise la même application Meta que Facebook : sur developers.facebook.com, créez une application de type « Entreprise » avec « Facebook Login for Business », « Messenger » et « Instagram ».',
+          step2: 'Dans les réglages de Facebook Login, autorisez la connexion OAuth web et ajoutez http://127.0.0.1 comme adresse de redirection OAuth valide.',
+          step3: 'Copiez ici l’identifiant et la clé secrète de l’application (Paramètres de l’application → Général).',
+        },
         youtube: {
           step1: 'Dans la console Google Cloud, créez un projet (ou choisissez-en un) et activez « YouTube Data API v3 ».',
           step2: 'Sous « Écran de consentement OAuth », choisissez Externe et ajoutez votre compte Google comme utilisateur test.',

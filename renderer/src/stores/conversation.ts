@@ -156,13 +156,14 @@ export const useConversationStore = defineStore('conversation', () => {
   }
 
   /** Sends the draft as a reply: it is queued in the outbox and shows its delivery state. */
-  async function sendReply(): Promise<boolean> {
+  /** Sends the draft; `private`: to the author of the message answered, in a direct message (Meta's private replies). */
+  async function sendReply(options: { private?: boolean } = {}): Promise<boolean> {
     const id = openId.value;
     const text = draftText.value.trim();
     if (id === null || text === '' || sending.value) return false;
     sending.value = true;
     try {
-      await api.call('reply.send', { conversationId: id, text });
+      await api.call('reply.send', { conversationId: id, text, ...(options.private ? { private: true } : {}) });
       // The sent text must not come back as a draft.
       unsavedDraft = { conversationId: id, text: '' };
       if (openId.value === id) draftText.value = '';

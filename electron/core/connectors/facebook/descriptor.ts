@@ -1,0 +1,70 @@
+/**
+ * Facebook Pages: Facebook Login in the browser with the user's own Meta app; one sign-in lists
+ * every Page the user manages and the Instagram professional accounts linked to them, and the user
+ * picks which to add (Instagram accounts are filed under the Instagram network).
+ */
+import type { NetworkDescriptor, NetworkEnvironment } from '../descriptor';
+import { browserFlow } from '../descriptor';
+import { ConnectorError } from '../types';
+import { signInWithFacebook } from './auth';
+import { GRAPH_API_BASE_URL, GRAPH_API_VERSION } from './graph';
+import { FACEBOOK_CAPABILITIES, createFacebookConnector } from './index';
+
+/** The Meta app's settings shared by the Facebook and Instagram descriptors. */
+export const META_DEVELOPER_APP = {
+  needsSecret: true,
+  consoleUrl: 'https://developers.facebook.com/apps/',
+  environment: { clientId: 'PARVIS_META_APP_ID', clientSecret: 'PARVIS_META_APP_SECRET' },
+} as const;
+
+/** Where the Graph API and the login dialog are (tests point them at a local server), and the pinned version. */
+export function metaEndpoints(env: NetworkEnvironment): { api: string; authorize: string; version: string } {
+  const version = env.endpoints.version ?? GRAPH_API_VERSION;
+  return {
+    api: env.endpoints.api ?? GRAPH_API_BASE_URL,
+    authorize: env.endpoints.authorize ?? `https://www.facebook.com/${version}/dialog/oauth`,
+    version,
+  };
+}
+
+/** The sign-in both descriptors run: every Page and linked Instagram account of the Facebook user. */
+export async function startMetaSignIn(env: NetworkEnvironment, appName: string) {
+  const app = await env.developerApp();
+  if (!app) throw new ConnectorError('not-supported', `${appName} needs your own Meta app (its app ID and secret): add it in Parvis first`);
+  const { api, authorize, version } = metaEndpoints(env);
+  return browserFlow((openBrowser, signal) =>
+    signInWithFacebook({
+      app,
+      apiBaseUrl: api,
+      version,
+      authorizeUrl: authorize,
+      openBrowser,
+      signal,
+      timeoutMs: 10 * 60_000,
+      networks: { page: 'facebook', instagram: 'instagram' },
+    }),
+  );
+}
+
+export const facebook: NetworkDescriptor = {
+  id: 'facebook',
+  displayName: 'Facebook',
+  icon: { glyph: 'f', color: '#0b5fcc' },
+  signIn: {
+    method: 'oauth',
+    fields: [],
+    yields: 'several',
+    browserHost: 'www.facebook.com',
+    start: (_fields, env) => startMetaSignIn(env, 'Facebook'),
+  },
+  developerApp: META_DEVELOPER_APP,
+  capabilities: FACEBOOK_CAPABILITIES,
+  text: { maxReplyLength: FACEBOOK_CAPABILITIES.maxReplyLength, counting: 'code-points', linkLength: null },
+  publish: ['text', 'image', 'video', 'link'],
+  // The Graph API takes no idempotency key.
+  idempotentWrites: false,
+  createConnector: (env) => {
+    const { api, version } = metaEndpoints(env);
+    return createFacebookConnector({ defaultBaseUrl: api, version });
+  },
+};

@@ -1,0 +1,29 @@
+/**
+ * Instagram professional accounts (business or creator) linked to a Facebook Page: signed in with
+ * Facebook Login and the user's Meta app, like the Pages (one sign-in lists both, the user picks).
+ */
+import type { NetworkDescriptor } from '../descriptor';
+import { META_DEVELOPER_APP, metaEndpoints, startMetaSignIn } from '../facebook/descriptor';
+import { createInstagramConnector, INSTAGRAM_CAPABILITIES } from './index';
+
+export const instagram: NetworkDescriptor = {
+  id: 'instagram',
+  displayName: 'Instagram',
+  icon: { glyph: 'IG', color: '#a8276b' },
+  signIn: {
+    method: 'oauth',
+    fields: [],
+    yields: 'several',
+    browserHost: 'www.facebook.com',
+    start: (_fields, env) => startMetaSignIn(env, 'Instagram'),
+  },
+  developerApp: META_DEVELOPER_APP,
+  capabilities: INSTAGRAM_CAPABILITIES,
+  text: { maxReplyLength: INSTAGRAM_CAPABILITIES.maxReplyLength, counting: 'code-points', linkLength: null },
+  publish: ['image', 'video'],
+  idempotentWrites: false,
+  createConnector: (env) => {
+    const { api, version } = metaEndpoints(env);
+    return createInstagramConnector({ defaultBaseUrl: api, version });
+  },
+};
