@@ -1,0 +1,197 @@
+/**
+ * Parvis's WordPress connector against a real WordPress (Debian's package, a private MariaDB, PHP's
+ * built-in server: e2e/real/harness/wordpress.ts). Visitors' comments and other moderators' work
+ * are made on the site with WordPress's own PHP functions; Parvis signs in, reads, replies and
+ * moderates through the REST API as a user's copy would.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectorError, type AccountContext, type NormalizedItem, type PollResult } from '../../electron/core/connectors/types';
+import { createWordPressConnector, signInToWordPress } from '../../electron/core/connectors/wordpress/index';
+import { freePort } from './harness/proc';
+import { startRealWordPress, type RealWordPress } from './harness/wordpress';
+
+let wp: RealWordPress;
+let ctx: AccountContext;
+let cursor: string | null = null;
+const connector = createWordPressConnector({ retries: 0 });
+
+/** A post by the admin; returns its id. */
+const addPost = (title: string) =>
+  wp.php<number>(`return wp_insert_post(array('post_title' => ${JSON.stringify(title)}, 'post_content' => 'Texte', 'post_status' => 'publish', 'post_author' => 1), true);`);
+
+/**
+ * A visitor's comment as the comment form files it (content filtered by kses like any visitor's),
+ * with the status a site's settings or spam filter gave it. Returns its id.
+ */
+const addComment = (post: number, author: string, content: string, approved: '1' | '0' | 'spam', parent = 0) =>
+  wp.php<number>(`
+    $data = wp_filter_comment(array(
+      'comment_post_ID' => ${post}, 'comment_author' => ${JSON.stringify(author)},
+      'comment_author_email' => ${JSON.stringify(`${author.toLowerCase().replace(/\W+/g, '')}@example.test`)},
+      'comment_author_url' => '', 'comment_content' => ${JSON.stringify(content)}, 'comment_type' => 'comment',
+      'comment_parent' => ${parent}, 'user_id' => 0, 'comment_author_IP' => '127.0.0.1', 'comment_agent' => 'test',
+    ));
+    $data['comment_approved'] = ${JSON.stringify(approved)};
+    return wp_insert_comment($data);
+  `);
+
+const commentOnSite = (id: string | number) =>
+  wp.php<{ status: string; parent: string; post: string; user: string; content: string } | null>(`
+    $c = get_comment(${Number(id)});
+    return $c ? array('status' => wp_get_comment_status($c), 'parent' => $c->comment_parent, 'post' => $c->comment_post_ID, 'user' => $c->user_id, 'content' => $c->comment_content) : null;
+  `);
+
+const summary = (items: NormalizedItem[]) =>
+  items.map((i) => ({ author: i.author.name, text: i.text, moderation: i.moderation, post: i.context?.text ?? null, direction: i.direction, edited: Boolean(i.editedAt) }));
+
+async function poll(): Promise<PollResult> {
+  const page = await connector.poll(ctx, cursor);
+  cursor = page.cursor ?? cursor;
+  return page;
+}
+
+let launchPost: number;
+const ids: Record<string, number> = {};
+
+beforeAll(async () => {
+  wp = await startRealWordPress();
+  launchPost = await addPost('Notre nouvelle version est là');
+  ids.alice = await addComment(launchPost, 'Alice', 'Bravo pour la sortie !', '1');
+  ids.bob = await addComment(launchPost, 'Bob', 'Une question sur les tarifs ?', '0');
+  ids.pills = await addComment(launchPost, 'Pills', 'Cheap pills <a href="https://spam.example">here</a>', 'spam');
+  ids.hostile = await addComment(launchPost, 'Mallory', '<script>alert(1)</script><b>Gras</b> <img src=x onerror=alert(2)>', '0');
+});
+afterAll(async () => {
+  await wp?.stop();
+});
+
+describe('WordPress: a real site', () => {
+  it('refuses a wrong application password and says so; a site that is down says it did not answer', async () => {
+    const wrong = await signInToWordPress(wp.url, wp.user, 'abcd efgh ijkl mnop qrst uvwx').then(() => null, (e: unknown) => e);
+    expect(wrong).toBeInstanceOf(ConnectorError);
+    expect((wrong as ConnectorError).kind).toBe('auth');
+    expect((wrong as ConnectorError).message).toMatch(/refused the user name or the application password/);
+    expect((wrong as ConnectorError).message).not.toContain('abcd');
+
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const err = await signInToWordPress(down, wp.user, wp.appPassword).then(() => null, (e: unknown) => e);
+    expect((err as ConnectorError).kind).toBe('network');
+    expect((err as ConnectorError).message).toMatch(/did not answer/);
+  });
+
+  it('signs in with the site address, the user and an application password (spaces as WordPress shows it)', async () => {
+    const spaced = wp.appPassword.replace(/(.{4})(?!$)/g, '$1 ');
+    const result = await signInToWordPress(`${wp.url}/`, wp.user, spaced);
+    expect(result.serverUrl).toBe(wp.url);
+    expect(result.identity.handle).toBe(`admin@${new URL(wp.url).host}`);
+    // Plain permalinks (Debian's default): the API root the site announces is ?rest_route=/.
+    expect(result.credentials.apiRoot).toBe(`${wp.url}/index.php?rest_route=/`);
+    ctx = { accountId: 1, network: 'wordpress', serverUrl: result.serverUrl, remoteId: result.identity.remoteId, handle: result.identity.handle, credentials: result.credentials };
+    expect(await connector.verify(ctx)).toMatchObject({ remoteId: result.identity.remoteId, name: 'admin' });
+  });
+
+  it('reads every comment the moderator sees, held and spam too, with the post as context and hostile HTML made text', async () => {
+    const page = await poll();
+    expect(page.skipped).toEqual([]);
+    expect(summary(page.items)).toEqual([
+      // The sample comment wp_install() leaves on "Hello world!".
+      { author: 'A WordPress Commenter', text: expect.stringContaining('Hi, this is a comment.'), moderation: 'visible', post: 'Hello world!', direction: 'in', edited: false },
+      { author: 'Alice', text: 'Bravo pour la sortie !', moderation: 'visible', post: 'Notre nouvelle version est là', direction: 'in', edited: false },
+      { author: 'Bob', text: 'Une question sur les tarifs ?', moderation: 'held', post: 'Notre nouvelle version est là', direction: 'in', edited: false },
+      { author: 'Pills', text: 'Cheap pills here', moderation: 'spam', post: 'Notre nouvelle version est là', direction: 'in', edited: false },
+      { author: 'Mallory', text: expect.not.stringMatching(/<|alert\(2\)/), moderation: 'held', post: 'Notre nouvelle version est là', direction: 'in', edited: false },
+    ]);
+    const bob = page.items.find((i) => i.author.name === 'Bob')!;
+    expect(bob).toMatchObject({ remoteId: String(ids.bob), threadRemoteId: `post-${launchPost}`, parentRemoteId: null });
+    expect(bob.permalink).toContain(`#comment-${ids.bob}`);
+    // Visitors' e-mail addresses stay on the site.
+    expect(JSON.stringify(page.items)).not.toContain('@example.test');
+    // Nothing new: a second poll brings nothing again.
+    expect((await poll()).items).toEqual([]);
+  });
+
+  it('replies under the held comment, in the right post, and the reply comes back as our own', async () => {
+    const sent = await connector.reply(ctx, {
+      conversationRemoteId: `post-${launchPost}`,
+      parentRemoteId: String(ids.bob),
+      text: 'Bonjour Bob, les tarifs sont sur la page Offres.',
+      idempotencyKey: 'k1',
+      parentExtra: { post: launchPost },
+    });
+    expect(await commentOnSite(sent.remoteId)).toEqual({
+      status: 'approved',
+      parent: String(ids.bob),
+      post: String(launchPost),
+      user: ctx.remoteId,
+      content: 'Bonjour Bob, les tarifs sont sur la page Offres.',
+    });
+    // After a crash, the outbox finds it instead of sending it twice.
+    expect(await connector.findReply!(ctx, { conversationRemoteId: '', parentRemoteId: String(ids.bob), text: 'Bonjour Bob, les tarifs sont sur la page Offres.', idempotencyKey: 'k1' })).toMatchObject({ remoteId: sent.remoteId });
+
+    const page = await poll();
+    expect(page.items.map((i) => ({ id: i.remoteId, direction: i.direction, parent: i.parentRemoteId }))).toEqual([
+      { id: sent.remoteId, direction: 'out', parent: String(ids.bob) },
+    ]);
+  });
+
+  it('approves the held comment, marks another as spam, holds one, trashes one: the site follows and the next poll agrees', async () => {
+    await connector.moderate(ctx, { action: 'approve', messageRemoteId: String(ids.bob), authorRemoteId: '', conversationRemoteId: '', idempotencyKey: 'm1' });
+    await connector.moderate(ctx, { action: 'spam', messageRemoteId: String(ids.alice), authorRemoteId: '', conversationRemoteId: '', idempotencyKey: 'm2' });
+    await connector.moderate(ctx, { action: 'approve', messageRemoteId: String(ids.alice), authorRemoteId: '', conversationRemoteId: '', idempotencyKey: 'm3' });
+    await connector.moderate(ctx, { action: 'hold', messageRemoteId: String(ids.alice), authorRemoteId: '', conversationRemoteId: '', idempotencyKey: 'm4' });
+    await connector.moderate(ctx, { action: 'spam', messageRemoteId: String(ids.hostile), authorRemoteId: '', conversationRemoteId: '', idempotencyKey: 'm5' });
+    await connector.moderate(ctx, { action: 'remove', messageRemoteId: String(ids.pills), authorRemoteId: '', conversationRemoteId: '', idempotencyKey: 'm6' });
+    expect((await commentOnSite(ids.bob))?.status).toBe('approved');
+    expect((await commentOnSite(ids.alice))?.status).toBe('unapproved');
+    expect((await commentOnSite(ids.hostile))?.status).toBe('spam');
+    expect((await commentOnSite(ids.pills))?.status).toBe('trash');
+
+    const page = await poll();
+    expect(page.items.map((i) => [i.author.name, i.moderation, Boolean(i.editedAt)])).toEqual([
+      ['Alice', 'held', false],
+      ['Bob', 'visible', false],
+      ['Mallory', 'spam', false],
+    ]);
+    // In the trash, it is gone from what the site shows: a deletion for the message writer.
+    expect(page.deleted?.map((d) => d.remoteId)).toEqual([String(ids.pills)]);
+    // Refusals the outbox must stop at, not retry: hiding, and acting on a comment that is gone.
+    await expect(connector.moderate(ctx, { action: 'hide', messageRemoteId: String(ids.bob), authorRemoteId: '', conversationRemoteId: '', idempotencyKey: 'm7' })).rejects.toMatchObject({ kind: 'not-supported' });
+    await expect(connector.moderate(ctx, { action: 'approve', messageRemoteId: '999999', authorRemoteId: '', conversationRemoteId: '', idempotencyKey: 'm8' })).rejects.toMatchObject({ kind: 'not-supported', status: 404 });
+  });
+
+  it('sees what other moderators do on the site: an approval, an edit, a deletion', async () => {
+    await wp.php(`wp_set_comment_status(${ids.alice}, 'approve'); return true;`);
+    await wp.php(`wp_update_comment(array('comment_ID' => ${ids.bob}, 'comment_content' => 'Une question sur les tarifs ? (corrigé)')); return true;`);
+    await wp.php(`wp_delete_comment(${ids.hostile}, true); return true;`);
+    const page = await poll();
+    expect(summary(page.items).map((i) => [i.author, i.text, i.moderation, i.edited])).toEqual([
+      ['Alice', 'Bravo pour la sortie !', 'visible', false],
+      ['Bob', 'Une question sur les tarifs ? (corrigé)', 'visible', true],
+    ]);
+    expect(page.deleted?.map((d) => d.remoteId)).toEqual([String(ids.hostile)]);
+  });
+
+  it('pages through a burst of comments with X-WP-TotalPages: none lost, none twice', async () => {
+    const busy = await addPost('Concours de fin d’année');
+    const burst: number[] = await wp.php<number[]>(`
+      $ids = array();
+      for ($i = 1; $i <= 130; $i++) {
+        $ids[] = wp_insert_comment(array('comment_post_ID' => ${busy}, 'comment_author' => "Participant $i", 'comment_author_email' => "p$i@example.test",
+          'comment_content' => "Je participe $i", 'comment_approved' => $i % 2 ? '1' : '0', 'user_id' => 0));
+      }
+      return $ids;
+    `);
+    const page = await poll();
+    expect(page.items.map((i) => Number(i.remoteId)).sort((a, b) => a - b)).toEqual(burst);
+    expect(page.items.filter((i) => i.moderation === 'held')).toHaveLength(65);
+    expect((await poll()).items).toEqual([]);
+  });
+
+  it('an application password revoked on the site turns into "sign in again"', async () => {
+    await wp.php(`WP_Application_Passwords::delete_all_application_passwords(1); return true;`);
+    const err = await connector.poll(ctx, cursor).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect((err as ConnectorError).kind).toBe('auth');
+    expect((err as ConnectorError).message).not.toContain(wp.appPassword);
+  });
+});
