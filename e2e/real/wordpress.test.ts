@@ -51,7 +51,7 @@ async function poll(): Promise<PollResult> {
 }
 
 let launchPost: number;
-const ids: Record<string, number> = {};
+const ids = { alice: 0, bob: 0, pills: 0, hostile: 0 };
 
 beforeAll(async () => {
   wp = await startRealWordPress();
@@ -102,7 +102,7 @@ describe('WordPress: a real site', () => {
       { author: 'Mallory', text: expect.not.stringMatching(/<|alert\(2\)/), moderation: 'held', post: 'Notre nouvelle version est là', direction: 'in', edited: false },
     ]);
     const bob = page.items.find((i) => i.author.name === 'Bob')!;
-    expect(bob).toMatchObject({ remoteId: String(ids.bob), threadRemoteId: `post-${launchPost}`, parentRemoteId: null });
+    expect(bob).toMatchObject({ remoteId: String(ids.bob), threadRemoteId: String(ids.bob), parentRemoteId: null });
     expect(bob.permalink).toContain(`#comment-${ids.bob}`);
     // Visitors' e-mail addresses stay on the site.
     expect(JSON.stringify(page.items)).not.toContain('@example.test');
@@ -112,7 +112,7 @@ describe('WordPress: a real site', () => {
 
   it('replies under the held comment, in the right post, and the reply comes back as our own', async () => {
     const sent = await connector.reply(ctx, {
-      conversationRemoteId: `post-${launchPost}`,
+      conversationRemoteId: String(ids.bob),
       parentRemoteId: String(ids.bob),
       text: 'Bonjour Bob, les tarifs sont sur la page Offres.',
       idempotencyKey: 'k1',
@@ -129,9 +129,16 @@ describe('WordPress: a real site', () => {
     expect(await connector.findReply!(ctx, { conversationRemoteId: '', parentRemoteId: String(ids.bob), text: 'Bonjour Bob, les tarifs sont sur la page Offres.', idempotencyKey: 'k1' })).toMatchObject({ remoteId: sent.remoteId });
 
     const page = await poll();
-    expect(page.items.map((i) => ({ id: i.remoteId, direction: i.direction, parent: i.parentRemoteId }))).toEqual([
-      { id: sent.remoteId, direction: 'out', parent: String(ids.bob) },
+    expect(page.items.map((i) => ({ id: i.remoteId, direction: i.direction, parent: i.parentRemoteId, thread: i.threadRemoteId }))).toEqual([
+      { id: sent.remoteId, direction: 'out', parent: String(ids.bob), thread: String(ids.bob) },
     ]);
+  });
+
+  it('a visitor’s answer to our reply joins the thread of the comment it started from', async () => {
+    const ours = (await wp.php<string>(`return get_comments(array('user_id' => 1, 'number' => 1, 'orderby' => 'comment_ID', 'order' => 'DESC', 'fields' => 'ids'))[0];`)).toString();
+    const answer = await addComment(launchPost, 'Bob', 'Merci, c’est clair.', '1', Number(ours));
+    const page = await poll();
+    expect(page.items.map((i) => ({ id: i.remoteId, parent: i.parentRemoteId, thread: i.threadRemoteId }))).toEqual([{ id: String(answer), parent: ours, thread: String(ids.bob) }]);
   });
 
   it('approves the held comment, marks another as spam, holds one, trashes one: the site follows and the next poll agrees', async () => {

@@ -13,7 +13,7 @@ describe('WordPress comments into inbox items', () => {
     if (!out.ok) throw new Error(out.reason);
     expect(out.item).toMatchObject({
       remoteId: '2',
-      threadRemoteId: 'post-4',
+      threadRemoteId: '2',
       parentRemoteId: null,
       kind: 'comment',
       direction: 'in',
@@ -31,7 +31,7 @@ describe('WordPress comments into inbox items', () => {
   it('marks our own reply as outgoing, under the comment it answers', () => {
     const out = convertComment(reply, ME);
     if (!out.ok) throw new Error(out.reason);
-    expect(out.item).toMatchObject({ remoteId: '3', parentRemoteId: '2', direction: 'out', author: { remoteId: 'user-1' }, moderation: 'visible' });
+    expect(out.item).toMatchObject({ remoteId: '3', parentRemoteId: '2', threadRemoteId: '2', direction: 'out', author: { remoteId: 'user-1' }, moderation: 'visible' });
     // Seen by another user of the site, the same comment comes from the community.
     const other = convertComment(reply, 7);
     expect(other.ok && other.item.direction).toBe('in');

@@ -1,7 +1,9 @@
 /**
- * WordPress comments (REST API, `context=edit`, post embedded) into normalized items. A post's
- * comments are one conversation, with the post (title, link) as its context; a reply keeps its
- * parent comment. Comment HTML is untrusted: the text is extracted here, the HTML kept for the
+ * WordPress comments (REST API, `context=edit`, post embedded) into normalized items. A top-level
+ * comment and the replies under it are one conversation (as on YouTube), with the post (title,
+ * link) as its context: answering a conversation answers that thread, never the post's latest
+ * commenter. A reply keeps its parent comment; its thread's root is set by the poll, which sees
+ * the whole chain. Comment HTML is untrusted: the text is extracted here, the HTML kept for the
  * renderer's sanitizer. Visitors' e-mail addresses never leave this file: they only tell two
  * visitors of the same name apart, through a digest.
  */
@@ -42,9 +44,6 @@ export function moderationOf(status: string): ModerationState | null {
       return null;
   }
 }
-
-/** The conversation of a post's comments. */
-export const threadOfPost = (post: number): string => `post-${post}`;
 
 /** Epoch ms of WordPress's `date_gmt` (UTC without an offset). */
 export function gmtTime(dateGmt: string): number {
@@ -111,7 +110,8 @@ export function convertComment(raw: unknown, me: number): Converted {
     comment,
     item: {
       remoteId: String(comment.id),
-      threadRemoteId: threadOfPost(comment.post),
+      // The parent until the poll finds the top-level comment of the chain.
+      threadRemoteId: String(comment.parent > 0 ? comment.parent : comment.id),
       parentRemoteId: comment.parent > 0 ? String(comment.parent) : null,
       kind: 'comment',
       direction: me > 0 && comment.author === me ? 'out' : 'in',

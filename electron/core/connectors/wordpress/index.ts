@@ -166,6 +166,7 @@ export function createWordPressConnector(options: WordPressConnectorOptions = {}
       const items: NormalizedItem[] = [];
       const skipped: PollResult['skipped'] = [];
       const seen: Seen = {};
+      const parentOf = new Map<string, string>();
       // The oldest date each list still covers; below it, a comment not listed may simply be older.
       let floor = Number.NEGATIVE_INFINITY;
       for (const status of LISTS) {
@@ -179,6 +180,7 @@ export function createWordPressConnector(options: WordPressConnectorOptions = {}
           }
           const { comment, item } = converted;
           const id = item.remoteId;
+          parentOf.set(id, String(comment.parent));
           const entry: [string, string, number] = [comment.status, contentDigest(comment), Math.floor(item.createdAt / 1000)];
           oldest = Math.min(oldest, item.createdAt);
           if (id in seen) continue; // listed twice while paging (a new comment pushed it down)
@@ -199,6 +201,7 @@ export function createWordPressConnector(options: WordPressConnectorOptions = {}
         // Trashed or deleted on the site, or gone to a status Parvis does not read: no longer there.
         if (dateSec * 1000 >= floor) deleted.push({ remoteId: id, deletedAt: now() });
       }
+      await setThreadRoots(client, items, parentOf);
       // Oldest first, so a reply is stored after what it answers.
       items.sort((a, b) => a.createdAt - b.createdAt || Number(a.remoteId) - Number(b.remoteId));
       return { items, cursor: JSON.stringify({ v: 1, seen } satisfies Cursor), hasMore: false, rateLimit: null, skipped, deleted };
@@ -250,6 +253,38 @@ export function createWordPressConnector(options: WordPressConnectorOptions = {}
     },
   };
   return connector;
+}
+
+/** Lookups of comments outside the pages read, per poll at most (deep threads are rare). */
+const MAX_PARENT_LOOKUPS = 20;
+
+/**
+ * Sets each item's conversation to the top-level comment of its chain: the parents read in this
+ * poll first, then the comments themselves for parents outside it (a reply to an old comment). A
+ * parent deleted for good ends the chain where it is known.
+ */
+async function setThreadRoots(client: WordPressClient, items: NormalizedItem[], parentOf: Map<string, string>): Promise<void> {
+  let lookups = 0;
+  for (const item of items) {
+    let current = item.remoteId;
+    for (let depth = 0; depth < 100; depth++) {
+      let parent = parentOf.get(current);
+      if (parent === undefined) {
+        if (lookups >= MAX_PARENT_LOOKUPS) break;
+        lookups++;
+        try {
+          parent = String((await client.comment(current)).parent);
+        } catch (err) {
+          if (err instanceof ConnectorError && err.kind === 'not-supported') parent = '0';
+          else throw err;
+        }
+        parentOf.set(current, parent);
+      }
+      if (parent === '0') break;
+      current = parent;
+    }
+    item.threadRemoteId = current;
+  }
 }
 
 function resultOf(comment: WireComment): ReplyResult {
