@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError, type AccountContext, type NormalizedItem, type PollResult } from '../../electron/core/connectors/types';
 import { createWordPressConnector, signInToWordPress } from '../../electron/core/connectors/wordpress/index';
+import { startWordPressServer } from '../networks/wordpress';
 import { freePort } from './harness/proc';
 import { startRealWordPress, type RealWordPress } from './harness/wordpress';
 
@@ -200,5 +201,74 @@ describe('WordPress: a real site', () => {
     expect(err).toBeInstanceOf(ConnectorError);
     expect((err as ConnectorError).kind).toBe('auth');
     expect((err as ConnectorError).message).not.toContain(wp.appPassword);
+  });
+});
+
+/**
+ * The same requests to the real site and to the local one (e2e/networks/wordpress.ts) that the
+ * integration tests and Playwright use: statuses, error codes, paging headers and order must agree.
+ */
+describe('WordPress: the local site answers like the real one', () => {
+  it('gives the same statuses, error codes, order and paging for the same requests', async () => {
+    const fake = await startWordPressServer();
+    try {
+      const probe = async (base: string, user: string, password: string, makePost: (title: string, open: boolean) => Promise<number>, makeComment: (post: number, n: number, date: number) => Promise<number>) => {
+        const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+        const call = async (method: string, route: string, query = '', body?: unknown, auth = true) => {
+          const res = await fetch(`${base}/index.php?rest_route=/wp/v2/${route}${query ? `&${query}` : ''}`, {
+            method,
+            headers: { ...(auth ? { authorization } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+            body: body ? JSON.stringify(body) : undefined,
+          });
+          const json = (await res.json()) as { code?: string } | unknown[];
+          return { status: res.status, code: Array.isArray(json) ? `list of ${json.length}` : (json.code ?? 'object') };
+        };
+        const post = await makePost('Sonde', true);
+        const closed = await makePost('Sonde fermée', false);
+        const at = Math.floor(Date.now() / 1000) - 3600;
+        // Three comments at the same second, one a minute older: the order is date, then id.
+        const made = [await makeComment(post, 1, at), await makeComment(post, 2, at), await makeComment(post, 3, at), await makeComment(post, 4, at - 60)];
+        const order = await fetch(`${base}/index.php?rest_route=/wp/v2/comments&context=edit&status=all&post=${post}&per_page=2&page=1`, { headers: { authorization } });
+        const firstPage = ((await order.json()) as { id: number }[]).map((c) => made.indexOf(c.id) + 1);
+        return {
+          firstPage,
+          total: order.headers.get('x-wp-total'),
+          totalPages: order.headers.get('x-wp-totalpages'),
+          pastLast: await call('GET', 'comments', `context=edit&status=all&post=${post}&per_page=2&page=9`),
+          perPage101: await call('GET', 'comments', 'per_page=101'),
+          wrongPassword: await call('GET', 'users/me', '', undefined, false).then(async () => {
+            const res = await fetch(`${base}/index.php?rest_route=/wp/v2/users/me`, { headers: { authorization: `Basic ${Buffer.from(`${user}:aaaabbbbccccddddeeeeffff`).toString('base64')}` } });
+            return { status: res.status, code: ((await res.json()) as { code: string }).code };
+          }),
+          privateWithoutPassword: await call('GET', 'comments', 'context=edit&status=all', undefined, false),
+          missing: await call('POST', 'comments/999999', '', { status: 'approved' }),
+          reply: await call('POST', 'comments', '', { post, parent: made[0], content: 'Réponse sonde' }),
+          replyTwice: await call('POST', 'comments', '', { post, parent: made[0], content: 'Réponse sonde' }),
+          closedPost: await call('POST', 'comments', '', { post: closed, content: 'Fermé ?' }),
+          trash: await call('DELETE', `comments/${made[1]}`),
+          trashTwice: await call('DELETE', `comments/${made[1]}`),
+          spam: await call('POST', `comments/${made[2]}`, '', { status: 'spam' }),
+        };
+      };
+      const realAnswers = await probe(
+        wp.url,
+        wp.user,
+        // The scenario above revoked the first password: a new one, as a user would make.
+        await wp.php<string>(`list($p) = WP_Application_Passwords::create_new_application_password(1, array('name' => 'Parvis 2')); return $p;`),
+        (title, open) => wp.php<number>(`return wp_insert_post(array('post_title' => ${JSON.stringify('__TITLE__')}, 'post_status' => 'publish', 'post_author' => 1, 'comment_status' => '${'__OPEN__'}'));`.replace('__TITLE__', title).replace('__OPEN__', open ? 'open' : 'closed')),
+        (post, n, date) => wp.php<number>(`return wp_insert_comment(array('comment_post_ID' => ${post}, 'comment_author' => 'P${n}', 'comment_author_email' => 'p${n}@example.test', 'comment_content' => 'n${n}', 'comment_approved' => '1', 'comment_date_gmt' => gmdate('Y-m-d H:i:s', ${date}), 'comment_date' => gmdate('Y-m-d H:i:s', ${date}), 'user_id' => 0));`),
+      );
+      const fakeAnswers = await probe(
+        fake.url,
+        fake.control.user,
+        fake.control.appPassword,
+        async (title, open) => fake.control.addPost(title, { open }).id,
+        async (post, n, date) => fake.control.addComment({ post, author: `P${n}`, text: `n${n}`, status: 'approved', date }).id,
+      );
+      expect(realAnswers.firstPage).toEqual([3, 2]);
+      expect(fakeAnswers).toEqual(realAnswers);
+    } finally {
+      await fake.close();
+    }
   });
 });
