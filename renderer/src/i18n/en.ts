@@ -227,8 +227,6 @@ export const en = {
       report: 'A bot cannot report a message to Telegram: delete it, and ban its author.',
     },
     wordpress: {
-      hide: 'WordPress has no hidden comments: hold the comment (it leaves the site until approved).',
-      unhide: 'WordPress has no hidden comments: approve a held comment to publish it.',
       'block-author': 'WordPress cannot block a commenter through its API: add their address to Settings › Discussion › Disallowed Comment Keys on the site.',
       'ban-author': 'WordPress cannot ban a commenter through its API: add their address to Settings › Discussion › Disallowed Comment Keys on the site.',
       'mute-author': 'WordPress has no mute: hold or mark the comments as spam.',

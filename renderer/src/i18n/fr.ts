@@ -229,8 +229,6 @@ export const fr: CatalogueShape = withFrenchTypography({
       report: 'Un bot ne peut pas signaler un message à Telegram : supprimez-le et bannissez son auteur.',
     },
     wordpress: {
-      hide: 'WordPress n’a pas de commentaires masqués : mettez le commentaire en attente (il quitte le site jusqu’à son approbation).',
-      unhide: 'WordPress n’a pas de commentaires masqués : approuvez un commentaire en attente pour le publier.',
       'block-author': 'L’API de WordPress ne permet pas de bloquer un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
       'ban-author': 'L’API de WordPress ne permet pas de bannir un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
       'mute-author': 'WordPress ne sait pas mettre quelqu’un en sourdine : mettez ses commentaires en attente ou en indésirables.',

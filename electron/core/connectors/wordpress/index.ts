@@ -37,17 +37,15 @@ export const WORDPRESS_CAPABILITIES: Capabilities = {
   maxReplyLength: 10_000,
   directMessages: false,
   reply: true,
+  // "Hide" and "unhide" are the core's: a comment hidden in Parvis goes to the trash, and back.
   moderation: ['approve', 'hold', 'spam', 'remove', 'delete-own'],
   unsupportedReasons: Object.fromEntries(
-    MODERATION_ACTIONS.filter((a) => !['approve', 'hold', 'spam', 'remove', 'delete-own'].includes(a)).map((a) => [a, unsupportedReason(a)]),
+    MODERATION_ACTIONS.filter((a) => !['approve', 'hold', 'spam', 'remove', 'delete-own', 'hide', 'unhide'].includes(a)).map((a) => [a, unsupportedReason(a)]),
   ) as Partial<Record<ModerationAction, string>>,
 };
 
 function unsupportedReason(action: ModerationAction): string {
   switch (action) {
-    case 'hide':
-    case 'unhide':
-      return 'WordPress has no hidden comments: hold the comment (it leaves the site until approved).';
     case 'block-author':
     case 'ban-author':
     case 'mute-author':
