@@ -6,10 +6,11 @@
  * Stateless like every connector. WordPress gives comments no modification date and keeps no
  * change log, so the cursor (JSON, opaque to the scheduler) remembers, for the newest comments it
  * has read, their status, a digest of their text and their date. Each poll reads the newest
- * comments again (newest first, `X-WP-TotalPages` paging, further pages while a page still brings
- * unseen comments) and compares: a new id is a new message, a changed status a moderation change
+ * comments again (newest first, `X-WP-TotalPages` paging, further pages until one reaches comments
+ * already read) and compares: a new id is a new message, a changed status a moderation change
  * made on the site, a changed text an edit, and an id gone from the window it belonged to a
- * comment trashed or deleted on the site.
+ * comment trashed or deleted on the site. What happens on the site to older comments (beyond the
+ * newest page of each list, 100 comments) is not seen: WordPress keeps no change log to ask.
  */
 import { MODERATION_ACTIONS } from '../../../../shared/model';
 import type { SignInResult } from '../sign-in';
@@ -140,9 +141,10 @@ export function createWordPressConnector(options: WordPressConnectorOptions = {}
       raws.push(...answer.items);
       const last = page >= answer.totalPages || answer.items.length < PAGE_SIZE;
       if (last) return { raws, complete: true };
-      // The first poll takes the newest page only; later ones read on while pages bring unseen comments.
-      const unseen = seen !== null && answer.items.some((r) => !(String((r as { id?: unknown }).id) in seen));
-      if (!unseen || page >= MAX_PAGES) return { raws, complete: false };
+      // The first poll takes the newest page only (the recent history). Later ones read on until a
+      // page reaches comments already read: everything newer than those is then in hand.
+      const allNew = seen !== null && answer.items.every((r) => !(String((r as { id?: unknown }).id) in seen));
+      if (!allNew || page >= MAX_PAGES) return { raws, complete: false };
     }
   }
 
