@@ -184,6 +184,15 @@ export class WordPressClient {
   }
 }
 
+/** True when both addresses have the same scheme, host and port. */
+export function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** The value of the `Link` header's rel="https://api.w.org/" entry, resolved against the page. */
 export function apiRootFromLinkHeader(link: string | null, pageUrl: string): string | null {
   if (!link) return null;
@@ -218,7 +227,10 @@ export async function discoverApiRoot(siteUrl: string, createHttp: HttpFactory =
     home = { headers: {}, data: '' } as AxiosResponse;
   }
   const finalUrl = (home.request as { res?: { responseUrl?: string } } | undefined)?.res?.responseUrl ?? siteUrl;
-  const fromHeader = apiRootFromLinkHeader((home.headers as Record<string, string | undefined>).link ?? null, finalUrl);
+  const announced = apiRootFromLinkHeader((home.headers as Record<string, string | undefined>).link ?? null, finalUrl);
+  // The password goes wherever the root is: only to the site's own origin, never to another host
+  // a page (or whoever altered it) announces.
+  const fromHeader = announced !== null && sameOrigin(announced, finalUrl) ? announced : null;
   const base = new URL(finalUrl);
   base.search = '';
   base.hash = '';
