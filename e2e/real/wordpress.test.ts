@@ -247,6 +247,9 @@ describe('WordPress: the local site answers like the real one', () => {
           closedPost: await call('POST', 'comments', '', { post: closed, content: 'Fermé ?' }),
           trash: await call('DELETE', `comments/${made[1]}`),
           trashTwice: await call('DELETE', `comments/${made[1]}`),
+          // Undone from Parvis ("unhide" approves): out of the trash, published again.
+          untrash: await call('POST', `comments/${made[1]}`, '', { status: 'approved' }),
+          afterUntrash: await call('GET', 'comments', `context=edit&status=approve&post=${post}&per_page=10`),
           spam: await call('POST', `comments/${made[2]}`, '', { status: 'spam' }),
         };
       };
