@@ -35,6 +35,7 @@ describe('startNetworkedWebMode', () => {
         ['telegram', 'api-key', ['token']],
         ['facebook', 'oauth', []],
         ['instagram', 'oauth', []],
+        ['wordpress', 'server-login', ['site', 'user', 'password']],
         ['feeds', 'none', ['url']],
       ]);
       // The local Google client stands for the one a build embeds: YouTube can be connected at once.

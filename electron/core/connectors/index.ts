@@ -10,10 +10,11 @@ import { instagram } from './instagram/descriptor';
 import { mastodon } from './mastodon/descriptor';
 import { ConnectorRegistry } from './registry';
 import { telegram } from './telegram/descriptor';
+import { wordpress } from './wordpress/descriptor';
 import { youtube } from './youtube/descriptor';
 
 /** Every network of this build, in the order the connect dialog offers them. */
-export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, telegram, facebook, instagram, feeds];
+export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, telegram, facebook, instagram, wordpress, feeds];
 
 /** How the core reaches each network: endpoint overrides and developer apps, by network id. */
 export interface NetworkSetup {

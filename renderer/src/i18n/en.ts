@@ -247,6 +247,14 @@ export const en = {
       'block-author': 'A bot cannot block people on Telegram: ban them from the group instead.',
       report: 'A bot cannot report a message to Telegram: delete it, and ban its author.',
     },
+    wordpress: {
+      'block-author': 'WordPress cannot block a commenter through its API: add their address to Settings › Discussion › Disallowed Comment Keys on the site.',
+      'ban-author': 'WordPress cannot ban a commenter through its API: add their address to Settings › Discussion › Disallowed Comment Keys on the site.',
+      'mute-author': 'WordPress has no mute: hold or mark the comments as spam.',
+      'unblock-author': 'WordPress cannot block commenters through its API, so there is nothing to unblock.',
+      'unmute-author': 'WordPress has no mute, so there is nothing to unmute.',
+      report: 'WordPress has nobody to report to: mark the comment as spam.',
+    },
     feeds: {
       hide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       unhide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
@@ -775,6 +783,22 @@ export const en = {
         errors: {
           auth: 'Telegram does not know this token. Copy it again from {\'@\'}BotFather (/mybots → API Token); if it was revoked, enter the new one.',
           'bad-response': 'Telegram refused to give this bot’s messages to Parvis. The technical details below say why (usually a webhook set by another service).',
+        },
+      },
+      wordpress: {
+        heading: 'Connect a WordPress site',
+        intro: 'Parvis reads the comments of every post on your site, held and spam ones too, and lets you answer and moderate them. Sign in with a user who may moderate comments (an editor or an administrator) and an application password made for Parvis.',
+        fields: { site: 'Site address', user: 'User name', password: 'Application password' },
+        hints: {
+          site: 'The address of the site’s home page, such as https://blog.example.com.',
+          user: 'Your WordPress login (the user name, not the e-mail address).',
+          password: 'Create one in your WordPress profile (Users › Profile › Application Passwords, WordPress 5.6 or later), named “Parvis”. It cannot be used to log in to the dashboard, and you can revoke it there at any time. Never type your main password here.',
+        },
+        help: { password: 'About application passwords' },
+        errors: {
+          auth: 'The site refused this user name or application password, or the user may not moderate comments. Check both, or create a new application password.',
+          'bad-response': 'Parvis found no WordPress REST API at this address. Check that it is the site’s home page, and that no security plugin turns the REST API off.',
+          network: 'Parvis could not reach {server}: the site may be down, or the address is wrong.',
         },
       },
       feeds: {

@@ -249,6 +249,14 @@ export const fr: CatalogueShape = withFrenchTypography({
       'block-author': 'Un bot ne peut pas bloquer quelqu’un sur Telegram : bannissez-le plutôt du groupe.',
       report: 'Un bot ne peut pas signaler un message à Telegram : supprimez-le et bannissez son auteur.',
     },
+    wordpress: {
+      'block-author': 'L’API de WordPress ne permet pas de bloquer un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
+      'ban-author': 'L’API de WordPress ne permet pas de bannir un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
+      'mute-author': 'WordPress ne sait pas mettre quelqu’un en sourdine : mettez ses commentaires en attente ou en indésirables.',
+      'unblock-author': 'L’API de WordPress ne bloque personne : il n’y a rien à débloquer.',
+      'unmute-author': 'WordPress ne met personne en sourdine : il n’y a rien à rétablir.',
+      report: 'WordPress n’a personne à qui signaler : classez le commentaire en indésirable.',
+    },
     feeds: {
       hide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       unhide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
@@ -777,6 +785,22 @@ export const fr: CatalogueShape = withFrenchTypography({
         errors: {
           auth: 'Telegram ne connaît pas ce jeton. Copiez-le à nouveau depuis {\'@\'}BotFather (/mybots → API Token) ; s’il a été révoqué, saisissez le nouveau.',
           'bad-response': 'Telegram refuse de donner les messages de ce bot à Parvis. Les détails techniques ci-dessous disent pourquoi (le plus souvent un webhook posé par un autre service).',
+        },
+      },
+      wordpress: {
+        heading: 'Connecter un site WordPress',
+        intro: 'Parvis lit les commentaires de tous les articles de votre site, y compris ceux en attente et les indésirables, et vous permet d’y répondre et de les modérer. Connectez-vous avec un utilisateur qui peut modérer les commentaires (éditeur ou administrateur) et un mot de passe d’application créé pour Parvis.',
+        fields: { site: 'Adresse du site', user: 'Identifiant', password: 'Mot de passe d’application' },
+        hints: {
+          site: 'L’adresse de la page d’accueil du site, comme https://blog.exemple.fr.',
+          user: 'Votre identifiant WordPress (le nom d’utilisateur, pas l’adresse e-mail).',
+          password: 'Créez-le dans votre profil WordPress (Comptes › Profil › Mots de passe d’application, WordPress 5.6 ou plus récent), nommé « Parvis ». Il ne permet pas d’ouvrir le tableau de bord, et vous pouvez le révoquer à tout moment. Ne saisissez jamais ici votre mot de passe principal.',
+        },
+        help: { password: 'À propos des mots de passe d’application' },
+        errors: {
+          auth: 'Le site refuse cet identifiant ou ce mot de passe d’application, ou cet utilisateur ne peut pas modérer les commentaires. Vérifiez-les, ou créez un nouveau mot de passe d’application.',
+          'bad-response': 'Parvis ne trouve pas d’API REST WordPress à cette adresse. Vérifiez que c’est bien la page d’accueil du site et qu’aucune extension de sécurité ne désactive l’API REST.',
+          network: 'Parvis n’a pas pu joindre {server} : le site est peut-être en panne, ou l’adresse est erronée.',
         },
       },
       feeds: {
