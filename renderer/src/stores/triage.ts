@@ -5,7 +5,7 @@ import { api } from '../api';
 import { inverseOf, type TriageChange } from '../inbox/triageChange';
 import { useConversationStore } from './conversation';
 import { useInboxStore } from './inbox';
-import { useToastsStore } from './toasts';
+import { conversationLabel, useToastsStore } from './toasts';
 
 /** How many triage actions `z` can walk back. */
 const UNDO_DEPTH = 30;
@@ -87,6 +87,8 @@ export const useTriageStore = defineStore('triage', () => {
       toasts.push({
         messageKey: doneMessageKey(change),
         params: { count: change.ids.length },
+        // One conversation is named, so the user sees which one it was; more are counted.
+        ...(change.ids.length === 1 ? { conversation: conversationLabel(before[0]) ?? { author: '?', excerpt: '' } } : {}),
         tone: 'info',
         action: { labelKey: 'toasts.undo', run: () => void undo() },
       });
