@@ -153,7 +153,19 @@ export const en = {
       'mute-author': 'Author muted',
       'unblock-author': 'Author unblocked',
       'unmute-author': 'Author unmuted',
+      'unban-author': 'Author unbanned',
       report: 'Reported to the moderators',
+    },
+    /** A moderation action done, and on what: `what` is one of `done`. */
+    doneOn: '{what}: {target}',
+    /** A harsh action, held a few seconds before it leaves (with Undo). */
+    leaving: '{what}: {target}. Sent to {network} in a few seconds.',
+    undone: 'Undone: nothing was sent to the network',
+    undoTooLate: 'Too late to undo: it has already reached the network. Use the way back in the message menu (unblock, unban…).',
+    confirmDelete: {
+      title: 'Delete your message on {network}?',
+      body: 'It is deleted for everyone on {network}, and cannot be brought back.',
+      confirm: 'Delete',
     },
     failed: {
       hide: 'Hiding the message',
@@ -168,6 +180,7 @@ export const en = {
       'mute-author': 'Muting the author',
       'unblock-author': 'Unblocking the author',
       'unmute-author': 'Unmuting the author',
+      'unban-author': 'Unbanning the author',
       report: 'Reporting the message',
     },
     refused: '“{action}” is not possible here. {why}',
@@ -185,6 +198,7 @@ export const en = {
     'mute-author': 'Mute the author',
     'unblock-author': 'Unblock the author',
     'unmute-author': 'Unmute the author',
+    'unban-author': 'Unban the author',
     report: 'Report',
   },
   moderationReasons: {
@@ -196,6 +210,7 @@ export const en = {
       remove: 'Only the author or their server’s moderators can remove a Mastodon post. Report it, or block the author.',
       spam: 'Mastodon has no spam folder for replies: report the post and block the author.',
       'ban-author': 'Suspending an account needs moderator rights on the Mastodon server. Block the author, or report them.',
+      'unban-author': 'Parvis does not ban on Mastodon (a block is undone with “Unblock”).',
       unhide: 'Mastodon cannot hide replies, so there is nothing to unhide.',
       hold: 'Mastodon has no review queue for replies.',
       approve: 'Mastodon has no review queue for replies.',
@@ -204,6 +219,7 @@ export const en = {
       remove: 'Bluesky does not let you remove other people’s posts: hide the reply, or block or report its author.',
       spam: 'Bluesky has no spam folder: report the post as spam instead.',
       'ban-author': 'Bluesky has no bans: block the author instead.',
+      'unban-author': 'Bluesky has no bans (a block is undone with “Unblock”).',
       hide: 'Bluesky hides replies only in threads that start with one of your own posts (at most 300 hidden replies a thread).',
       unhide: 'Bluesky can unhide only replies hidden in threads that start with one of your own posts.',
       hold: 'Bluesky has no moderation queue.',
@@ -216,6 +232,7 @@ export const en = {
       'mute-author': 'YouTube has no mute through its API: ban the author instead.',
       report: 'The YouTube API cannot report a comment to YouTube.',
       unhide: 'YouTube has no “hidden” state: approve a held comment to publish it.',
+      'unban-author': 'The YouTube API cannot lift a ban: in YouTube Studio, open Settings, then Community, and remove the person from “Hidden users”.',
     },
     telegram: {
       hide: 'Telegram cannot hide a message: delete it, or restrict or ban its author.',
@@ -224,6 +241,7 @@ export const en = {
       approve: 'Telegram has no review queue: messages appear in the group at once.',
       spam: 'A bot cannot mark a Telegram message as spam: delete it, and ban its author.',
       'block-author': 'A bot cannot block people on Telegram: ban them from the group instead.',
+      'unblock-author': 'A bot cannot block people on Telegram, so there is nothing to unblock: unban them instead.',
       report: 'A bot cannot report a message to Telegram: delete it, and ban its author.',
     },
     feeds: {
@@ -395,6 +413,7 @@ export const en = {
     otherConversations: 'No other conversation | 1 other conversation | {n} other conversations',
     blocked: 'Blocked',
     muted: 'Muted',
+    banned: 'Banned',
     profile: 'Open profile',
     notes: 'Private notes on this author',
     notesPlaceholder: 'Only your team sees these notes.',
@@ -802,10 +821,10 @@ export const en = {
       ban: 'Ban the author',
     },
     done: {
-      approve: 'Approved: back in the inbox | {n} conversations approved',
-      hide: 'Hidden | {n} conversations hidden',
-      remove: 'Removed | {n} conversations removed',
-      ban: 'Author banned | Authors banned in {n} conversations',
+      approve: 'Approved, back in the inbox: {target} | {n} conversations approved',
+      hide: 'Hidden: {target} | {n} conversations hidden',
+      remove: 'Removed: {target} | {n} conversations removed',
+      ban: 'Author banned: {target} | Authors banned in {n} conversations',
     },
     failed: {
       approve: 'Approving',
@@ -1166,6 +1185,7 @@ export const en = {
   },
   actions: {
     triage: 'The change',
+    undoModeration: 'Undoing the moderation action',
     sendReply: 'Sending the reply',
     retryReply: 'Retrying the reply',
     retryModeration: 'Retrying the moderation action',

@@ -150,7 +150,19 @@ export const fr: CatalogueShape = withFrenchTypography({
       'mute-author': 'Auteur mis en sourdine',
       'unblock-author': 'Auteur débloqué',
       'unmute-author': 'Auteur sorti de la sourdine',
+      'unban-author': 'Bannissement levé',
       report: 'Signalé aux modérateurs',
+    },
+    /** Une action de modération faite, et sur quoi : `what` est l’un des `done`. */
+    doneOn: '{what} : {target}',
+    /** Une action radicale, retenue quelques secondes avant de partir (avec « Annuler »). */
+    leaving: '{what} : {target}. Envoi à {network} dans quelques secondes.',
+    undone: 'Annulé : rien n’a été envoyé au réseau',
+    undoTooLate: 'Trop tard pour annuler : l’action a déjà atteint le réseau. Revenez en arrière depuis le menu du message (débloquer, lever le bannissement…).',
+    confirmDelete: {
+      title: 'Supprimer votre message sur {network} ?',
+      body: 'Il sera supprimé pour tout le monde sur {network}, sans retour possible.',
+      confirm: 'Supprimer',
     },
     failed: {
       hide: 'Le masquage du message',
@@ -165,6 +177,7 @@ export const fr: CatalogueShape = withFrenchTypography({
       'mute-author': 'La mise en sourdine de l’auteur',
       'unblock-author': 'Le déblocage de l’auteur',
       'unmute-author': 'La fin de la sourdine de l’auteur',
+      'unban-author': 'La levée du bannissement',
       report: 'Le signalement du message',
     },
     refused: '« {action} » n’est pas possible ici. {why}',
@@ -187,6 +200,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     'mute-author': 'Mettre l’auteur en sourdine',
     'unblock-author': 'Débloquer l’auteur',
     'unmute-author': 'Sortir l’auteur de la sourdine',
+    'unban-author': 'Lever le bannissement',
     report: 'Signaler',
   },
   moderationReasons: {
@@ -198,6 +212,7 @@ export const fr: CatalogueShape = withFrenchTypography({
       remove: 'Seuls l’auteur ou les modérateurs de son serveur peuvent supprimer une publication Mastodon. Signalez-la, ou bloquez l’auteur.',
       spam: 'Mastodon n’a pas de dossier d’indésirables pour les réponses : signalez la publication et bloquez l’auteur.',
       'ban-author': 'Suspendre un compte demande des droits de modération sur le serveur Mastodon. Bloquez l’auteur, ou signalez-le.',
+      'unban-author': 'Parvis ne bannit pas sur Mastodon (un blocage se lève avec « Débloquer »).',
       unhide: 'Mastodon ne sait pas masquer les réponses : il n’y a rien à réafficher.',
       hold: 'Mastodon n’a pas de file de modération pour les réponses.',
       approve: 'Mastodon n’a pas de file de modération pour les réponses.',
@@ -206,6 +221,7 @@ export const fr: CatalogueShape = withFrenchTypography({
       remove: 'Bluesky ne permet pas de supprimer les publications des autres : masquez la réponse, ou bloquez ou signalez son auteur.',
       spam: 'Bluesky n’a pas de dossier d’indésirables : signalez plutôt la publication comme spam.',
       'ban-author': 'Bluesky ne connaît pas le bannissement : bloquez plutôt l’auteur.',
+      'unban-author': 'Bluesky ne connaît pas le bannissement (un blocage se lève avec « Débloquer »).',
       hide: 'Bluesky ne masque les réponses que dans les fils ouverts par l’une de vos publications (300 réponses masquées au plus par fil).',
       unhide: 'Bluesky ne réaffiche que les réponses masquées dans les fils ouverts par l’une de vos publications.',
       hold: 'Bluesky n’a pas de file de modération.',
@@ -218,6 +234,7 @@ export const fr: CatalogueShape = withFrenchTypography({
       'mute-author': 'L’API YouTube ne permet pas la mise en sourdine : bannissez plutôt l’auteur.',
       report: 'L’API YouTube ne permet pas de signaler un commentaire à YouTube.',
       unhide: 'YouTube ne connaît pas l’état « masqué » : approuvez un commentaire retenu pour le publier.',
+      'unban-author': 'L’API YouTube ne peut pas lever un bannissement : dans YouTube Studio, ouvrez Paramètres, puis Communauté, et retirez la personne des « Utilisateurs masqués ».',
     },
     telegram: {
       hide: 'Telegram ne permet pas de masquer un message : supprimez-le, ou restreignez ou bannissez son auteur.',
@@ -226,6 +243,7 @@ export const fr: CatalogueShape = withFrenchTypography({
       approve: 'Telegram n’a pas de file de modération : les messages paraissent aussitôt dans le groupe.',
       spam: 'Un bot ne peut pas classer un message Telegram comme indésirable : supprimez-le et bannissez son auteur.',
       'block-author': 'Un bot ne peut pas bloquer quelqu’un sur Telegram : bannissez-le plutôt du groupe.',
+      'unblock-author': 'Un bot ne peut pas bloquer quelqu’un sur Telegram, il n’y a donc rien à débloquer : levez plutôt son bannissement.',
       report: 'Un bot ne peut pas signaler un message à Telegram : supprimez-le et bannissez son auteur.',
     },
     feeds: {
@@ -397,6 +415,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     otherConversations: 'Aucune autre conversation | 1 autre conversation | {n} autres conversations',
     blocked: 'Bloqué',
     muted: 'En sourdine',
+    banned: 'Banni',
     profile: 'Voir le profil',
     notes: 'Notes privées sur cet auteur',
     notesPlaceholder: 'Seule votre équipe voit ces notes.',
@@ -804,10 +823,10 @@ export const fr: CatalogueShape = withFrenchTypography({
       ban: 'Bannir l’auteur',
     },
     done: {
-      approve: 'Approuvée : de retour dans la boîte de réception | {n} conversations approuvées',
-      hide: 'Masquée | {n} conversations masquées',
-      remove: 'Supprimée | {n} conversations supprimées',
-      ban: 'Auteur banni | Auteurs bannis dans {n} conversations',
+      approve: 'Approuvée, de retour dans la boîte de réception : {target} | {n} conversations approuvées',
+      hide: 'Masquée : {target} | {n} conversations masquées',
+      remove: 'Supprimée : {target} | {n} conversations supprimées',
+      ban: 'Auteur banni : {target} | Auteurs bannis dans {n} conversations',
     },
     failed: {
       approve: 'L’approbation',
@@ -1168,6 +1187,7 @@ export const fr: CatalogueShape = withFrenchTypography({
   },
   actions: {
     triage: 'La modification',
+    undoModeration: 'L’annulation de l’action de modération',
     sendReply: 'L’envoi de la réponse',
     retryReply: 'Le nouvel essai d’envoi',
     retryModeration: 'Le nouvel essai de l’action de modération',

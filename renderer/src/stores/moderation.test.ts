@@ -8,6 +8,8 @@ import { detailOf, FakeCore } from './fakeCore';
 import { useInboxStore } from './inbox';
 import { useModerationStore } from './moderation';
 import { useToastsStore } from './toasts';
+import { useTriageStore } from './triage';
+import { MODERATION_UNDO_WINDOW_MS, UNDOABLE_MODERATION_ACTIONS } from '../../../shared/model';
 
 const BLUESKY: NetworkCapabilities = {
   maxReplyLength: 300,
@@ -27,9 +29,11 @@ beforeEach(() => {
     const row = core.rows.find((r) => r.id === input.conversationId)!;
     return { ...detailOf(row), messages: [message({ id: 11, conversationId: row.id, moderation: row.held ? 'held' : 'visible' }), message({ id: 12, conversationId: row.id })] };
   });
+  let actionId = 100;
   core.handle('moderation.act', (input) => {
     core.rows = core.rows.map((r) => (r.id === Math.floor(input.messageId / 10) ? { ...r, held: false } : r));
-    return { ok: true };
+    actionId += 1;
+    return { ok: true, actionId, undoUntil: UNDOABLE_MODERATION_ACTIONS.includes(input.action) ? Date.now() + MODERATION_UNDO_WINDOW_MS : null };
   });
   core.handle('moderation.capabilities', () => ({ bluesky: BLUESKY }));
   setApiClient(core);
@@ -48,6 +52,44 @@ describe('useModerationStore.review', () => {
     expect(await handled).toEqual([1]);
     expect(core.callsOf('moderation.act')).toEqual([{ messageId: 11, action: 'approve' }]);
     expect(useToastsStore().toasts.at(-1)).toMatchObject({ messageKey: 'review.done.approve', params: { count: 1 } });
+  });
+
+  it('hides with "Undo" in the toast: undo takes every held action back, and z does too', async () => {
+    const undone: number[][] = [];
+    core.handle('moderation.undo', (input) => {
+      undone.push(input.actionIds);
+      return { ok: true };
+    });
+    const inbox = useInboxStore();
+    inbox.setView('held');
+    await inbox.load();
+    const moderation = useModerationStore();
+    await moderation.load();
+    expect(await moderation.review('hide', [1])).toEqual([1]);
+    const toast = useToastsStore().toasts.at(-1)!;
+    expect(toast).toMatchObject({ messageKey: 'review.done.hide', params: { count: 1 }, action: { labelKey: 'toasts.undo' } });
+    expect(toast.conversation?.author).toContain('Author 1');
+    toast.action!.run();
+    await expect.poll(() => undone).toEqual([[101]]);
+    await expect.poll(() => useToastsStore().toasts.at(-1)?.messageKey).toBe('moderation.undone');
+    // Used from the toast, it is no longer what z undoes.
+    expect(useTriageStore().undoStack).toHaveLength(0);
+
+    expect(await moderation.review('hide', [2])).toEqual([2]);
+    await useTriageStore().undo();
+    expect(undone).toEqual([[101], [102]]);
+  });
+
+  it('says it is too late when the action has already left, and changes nothing', async () => {
+    core.failing.set('moderation.undo', 'conflict');
+    const inbox = useInboxStore();
+    inbox.setView('held');
+    await inbox.load();
+    const moderation = useModerationStore();
+    await moderation.load();
+    await moderation.review('hide', [1]);
+    await useTriageStore().undo();
+    expect(useToastsStore().toasts.at(-1)).toMatchObject({ messageKey: 'moderation.undoTooLate', tone: 'error' });
   });
 
   it('does nothing when the network cannot, and says why in the catalogue’s words', async () => {

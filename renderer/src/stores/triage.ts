@@ -14,6 +14,8 @@ interface UndoEntry {
   inverse: TriageChange[];
   /** The rows as they were, to put back in the list if the action had removed them. */
   before: ConversationSummary[];
+  /** Another store's way back (a moderation action held in the outbox); it tells the user itself. */
+  run?: () => Promise<boolean>;
 }
 
 function callFor(change: TriageChange): Promise<unknown> {
@@ -104,6 +106,7 @@ export const useTriageStore = defineStore('triage', () => {
       return false;
     }
     undoStack.value = undoStack.value.slice(0, -1);
+    if (entry.run) return entry.run();
     const ok = await send(entry.inverse);
     if (ok) {
       inbox.restoreRows(entry.before);
@@ -112,5 +115,15 @@ export const useTriageStore = defineStore('triage', () => {
     return ok;
   }
 
-  return { undoStack, canUndo, apply, undo };
+  /** Makes `z` walk back an action another store took (it must undo it and say so itself). */
+  function remember(run: () => Promise<boolean>): void {
+    undoStack.value = [...undoStack.value.slice(-(UNDO_DEPTH - 1)), { inverse: [], before: [], run }];
+  }
+
+  /** Forgets a way back that no longer applies (it was used from its toast). */
+  function forget(run: () => Promise<boolean>): void {
+    undoStack.value = undoStack.value.filter((entry) => entry.run !== run);
+  }
+
+  return { undoStack, canUndo, apply, undo, remember, forget };
 });

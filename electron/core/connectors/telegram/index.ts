@@ -39,6 +39,7 @@ const UNSUPPORTED: Partial<Record<ModerationAction, string>> = {
   approve: 'Telegram has no review queue: messages appear in the group at once.',
   spam: 'A bot cannot mark a Telegram message as spam: delete it, and ban its author.',
   'block-author': 'A bot cannot block people on Telegram: ban them from the group instead.',
+  'unblock-author': 'A bot cannot block people on Telegram, so there is nothing to unblock: unban them instead.',
   report: 'A bot cannot report a message to Telegram: delete it, and ban its author.',
 };
 
@@ -47,7 +48,7 @@ export const TELEGRAM_CAPABILITIES: Capabilities = {
   maxReplyLength: MAX_MESSAGE_LENGTH,
   directMessages: true,
   reply: true,
-  moderation: ['remove', 'delete-own', 'ban-author', 'mute-author'],
+  moderation: ['remove', 'delete-own', 'ban-author', 'unban-author', 'mute-author'],
   unsupportedReasons: UNSUPPORTED,
 };
 
@@ -233,12 +234,18 @@ class TelegramConnector implements Connector {
         }
       }
       case 'ban-author':
+      case 'unban-author':
       case 'mute-author': {
         const userId = Number(req.authorRemoteId);
         if (!Number.isSafeInteger(userId) || userId <= 0) {
           throw new ConnectorError('not-supported', 'This message was posted on behalf of a channel or by an anonymous admin: there is no person to ban or restrict.');
         }
         if (target.chatType === 'private') throw new ConnectorError('not-supported', 'A private chat with the bot has no members to ban or restrict.');
+        if (req.action === 'unban-author') {
+          // only_if_banned: a member who was not banned (or already came back) is left alone.
+          await client.unbanChatMember(target.chatId, userId);
+          return { remoteResult: { chatId: target.chatId, userId, unbanned: true } };
+        }
         if (req.action === 'ban-author') {
           // Undone with unbanChatMember (Telegram: the group's "Removed users" list).
           await client.banChatMember(target.chatId, userId);
