@@ -439,6 +439,7 @@ export const en = {
     reply: 'replied',
     'reply-sent': 'the reply reached the network',
     moderation: 'moderated a message: {action}',
+    moderationUndone: 'moderated a message: {action} (undone before it was sent)',
     rule: 'The rule “{name}”',
   },
   commands: {

@@ -441,6 +441,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     reply: 'a répondu',
     'reply-sent': 'la réponse est partie sur le réseau',
     moderation: 'a modéré un message : {action}',
+    moderationUndone: 'a modéré un message : {action} (annulé avant l’envoi)',
     rule: 'La règle « {name} »',
   },
   commands: {
