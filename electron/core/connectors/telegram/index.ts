@@ -48,7 +48,7 @@ export const TELEGRAM_CAPABILITIES: Capabilities = {
   maxReplyLength: MAX_MESSAGE_LENGTH,
   directMessages: true,
   reply: true,
-  moderation: ['remove', 'delete-own', 'ban-author', 'unban-author', 'mute-author'],
+  moderation: ['remove', 'delete-own', 'ban-author', 'unban-author', 'mute-author', 'unmute-author'],
   unsupportedReasons: UNSUPPORTED,
 };
 
@@ -66,6 +66,9 @@ const SILENCED: Record<string, boolean> = {
   can_add_web_page_previews: false,
   can_react_to_messages: false,
 };
+
+/** Every permission on: the Bot API lifts a member's restrictions when all are passed as true. */
+const UNSILENCED: Record<string, boolean> = Object.fromEntries(Object.keys(SILENCED).map((key) => [key, true]));
 
 /** How the connector reaches Telegram; everything has a production default. */
 export interface TelegramConnectorOptions {
@@ -235,7 +238,8 @@ class TelegramConnector implements Connector {
       }
       case 'ban-author':
       case 'unban-author':
-      case 'mute-author': {
+      case 'mute-author':
+      case 'unmute-author': {
         const userId = Number(req.authorRemoteId);
         if (!Number.isSafeInteger(userId) || userId <= 0) {
           throw new ConnectorError('not-supported', 'This message was posted on behalf of a channel or by an anonymous admin: there is no person to ban or restrict.');
@@ -252,6 +256,11 @@ class TelegramConnector implements Connector {
           return { remoteResult: { chatId: target.chatId, userId, banned: true, undo: 'unbanChatMember' } };
         }
         if (target.chatType === 'group') throw new ConnectorError('not-supported', 'Telegram restricts members only in supergroups; this is a basic group: ban the author instead.');
+        if (req.action === 'unmute-author') {
+          // "Pass True for all permissions to lift restrictions from a user" (Bot API, restrictChatMember).
+          await client.restrictChatMember(target.chatId, userId, UNSILENCED);
+          return { remoteResult: { chatId: target.chatId, userId, restricted: false } };
+        }
         await client.restrictChatMember(target.chatId, userId, SILENCED);
         return { remoteResult: { chatId: target.chatId, userId, restricted: true } };
       }
