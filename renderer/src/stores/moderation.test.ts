@@ -9,6 +9,7 @@ import { useInboxStore } from './inbox';
 import { useModerationStore } from './moderation';
 import { useToastsStore } from './toasts';
 import { useTriageStore } from './triage';
+import { useUiStore } from './ui';
 import { MODERATION_UNDO_WINDOW_MS, UNDOABLE_MODERATION_ACTIONS } from '../../../shared/model';
 
 const BLUESKY: NetworkCapabilities = {
@@ -117,5 +118,37 @@ describe('useModerationStore.review', () => {
     expect(await moderation.review('hide', [2])).toEqual([]);
     expect(inbox.items.map((r) => r.id)).toEqual([1, 2]);
     expect(useToastsStore().toasts.at(-1)).toMatchObject({ tone: 'error', keyParams: { why: 'errors.storage' } });
+  });
+});
+
+describe('useModerationStore.act', () => {
+  it('asks before deleting your own message on the network, and does nothing when the answer is no', async () => {
+    const moderation = useModerationStore();
+    await moderation.load();
+    const ui = useUiStore();
+    const mine = message({ id: 31, direction: 'out' });
+
+    const refused = moderation.act(mine, 'bluesky', 'delete-own');
+    expect(ui.overlay).toBe('confirm');
+    expect(ui.confirmRequest).toMatchObject({ titleKey: 'moderation.confirmDelete.title', keyParams: { network: 'networks.bluesky' }, danger: true });
+    ui.answer(false);
+    expect(await refused).toBe(false);
+    expect(core.callsOf('moderation.act')).toEqual([]);
+
+    const confirmed = moderation.act(mine, 'bluesky', 'delete-own');
+    ui.answer(true);
+    expect(await confirmed).toBe(true);
+    expect(core.callsOf('moderation.act')).toEqual([{ messageId: 31, action: 'delete-own' }]);
+  });
+
+  it('holds a block with "Undo" in its toast for the undo window, naming the author and the message', async () => {
+    const moderation = useModerationStore();
+    await moderation.load();
+    expect(await moderation.act(message({ id: 41, text: 'achetez des abonnés' }), 'bluesky', 'block-author')).toBe(true);
+    expect(useUiStore().overlay).toBeNull();
+    const toast = useToastsStore().toasts.at(-1)!;
+    expect(toast).toMatchObject({ messageKey: 'moderation.leaving', keyParams: { what: 'moderation.done.block-author', network: 'networks.bluesky' }, action: { labelKey: 'toasts.undo' } });
+    expect(toast.conversation?.excerpt).toContain('achetez des abonnés');
+    expect(useTriageStore().undoStack).toHaveLength(1);
   });
 });
