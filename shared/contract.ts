@@ -371,8 +371,18 @@ export const calls = {
    */
   'moderation.act': {
     input: z.object({ messageId: Id, action: ModerationAction, reason: z.string().max(1000).optional() }).strict(),
-    output: Ok,
+    /**
+     * `actionId`: the audit entry, to undo the action with `moderation.undo`; `undoUntil`: when a
+     * harsh action leaves for the network (null: it is not held, e.g. a local review state).
+     */
+    output: z.object({ ok: z.literal(true), actionId: Id, undoUntil: Timestamp.nullable() }),
   },
+  /**
+   * Undoes moderation actions (by `actionId`) that have not reached their network yet: their
+   * outbox rows are dropped and the messages and authors get back the state they had. Refused
+   * with `conflict`, changing nothing, when one has already left (then unban, unblock… remain).
+   */
+  'moderation.undo': { input: z.object({ actionIds: IdList }).strict(), output: Ok },
   /** Sends again a message's moderation actions that failed or were given up (`pendingModeration`). */
   'moderation.retry': { input: z.object({ messageId: Id, action: ModerationAction }).strict(), output: Ok },
   /** Netiquette rules in order, with their hits. */

@@ -51,8 +51,19 @@ export const MODERATION_ACTIONS = [
   'report',
   'unblock-author',
   'unmute-author',
+  'unban-author',
 ] as const;
 export type ModerationActionName = (typeof MODERATION_ACTIONS)[number];
+
+/**
+ * Harsh actions taken by hand wait this long in the outbox before they leave, with "Undo" on
+ * screen meanwhile (as Gmail's undo send): an action undone in time never reaches the network.
+ * Rules act at once (nobody is there to undo), and the ways back (unhide, unblock…) are not held.
+ */
+export const MODERATION_UNDO_WINDOW_MS = 5_000;
+
+/** The actions held for `MODERATION_UNDO_WINDOW_MS` before they leave (see above). */
+export const UNDOABLE_MODERATION_ACTIONS: readonly ModerationActionName[] = ['hide', 'remove', 'spam', 'block-author', 'mute-author', 'ban-author'];
 
 /**
  * Every kind of entry the core writes to a conversation's activity log (each has a sentence in
@@ -135,6 +146,8 @@ export const Author = z.object({
   profileUrl: z.string().nullable(),
   blocked: z.boolean(),
   muted: z.boolean(),
+  /** Banned from the account's channel or group (YouTube, Telegram), as far as Parvis has told the network. */
+  banned: z.boolean().default(false),
   /** Local notes on the author (never sent to a network). */
   notes: z.string(),
 });

@@ -357,7 +357,10 @@ export async function startTelegramServer(options: TelegramServerOptions = {}): 
       if (!permissions || typeof permissions !== 'object') throw new ApiError(400, 'Bad Request: invalid permissions specified');
       const userId = Number(p.user_id);
       if (chat.admins.some((a) => a.id === userId)) throw new ApiError(400, "Bad Request: can't restrict self");
-      chat.restricted.set(userId, permissions);
+      // Every permission true lifts the restrictions: the member is a plain member again.
+      const values = Object.values(permissions);
+      if (values.length > 0 && values.every((v) => v === true)) chat.restricted.delete(userId);
+      else chat.restricted.set(userId, permissions);
       return true;
     },
     getChatAdministrators: (p) => {

@@ -108,7 +108,7 @@ function seed() {
 }
 
 /** A valid input for every call, so that no handler goes untested. */
-function validInputs(ctx: { accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number; chooseFlowId: string; choiceId: string }): Record<CallName, unknown> {
+function validInputs(ctx: { accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number; chooseFlowId: string; choiceId: string; actionId: number }): Record<CallName, unknown> {
   return {
     'accounts.choose': { flowId: ctx.chooseFlowId, choiceIds: [ctx.choiceId] },
     'developerApps.set': { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' },
@@ -161,6 +161,7 @@ function validInputs(ctx: { accId: number; convId: number; tagId: number; member
     'moderation.capabilities': {},
     'moderation.act': { messageId: ctx.incomingId, action: 'block-author' },
     'moderation.retry': { messageId: ctx.incomingId, action: 'block-author' },
+    'moderation.undo': { actionIds: [ctx.actionId] },
     'rules.list': {},
     'rules.save': { rule: { id: 'spam-links', name: 'Liens', conditions: [{ type: 'links', min: 3 }], actions: [{ type: 'hold' }] } },
     'rules.delete': { ruleId: 'netiquette' },
@@ -188,12 +189,12 @@ describe('contract handlers', () => {
       const { messageId } = core.outbox.enqueueReply(ids[0]!, 'queued reply');
       core.executor!.stop();
       const incoming = (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id;
-      core.moderation.act(incoming, 'block-author', undefined);
+      const { actionId } = core.moderation.act(incoming, 'block-author', undefined);
       core.db.prepare(`UPDATE outbox SET state = 'failed'`).run();
       const flow = await ok<{ flowId: string }>('accounts.connect', { network: 'mastodon', fields: { server: 'social.example' } });
       await ok('developerApps.set', { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' });
       const choose = await ok<{ flowId: string; choices: { id: string }[] }>('accounts.connect', { network: 'pages', fields: {} });
-      const inputs = validInputs({ chooseFlowId: choose.flowId, choiceId: choose.choices[0]!.id, accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id });
+      const inputs = validInputs({ chooseFlowId: choose.flowId, choiceId: choose.choices[0]!.id, accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id, actionId });
       await ok(name, inputs[name]);
       await core.dispose();
     }

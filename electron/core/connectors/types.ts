@@ -93,7 +93,8 @@ export type ModerationAction =
   | 'mute-author'
   | 'report'
   | 'unblock-author'
-  | 'unmute-author';
+  | 'unmute-author'
+  | 'unban-author';
 
 export interface Capabilities {
   /** Maximum reply length in characters (graphemes for Bluesky). */

@@ -45,6 +45,7 @@ interface AuthorRow {
   profile_url: string | null;
   blocked: number;
   muted: number;
+  banned: number;
   notes: string;
 }
 
@@ -76,7 +77,7 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
     WHERE m.conversation_id = ? ORDER BY m.created_at, m.id`);
   const authors = db.prepare<[number], AuthorRow>(`
     SELECT au.id, au.account_id, ac.network, au.remote_id, au.handle, au.name, au.avatar_url, au.profile_url,
-           au.blocked, au.muted, au.notes
+           au.blocked, au.muted, au.banned, au.notes
     FROM authors au JOIN accounts ac ON ac.id = au.account_id
     WHERE au.id IN (SELECT DISTINCT author_id FROM messages WHERE conversation_id = ? AND author_id IS NOT NULL)`);
   const notes = db.prepare<[number], { id: number; uid: string | null; conversation_id: number; member_id: number | null; text: string; created_at: number }>(
@@ -178,6 +179,7 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
           profileUrl: a.profile_url,
           blocked: a.blocked === 1,
           muted: a.muted === 1,
+          banned: a.banned === 1,
           notes: a.notes,
         })),
         notes: notes.all(id).map((n): Note => ({ id: n.id, ...(n.uid ? { uid: n.uid } : {}), conversationId: n.conversation_id, memberId: n.member_id, text: n.text, createdAt: n.created_at })),

@@ -6,6 +6,7 @@ type ModerationCalls =
   | 'moderation.capabilities'
   | 'moderation.act'
   | 'moderation.retry'
+  | 'moderation.undo'
   | 'rules.list'
   | 'rules.save'
   | 'rules.delete'
@@ -26,9 +27,15 @@ export function moderationHandlers(s: CoreServices): DomainHandlers<ModerationCa
       return moderation.capabilities([...networks]);
     },
     'moderation.act': ({ messageId, action, reason }) => {
-      const { conversationId, queued } = moderation.act(messageId, action, reason);
+      const { conversationId, queued, actionId, undoUntil } = moderation.act(messageId, action, reason);
       s.changed([conversationId], 'moderation');
+      // A held action is due later: the executor sets its timer for then.
       if (queued) s.executor?.wake();
+      return { ok: true as const, actionId, undoUntil };
+    },
+    'moderation.undo': ({ actionIds }) => {
+      const conversationIds = moderation.undo(actionIds);
+      if (conversationIds.length > 0) s.changed(conversationIds, 'moderation');
       return { ok: true as const };
     },
     'moderation.retry': ({ messageId, action }) => {

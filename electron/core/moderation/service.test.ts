@@ -3,6 +3,7 @@ import { createRegistry } from '../connectors/registry';
 import type { Connector } from '../connectors/types';
 import { addAccount, item, makeCore } from '../testing/core-fixture';
 import { generateSeededMessages } from './testdata/seeded-messages';
+import { MODERATION_UNDO_WINDOW_MS } from '../../../shared/model';
 
 const SEEDED = generateSeededMessages(20251124, 200);
 
@@ -103,12 +104,55 @@ describe('manual moderation', () => {
     const messageId = (core.db.prepare('SELECT id FROM messages').get() as { id: number }).id;
     call('moderation.act', { messageId, action: 'ban-author' });
     expect(core.db.prepare('SELECT moderation FROM messages').get()).toEqual({ moderation: 'removed' });
-    expect(core.db.prepare('SELECT blocked FROM authors WHERE remote_id = ?').get('UCspam')).toEqual({ blocked: 1 });
+    expect(core.db.prepare('SELECT banned, blocked FROM authors WHERE remote_id = ?').get('UCspam')).toEqual({ banned: 1, blocked: 0 });
     const row = core.db.prepare(`SELECT kind, state, json_extract(payload, '$.action') AS action, json_extract(payload, '$.authorRemoteId') AS author FROM outbox`).get();
     expect(row).toEqual({ kind: 'moderate', state: 'queued', action: 'ban-author', author: 'UCspam' });
     const audit = call<{ items: { actor: string; action: string; origin: string; outcome: string; target: string }[] }>('audit.list', { query: 'spammer', limit: 10 });
     expect(audit.items[0]).toMatchObject({ actor: 'Alex', action: 'ban-author', origin: 'manual', outcome: 'queued' });
     expect(audit.items[0]!.target).toContain('spam spam');
+  });
+
+  it('holds a harsh action in the outbox for the undo window, and undo drops it unsent and restores the state', () => {
+    const acc = setup();
+    core.ingest(acc.id, { items: [item({ remoteId: 'c1', threadRemoteId: 'T', text: 'spam spam', author: { remoteId: 'UCspam', handle: '@spammer', name: 'Spammer' } })], cursor: null });
+    const messageId = (core.db.prepare('SELECT id FROM messages').get() as { id: number }).id;
+    const before = core.now();
+    const done = call<{ actionId: number; undoUntil: number | null }>('moderation.act', { messageId, action: 'ban-author' });
+    expect(done.undoUntil).toBe(before + MODERATION_UNDO_WINDOW_MS);
+    expect(core.db.prepare('SELECT next_attempt_at AS at FROM outbox').get()).toEqual({ at: done.undoUntil });
+
+    call('moderation.undo', { actionIds: [done.actionId] });
+    expect(core.db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+    expect(core.db.prepare('SELECT moderation FROM messages').get()).toEqual({ moderation: 'visible' });
+    expect(core.db.prepare('SELECT banned, blocked, muted FROM authors WHERE remote_id = ?').get('UCspam')).toEqual({ banned: 0, blocked: 0, muted: 0 });
+    const audit = call<{ items: { action: string; outcome: string }[] }>('audit.list', { limit: 10 });
+    expect(audit.items[0]).toMatchObject({ action: 'ban-author', outcome: 'discarded' });
+    // Undoing again changes nothing.
+    call('moderation.undo', { actionIds: [done.actionId] });
+    expect(core.db.prepare('SELECT moderation FROM messages').get()).toEqual({ moderation: 'visible' });
+  });
+
+  it('refuses to undo an action that has left for the network, and changes nothing', () => {
+    const acc = setup();
+    core.ingest(acc.id, { items: [item({ remoteId: 'c1', author: { remoteId: 'UCx', handle: '@x', name: 'X' } }), item({ remoteId: 'c2', threadRemoteId: 'T2' })], cursor: null });
+    const [first, second] = (core.db.prepare('SELECT id FROM messages ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+    const a = call<{ actionId: number }>('moderation.act', { messageId: first, action: 'remove' });
+    const b = call<{ actionId: number }>('moderation.act', { messageId: second, action: 'remove' });
+    core.db.prepare(`UPDATE outbox SET state = 'sent' WHERE message_id = ?`).run(first);
+    expect(() => call('moderation.undo', { actionIds: [a.actionId, b.actionId] })).toThrow(/already reached the network/);
+    // All or nothing: the second one, still waiting, was not undone either.
+    expect(core.db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 2 });
+    expect(core.db.prepare('SELECT moderation FROM messages ORDER BY id').all()).toEqual([{ moderation: 'removed' }, { moderation: 'removed' }]);
+  });
+
+  it('does not hold the ways back, nor what rules do', () => {
+    const acc = setup();
+    core.ingest(acc.id, { items: [item({ remoteId: 'c1' })], cursor: null });
+    const messageId = (core.db.prepare('SELECT id FROM messages').get() as { id: number }).id;
+    expect(call<{ undoUntil: number | null }>('moderation.act', { messageId, action: 'hold' }).undoUntil).toBeNull();
+    expect(call<{ undoUntil: number | null }>('moderation.act', { messageId, action: 'approve' }).undoUntil).toBeNull();
+    // Due at once, not after an undo window.
+    expect((core.db.prepare('SELECT next_attempt_at AS at FROM outbox').get() as { at: number }).at).toBeLessThanOrEqual(core.now());
   });
 
   it('refuses what the network cannot do, with the reason', () => {

@@ -6,7 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry, DryRunReport, LexiconSet, NetworkCapabilities, Rule } from '../../../shared/contract';
-import { MODERATION_ACTIONS, type ModerationActionName, type ModerationState, type Network } from '../../../shared/model';
+import {
+  MODERATION_ACTIONS,
+  MODERATION_UNDO_WINDOW_MS,
+  UNDOABLE_MODERATION_ACTIONS,
+  type ModerationActionName,
+  type ModerationState,
+  type Network,
+} from '../../../shared/model';
 import type { Lexicon } from '../../../shared/moderation';
 import type { Capabilities } from '../connectors/types';
 import type { Db } from '../db/connection';
@@ -61,6 +68,10 @@ export function networkEquivalent(action: ModerationActionName, caps: Capabiliti
 
 interface MessageRow {
   id: number;
+  moderation: ModerationState;
+  author_blocked: number | null;
+  author_muted: number | null;
+  author_banned: number | null;
   conversation_id: number;
   account_id: number;
   remote_id: string | null;
@@ -136,8 +147,9 @@ export function createModerationService(opts: ModerationServiceOptions) {
   };
 
   const messageRow = db.prepare<[number], MessageRow>(`
-    SELECT m.id, m.conversation_id, m.account_id, m.remote_id, m.direction, m.text, m.extra, m.author_id,
+    SELECT m.id, m.moderation, m.conversation_id, m.account_id, m.remote_id, m.direction, m.text, m.extra, m.author_id,
            au.remote_id AS author_remote_id, au.handle AS author_handle, au.name AS author_name,
+           au.blocked AS author_blocked, au.muted AS author_muted, au.banned AS author_banned,
            c.network, c.remote_id AS conversation_remote_id
     FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN authors au ON au.id = m.author_id
     WHERE m.id = ?`);
@@ -167,9 +179,17 @@ export function createModerationService(opts: ModerationServiceOptions) {
   const setAuthorFlag = {
     blocked: db.prepare<[number]>('UPDATE authors SET blocked = 1 WHERE id = ?'),
     muted: db.prepare<[number]>('UPDATE authors SET muted = 1 WHERE id = ?'),
+    banned: db.prepare<[number]>('UPDATE authors SET banned = 1 WHERE id = ?'),
     unblocked: db.prepare<[number]>('UPDATE authors SET blocked = 0 WHERE id = ?'),
     unmuted: db.prepare<[number]>('UPDATE authors SET muted = 0 WHERE id = ?'),
+    unbanned: db.prepare<[number]>('UPDATE authors SET banned = 0 WHERE id = ?'),
   };
+  const restoreAuthor = db.prepare<[number, number, number, number]>('UPDATE authors SET blocked = ?, muted = ?, banned = ? WHERE id = ?');
+  const activityById = db.prepare<[number], { id: number; conversation_id: number | null; detail: string }>(
+    `SELECT id, conversation_id, detail FROM activity WHERE id = ? AND kind = 'moderation'`,
+  );
+  const outboxState = db.prepare<[number], { state: string }>('SELECT state FROM outbox WHERE id = ?');
+  const markUndone = db.prepare<[string, number]>('UPDATE activity SET detail = ? WHERE id = ?');
 
   /** Applies an action locally, queues its network side, and logs it; inside the caller's transaction. */
   function applyAction(
@@ -180,14 +200,21 @@ export function createModerationService(opts: ModerationServiceOptions) {
     reason?: string,
     sendToNetwork = true,
     networkAction: ModerationActionName = action,
-  ): { queued: boolean } {
+  ): { queued: boolean; actionId: number; undoUntil: number | null } {
     const caps = opts.capabilitiesFor(m.network);
     const state = LOCAL_STATE[action];
     if (state) writer.setModeration(m.id, m.conversation_id, state);
-    if ((action === 'block-author' || action === 'ban-author') && m.author_id !== null) setAuthorFlag.blocked.run(m.author_id);
-    if (action === 'mute-author' && m.author_id !== null) setAuthorFlag.muted.run(m.author_id);
-    if (action === 'unblock-author' && m.author_id !== null) setAuthorFlag.unblocked.run(m.author_id);
-    if (action === 'unmute-author' && m.author_id !== null) setAuthorFlag.unmuted.run(m.author_id);
+    if (m.author_id !== null) {
+      if (action === 'block-author') setAuthorFlag.blocked.run(m.author_id);
+      if (action === 'ban-author') setAuthorFlag.banned.run(m.author_id);
+      if (action === 'mute-author') setAuthorFlag.muted.run(m.author_id);
+      if (action === 'unblock-author') setAuthorFlag.unblocked.run(m.author_id);
+      if (action === 'unmute-author') setAuthorFlag.unmuted.run(m.author_id);
+      if (action === 'unban-author') setAuthorFlag.unbanned.run(m.author_id);
+    }
+    // A harsh action taken by hand waits in the outbox, so that "Undo" can take it back unsent.
+    const held = origin === 'manual' && UNDOABLE_MODERATION_ACTIONS.includes(action);
+    const undoUntil = held ? now() + MODERATION_UNDO_WINDOW_MS : null;
     // Holding or approving a message the network does not moderate stays a local review state.
     const sent = sendToNetwork ? networkEquivalent(networkAction, caps) : null;
     const networkSide = sent !== null && m.remote_id !== null;
@@ -202,9 +229,9 @@ export function createModerationService(opts: ModerationServiceOptions) {
         messageExtra: m.extra ? (JSON.parse(m.extra) as Record<string, unknown>) : undefined,
       };
       const at = now();
-      outboxId = Number(insertOutbox.run(m.account_id, m.conversation_id, m.id, JSON.stringify(payload), randomUUID(), at, at, at).lastInsertRowid);
+      outboxId = Number(insertOutbox.run(m.account_id, m.conversation_id, m.id, JSON.stringify(payload), randomUUID(), undoUntil ?? at, at, at).lastInsertRowid);
     }
-    logActivity.run(
+    const logged = logActivity.run(
       now(),
       actor,
       m.conversation_id,
@@ -217,9 +244,22 @@ export function createModerationService(opts: ModerationServiceOptions) {
         network: m.network,
         outboxId,
         reason: reason ?? null,
+        // What undo puts back.
+        before: {
+          moderation: m.moderation,
+          author: m.author_id === null ? null : { blocked: m.author_blocked === 1, muted: m.author_muted === 1, banned: m.author_banned === 1 },
+        },
       }),
     );
-    return { queued: networkSide };
+    return { queued: networkSide, actionId: Number(logged.lastInsertRowid), undoUntil };
+  }
+
+  interface LoggedAction {
+    action: ModerationActionName;
+    messageId: number;
+    outboxId: number | null;
+    undone?: boolean;
+    before?: { moderation: ModerationState; author: { blocked: boolean; muted: boolean; banned: boolean } | null };
   }
 
   function ensureTag(name: string): number {
@@ -299,8 +339,8 @@ export function createModerationService(opts: ModerationServiceOptions) {
       for (const n of pendingNotify.splice(0)) opts.onRuleNotify?.(n.conversationId, n.rule);
     },
 
-    /** A manual action on a message; returns its conversation. */
-    act: db.transaction((messageId: number, action: ModerationActionName, reason: string | undefined): { conversationId: number; queued: boolean } => {
+    /** A manual action on a message; returns its conversation, and how to undo it. */
+    act: db.transaction((messageId: number, action: ModerationActionName, reason: string | undefined): { conversationId: number; queued: boolean; actionId: number; undoUntil: number | null } => {
       const m = messageRow.get(messageId);
       if (!m) throw new NotFoundError(`Message ${messageId}`);
       const caps = opts.capabilitiesFor(m.network);
@@ -311,8 +351,44 @@ export function createModerationService(opts: ModerationServiceOptions) {
       if (action === 'delete-own' && m.direction !== 'out') throw new CoreError('not-supported', 'Only your own messages can be deleted');
       if (m.remote_id === null && !localAction) throw new CoreError('conflict', 'This message is not on the network yet');
       const actor = opts.actorName();
-      const { queued } = applyAction(m, action, 'manual', actor, reason);
-      return { conversationId: m.conversation_id, queued };
+      const { queued, actionId, undoUntil } = applyAction(m, action, 'manual', actor, reason);
+      return { conversationId: m.conversation_id, queued, actionId, undoUntil };
+    }),
+
+    /**
+     * Undoes actions that have not reached their network: drops their outbox rows and puts the
+     * messages and authors back as they were. All or nothing: if one has left (or is leaving),
+     * nothing changes and `conflict` says so. Returns the conversations touched.
+     */
+    undo: db.transaction((actionIds: readonly number[]): number[] => {
+      const entries = actionIds.map((id) => {
+        const row = activityById.get(id);
+        if (!row) throw new NotFoundError(`Moderation action ${id}`);
+        return { row, detail: JSON.parse(row.detail) as LoggedAction };
+      });
+      for (const { detail } of entries) {
+        if (detail.undone || detail.outboxId === null) continue;
+        const state = outboxState.get(detail.outboxId)?.state;
+        // Refused or never answered (failed, dead): it did not happen there, so it can still be dropped.
+        if (state === 'sending' || state === 'sent') {
+          throw new CoreError('conflict', `The ${detail.action} has already reached the network`);
+        }
+      }
+      const conversations = new Set<number>();
+      // Newest first, so that two actions on one message end at the state before the first.
+      for (const { row, detail } of [...entries].sort((a, b) => b.row.id - a.row.id)) {
+        if (detail.undone) continue;
+        if (detail.outboxId !== null) db.prepare('DELETE FROM outbox WHERE id = ?').run(detail.outboxId);
+        const m = messageRow.get(detail.messageId);
+        if (m && detail.before) {
+          if (LOCAL_STATE[detail.action] && m.moderation !== detail.before.moderation) writer.setModeration(m.id, m.conversation_id, detail.before.moderation);
+          const author = detail.before.author;
+          if (author && m.author_id !== null) restoreAuthor.run(Number(author.blocked), Number(author.muted), Number(author.banned), m.author_id);
+        }
+        markUndone.run(JSON.stringify({ ...detail, undone: true }), row.id);
+        if (row.conversation_id !== null) conversations.add(row.conversation_id);
+      }
+      return [...conversations];
     }),
 
     capabilities(networks: readonly Network[]): Record<string, NetworkCapabilities> {
@@ -440,9 +516,10 @@ export function createModerationService(opts: ModerationServiceOptions) {
           .all(...params, limit + 1);
         const more = rows.length > limit;
         const items = rows.slice(0, limit).map((r): AuditEntry => {
-          const d = JSON.parse(r.detail) as { action: string; origin: string; target: string; network: string | null; outboxId: number | null };
-          const outcome =
-            d.outboxId === null
+          const d = JSON.parse(r.detail) as { action: string; origin: string; target: string; network: string | null; outboxId: number | null; undone?: boolean };
+          const outcome = d.undone
+            ? 'discarded'
+            : d.outboxId === null
               ? 'local'
               : r.state === null
                 ? 'discarded'

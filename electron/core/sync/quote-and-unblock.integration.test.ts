@@ -5,7 +5,7 @@
  * Real core, real connector and sign-in, the local Bluesky server of e2e/networks on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationDetail } from '../../../shared/model';
+import { MODERATION_UNDO_WINDOW_MS, type ConversationDetail } from '../../../shared/model';
 import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, networkWiring, startNetworks, waitFor, type LocalNetworks } from '../../../e2e/networks/fixture';
 import { makeCore } from '../testing/core-fixture';
 
@@ -42,7 +42,7 @@ describe('Bluesky in the inbox', () => {
     expect((await conversationOf(reply.uri)).context).toMatchObject({ text: 'La lampe Orbe est disponible', relation: 'reply' });
   });
 
-  it('unblocks and unmutes an author on the network, and the badges go', async () => {
+  it('unblocks and unmutes an author on the network, and the badges go', { timeout: 30_000 }, async () => {
     const { control } = networks.bluesky;
     const mention = control.addMention({ from: 'bob.test', text: 'spam spam' });
     await callCore(core, 'accounts.pollNow', { accountId });
@@ -54,7 +54,14 @@ describe('Bluesky in the inbox', () => {
       return { blocked: a.blocked, muted: a.muted };
     };
     for (const action of ['block-author', 'mute-author'] as const) await callCore(core, 'moderation.act', { messageId: message.id, action });
-    await waitFor('block and mute on the network', () => (control.state().blocks.length === 1 && control.state().mutes.length === 1 ? true : null));
+    // Shown at once, but held in the outbox for the undo window before it leaves.
+    expect(await authorFlags()).toEqual({ blocked: true, muted: true });
+    expect(control.state().blocks).toHaveLength(0);
+    await waitFor(
+      'block and mute on the network, after the undo window',
+      () => (control.state().blocks.length === 1 && control.state().mutes.length === 1 ? true : null),
+      MODERATION_UNDO_WINDOW_MS + 5_000,
+    );
     expect(await authorFlags()).toEqual({ blocked: true, muted: true });
 
     for (const action of ['unblock-author', 'unmute-author'] as const) await callCore(core, 'moderation.act', { messageId: message.id, action });

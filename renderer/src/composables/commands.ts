@@ -1,4 +1,4 @@
-import { inject, type InjectionKey } from 'vue';
+import { inject, watch, type InjectionKey } from 'vue';
 import type { Id } from '../../../shared/model';
 import { api } from '../api';
 import type { TriageChange } from '../inbox/triageChange';
@@ -67,6 +67,14 @@ function focusInConversation(): boolean {
   return typeof document !== 'undefined' && areaOf(document.activeElement) === 'conversation';
 }
 
+/**
+ * Whether the conversation pane sits beside the list (wide layouts). At narrow widths the pane
+ * takes the list's place while shown (`u` goes back), so the list alone is what the user sees.
+ */
+export function paneBesideList(): boolean {
+  return typeof window === 'undefined' || typeof window.matchMedia !== 'function' || !window.matchMedia('(max-width: 860px)').matches;
+}
+
 /** Builds the command set over the stores (call inside App's setup, after Pinia is installed). */
 export function createCommands(): Commands {
   const inbox = useInboxStore();
@@ -98,6 +106,13 @@ export function createCommands(): Commands {
    */
   function advanceIfGone(scope: KeyScope, openBefore: Id | null, focusWasInConversation: boolean): void {
     if (openBefore === null || inbox.rowById(openBefore)) return;
+    if (scope === 'list' && paneBesideList() && conversation.openId === openBefore) {
+      // From the list, the pane beside it keeps showing the cursor's row (see the watcher below).
+      const next = inbox.cursorRow;
+      if (next) void conversation.open(next.id);
+      else conversation.close();
+      return;
+    }
     const follow = scope === 'conversation' || scope === 'review';
     if (follow) {
       const next = inbox.cursorRow;
@@ -111,6 +126,22 @@ export function createCommands(): Commands {
       conversation.close();
     }
   }
+
+  /**
+   * The target of a key is what the user sees: while a conversation is shown beside the list and
+   * the list has focus (after `u`, or a click in the list), the pane follows the list's cursor, so
+   * the highlighted row and the open conversation are always the same one. (In the conversation
+   * pane j/k open the next conversation themselves; a re-read that moves the cursor while the user
+   * reads or types there leaves the pane alone.)
+   */
+  watch(
+    () => inbox.cursorId,
+    (id) => {
+      if (id === null || ui.screen !== 'inbox' || conversation.openId === null || conversation.openId === id) return;
+      if (ui.reviewing || !paneBesideList() || focusInConversation() || ui.overlay !== null) return;
+      void conversation.open(id);
+    },
+  );
 
   async function applyToTargets(make: (ids: Id[]) => TriageChange, target: { ids: Id[]; scope: KeyScope }): Promise<void> {
     if (target.ids.length === 0) return;

@@ -135,6 +135,15 @@ export function shortcutOf(command: CommandId): Shortcut {
   return found;
 }
 
+/**
+ * The key that runs a command where focus is, or null: in the review queue `a` approves, so a
+ * control that assigns shows no `A` there (assigning stays in the palette).
+ */
+export function keyIn(command: CommandId, scope: KeyScope): string | null {
+  const shortcut = shortcutOf(command);
+  return shortcut.scopes.includes(scope) ? (shortcut.keys[0] ?? null) : null;
+}
+
 const KEY_LABELS: Record<string, { mac: string; other: string }> = {
   Mod: { mac: '⌘', other: 'Ctrl' },
   Alt: { mac: '⌥', other: 'Alt' },

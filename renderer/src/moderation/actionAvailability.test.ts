@@ -58,6 +58,9 @@ describe('menuActions', () => {
     expect(menuActions(message({ id: 1 }))).toEqual(['hold', 'hide', 'remove', 'spam', 'block-author', 'mute-author', 'ban-author', 'report']);
     // Blocked and muted authors can be unblocked and unmuted from the same place.
     expect(menuActions(message({ id: 1 }), { blocked: true, muted: true })).toEqual(['hold', 'hide', 'remove', 'spam', 'unblock-author', 'unmute-author', 'ban-author', 'report']);
+    // A banned author (YouTube, Telegram) is offered the unban.
+    expect(menuActions(message({ id: 1 }), { blocked: false, muted: false, banned: true })).toContain('unban-author');
+    expect(menuActions(message({ id: 1 }), { blocked: false, muted: false, banned: true })).not.toContain('ban-author');
     expect(menuActions(message({ id: 1, direction: 'out' }))).toEqual(['delete-own']);
   });
 });

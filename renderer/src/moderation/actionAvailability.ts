@@ -46,7 +46,7 @@ export function actionAvailability(
  * be deleted; someone else's can be approved or held, hidden or unhidden (whichever applies to its
  * state), removed, marked as spam, its author blocked, muted or banned, or reported.
  */
-export function menuActions(message: ModeratedMessage, author?: { blocked: boolean; muted: boolean } | null): ModerationActionName[] {
+export function menuActions(message: ModeratedMessage, author?: { blocked: boolean; muted: boolean; banned?: boolean } | null): ModerationActionName[] {
   if (message.direction === 'out') return ['delete-own'];
   return [
     message.moderation === 'held' ? 'approve' : 'hold',
@@ -56,7 +56,7 @@ export function menuActions(message: ModeratedMessage, author?: { blocked: boole
     // A blocked or muted author is offered the way back.
     author?.blocked ? 'unblock-author' : 'block-author',
     author?.muted ? 'unmute-author' : 'mute-author',
-    'ban-author',
+    author?.banned ? 'unban-author' : 'ban-author',
     'report',
   ];
 }

@@ -2,13 +2,15 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { NetworkCapabilities } from '../../../shared/contract';
 import type { ConversationDetail, Id, Message, ModerationActionName, Network } from '../../../shared/model';
-import { api } from '../api';
+import { api, errorKindOf } from '../api';
 import { actionAvailability, type ActionAvailability } from '../moderation/actionAvailability';
 import { refusalReason } from '../moderation/refusalReason';
 import { reviewPlan, type ReviewDecision, type ReviewPlan } from '../moderation/reviewPlan';
 import { useConversationStore } from './conversation';
 import { useInboxStore } from './inbox';
-import { useToastsStore } from './toasts';
+import { conversationLabel, useToastsStore, type ConversationLabel } from './toasts';
+import { useTriageStore } from './triage';
+import { useUiStore } from './ui';
 import { useViewsStore } from './views';
 
 /** A refused moderation action, for the toast that says why. */
@@ -23,6 +25,8 @@ export const useModerationStore = defineStore('moderation', () => {
   const conversation = useConversationStore();
   const inbox = useInboxStore();
   const views = useViewsStore();
+  const triage = useTriageStore();
+  const ui = useUiStore();
   const capabilities = ref<Record<string, NetworkCapabilities>>({});
   const loaded = ref(false);
 
@@ -47,9 +51,52 @@ export const useModerationStore = defineStore('moderation', () => {
     });
   }
 
+  /** After moderation changed what the core holds: the open conversation, the list and the counts. */
+  async function reread(): Promise<void> {
+    await conversation.refresh();
+    await inbox.refresh();
+    views.refreshCountsSoon();
+  }
+
+  /**
+   * A way back for actions held in the outbox (`moderation.undo`), offered in their toast and by
+   * `z`. Too late (one has left for the network) changes nothing and says so.
+   */
+  function undoer(actionIds: number[]): () => Promise<boolean> {
+    let used = false;
+    const run = async (): Promise<boolean> => {
+      if (used) return false;
+      used = true;
+      triage.forget(run);
+      try {
+        await api.call('moderation.undo', { actionIds });
+        toasts.push({ messageKey: 'moderation.undone', tone: 'info' });
+        return true;
+      } catch (failure) {
+        if (errorKindOf(failure) === 'conflict') toasts.push({ messageKey: 'moderation.undoTooLate', tone: 'error' });
+        else toasts.pushError(failure, 'actions.undoModeration');
+        return false;
+      } finally {
+        await reread();
+      }
+    };
+    return run;
+  }
+
+  /** How long the toast of an action held until `undoUntil` stays: the whole window, not longer. */
+  const toastTime = (undoUntil: number) => Math.max(1_000, undoUntil - Date.now());
+
+  /** The message's author and the start of its text, as a toast names them. */
+  function labelOf(message: Message): ConversationLabel | undefined {
+    const author = conversation.detail?.authors.find((a) => a.id === message.authorId) ?? null;
+    return conversationLabel({ author, snippet: message.text });
+  }
+
   /**
    * One action on one message: applied locally by the core at once, its network side queued; the
-   * open conversation is re-read so the message shows its new state and its delivery.
+   * open conversation is re-read so the message shows its new state and its delivery. A harsh
+   * action waits a few seconds in the outbox with "Undo" in its toast; deleting your own message
+   * on the network cannot be undone there, so it is confirmed first.
    */
   async function act(message: Message, network: Network, action: ModerationActionName, reason?: string): Promise<boolean> {
     const allowed = availability(action, message, network);
@@ -57,17 +104,41 @@ export const useModerationStore = defineStore('moderation', () => {
       explainRefusal({ action, network, availability: allowed });
       return false;
     }
+    if (action === 'delete-own' && allowed.reach === 'network') {
+      const confirmed = await ui.confirm({
+        titleKey: 'moderation.confirmDelete.title',
+        bodyKeys: ['moderation.confirmDelete.body'],
+        keyParams: { network: `networks.${network}` },
+        confirmKey: 'moderation.confirmDelete.confirm',
+        danger: true,
+      });
+      if (!confirmed) return false;
+    }
+    const target = labelOf(message) ?? { author: '?', excerpt: '' };
     try {
-      await api.call('moderation.act', { messageId: message.id, action, ...(reason ? { reason } : {}) });
-      toasts.push({ messageKey: `moderation.done.${action}`, tone: 'info' });
+      const done = await api.call('moderation.act', { messageId: message.id, action, ...(reason ? { reason } : {}) });
+      if (done.undoUntil !== null) {
+        const undo = undoer([done.actionId]);
+        triage.remember(undo);
+        toasts.push(
+          {
+            messageKey: 'moderation.leaving',
+            keyParams: { what: `moderation.done.${action}`, network: `networks.${network}` },
+            conversation: target,
+            tone: 'info',
+            action: { labelKey: 'toasts.undo', run: () => void undo() },
+          },
+          toastTime(done.undoUntil),
+        );
+      } else {
+        toasts.push({ messageKey: 'moderation.doneOn', keyParams: { what: `moderation.done.${action}` }, conversation: target, tone: 'info' });
+      }
       return true;
     } catch (failure) {
       toasts.pushError(failure, `moderation.failed.${action}`);
       return false;
     } finally {
-      await conversation.refresh();
-      await inbox.refresh();
-      views.refreshCountsSoon();
+      await reread();
     }
   }
 
@@ -95,12 +166,12 @@ export const useModerationStore = defineStore('moderation', () => {
     }
     inbox.patchRows(ids, { held: false });
 
-    const plans: { id: Id; plan: ReviewPlan; network: Network }[] = [];
+    const plans: { id: Id; plan: ReviewPlan; network: Network; label: ConversationLabel | undefined }[] = [];
     let failed = false;
     for (const id of ids) {
       try {
         const detail = await detailOf(id);
-        plans.push({ id, plan: reviewPlan(decision, detail, capabilities.value), network: detail.account.network });
+        plans.push({ id, plan: reviewPlan(decision, detail, capabilities.value), network: detail.account.network, label: conversationLabel(detail.conversation) });
       } catch (failure) {
         failed = true;
         toasts.pushError(failure, `review.failed.${decision}`);
@@ -112,11 +183,18 @@ export const useModerationStore = defineStore('moderation', () => {
       await inbox.refresh();
       return [];
     }
+    // Actions held in the outbox, all undone at once by the toast's "Undo" (or z).
+    const held: number[] = [];
+    let undoUntil = 0;
     for (const { plan } of plans) {
       if (plan.kind !== 'act' || failed) continue;
       for (const step of plan.steps) {
         try {
-          await api.call('moderation.act', { messageId: step.messageId, action: step.action });
+          const done = await api.call('moderation.act', { messageId: step.messageId, action: step.action });
+          if (done.undoUntil !== null) {
+            held.push(done.actionId);
+            undoUntil = Math.max(undoUntil, done.undoUntil);
+          }
         } catch (failure) {
           failed = true;
           toasts.pushError(failure, `review.failed.${decision}`);
@@ -124,7 +202,20 @@ export const useModerationStore = defineStore('moderation', () => {
         }
       }
     }
-    if (!failed) toasts.push({ messageKey: `review.done.${decision}`, params: { count: plans.length }, tone: 'info' });
+    if (!failed) {
+      const undo = held.length > 0 ? undoer(held) : null;
+      if (undo) triage.remember(undo);
+      toasts.push(
+        {
+          messageKey: `review.done.${decision}`,
+          params: { count: plans.length },
+          ...(plans.length === 1 ? { conversation: plans[0]?.label ?? { author: '?', excerpt: '' } } : {}),
+          tone: 'info',
+          ...(undo ? { action: { labelKey: 'toasts.undo', run: () => void undo() } } : {}),
+        },
+        undo ? toastTime(undoUntil) : undefined,
+      );
+    }
     // What the core holds now is the truth (a refused action puts the conversation back).
     await Promise.all([inbox.refresh(), conversation.refresh()]);
     views.refreshCountsSoon();

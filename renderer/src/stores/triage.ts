@@ -5,7 +5,7 @@ import { api } from '../api';
 import { inverseOf, type TriageChange } from '../inbox/triageChange';
 import { useConversationStore } from './conversation';
 import { useInboxStore } from './inbox';
-import { useToastsStore } from './toasts';
+import { conversationLabel, useToastsStore } from './toasts';
 
 /** How many triage actions `z` can walk back. */
 const UNDO_DEPTH = 30;
@@ -14,6 +14,8 @@ interface UndoEntry {
   inverse: TriageChange[];
   /** The rows as they were, to put back in the list if the action had removed them. */
   before: ConversationSummary[];
+  /** Another store's way back (a moderation action held in the outbox); it tells the user itself. */
+  run?: () => Promise<boolean>;
 }
 
 function callFor(change: TriageChange): Promise<unknown> {
@@ -87,6 +89,8 @@ export const useTriageStore = defineStore('triage', () => {
       toasts.push({
         messageKey: doneMessageKey(change),
         params: { count: change.ids.length },
+        // One conversation is named, so the user sees which one it was; more are counted.
+        ...(change.ids.length === 1 ? { conversation: conversationLabel(before[0]) ?? { author: '?', excerpt: '' } } : {}),
         tone: 'info',
         action: { labelKey: 'toasts.undo', run: () => void undo() },
       });
@@ -102,6 +106,7 @@ export const useTriageStore = defineStore('triage', () => {
       return false;
     }
     undoStack.value = undoStack.value.slice(0, -1);
+    if (entry.run) return entry.run();
     const ok = await send(entry.inverse);
     if (ok) {
       inbox.restoreRows(entry.before);
@@ -110,5 +115,15 @@ export const useTriageStore = defineStore('triage', () => {
     return ok;
   }
 
-  return { undoStack, canUndo, apply, undo };
+  /** Makes `z` walk back an action another store took (it must undo it and say so itself). */
+  function remember(run: () => Promise<boolean>): void {
+    undoStack.value = [...undoStack.value.slice(-(UNDO_DEPTH - 1)), { inverse: [], before: [], run }];
+  }
+
+  /** Forgets a way back that no longer applies (it was used from its toast). */
+  function forget(run: () => Promise<boolean>): void {
+    undoStack.value = undoStack.value.filter((entry) => entry.run !== run);
+  }
+
+  return { undoStack, canUndo, apply, undo, remember, forget };
 });

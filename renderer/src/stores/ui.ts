@@ -33,6 +33,8 @@ export interface ConfirmRequest {
   titleKey: string;
   bodyKeys: string[];
   params?: Record<string, string | number>;
+  /** Parameters that are themselves i18n keys (e.g. a network's name), translated first. */
+  keyParams?: Record<string, string>;
   confirmKey: string;
   danger?: boolean;
 }

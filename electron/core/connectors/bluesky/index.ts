@@ -62,6 +62,7 @@ export const BLUESKY_CAPABILITIES: Capabilities = {
     approve: 'Bluesky has no moderation queue.',
     spam: 'Bluesky has no spam folder: report the post as spam instead.',
     'ban-author': 'Bluesky has no bans: block the author instead.',
+    'unban-author': 'Bluesky has no bans (blocks can be undone with Unblock).',
   },
 };
 

@@ -95,6 +95,7 @@ const UNSUPPORTED: Partial<Record<ModerationAction, string>> = {
   spam: 'Mastodon has no spam folder for replies: report the post (it reaches the server moderators) and block the author.',
   'ban-author':
     'Suspending an account needs moderator rights on the Mastodon server, which Parvis does not ask for. Block the author, or report them.',
+  'unban-author': 'Parvis does not ban on Mastodon (blocks can be undone with Unblock).',
 };
 
 /** What the Mastodon connector can do. */

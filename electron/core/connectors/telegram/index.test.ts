@@ -54,6 +54,11 @@ it('bans the author (undone with unbanChatMember) and restricts them in a superg
   expect(control.chat(group.id)!.banned.has(troll.id)).toBe(true);
   await connector.moderate(ctx(), request('mute-author', group.id, m.message_id, troll.id));
   expect(control.chat(group.id)!.restricted.get(troll.id)).toMatchObject({ can_send_messages: false });
+  // The ways back: every permission back on lifts the restriction; unbanChatMember lifts the ban.
+  expect(await connector.moderate(ctx(), request('unmute-author', group.id, m.message_id, troll.id))).toMatchObject({ remoteResult: { restricted: false } });
+  expect(control.chat(group.id)!.restricted.has(troll.id)).toBe(false);
+  expect(await connector.moderate(ctx(), request('unban-author', group.id, m.message_id, troll.id))).toMatchObject({ remoteResult: { unbanned: true } });
+  expect(control.chat(group.id)!.banned.has(troll.id)).toBe(false);
 
   const inBasic = control.post({ chatId: basic.id, from: troll, text: 'x' });
   const restricted = await failure(connector.moderate(ctx(), { ...request('mute-author', basic.id, inBasic.message_id, troll.id), messageExtra: { chatId: basic.id, messageId: inBasic.message_id, chatType: 'group' } }));

@@ -39,6 +39,7 @@ const UNSUPPORTED: Partial<Record<ModerationAction, string>> = {
   approve: 'Telegram has no review queue: messages appear in the group at once.',
   spam: 'A bot cannot mark a Telegram message as spam: delete it, and ban its author.',
   'block-author': 'A bot cannot block people on Telegram: ban them from the group instead.',
+  'unblock-author': 'A bot cannot block people on Telegram, so there is nothing to unblock: unban them instead.',
   report: 'A bot cannot report a message to Telegram: delete it, and ban its author.',
 };
 
@@ -47,7 +48,7 @@ export const TELEGRAM_CAPABILITIES: Capabilities = {
   maxReplyLength: MAX_MESSAGE_LENGTH,
   directMessages: true,
   reply: true,
-  moderation: ['remove', 'delete-own', 'ban-author', 'mute-author'],
+  moderation: ['remove', 'delete-own', 'ban-author', 'unban-author', 'mute-author', 'unmute-author'],
   unsupportedReasons: UNSUPPORTED,
 };
 
@@ -65,6 +66,9 @@ const SILENCED: Record<string, boolean> = {
   can_add_web_page_previews: false,
   can_react_to_messages: false,
 };
+
+/** Every permission on: the Bot API lifts a member's restrictions when all are passed as true. */
+const UNSILENCED: Record<string, boolean> = Object.fromEntries(Object.keys(SILENCED).map((key) => [key, true]));
 
 /** How the connector reaches Telegram; everything has a production default. */
 export interface TelegramConnectorOptions {
@@ -233,18 +237,30 @@ class TelegramConnector implements Connector {
         }
       }
       case 'ban-author':
-      case 'mute-author': {
+      case 'unban-author':
+      case 'mute-author':
+      case 'unmute-author': {
         const userId = Number(req.authorRemoteId);
         if (!Number.isSafeInteger(userId) || userId <= 0) {
           throw new ConnectorError('not-supported', 'This message was posted on behalf of a channel or by an anonymous admin: there is no person to ban or restrict.');
         }
         if (target.chatType === 'private') throw new ConnectorError('not-supported', 'A private chat with the bot has no members to ban or restrict.');
+        if (req.action === 'unban-author') {
+          // only_if_banned: a member who was not banned (or already came back) is left alone.
+          await client.unbanChatMember(target.chatId, userId);
+          return { remoteResult: { chatId: target.chatId, userId, unbanned: true } };
+        }
         if (req.action === 'ban-author') {
           // Undone with unbanChatMember (Telegram: the group's "Removed users" list).
           await client.banChatMember(target.chatId, userId);
           return { remoteResult: { chatId: target.chatId, userId, banned: true, undo: 'unbanChatMember' } };
         }
         if (target.chatType === 'group') throw new ConnectorError('not-supported', 'Telegram restricts members only in supergroups; this is a basic group: ban the author instead.');
+        if (req.action === 'unmute-author') {
+          // "Pass True for all permissions to lift restrictions from a user" (Bot API, restrictChatMember).
+          await client.restrictChatMember(target.chatId, userId, UNSILENCED);
+          return { remoteResult: { chatId: target.chatId, userId, restricted: false } };
+        }
         await client.restrictChatMember(target.chatId, userId, SILENCED);
         return { remoteResult: { chatId: target.chatId, userId, restricted: true } };
       }

@@ -79,6 +79,8 @@ export const YOUTUBE_CAPABILITIES: Capabilities = {
     spam: 'A channel cannot mark comments as spam through the YouTube API: remove the comment instead.',
     'block-author': 'YouTube has no block through its API: ban the author instead (their future comments are rejected).',
     'mute-author': 'YouTube has no mute through its API: ban the author instead.',
+    'unban-author':
+      'The YouTube API cannot lift a ban: in YouTube Studio, open Settings, Community, and remove the person from “Hidden users”.',
     report: 'The YouTube API cannot report a comment to YouTube.',
   },
 };
