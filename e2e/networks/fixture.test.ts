@@ -32,6 +32,7 @@ describe('startNetworkedWebMode', () => {
         ['mastodon', 'oauth', ['server']],
         ['bluesky', 'app-password', ['handle', 'password', 'server']],
         ['youtube', 'oauth', []],
+        ['x', 'oauth', ['monthlyReadCap']],
         ['telegram', 'api-key', ['token']],
         ['feeds', 'none', ['url']],
       ]);
