@@ -226,6 +226,16 @@ export const en = {
       'block-author': 'A bot cannot block people on Telegram: ban them from the group instead.',
       report: 'A bot cannot report a message to Telegram: delete it, and ban its author.',
     },
+    x: {
+      'block-author': 'The X API no longer lets apps block accounts: block them on x.com, or mute them here.',
+      'unblock-author': 'The X API cannot unblock accounts: unblock them on x.com.',
+      remove: 'Only its author can delete an X post: hide the reply, or mute its author.',
+      spam: 'The X API has no spam action: hide the reply, and report it on x.com.',
+      'ban-author': 'X has no bans: mute the author, or block them on x.com.',
+      report: 'The X API cannot report a post: report it on x.com.',
+      hold: 'X has no review queue: replies appear at once.',
+      approve: 'X has no review queue: replies appear at once.',
+    },
     feeds: {
       hide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       unhide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
@@ -644,6 +654,9 @@ export const en = {
     quota: 'Daily quota',
     rateLimit: 'Requests left',
     quotaUsed: '{used} of {total} units used',
+    quotaOf: {
+      x: { label: 'Reads this month', used: '{used} of {total} reads' },
+    },
     requestsLeft: '{left} of {total}',
     resets: 'resets {when}',
     lastError: 'Last error:',
@@ -722,6 +735,13 @@ export const en = {
           'bad-response': 'Telegram refused to give this bot’s messages to Parvis. The technical details below say why (usually a webhook set by another service).',
         },
       },
+      x: {
+        heading: 'Connect an X account',
+        intro: 'Sign in on x.com with the account your team answers for. Parvis asks to read your mentions and direct messages, to reply, to hide replies to your posts and to mute accounts. X bills every read: set the most Parvis may read each month.',
+        fields: { monthlyReadCap: 'Monthly read cap' },
+        hints: { monthlyReadCap: 'X charges your developer account for each post, profile and message read. Parvis stops reading this account for the rest of the month when the next page could pass this number. To change it later, sign in again.' },
+        help: { monthlyReadCap: 'X API pricing' },
+      },
       feeds: {
         heading: 'Follow a feed',
         intro: 'Follow a blog, a forum, a YouTube channel or a news or alert feed: its new entries arrive in the inbox, where you can triage, tag and assign them. A feed is read-only: nothing is sent to the site.',
@@ -754,6 +774,12 @@ export const en = {
           step2: 'Under “OAuth consent screen”, choose External and add your Google account as a test user.',
           step3: 'Under “Credentials”, create an “OAuth client ID” of type “Desktop app”.',
           step4: 'Copy its client ID and client secret here.',
+        },
+        x: {
+          step1: 'In the X developer portal, create a project and an app (or pick one).',
+          step2: 'Under “User authentication settings”, turn on OAuth 2.0 with the type “Native App” (a public client: no secret) and the permissions “Read and write and Direct message”.',
+          step3: 'Add the callback address shown below, then save.',
+          step4: 'Copy the app’s OAuth 2.0 Client ID here.',
         },
       },
     },

@@ -228,6 +228,16 @@ export const fr: CatalogueShape = withFrenchTypography({
       'block-author': 'Un bot ne peut pas bloquer quelqu’un sur Telegram : bannissez-le plutôt du groupe.',
       report: 'Un bot ne peut pas signaler un message à Telegram : supprimez-le et bannissez son auteur.',
     },
+    x: {
+      'block-author': 'L’API X ne permet plus aux applications de bloquer un compte : bloquez-le sur x.com, ou mettez-le en sourdine ici.',
+      'unblock-author': 'L’API X ne permet pas de débloquer un compte : débloquez-le sur x.com.',
+      remove: 'Seul son auteur peut supprimer une publication X : masquez la réponse, ou mettez son auteur en sourdine.',
+      spam: 'L’API X n’a pas d’action « indésirable » : masquez la réponse, et signalez-la sur x.com.',
+      'ban-author': 'X ne connaît pas le bannissement : mettez l’auteur en sourdine, ou bloquez-le sur x.com.',
+      report: 'L’API X ne permet pas de signaler une publication : signalez-la sur x.com.',
+      hold: 'X n’a pas de file de modération : les réponses paraissent aussitôt.',
+      approve: 'X n’a pas de file de modération : les réponses paraissent aussitôt.',
+    },
     feeds: {
       hide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       unhide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
@@ -646,6 +656,9 @@ export const fr: CatalogueShape = withFrenchTypography({
     quota: 'Quota du jour',
     rateLimit: 'Requêtes restantes',
     quotaUsed: '{used} unités utilisées sur {total}',
+    quotaOf: {
+      x: { label: 'Lectures ce mois-ci', used: '{used} lectures sur {total}' },
+    },
     requestsLeft: '{left} sur {total}',
     resets: 'remise à zéro {when}',
     lastError: 'Dernière erreur :',
@@ -724,6 +737,13 @@ export const fr: CatalogueShape = withFrenchTypography({
           'bad-response': 'Telegram refuse de donner les messages de ce bot à Parvis. Les détails techniques ci-dessous disent pourquoi (le plus souvent un webhook posé par un autre service).',
         },
       },
+      x: {
+        heading: 'Connecter un compte X',
+        intro: 'Identifiez-vous sur x.com avec le compte pour lequel votre équipe répond. Parvis demande à lire vos mentions et vos messages privés, à répondre, à masquer les réponses à vos publications et à mettre des comptes en sourdine. X facture chaque lecture : fixez le maximum que Parvis peut lire chaque mois.',
+        fields: { monthlyReadCap: 'Plafond de lectures par mois' },
+        hints: { monthlyReadCap: 'X facture à votre compte développeur chaque publication, profil et message lu. Parvis cesse de lire ce compte jusqu’à la fin du mois dès que la page suivante pourrait dépasser ce nombre. Pour le changer ensuite, reconnectez-vous.' },
+        help: { monthlyReadCap: 'Tarifs de l’API X' },
+      },
       feeds: {
         heading: 'Suivre un flux',
         intro: 'Suivez un blog, un forum, une chaîne YouTube ou un flux d’actualités ou d’alertes : ses nouveaux articles arrivent dans la boîte de réception, où vous pouvez les trier, les étiqueter et les assigner. Un flux est en lecture seule : rien n’est envoyé au site.',
@@ -756,6 +776,12 @@ export const fr: CatalogueShape = withFrenchTypography({
           step2: 'Sous « Écran de consentement OAuth », choisissez Externe et ajoutez votre compte Google comme utilisateur test.',
           step3: 'Sous « Identifiants », créez un « ID client OAuth » de type « Application de bureau ».',
           step4: 'Copiez ici son ID client et son code secret.',
+        },
+        x: {
+          step1: 'Dans le portail développeur de X, créez un projet et une application (ou choisissez-en une).',
+          step2: 'Sous « User authentication settings », activez OAuth 2.0 avec le type « Native App » (client public, sans code secret) et les autorisations « Read and write and Direct message ».',
+          step3: 'Ajoutez l’adresse de rappel indiquée ci-dessous, puis enregistrez.',
+          step4: 'Copiez ici l’identifiant client OAuth 2.0 de l’application.',
         },
       },
     },
