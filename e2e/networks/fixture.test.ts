@@ -33,6 +33,7 @@ describe('startNetworkedWebMode', () => {
         ['bluesky', 'app-password', ['handle', 'password', 'server']],
         ['youtube', 'oauth', []],
         ['x', 'oauth', ['monthlyReadCap']],
+        ['reddit', 'oauth', ['subreddits']],
         ['telegram', 'api-key', ['token']],
         ['feeds', 'none', ['url']],
       ]);

@@ -6,13 +6,14 @@ import { bluesky } from './bluesky/descriptor';
 import type { DeveloperApp, NetworkDescriptor, NetworkEnvironment } from './descriptor';
 import { feeds } from './feeds/descriptor';
 import { mastodon } from './mastodon/descriptor';
+import { reddit } from './reddit/descriptor';
 import { ConnectorRegistry } from './registry';
 import { telegram } from './telegram/descriptor';
 import { x } from './x/descriptor';
 import { youtube } from './youtube/descriptor';
 
 /** Every network of this build, in the order the connect dialog offers them. */
-export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, x, telegram, feeds];
+export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, x, reddit, telegram, feeds];
 
 /** How the core reaches each network: endpoint overrides and developer apps, by network id. */
 export interface NetworkSetup {
