@@ -236,6 +236,15 @@ export const en = {
       hold: 'X has no review queue: replies appear at once.',
       approve: 'X has no review queue: replies appear at once.',
     },
+    reddit: {
+      hide: 'Reddit has no hidden state: remove the comment, or approve it.',
+      unhide: 'Reddit has no hidden state: approve a removed comment to restore it.',
+      hold: 'Reddit holds items in the modqueue itself (reports and the spam filter).',
+      'block-author': 'Blocking on Reddit is personal and not open to apps: ban the author from the subreddit instead.',
+      'mute-author': 'Muting on Reddit applies to modmail only: ban the author from the subreddit instead.',
+      report: 'As a moderator, remove the item instead of reporting it.',
+      'delete-own': 'Delete your own Reddit comments on reddit.com.',
+    },
     feeds: {
       hide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       unhide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
@@ -742,6 +751,12 @@ export const en = {
         hints: { monthlyReadCap: 'X charges your developer account for each post, profile and message read. Parvis stops reading this account for the rest of the month when the next page could pass this number. To change it later, sign in again.' },
         help: { monthlyReadCap: 'X API pricing' },
       },
+      reddit: {
+        heading: 'Connect a Reddit account',
+        intro: 'Sign in on reddit.com with the account your team answers for. Parvis reads its inbox (replies, mentions, private messages) and the moderation queue of the subreddits it moderates, replies, and approves, removes or bans there.',
+        fields: { subreddits: 'Subreddits to follow' },
+        hints: { subreddits: 'Optional: subreddits whose new comments should reach the inbox, separated by commas, such as r/YourBrand. The moderation queue of every subreddit you moderate comes anyway.' },
+      },
       feeds: {
         heading: 'Follow a feed',
         intro: 'Follow a blog, a forum, a YouTube channel or a news or alert feed: its new entries arrive in the inbox, where you can triage, tag and assign them. A feed is read-only: nothing is sent to the site.',
@@ -780,6 +795,12 @@ export const en = {
           step2: 'Under “User authentication settings”, turn on OAuth 2.0 with the type “Native App” (a public client: no secret) and the permissions “Read and write and Direct message”.',
           step3: 'Add the callback address shown below, then save.',
           step4: 'Copy the app’s OAuth 2.0 Client ID here.',
+        },
+        reddit: {
+          step1: 'On reddit.com, open Preferences → Apps (reddit.com/prefs/apps) and choose “create another app”.',
+          step2: 'Pick the type “installed app” (no secret) and give it a name.',
+          step3: 'Enter the redirect address shown below exactly, then create the app.',
+          step4: 'Copy the app’s id (under its name) here.',
         },
       },
     },

@@ -238,6 +238,15 @@ export const fr: CatalogueShape = withFrenchTypography({
       hold: 'X n’a pas de file de modération : les réponses paraissent aussitôt.',
       approve: 'X n’a pas de file de modération : les réponses paraissent aussitôt.',
     },
+    reddit: {
+      hide: 'Reddit ne connaît pas l’état « masqué » : supprimez le commentaire, ou approuvez-le.',
+      unhide: 'Reddit ne connaît pas l’état « masqué » : approuvez un commentaire supprimé pour le rétablir.',
+      hold: 'Reddit place lui-même les éléments dans la file de modération (signalements et filtre anti-spam).',
+      'block-author': 'Le blocage sur Reddit est personnel et fermé aux applications : bannissez plutôt l’auteur du subreddit.',
+      'mute-author': 'La sourdine sur Reddit ne concerne que la messagerie des modérateurs : bannissez plutôt l’auteur du subreddit.',
+      report: 'En tant que modérateur, supprimez l’élément plutôt que de le signaler.',
+      'delete-own': 'Supprimez vos propres commentaires Reddit sur reddit.com.',
+    },
     feeds: {
       hide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       unhide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
@@ -744,6 +753,12 @@ export const fr: CatalogueShape = withFrenchTypography({
         hints: { monthlyReadCap: 'X facture à votre compte développeur chaque publication, profil et message lu. Parvis cesse de lire ce compte jusqu’à la fin du mois dès que la page suivante pourrait dépasser ce nombre. Pour le changer ensuite, reconnectez-vous.' },
         help: { monthlyReadCap: 'Tarifs de l’API X' },
       },
+      reddit: {
+        heading: 'Connecter un compte Reddit',
+        intro: 'Identifiez-vous sur reddit.com avec le compte pour lequel votre équipe répond. Parvis lit sa boîte de réception (réponses, mentions, messages privés) et la file de modération des subreddits qu’il modère, répond, et y approuve, supprime ou bannit.',
+        fields: { subreddits: 'Subreddits à suivre' },
+        hints: { subreddits: 'Facultatif : les subreddits dont les nouveaux commentaires doivent arriver dans la boîte de réception, séparés par des virgules, comme r/VotreMarque. La file de modération de chaque subreddit que vous modérez arrive de toute façon.' },
+      },
       feeds: {
         heading: 'Suivre un flux',
         intro: 'Suivez un blog, un forum, une chaîne YouTube ou un flux d’actualités ou d’alertes : ses nouveaux articles arrivent dans la boîte de réception, où vous pouvez les trier, les étiqueter et les assigner. Un flux est en lecture seule : rien n’est envoyé au site.',
@@ -782,6 +797,12 @@ export const fr: CatalogueShape = withFrenchTypography({
           step2: 'Sous « User authentication settings », activez OAuth 2.0 avec le type « Native App » (client public, sans code secret) et les autorisations « Read and write and Direct message ».',
           step3: 'Ajoutez l’adresse de rappel indiquée ci-dessous, puis enregistrez.',
           step4: 'Copiez ici l’identifiant client OAuth 2.0 de l’application.',
+        },
+        reddit: {
+          step1: 'Sur reddit.com, ouvrez Préférences → Applications (reddit.com/prefs/apps) et choisissez « create another app ».',
+          step2: 'Choisissez le type « installed app » (sans code secret) et donnez-lui un nom.',
+          step3: 'Saisissez exactement l’adresse de redirection indiquée ci-dessous, puis créez l’application.',
+          step4: 'Copiez ici l’identifiant de l’application (sous son nom).',
         },
       },
     },
