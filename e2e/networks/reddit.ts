@@ -17,7 +17,8 @@
  *   (t4 with `first_message_name`).
  * - `/r/mod/about/modqueue`: reported and spam-filtered posts and comments of the subreddits the
  *   account moderates, until approved or removed; `/r/{sub}/about/modqueue` answers 403 to others.
- * - `/r/{sub}/comments`: the subreddit's newest comments (removed ones left out).
+ * - `/r/{sub}/comments`: the subreddit's newest comments (removed ones left out); `/user/{name}/comments`
+ *   and `/message/sent`: the account's own comments and messages, newest first.
  * - `POST /api/comment` (comment, post or message; a locked thread refuses with THREAD_LOCKED in
  *   `json.errors`), `/api/approve`, `/api/remove` (`spam`), `/api/lock`, `/r/{sub}/api/friend` with
  *   `type=banned`, `ban_reason`, `duration` (1..999 days, absent: permanent): moderators only (403).
@@ -330,6 +331,15 @@ export async function startRedditServer(options: RedditServerOptions = {}): Prom
     let m: RegExpExecArray | null;
 
     if (method === 'GET' && url.pathname === '/api/v1/me') return send(200, { id: '1abcd', name: account, icon_img: '', is_mod: true }, headers);
+    if (method === 'GET' && url.pathname === '/message/sent') {
+      const sent = [...things.values()].filter((t) => t.kind === 't4' && t.author === account).sort(newestFirst);
+      return send(200, listing(sent.map((t) => wire(t)), q), headers);
+    }
+    if (method === 'GET' && (m = /^\/user\/([^/]+)\/comments$/.exec(url.pathname))) {
+      const name = m[1]!;
+      const mine = [...things.values()].filter((t) => t.kind === 't1' && t.author.toLowerCase() === name.toLowerCase()).sort(newestFirst);
+      return send(200, listing(mine.map((t) => wire(t)), q), headers);
+    }
     if (method === 'GET' && url.pathname === '/message/inbox') return send(200, listing(inboxThings().map((t) => wire(t, true)), q), headers);
     if (method === 'GET' && (m = /^\/r\/([^/]+)\/about\/modqueue$/.exec(url.pathname))) {
       const sub = m[1]!;

@@ -74,12 +74,14 @@ export interface XServerOptions {
   now?: () => number;
 }
 
-type RouteName = 'me' | 'mentions' | 'dm_events' | 'create_post' | 'send_dm' | 'hide' | 'mute' | 'unmute' | 'delete_post';
+type RouteName = 'me' | 'mentions' | 'user_posts' | 'conversation_dms' | 'dm_events' | 'create_post' | 'send_dm' | 'hide' | 'mute' | 'unmute' | 'delete_post';
 
 /** Documented per-user limits (Pro tier) for 15 minutes; tests lower them. */
 const DEFAULT_LIMITS: Record<RouteName, number> = {
   me: 75,
   mentions: 300,
+  user_posts: 900,
+  conversation_dms: 300,
   dm_events: 300,
   create_post: 100,
   send_dm: 200,
@@ -92,6 +94,8 @@ const DEFAULT_LIMITS: Record<RouteName, number> = {
 const ROUTE_SCOPES: Record<RouteName, string[]> = {
   me: ['tweet.read', 'users.read'],
   mentions: ['tweet.read', 'users.read'],
+  user_posts: ['tweet.read', 'users.read'],
+  conversation_dms: ['dm.read', 'tweet.read', 'users.read'],
   dm_events: ['dm.read', 'tweet.read', 'users.read'],
   create_post: ['tweet.read', 'tweet.write', 'users.read'],
   send_dm: ['dm.write', 'tweet.read', 'users.read'],
@@ -437,6 +441,8 @@ export async function startXServer(options: XServerOptions = {}): Promise<XServe
     if (method === 'GET' && path === '/2/users/me') return { name: 'me', params: [] };
     if (method === 'GET' && (m = /^\/2\/users\/([^/]+)\/mentions$/.exec(path))) return { name: 'mentions', params: [m[1]!] };
     if (method === 'GET' && path === '/2/dm_events') return { name: 'dm_events', params: [] };
+    if (method === 'GET' && (m = /^\/2\/users\/([^/]+)\/tweets$/.exec(path))) return { name: 'user_posts', params: [m[1]!] };
+    if (method === 'GET' && (m = /^\/2\/dm_conversations\/([^/]+)\/dm_events$/.exec(path))) return { name: 'conversation_dms', params: [m[1]!] };
     if (method === 'POST' && path === '/2/tweets') return { name: 'create_post', params: [] };
     if (method === 'POST' && (m = /^\/2\/dm_conversations\/([^/]+)\/messages$/.exec(path))) return { name: 'send_dm', params: [m[1]!] };
     if (method === 'PUT' && (m = /^\/2\/tweets\/([^/]+)\/hidden$/.exec(path))) return { name: 'hide', params: [m[1]!] };
@@ -522,6 +528,24 @@ export async function startXServer(options: XServerOptions = {}): Promise<XServe
           },
           headers,
         );
+      }
+      case 'user_posts': {
+        // The user's own posts, newest first (replies included), 5..100.
+        const size = maxResults(url.searchParams, 5, 100, 10);
+        if (typeof size === 'string') return send(400, problem(400, size), headers);
+        const list = [...posts.values()].filter((p) => !p.deleted && p.author_id === r.params[0]).sort((a, b) => cmp(b.id, a.id)).slice(0, size);
+        if (list.length === 0) return send(200, { meta: { result_count: 0 } }, headers);
+        bill(list.length);
+        return send(200, { data: list.map(wirePost), meta: { result_count: list.length, newest_id: list[0]!.id, oldest_id: list[list.length - 1]!.id } }, headers);
+      }
+      case 'conversation_dms': {
+        const size = maxResults(url.searchParams, 1, 100, 100);
+        if (typeof size === 'string') return send(400, problem(400, size), headers);
+        if (!r.params[0]!.split('-').includes(me.id)) return send(403, problem(403, 'You are not a participant of this conversation.'), headers);
+        const list = dms.filter((e) => e.dm_conversation_id === r.params[0]).sort((a, b) => cmp(b.id, a.id)).slice(0, size);
+        if (list.length === 0) return send(200, { meta: { result_count: 0 } }, headers);
+        bill(list.length);
+        return send(200, { data: list, meta: { result_count: list.length } }, headers);
       }
       case 'dm_events': {
         const size = maxResults(url.searchParams, 1, 100, 100);

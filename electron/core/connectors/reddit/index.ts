@@ -205,6 +205,25 @@ export function createRedditConnector(options: RedditConnectorOptions): Refresha
       };
     },
 
+    /**
+     * After a crash or a lost answer: the account's latest comments (or sent messages) are searched
+     * for this text under this parent, so a reply is never posted twice.
+     */
+    async findReply(ctx: AccountContext, req: ReplyRequest): Promise<ReplyResult | null> {
+      const extra = (req.parentExtra ?? {}) as Partial<RedditMessageExtra>;
+      const parent = extra.fullname ?? req.parentRemoteId;
+      const session = await openSession(ctx);
+      const isMessage = parent.startsWith('t4_');
+      const page = await session.client.listing(isMessage ? '/message/sent' : `/user/${encodeURIComponent(ctx.remoteId)}/comments`, { limit: 25 });
+      const { items } = thingsToItems(page.data.children, 'inbox', ctx.remoteId);
+      const thread = isMessage ? req.conversationRemoteId : null;
+      const found = items.find((item) =>
+        (isMessage ? item.threadRemoteId === thread || item.parentRemoteId === parent : item.parentRemoteId === parent) && item.text.trim() === req.text.trim(),
+      );
+      if (!found) return null;
+      return { remoteId: found.remoteId, permalink: found.permalink ?? null, createdAt: found.createdAt, extra: { fullname: found.remoteId, listedIn: 'inbox' } satisfies RedditMessageExtra };
+    },
+
     async moderate(ctx: AccountContext, req: ModerateRequest): Promise<{ remoteResult?: Record<string, unknown> }> {
       if (!REDDIT_CAPABILITIES.moderation.includes(req.action)) throw notSupported('reddit', req.action);
       const extra = (req.messageExtra ?? {}) as Partial<RedditMessageExtra>;

@@ -102,6 +102,16 @@ export class XClient {
     return parsed.data;
   }
 
+  /** The account's latest posts (replies included), newest first. */
+  async ownPosts(userId: string, maxResults: number): Promise<ListPage> {
+    return this.list(`/2/users/${encodeURIComponent(userId)}/tweets`, { 'tweet.fields': 'created_at,author_id,conversation_id,referenced_tweets', max_results: maxResults });
+  }
+
+  /** The latest events of one DM conversation, newest first. */
+  async conversationDms(dmConversationId: string, maxResults: number): Promise<ListPage> {
+    return this.list(`/2/dm_conversations/${encodeURIComponent(dmConversationId)}/dm_events`, { 'dm_event.fields': 'id,text,event_type,created_at,sender_id,dm_conversation_id', max_results: maxResults });
+  }
+
   async createReply(inReplyToPostId: string, text: string): Promise<{ id: string; text: string }> {
     const body = await this.call<unknown>('post', '/2/tweets', { body: { text, reply: { in_reply_to_tweet_id: inReplyToPostId } } });
     const parsed = WireCreatedPost.safeParse(body);

@@ -26,6 +26,7 @@ import { affordablePageSize, monthOf, nextMonthStart, readsThisMonth } from './b
 import { XClient, X_API_BASE_URL, resourcesIn } from './client';
 import { DM_PREFIX, compareIds, dmEventsToItems, parseIncludes, postPermalink, postsToItems, userToAuthor, type XMessageExtra } from './convert';
 import { readCursor, writeCursor, type XCursor } from './cursor';
+import { WireDmEvent, WirePost } from './wire';
 
 export { X_API_BASE_URL } from './client';
 export { X_AUTHORIZE_URL, X_TOKEN_URL, X_SCOPES, type XOAuthClient } from './auth';
@@ -255,6 +256,39 @@ export function createXConnector(options: XConnectorOptions): RefreshableConnect
         permalink: postPermalink(post, ctx.handle.replace(/^@/, '') || undefined),
         createdAt: now(),
         extra: { kind: 'post', id: post.id, conversationId: extra.conversationId ?? req.conversationRemoteId } satisfies XMessageExtra,
+      };
+    },
+
+    /**
+     * After a crash or a lost answer: the account's latest posts (or the DM conversation's latest
+     * events) are searched for this text answering this parent, so a reply is never posted twice.
+     * Reads 20 resources at most.
+     */
+    async findReply(ctx: AccountContext, req: ReplyRequest): Promise<ReplyResult | null> {
+      const extra = (req.parentExtra ?? {}) as Partial<XMessageExtra>;
+      const session = await openSession(ctx);
+      const same = (a: string) => a.replace(/^(@\w+\s+)+/, '').trim() === req.text.trim();
+      if (extra.kind === 'dm' || req.conversationRemoteId.startsWith(DM_PREFIX)) {
+        const conversationId = extra.dmConversationId ?? req.conversationRemoteId.slice(DM_PREFIX.length);
+        const page = await session.client.conversationDms(conversationId, 20);
+        const found = (page.data ?? []).map((e) => WireDmEvent.safeParse(e)).find((e) => e.success && e.data.sender_id === ctx.remoteId && e.data.text !== undefined && same(e.data.text));
+        if (!found?.success) return null;
+        return {
+          remoteId: `${DM_PREFIX}${found.data.id}`,
+          permalink: `https://x.com/messages/${conversationId}`,
+          createdAt: found.data.created_at ? Date.parse(found.data.created_at) : now(),
+          extra: { kind: 'dm', id: found.data.id, dmConversationId: conversationId } satisfies XMessageExtra,
+        };
+      }
+      const parentId = extra.id ?? req.parentRemoteId;
+      const page = await session.client.ownPosts(ctx.remoteId, 20);
+      const found = (page.data ?? []).map((p) => WirePost.safeParse(p)).find((p) => p.success && p.data.references.some((r) => r.type === 'replied_to' && r.id === parentId) && same(p.data.text));
+      if (!found?.success) return null;
+      return {
+        remoteId: found.data.id,
+        permalink: postPermalink(found.data, ctx.handle.replace(/^@/, '') || undefined),
+        createdAt: found.data.createdAt,
+        extra: { kind: 'post', id: found.data.id, conversationId: found.data.conversationId } satisfies XMessageExtra,
       };
     },
 
