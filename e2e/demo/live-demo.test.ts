@@ -33,7 +33,7 @@ it('fills the inbox through the connectors, applies the triage, and keeps new ac
 
   const ready = await demo.ready;
   expect(ready.complete).toBe(true);
-  expect(ready.conversations).toEqual({ mastodon: expect.any(Number), bluesky: expect.any(Number), youtube: expect.any(Number), facebook: expect.any(Number), instagram: expect.any(Number) });
+  expect(ready.conversations).toEqual({ mastodon: expect.any(Number), bluesky: expect.any(Number), youtube: expect.any(Number), facebook: expect.any(Number), instagram: expect.any(Number), x: expect.any(Number), reddit: expect.any(Number) });
   const accounts = await callCore(core, 'accounts.list', {});
   expect(accounts.map((a) => [a.network, a.state, a.lastError])).toEqual([
     ['bluesky', 'ok', null],
@@ -41,6 +41,8 @@ it('fills the inbox through the connectors, applies the triage, and keeps new ac
     ['instagram', 'ok', null],
     ['mastodon', 'ok', null],
     ['mastodon', 'ok', null],
+    ['reddit', 'ok', null],
+    ['x', 'ok', null],
     ['youtube', 'ok', null],
   ]);
 

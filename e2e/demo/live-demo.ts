@@ -31,10 +31,12 @@ import { createSettingsStore, memoryBackend } from '../../electron/core/settings
 import { YOUTUBE_QUOTA } from '../../electron/core/connectors/youtube/descriptor';
 import { startBlueskyServer, type BlueskyServer, type StrongRef } from '../networks/bluesky';
 import { startDemoActivity, type ActivityEvent, type DemoActivity, type DemoLanguage, type DemoPerson, type DemoTexts } from '../networks/demo-activity';
-import { LOCAL_GOOGLE_CLIENT, callCore, connectAccount, connectAccounts, localEndpoints, networkWiring } from '../networks/fixture';
+import { LOCAL_GOOGLE_CLIENT, LOCAL_REDDIT_CLIENT, LOCAL_X_CLIENT, callCore, connectAccount, connectAccounts, localEndpoints, networkWiring } from '../networks/fixture';
 import { startMetaServer, type MetaServer } from '../networks/meta';
 import { writeMetaDemo } from './meta-demo';
 import { startMastodonServer, type MastodonServer } from '../networks/mastodon';
+import { startRedditServer, type RedditServer } from '../networks/reddit';
+import { startXServer, type XServer } from '../networks/x';
 import { startYouTubeServer, type YouTubeServer } from '../networks/youtube';
 import { startWebMode, type WebMode, type WebModeOptions } from '../../electron/web/start';
 
@@ -222,6 +224,8 @@ interface DemoServers {
   youtube: YouTubeServer;
   /** The Graph API: the brand's Facebook Page and Instagram account. */
   meta: MetaServer;
+  x: XServer;
+  reddit: RedditServer;
   close(): Promise<void>;
 }
 
@@ -253,11 +257,62 @@ async function startDemoServers(clock: HistoryClock, people: readonly DemoPerson
       }),
     );
     const meta = track(await startMetaServer({ now }));
-    return { mastodon: [french, english, press], bluesky, youtube, meta, close: () => Promise.all(started.map((s) => s.close())).then(() => undefined) };
+    const x = track(await startXServer({ clientId: LOCAL_X_CLIENT.clientId, account: { username: 'AtelierLumen', name: 'Atelier Lumen' }, now }));
+    const reddit = track(await startRedditServer({ clientId: LOCAL_REDDIT_CLIENT.clientId, account: 'AtelierLumen', now }));
+    reddit.control.subreddit('AtelierLumen', { moderated: true });
+    return { mastodon: [french, english, press], bluesky, youtube, meta, x, reddit, close: () => Promise.all(started.map((s) => s.close())).then(() => undefined) };
   } catch (err) {
     await Promise.all(started.map((s) => s.close()));
     throw err;
   }
+}
+
+/**
+ * A few conversations of the brand on X and in its subreddit, in French and English, written in
+ * the last hours: mentions and replies under its announcement, direct and private messages, new
+ * comments and a reported one waiting in the modqueue.
+ */
+function writeXAndReddit(servers: DemoServers, now: number): void {
+  const minutesAgo = (m: number) => now - m * 60_000;
+  const x = servers.x.control;
+  const people = {
+    camille: x.user({ username: 'camille_rx', name: 'Camille Roux' }),
+    hugo: x.user({ username: 'hugo_mrt', name: 'Hugo Martin' }),
+    sarah: x.user({ username: 'sarah_lights', name: 'Sarah Collins' }),
+    yannick: x.user({ username: 'yannick_b', name: 'Yannick Bernard' }),
+    emma: x.user({ username: 'emma_designs', name: 'Emma Walsh' }),
+    troll: x.user({ username: 'vrai_avis_99', name: 'Vrai Avis' }),
+    lea: x.user({ username: 'lea_deco', name: 'Léa Dubois' }),
+  };
+  const launch = x.post({ author: x.account, text: 'La lampe Dune arrive en boutique jeudi. Laiton brossé, lin naturel. 🌾', at: minutesAgo(300) });
+  x.post({ author: people.camille, text: 'Magnifique ! Elle existe en blanc ?', inReplyTo: launch.id, at: minutesAgo(280) });
+  x.post({ author: people.troll, text: 'Encore une lampe hors de prix, arnaque', inReplyTo: launch.id, at: minutesAgo(250) });
+  x.post({ author: people.hugo, text: '@AtelierLumen ma commande 48213 n’est toujours pas arrivée, vous avez un numéro de suivi ?', at: minutesAgo(200) });
+  x.post({ author: people.sarah, text: '@AtelierLumen do you ship the Halo lamp to Ireland?', at: minutesAgo(170) });
+  x.post({ author: people.yannick, text: 'Le nouveau showroom de @AtelierLumen à Lyon est superbe', at: minutesAgo(140) });
+  x.post({ author: people.emma, text: '@AtelierLumen my Dune lamp flickers since yesterday, any tips?', at: minutesAgo(110) });
+  x.post({ author: people.lea, text: '@AtelierLumen vous serez au salon Maison&Objet cette année ?', at: minutesAgo(80) });
+  x.post({ author: people.camille, text: '@AtelierLumen merci pour la réponse rapide du SAV !', at: minutesAgo(45) });
+  x.dm({ from: people.hugo, text: 'Bonjour, je vous écris en privé : mon adresse de livraison a changé.', at: minutesAgo(60) });
+  x.dm({ from: people.emma, text: 'Hi! Could you send me the assembly guide for the Halo floor lamp?', at: minutesAgo(30) });
+
+  const r = servers.reddit.control;
+  const sub = 'AtelierLumen';
+  const flicker = r.post({ subreddit: sub, author: 'u_marc_l', title: 'Ma Dune clignote après 2 semaines', text: 'Quelqu’un a eu le même souci ?', at: minutesAgo(320) });
+  r.comment({ parent: flicker.name, author: 'claire_diy', text: 'Pareil chez moi, c’était l’ampoule LED.', at: minutesAgo(300) });
+  const review = r.post({ subreddit: sub, author: 'oak_and_light', title: 'Halo floor lamp: 3 months review', text: 'Solid build, warm light, the dimmer could be smoother.', at: minutesAgo(260) });
+  r.comment({ parent: review.name, author: 'nordic_nest', text: 'Great review, does it work with smart bulbs?', at: minutesAgo(240) });
+  const shop = r.post({ subreddit: sub, author: 'julie_b', title: 'Showroom de Lyon : horaires de Noël ?', at: minutesAgo(220) });
+  r.comment({ parent: shop.name, author: 'thomas_v', text: 'Aussi curieux, u/AtelierLumen vous pouvez confirmer ?', at: minutesAgo(200) });
+  const promo = r.post({ subreddit: sub, author: 'deal_hunter_x', title: 'Codes promo ?', at: minutesAgo(180) });
+  const spam = r.comment({ parent: promo.name, author: 'cheap_lamps_shop', text: 'Des lampes identiques à -70 % sur mon site, lien en profil', at: minutesAgo(170) });
+  r.report(spam.name, 'Spam');
+  const rude = r.comment({ parent: review.name, author: 'grumpy_owl', text: 'Marque surcotée, vous êtes des voleurs', at: minutesAgo(150) });
+  r.filter(rude.name);
+  const kit = r.post({ subreddit: sub, author: 'maker_sam', title: 'DIY: rewiring a vintage Atelier Lumen lamp', at: minutesAgo(130) });
+  r.comment({ parent: kit.name, author: 'volt_anna', text: 'Be careful with the old cloth wiring!', at: minutesAgo(120) });
+  r.message({ from: 'julie_b', subject: 'Retour produit', text: 'Bonjour, comment retourner une lampe reçue abîmée ?', at: minutesAgo(90) });
+  r.message({ from: 'nordic_nest', subject: 'Wholesale', text: 'Hello, we run a design store in Oslo: do you sell wholesale?', at: minutesAgo(50) });
 }
 
 /** Where each seeded thread landed: the account (DEMO_ACCOUNTS index) and its thread root on the network. */
@@ -565,7 +620,7 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
   };
 
   try {
-    const local = localEndpoints({ bluesky: servers.bluesky.url, youtube: servers.youtube.url });
+    const local = localEndpoints({ bluesky: servers.bluesky.url, youtube: servers.youtube.url, x: servers.x.url, reddit: servers.reddit.url });
     // The local Meta app stands for the one the user enters (or a build embeds).
     const metaApp = { clientId: servers.meta.control.app.clientId, clientSecret: servers.meta.control.app.clientSecret };
     const endpoints = {
@@ -601,10 +656,14 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
     // The Page and its Instagram account with their history, then one Facebook sign-in adds both (their first poll reads two weeks back).
     const { pageId, igUserId } = writeMetaDemo(servers.meta.control, people);
     const metaAccounts = await connectAccounts(core, { network: 'facebook', fields: {} });
-    const ids = [...accountIds.values(), ...metaAccounts.map((a) => a.id)];
+    // The brand on X and in its subreddit (outside the seeded workspace: its own few conversations).
+    const xAccount = await connectAccount(core, { network: 'x', fields: {} });
+    const redditAccount = await connectAccount(core, { network: 'reddit', fields: { subreddits: 'r/AtelierLumen' } });
+    const ids = [...accountIds.values(), ...metaAccounts.map((a) => a.id), xAccount.id, redditAccount.id];
     if (!(await historySynced(core, ids, 0, SETTLE_TIMEOUT_MS))) log('warn', 'demo: the accounts’ first polls are late');
 
     const history = writeHistory(workspace, servers, people, clock, Date.now());
+    writeXAndReddit(servers, Date.now());
     const writtenAt = Date.now();
     for (const id of ids) void callCore(core, 'accounts.pollNow', { accountId: id }).catch(() => undefined);
 
@@ -653,6 +712,8 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
         { network: 'youtube', url: servers.youtube.url, account: 'Atelier Lumen (@AtelierLumen)', connected: true },
         { network: 'facebook', url: servers.meta.url, account: `Atelier Lumen (Page ${pageId})`, connected: true },
         { network: 'instagram', url: servers.meta.url, account: `@atelier.lumen (${igUserId})`, connected: true },
+        { network: 'x', url: servers.x.url, account: '@AtelierLumen', connected: true },
+        { network: 'reddit', url: servers.reddit.url, account: 'u/AtelierLumen (r/AtelierLumen)', connected: true },
       ],
       blueskyLogin: { ...DEMO_BLUESKY_LOGIN },
       ready,

@@ -32,6 +32,8 @@ describe('startNetworkedWebMode', () => {
         ['mastodon', 'oauth', ['server']],
         ['bluesky', 'app-password', ['handle', 'password', 'server']],
         ['youtube', 'oauth', []],
+        ['x', 'oauth', ['monthlyReadCap']],
+        ['reddit', 'oauth', ['subreddits']],
         ['telegram', 'api-key', ['token']],
         ['facebook', 'oauth', []],
         ['instagram', 'oauth', []],

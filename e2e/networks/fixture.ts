@@ -2,7 +2,7 @@
  * The three local networks together, and the ways to connect Parvis to them, for integration
  * tests (vitest), Playwright specs and the live demo:
  *
- * - `startNetworks()` starts local Mastodon, Bluesky and YouTube servers on 127.0.0.1 and gives the
+ * - `startNetworks()` starts local Mastodon, Bluesky, YouTube, X and Reddit servers on 127.0.0.1 and gives the
  *   endpoints to build the real connector registry and sign-in providers against them;
  * - `connectAccount(core, request)` connects an account the way the UI does: `accounts.connect`,
  *   the user's browser approving the OAuth page (the local servers approve at once and redirect to
@@ -29,10 +29,18 @@ import { MemorySecretStore } from '../../electron/core/secrets/secret-store';
 import { startWebMode, type WebMode, type WebModeOptions } from '../../electron/web/start';
 import { startBlueskyServer, type BlueskyServer, type BlueskyServerOptions } from './bluesky';
 import { startMastodonServer, type MastodonServer, type MastodonServerOptions } from './mastodon';
+import { startRedditServer, type RedditServer, type RedditServerOptions } from './reddit';
+import { startXServer, type XServer, type XServerOptions } from './x';
 import { startYouTubeServer, type YouTubeServer, type YouTubeServerOptions } from './youtube';
 
 /** The Google OAuth client the local YouTube server accepts (a "Desktop app" client, like Parvis's). */
 export const LOCAL_GOOGLE_CLIENT = { clientId: 'parvis-local.apps.googleusercontent.com', clientSecret: 'local-desktop-client-secret' } as const;
+
+/** The X app (a public "Native App" client, no secret) the local X server accepts. */
+export const LOCAL_X_CLIENT = { clientId: 'parvis-local-x-client' } as const;
+
+/** The Reddit app (an "installed app": a client id, no secret) the local Reddit server accepts. */
+export const LOCAL_REDDIT_CLIENT = { clientId: 'parvis-local-reddit' } as const;
 
 /** Google's OAuth and YouTube Data API endpoints as served by a local YouTube server. */
 export function localYouTubeEndpoints(youtubeUrl: string): Record<string, string> {
@@ -59,6 +67,8 @@ export interface NetworksOptions {
   mastodon?: MastodonServerOptions;
   bluesky?: BlueskyServerOptions;
   youtube?: Omit<YouTubeServerOptions, 'clientId' | 'clientSecret'>;
+  x?: Omit<XServerOptions, 'clientId'>;
+  reddit?: Omit<RedditServerOptions, 'clientId'>;
 }
 
 /** The three local servers, running. */
@@ -66,7 +76,9 @@ export interface LocalNetworks {
   mastodon: MastodonServer;
   bluesky: BlueskyServer;
   youtube: YouTubeServer;
-  urls: { mastodon: string; bluesky: string; youtube: string };
+  x: XServer;
+  reddit: RedditServer;
+  urls: { mastodon: string; bluesky: string; youtube: string; x: string; reddit: string };
   /** Where the connectors and the sign-ins reach them, and the Google client the local server accepts (CoreOptions.networks). */
   endpoints: CoreNetworks;
   /** The Bluesky account's handle and app password (what a user types in the connect dialog). */
@@ -75,7 +87,7 @@ export interface LocalNetworks {
   stop(): Promise<void>;
 }
 
-/** Starts local Mastodon, Bluesky and YouTube servers on 127.0.0.1, each on a free port. */
+/** Starts local Mastodon, Bluesky, YouTube, X and Reddit servers on 127.0.0.1, each on a free port. */
 export async function startNetworks(options: NetworksOptions = {}): Promise<LocalNetworks> {
   const started: { close(): Promise<void> }[] = [];
   try {
@@ -85,12 +97,18 @@ export async function startNetworks(options: NetworksOptions = {}): Promise<Loca
     started.push(bluesky);
     const youtube = await startYouTubeServer({ ...options.youtube, ...LOCAL_GOOGLE_CLIENT });
     started.push(youtube);
+    const x = await startXServer({ ...options.x, clientId: LOCAL_X_CLIENT.clientId });
+    started.push(x);
+    const reddit = await startRedditServer({ ...options.reddit, clientId: LOCAL_REDDIT_CLIENT.clientId });
+    started.push(reddit);
     return {
       mastodon,
       bluesky,
       youtube,
-      urls: { mastodon: mastodon.url, bluesky: bluesky.url, youtube: youtube.url },
-      endpoints: localEndpoints({ bluesky: bluesky.url, youtube: youtube.url }),
+      x,
+      reddit,
+      urls: { mastodon: mastodon.url, bluesky: bluesky.url, youtube: youtube.url, x: x.url, reddit: reddit.url },
+      endpoints: localEndpoints({ bluesky: bluesky.url, youtube: youtube.url, x: x.url, reddit: reddit.url }),
       blueskyLogin: { handle: bluesky.control.account.handle, password: bluesky.control.account.password },
       stop: () => Promise.all(started.map((s) => s.close())).then(() => undefined),
     };
@@ -105,13 +123,31 @@ export async function startNetworks(options: NetworksOptions = {}): Promise<Loca
  * pointed at local servers; the local Google client stands for the one a build would embed.
  * Mastodon needs nothing: the user types the server's address.
  */
-export function localEndpoints(urls: { bluesky: string; youtube: string }): CoreNetworks {
+export function localEndpoints(urls: { bluesky: string; youtube: string; x?: string; reddit?: string }): CoreNetworks {
   return {
-    endpoints: { bluesky: { service: urls.bluesky }, youtube: localYouTubeEndpoints(urls.youtube) },
-    developerApps: { youtube: LOCAL_GOOGLE_CLIENT },
+    endpoints: {
+      bluesky: { service: urls.bluesky },
+      youtube: localYouTubeEndpoints(urls.youtube),
+      ...(urls.x ? { x: localXEndpoints(urls.x) } : {}),
+      ...(urls.reddit ? { reddit: localRedditEndpoints(urls.reddit) } : {}),
+    },
+    developerApps: { youtube: LOCAL_GOOGLE_CLIENT, ...(urls.x ? { x: LOCAL_X_CLIENT } : {}), ...(urls.reddit ? { reddit: LOCAL_REDDIT_CLIENT } : {}) },
     // Never the developer's own PARVIS_GOOGLE_CLIENT_ID: tests use the local client.
     environment: {},
   };
+}
+
+/** X's OAuth and API endpoints as served by a local X server. */
+export function localXEndpoints(xUrl: string): Record<string, string> {
+  return { api: xUrl, authorize: `${xUrl}/i/oauth2/authorize`, token: `${xUrl}/2/oauth2/token` };
+}
+
+/**
+ * Reddit's OAuth and API endpoints as served by a local Reddit server; the loopback redirect on a
+ * free port (a real Reddit app registers one fixed port).
+ */
+export function localRedditEndpoints(redditUrl: string): Record<string, string> {
+  return { api: redditUrl, authorize: `${redditUrl}/api/v1/authorize.compact`, token: `${redditUrl}/api/v1/access_token`, redirectPort: '0' };
 }
 
 /** The real connectors and sign-ins, pointed at local servers. */

@@ -8,13 +8,15 @@ import { facebook } from './facebook/descriptor';
 import { feeds } from './feeds/descriptor';
 import { instagram } from './instagram/descriptor';
 import { mastodon } from './mastodon/descriptor';
+import { reddit } from './reddit/descriptor';
 import { ConnectorRegistry } from './registry';
 import { telegram } from './telegram/descriptor';
 import { wordpress } from './wordpress/descriptor';
+import { x } from './x/descriptor';
 import { youtube } from './youtube/descriptor';
 
 /** Every network of this build, in the order the connect dialog offers them. */
-export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, telegram, facebook, instagram, wordpress, feeds];
+export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, facebook, instagram, x, reddit, telegram, wordpress, feeds];
 
 /** How the core reaches each network: endpoint overrides and developer apps, by network id. */
 export interface NetworkSetup {

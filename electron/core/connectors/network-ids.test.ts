@@ -41,6 +41,9 @@ export function networkIdsIn(text: string, ids: readonly string[]): { id: string
       const quoted = new RegExp(`(['"\`])${id}\\1`);
       // `mastodon: {…}` as a key of an object literal (not `mastodon:` inside a comment's prose).
       const key = new RegExp(`^\\s*${id}\\s*:\\s*[{\\['"\\d]`);
+      // A one- or two-letter id (X's `x`) is also an ordinary letter ('x'.repeat, a keymap key):
+      // it names the network only where the line speaks of networks.
+      if (id.length < 3 && !/network/i.test(line)) continue;
       if (quoted.test(line) || key.test(line)) found.push({ id, line: index + 1, excerpt: line.trim().slice(0, 140) });
     }
   });
@@ -54,6 +57,9 @@ describe('a network is one folder', () => {
     expect(networkIdsIn(`if (network === 'youtube') {}`, ['youtube'])).toHaveLength(1);
     expect(networkIdsIn(`const LIMITS = {\n  mastodon: 500,\n};`, ['mastodon'])).toEqual([{ id: 'mastodon', line: 2, excerpt: 'mastodon: 500,' }]);
     expect(networkIdsIn(`// Bluesky counts graphemes; see the bluesky folder`, ['bluesky'])).toEqual([]);
+    expect(networkIdsIn(`if (account.network === 'x') {}`, ['x'])).toHaveLength(1);
+    expect(networkIdsIn(`const pad = 'x'.repeat(3);
+const map = { Χ: 'x' };`, ['x'])).toEqual([]);
   });
 
   it('no network id is written outside its folder, the registry and the catalogues', () => {

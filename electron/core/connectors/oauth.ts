@@ -60,6 +60,11 @@ export interface LoopbackReceiverOptions {
   timeoutMs?: number;
   /** Aborting it (the user closed the sign-in dialog) stops waiting and closes the server. */
   signal?: AbortSignal;
+  /**
+   * A fixed port, for networks that match the registered redirect URI exactly, port included
+   * (Reddit). Default 0: a free port the OS picks.
+   */
+  port?: number;
 }
 
 /**
@@ -217,7 +222,7 @@ export async function openLoopbackReceiver(options: LoopbackReceiverOptions = {}
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
   } catch (err) {
     close();
@@ -273,7 +278,7 @@ export async function openLoopbackReceiver(options: LoopbackReceiverOptions = {}
 export async function startLoopbackAuthorization(
   request: AuthorizationRequest & LoopbackReceiverOptions,
 ): Promise<LoopbackAuthorization> {
-  const receiver = await openLoopbackReceiver({ timeoutMs: request.timeoutMs, signal: request.signal });
+  const receiver = await openLoopbackReceiver({ timeoutMs: request.timeoutMs, signal: request.signal, port: request.port });
   try {
     return await receiver.authorize(request);
   } finally {

@@ -112,8 +112,9 @@ export const useConnectStore = defineStore('connect', () => {
     submitting.value = true;
     error.value = null;
     try {
-      // Empty optional fields are left out: the descriptor's defaults apply.
-      const filled = Object.fromEntries(Object.entries(fields.value).filter(([, v]) => v.trim() !== ''));
+      // Empty optional fields are left out: the descriptor's defaults apply. A number input's
+      // v-model holds a number once typed in (Vue casts it), a string while empty.
+      const filled = Object.fromEntries(Object.entries(fields.value).filter(([, v]) => String(v ?? '').trim() !== ''));
       const start: ConnectStart = await api.call('accounts.connect', { network: chosen.id, fields: filled });
       if (start.kind !== 'browser') {
         await concluded(start);
