@@ -8,10 +8,10 @@
  */
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { email } from '../../electron/core/connectors/email/descriptor';
-import { createEmailConnector } from '../../electron/core/connectors/email/index';
+import { mailbox as network } from '../../electron/core/connectors/mailbox/descriptor';
+import { createEmailConnector } from '../../electron/core/connectors/mailbox/index';
 import { ConnectorError, type AccountContext, type NormalizedItem } from '../../electron/core/connectors/types';
 import { startRealMail, type MailUser, type RealMail } from './harness/mail';
 
@@ -42,14 +42,14 @@ function form(overrides: Record<string, unknown> = {}) {
 }
 
 async function signIn(overrides: Record<string, unknown> = {}): Promise<AccountContext> {
-  const started = await email.signIn.start(form(overrides), env);
+  const started = await network.signIn.start(form(overrides), env);
   if (started.kind !== 'done') throw new Error('expected a direct sign-in');
   const result = started.results[0]!;
-  return { accountId: 1, network: 'email', serverUrl: result.serverUrl, remoteId: result.identity.remoteId, handle: result.identity.handle, credentials: result.credentials };
+  return { accountId: 1, network: 'mailbox', serverUrl: result.serverUrl, remoteId: result.identity.remoteId, handle: result.identity.handle, credentials: result.credentials };
 }
 
 /** Mail from the outside world, dropped on the MX port like another server would. */
-async function deliver(message: nodemailer.SendMailOptions): Promise<void> {
+async function deliver(message: SendMailOptions): Promise<void> {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mail.mxPort, secure: false, ignoreTLS: true });
   await transport.sendMail(message);
   transport.close();
@@ -87,7 +87,7 @@ async function pollAll(connector: ReturnType<typeof createEmailConnector>, ctx: 
 
 describe('Email: the real Dovecot and Postfix', () => {
   it('refuses a self-signed certificate unless its fingerprint was entered, and says which fingerprint it has', async () => {
-    const refused = await email.signIn.start(form({ certificate: undefined }), env).then(
+    const refused = await network.signIn.start(form({ certificate: undefined }), env).then(
       () => null,
       (err: unknown) => err,
     );
@@ -95,7 +95,7 @@ describe('Email: the real Dovecot and Postfix', () => {
     expect((refused as ConnectorError).kind).toBe('bad-response');
     expect((refused as ConnectorError).message).toContain(mail.certificateFingerprint);
     // Another certificate's fingerprint does not open the door either.
-    const wrong = await email.signIn.start(form({ certificate: 'AB'.repeat(32) }), env).then(
+    const wrong = await network.signIn.start(form({ certificate: 'AB'.repeat(32) }), env).then(
       () => null,
       (err: unknown) => err as ConnectorError,
     );
@@ -112,7 +112,7 @@ describe('Email: the real Dovecot and Postfix', () => {
     const viaStartTls = await signIn({ imapSecurity: 'starttls', imapPort: mail.imapPort, smtpSecurity: 'starttls', smtpPort: mail.submissionPort });
     expect(await createEmailConnector().verify(viaStartTls)).toMatchObject({ remoteId: 'contact@parvis.test' });
 
-    const wrong = await email.signIn.start(form({ password: 'not-the-password' }), env).then(
+    const wrong = await network.signIn.start(form({ password: 'not-the-password' }), env).then(
       () => null,
       (err: unknown) => err as ConnectorError,
     );

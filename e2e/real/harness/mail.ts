@@ -42,7 +42,10 @@ export interface RealMail {
   certificateFingerprint: string;
   /** Which SMTP server serves submission and MX: the real Postfix (root) or the stand-in (see above). */
   smtp: 'postfix' | 'smtp-server';
-  users: Record<string, MailUser>;
+  /** The brand's contact mailbox, and two people of its community. */
+  users: { brand: MailUser; alice: MailUser; bob: MailUser };
+  /** Changes a user's password on the server (IMAP and SMTP AUTH both check the new one at once). */
+  setPassword(user: MailUser, password: string): Promise<void>;
   /** Stops Dovecot only (IMAP goes away), and starts it again on the same ports and mailboxes. */
   restartImap(): Promise<void>;
   /** Waits until Postfix's queue is empty (everything handed to Dovecot), or throws. */
@@ -234,7 +237,15 @@ postlog unix-dgram n - n - 1 postlogd
 }
 
 /** Runs Postfix (root only) with its own config dir. */
-async function startPostfix(dir: string, ports: PostfixPorts): Promise<{ stop(): Promise<void>; flush(timeoutMs: number): Promise<void>; log(): string }> {
+interface SmtpSide {
+  stop(): Promise<void>;
+  flush(timeoutMs: number): Promise<void>;
+  /** After Dovecot's auth restarted: SMTP sessions must not keep the lost SASL connection. */
+  reload(): Promise<void>;
+  log(): string;
+}
+
+async function startPostfix(dir: string, ports: PostfixPorts): Promise<SmtpSide> {
   const etc = join(dir, 'etc');
   mkdirSync(etc, { recursive: true });
   mkdirSync(join(dir, 'spool'));
@@ -251,10 +262,13 @@ async function startPostfix(dir: string, ports: PostfixPorts): Promise<{ stop():
     }
   };
   await run('postfix', ['-c', etc, 'start'], { name: 'postfix start' }).catch((err: unknown) => {
-    throw new Error(`${(err as Error).message}\n${log()}`);
+    throw new Error(`${(err as Error).message}\n${log()}`, { cause: err });
   });
   return {
     log,
+    async reload() {
+      await run('postfix', ['-c', etc, 'reload'], { name: 'postfix reload' });
+    },
     async stop() {
       await run('postfix', ['-c', etc, 'abort'], { name: 'postfix abort' }).catch(() => undefined);
     },
@@ -274,7 +288,7 @@ async function startPostfix(dir: string, ports: PostfixPorts): Promise<{ stop():
  * The submission stand-in for normal users (see the file's comment): smtp-server with AUTH checked
  * against the users file, handing each message to Dovecot's LMTP.
  */
-async function startSmtpStandIn(dir: string, ports: PostfixPorts, users: Record<string, MailUser>): Promise<{ stop(): Promise<void>; flush(): Promise<void>; log(): string }> {
+async function startSmtpStandIn(dir: string, ports: PostfixPorts, users: RealMail['users']): Promise<SmtpSide> {
   const { SMTPServer } = await import('smtp-server');
   const nodemailer = await import('nodemailer');
   const lmtp = nodemailer.createTransport({ host: '127.0.0.1', port: ports.lmtp, lmtp: true, secure: false, ignoreTLS: true });
@@ -282,7 +296,7 @@ async function startSmtpStandIn(dir: string, ports: PostfixPorts, users: Record<
   const cert = readFileSync(join(dir, 'cert.pem'));
   const logLines: string[] = [];
   const pending = new Set<Promise<unknown>>();
-  const known = new Map(Object.values(users).map((u) => [u.address, u.password]));
+  const known = { get: (address: string) => Object.values(users).find((u) => u.address === address)?.password };
   const make = (secure: boolean, auth: boolean) =>
     new SMTPServer({
       secure,
@@ -333,6 +347,9 @@ async function startSmtpStandIn(dir: string, ports: PostfixPorts, users: Record<
   }
   return {
     log: () => logLines.join('\n'),
+    async reload() {
+      // Checks passwords against `users` on each AUTH: nothing to reload.
+    },
     async flush() {
       await Promise.all([...pending]);
     },
@@ -353,7 +370,7 @@ export async function startRealMail(): Promise<RealMail> {
   const certificatePem = readFileSync(join(dir, 'cert.pem'), 'utf8');
   const certificateFingerprint = new X509Certificate(certificatePem).fingerprint256;
 
-  const users: Record<string, MailUser> = {
+  const users: RealMail['users'] = {
     brand: { address: 'contact@parvis.test', password: 'brand-mailbox-pass' },
     alice: { address: 'alice@example.test', password: 'alice-mailbox-pass' },
     bob: { address: 'bob@example.test', password: 'bob-mailbox-pass' },
@@ -363,7 +380,11 @@ export async function startRealMail(): Promise<RealMail> {
   chmodSync(dovecotDir, 0o755);
   writeFileSync(join(dovecotDir, 'cert.pem'), certificatePem);
   writeFileSync(join(dovecotDir, 'key.pem'), readFileSync(join(dir, 'key.pem')), { mode: 0o600 });
-  writeFileSync(join(dovecotDir, 'users'), Object.values(users).map((u) => `${u.address}:{PLAIN}${u.password}\n`).join(''), { mode: 0o640 });
+  const passwords = new Map(Object.values(users).map((u) => [u.address, u.password]));
+  const writeUsers = () => {
+    writeFileSync(join(dovecotDir, 'users'), [...passwords].map(([address, password]) => `${address}:{PLAIN}${password}\n`).join(''), { mode: 0o640 });
+  };
+  writeUsers();
 
   // As root: Dovecot's own system users for its processes, `nobody` owns the mailboxes. Otherwise all is ours.
   const me = userInfo();
@@ -400,7 +421,7 @@ export async function startRealMail(): Promise<RealMail> {
       await waitForPort(dovecotPorts.lmtp, dovecot);
       await waitForPort(dovecotPorts.auth, dovecot);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${dovecotLog()}`);
+      throw new Error(`${(err as Error).message}\n${dovecotLog()}`, { cause: err });
     }
   };
   const stopDovecot = async () => {
@@ -409,7 +430,7 @@ export async function startRealMail(): Promise<RealMail> {
     dovecot = null;
   };
 
-  let smtp: { stop(): Promise<void>; flush(timeoutMs: number): Promise<void>; log(): string } | null = null;
+  let smtp: SmtpSide | null = null;
   try {
     await startDovecot();
     smtp = root ? await startPostfix(join(dir, 'postfix'), smtpPorts) : await startSmtpStandIn(dir, smtpPorts, users);
@@ -434,6 +455,15 @@ export async function startRealMail(): Promise<RealMail> {
     certificateFingerprint,
     smtp: root ? 'postfix' : 'smtp-server',
     users,
+    async setPassword(user, password) {
+      passwords.set(user.address, password);
+      user.password = password;
+      writeUsers();
+      // Dovecot's auth process keeps the passwd-file it read: a reload (SIGHUP) starts a fresh one.
+      await run('doveadm', ['-c', configPath, 'reload'], { name: 'doveadm reload' });
+      await waitForPort(dovecotPorts.auth, dovecot);
+      await smtp!.reload();
+    },
     async restartImap() {
       await stopDovecot();
       await startDovecot();

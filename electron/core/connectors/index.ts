@@ -4,7 +4,7 @@
  */
 import { bluesky } from './bluesky/descriptor';
 import type { DeveloperApp, NetworkDescriptor, NetworkEnvironment } from './descriptor';
-import { email } from './email/descriptor';
+import { mailbox } from './mailbox/descriptor';
 import { feeds } from './feeds/descriptor';
 import { mastodon } from './mastodon/descriptor';
 import { ConnectorRegistry } from './registry';
@@ -12,7 +12,7 @@ import { telegram } from './telegram/descriptor';
 import { youtube } from './youtube/descriptor';
 
 /** Every network of this build, in the order the connect dialog offers them. */
-export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, telegram, email, feeds];
+export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, telegram, mailbox, feeds];
 
 /** How the core reaches each network: endpoint overrides and developer apps, by network id. */
 export interface NetworkSetup {

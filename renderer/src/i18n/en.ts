@@ -109,6 +109,7 @@ export const en = {
     discourse: 'Discourse',
     wordpress: 'WordPress',
     telegram: 'Telegram',
+    mailbox: 'Email',
     email: 'Email',
     feeds: 'Feeds',
   },
@@ -225,6 +226,19 @@ export const en = {
       spam: 'A bot cannot mark a Telegram message as spam: delete it, and ban its author.',
       'block-author': 'A bot cannot block people on Telegram: ban them from the group instead.',
       report: 'A bot cannot report a message to Telegram: delete it, and ban its author.',
+    },
+    mailbox: {
+      hide: 'An email is private to the mailbox: move it to Junk or to the Trash instead.',
+      unhide: 'An email is private to the mailbox: there is nothing to unhide.',
+      hold: 'A mailbox has no review queue: mail arrives as it is sent.',
+      approve: 'A mailbox has no review queue: mail arrives as it is sent.',
+      'delete-own': 'A sent email cannot be taken back.',
+      'block-author': 'Blocking a sender is a filter on the mail server, which Parvis cannot set: move the message to Junk.',
+      'ban-author': 'A mailbox has no members to ban: move the message to Junk.',
+      'mute-author': 'Muting a sender is a filter on the mail server, which Parvis cannot set.',
+      report: 'Email has no way to report a message: move it to Junk, which many providers learn from.',
+      'unblock-author': 'Blocking a sender is a filter on the mail server, which Parvis cannot set.',
+      'unmute-author': 'Muting a sender is a filter on the mail server, which Parvis cannot set.',
     },
     feeds: {
       hide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
@@ -691,6 +705,11 @@ export const en = {
       secure: 'Encrypted connection (TLS)',
       url: 'Address',
     },
+    /** Choices of a select field, by field then option. */
+    options: {
+      imapSecurity: { tls: 'TLS (port 993)', starttls: 'STARTTLS (port 143)' },
+      smtpSecurity: { tls: 'TLS (port 465)', starttls: 'STARTTLS (port 587)' },
+    },
     /** What differs per network: labels, hints and the words above the form. */
     network: {
       mastodon: {
@@ -720,6 +739,23 @@ export const en = {
         errors: {
           auth: 'Telegram does not know this token. Copy it again from {\'@\'}BotFather (/mybots → API Token); if it was revoked, enter the new one.',
           'bad-response': 'Telegram refused to give this bot’s messages to Parvis. The technical details below say why (usually a webhook set by another service).',
+        },
+      },
+      mailbox: {
+        heading: 'Connect a mailbox',
+        intro: 'Parvis reads the mailbox’s inbox over IMAP and answers over SMTP, as a mail client does; answers are also filed in its Sent folder. Your mail provider’s help pages give the server names. The password stays in your system keychain.',
+        fields: { email: 'Email address', password: 'Password', imapHost: 'Incoming mail server (IMAP)', imapSecurity: 'Incoming mail encryption', smtpHost: 'Outgoing mail server (SMTP)', smtpSecurity: 'Outgoing mail encryption', login: 'Login, if not the address', imapPort: 'IMAP port', smtpPort: 'SMTP port', certificate: 'Accept this server certificate (SHA-256 fingerprint)' },
+        hints: {
+          password: 'The mailbox’s password, or an app password where the provider asks for one (Gmail, Outlook, iCloud with two-step verification).',
+          imapPort: 'Leave empty for the usual one: 993 with TLS, 143 with STARTTLS.',
+          smtpPort: 'Leave empty for the usual one: 465 with TLS, 587 with STARTTLS.',
+          certificate: 'Only for a server with its own certificate (self-signed or from a private authority). Compare the fingerprint Parvis shows with the one your administrator gives you, and paste it here only if they match.',
+        },
+        otherServer: 'Login, ports and certificate',
+        errors: {
+          auth: 'The server refused this login and password. Check them; some providers want an app password instead of the usual one.',
+          'bad-response': 'Parvis did not connect: the details below say why. If the server’s certificate is not trusted, check its fingerprint with your administrator before accepting it.',
+          network: 'Parvis could not reach {server}. Check the server names, ports and encryption, then try again.',
         },
       },
       feeds: {

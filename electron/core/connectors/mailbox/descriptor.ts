@@ -9,8 +9,8 @@ import { ConnectorError } from '../types';
 import { EMAIL_CAPABILITIES, checkMailbox, createEmailConnector } from './index';
 import { DEFAULT_PORTS, SECURITY, normalizeFingerprint, readHost, trustServer, type MailSettings, type Security } from './settings';
 
-export const email: NetworkDescriptor = {
-  id: 'email',
+export const mailbox: NetworkDescriptor = {
+  id: 'mailbox',
   displayName: 'Email',
   icon: { glyph: '@', color: '#5b5b5b' },
   signIn: {

@@ -171,7 +171,7 @@ export interface ReadContext {
 export async function readMessage(message: FetchedMessage, ctx: ReadContext): Promise<ReadResult> {
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(message.source, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000 });
+    parsed = await simpleParser(message.source, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000 });
   } catch (err) {
     return { kind: 'skipped', remoteId: `uid:${ctx.uidValidity}:${message.uid}`, reason: `unreadable MIME: ${(err as Error).message}` };
   }

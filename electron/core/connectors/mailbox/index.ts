@@ -103,7 +103,9 @@ export function mailError(err: unknown, what: string): ConnectorError {
   if (err instanceof ConnectorError) return err;
   const e = err as { authenticationFailed?: boolean; code?: string; responseCode?: number; message?: string; serverResponseCode?: string; responseText?: string };
   const detail = e.responseText || e.message || String(err);
-  if (e.authenticationFailed || e.code === 'EAUTH' || e.serverResponseCode === 'AUTHENTICATIONFAILED' || e.responseCode === 535) {
+  // A 4xx answer to AUTH is temporary (the server's own auth backend is away): not the user's password.
+  const temporary = e.responseCode !== undefined && e.responseCode >= 400 && e.responseCode < 500;
+  if (!temporary && (e.authenticationFailed || e.code === 'EAUTH' || e.serverResponseCode === 'AUTHENTICATIONFAILED' || e.responseCode === 535)) {
     return new ConnectorError('auth', `${what}: the server refused the login or password (${detail})`);
   }
   if (e.code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(e.code)) {
@@ -145,7 +147,7 @@ async function withMailbox<T>(client: ImapFlow, path: string, readOnly: boolean,
 }
 
 class EmailConnector implements Connector {
-  readonly network = 'email';
+  readonly network = 'mailbox';
   readonly capabilities = EMAIL_CAPABILITIES;
   private readonly pageSize: number;
   private readonly now: () => number;
