@@ -113,7 +113,8 @@ export const useConnectStore = defineStore('connect', () => {
     error.value = null;
     try {
       // Empty optional fields are left out: the descriptor's defaults apply.
-      const filled = Object.fromEntries(Object.entries(fields.value).filter(([, v]) => v.trim() !== ''));
+      // A number input's v-model gives a number, not a string.
+      const filled = Object.fromEntries(Object.entries(fields.value).filter(([, v]) => String(v ?? '').trim() !== ''));
       const start: ConnectStart = await api.call('accounts.connect', { network: chosen.id, fields: filled });
       if (start.kind !== 'browser') {
         await concluded(start);

@@ -187,6 +187,6 @@ export async function trustServer(protocol: 'imap' | 'smtp', server: ServerSetti
   throw new ConnectorError(
     'bad-response',
     `The certificate of ${server.host}:${server.port} (${protocol.toUpperCase()}) is not trusted (${presented.problem}). ` +
-      `If you trust this server, enter its SHA-256 fingerprint under “Another server”: ${presented.fingerprint}`,
+      `If you trust this server, enter its SHA-256 fingerprint in the certificate field: ${presented.fingerprint}`,
   );
 }
