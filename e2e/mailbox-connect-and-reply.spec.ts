@@ -97,6 +97,7 @@ test('a mailbox connected with its servers brings an email and a hostile one mad
       <p>Cliquez <a href="https://evil.example/login">ici</a> pour débloquer.</p>
       <img src="https://tracker.example/pixel.gif"><div style="display:none">texte caché piégé</div>
       <form action="https://evil.example/post"><input value="mot de passe piégé"></form>`,
+    attachments: [{ filename: 'facture.pdf.exe', content: Buffer.from('MZ this is not run'), contentType: 'application/octet-stream' }],
   });
   await page.keyboard.press('g');
   await page.keyboard.press('c');
@@ -112,6 +113,9 @@ test('a mailbox connected with its servers brings an email and a hostile one mad
   await expect(thread).not.toContainText('mot de passe piégé');
   await expect(thread.locator('img[src*="tracker.example"], script, iframe, form[action*="evil.example"], a[href*="evil.example/post"]')).toHaveCount(0);
   expect(await page.title()).not.toBe('pwned');
+  // The attachment is listed (name, type, size), with nothing to click that would open it.
+  await expect(thread.getByTestId('attachment-listed')).toHaveText(/facture\.pdf\.exe \(application\/octet-stream, 18 B\)/);
+  await expect(thread.locator('a[href^="imap:"]')).toHaveCount(0);
 
   const row = page.getByTestId('conversation-list').getByRole('option', { name: /ma lampe Dune clignote/ });
   await row.click();

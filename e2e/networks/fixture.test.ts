@@ -33,6 +33,7 @@ describe('startNetworkedWebMode', () => {
         ['bluesky', 'app-password', ['handle', 'password', 'server']],
         ['youtube', 'oauth', []],
         ['telegram', 'api-key', ['token']],
+        ['mailbox', 'server-login', ['email', 'password', 'imapHost', 'imapSecurity', 'smtpHost', 'smtpSecurity', 'login', 'imapPort', 'smtpPort', 'certificate']],
         ['feeds', 'none', ['url']],
       ]);
       // The local Google client stands for the one a build embeds: YouTube can be connected at once.
