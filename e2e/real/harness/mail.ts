@@ -77,7 +77,16 @@ interface DovecotPorts {
   auth: number;
 }
 
-function dovecotConfig(dir: string, ports: DovecotPorts, ids: { internal: string; login: string; mailUid: number; mailGid: number }): string {
+/** The name of a group, from /etc/group. */
+function groupName(gid: number): string {
+  const line = readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .find((l) => l.split(':')[2] === String(gid));
+  if (!line) throw new Error(`No group with id ${gid} in /etc/group: Dovecot needs its name.`);
+  return line.split(':')[0]!;
+}
+
+function dovecotConfig(dir: string, ports: DovecotPorts, ids: { internal: string; internalGroup: string; login: string; mailUid: number; mailGid: number }): string {
   return `# Private Dovecot for Parvis's real-server tests (generated).
 instance_name = parvis-${ports.imap}
 base_dir = ${dir}/run
@@ -86,7 +95,7 @@ log_path = ${dir}/dovecot.log
 protocols = imap lmtp
 listen = 127.0.0.1
 default_internal_user = ${ids.internal}
-default_internal_group = ${ids.internal}
+default_internal_group = ${ids.internalGroup}
 default_login_user = ${ids.login}
 first_valid_uid = 1
 first_valid_gid = 1
@@ -398,7 +407,9 @@ export async function startRealMail(): Promise<RealMail> {
     // The auth process (user dovecot) reads the users file.
     chownSync(join(dovecotDir, 'users'), 0, systemUser('dovecot')!.gid);
   }
-  const ids = root ? { internal: 'dovecot', login: 'dovenull', mailUid: mailOwner.uid, mailGid: mailOwner.gid } : { internal: me.username, login: me.username, mailUid: me.uid, mailGid: me.gid };
+  const ids = root
+    ? { internal: 'dovecot', internalGroup: 'dovecot', login: 'dovenull', mailUid: mailOwner.uid, mailGid: mailOwner.gid }
+    : { internal: me.username, internalGroup: groupName(me.gid), login: me.username, mailUid: me.uid, mailGid: me.gid };
 
   const dovecotPorts: DovecotPorts = { imap: await freePort(), imaps: await freePort(), lmtp: await freePort(), auth: await freePort() };
   const smtpPorts: PostfixPorts = { mx: await freePort(), submission: await freePort(), smtps: await freePort(), lmtp: dovecotPorts.lmtp, auth: dovecotPorts.auth };
