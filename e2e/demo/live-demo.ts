@@ -34,6 +34,7 @@ import { startDemoActivity, type ActivityEvent, type DemoActivity, type DemoLang
 import { LOCAL_GOOGLE_CLIENT, callCore, connectAccount, localEndpoints, networkWiring } from '../networks/fixture';
 import { startMastodonServer, type MastodonServer } from '../networks/mastodon';
 import { startYouTubeServer, type YouTubeServer } from '../networks/youtube';
+import { DEMO_MAILBOX, startDemoMailbox, type DemoMailbox } from './mailbox-demo';
 import { startWebMode, type WebMode, type WebModeOptions } from '../../electron/web/start';
 
 /** Conversations in the seeded workspace the demo is made from. */
@@ -551,12 +552,14 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
   const servers = await startDemoServers(clock, people);
   let app: WebMode | null = null;
   let activity: DemoActivity | null = null;
+  let mailbox: DemoMailbox | null = null;
   let closed = false;
   const close = async () => {
     closed = true;
     activity?.stop();
     await app?.close();
     await servers.close();
+    await mailbox?.close();
   };
 
   try {
@@ -586,7 +589,9 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
       [3, await connectAccount(core, { network: 'mastodon', fields: { server: english.url } })],
     ];
     const accountIds = new Map(connected.map(([index, account]) => [index, account.id]));
-    const ids = [...accountIds.values()];
+    // The contact mailbox (real Dovecot and Postfix, when installed), with its emails already in.
+    mailbox = await startDemoMailbox(core, (level, message) => log(level, message));
+    const ids = [...accountIds.values(), ...(mailbox ? [mailbox.account.id] : [])];
     if (!(await historySynced(core, ids, 0, SETTLE_TIMEOUT_MS))) log('warn', 'demo: the accounts’ first polls are late');
 
     const history = writeHistory(workspace, servers, people, clock, Date.now());
@@ -636,6 +641,7 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
         { network: 'mastodon', url: press.url, account: `@${UNCONNECTED_MASTODON.username}@${new URL(press.url).host}`, connected: false },
         { network: 'bluesky', url: servers.bluesky.url, account: DEMO_BLUESKY_LOGIN.handle, connected: true },
         { network: 'youtube', url: servers.youtube.url, account: 'Atelier Lumen (@AtelierLumen)', connected: true },
+        ...(mailbox ? [{ network: 'mailbox', url: `imap://127.0.0.1:${mailbox.mail.imapsPort}`, account: DEMO_MAILBOX.address, connected: true }] : []),
       ],
       blueskyLogin: { ...DEMO_BLUESKY_LOGIN },
       ready,

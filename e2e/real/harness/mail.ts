@@ -55,7 +55,6 @@ export interface RealMail {
   stop(): Promise<void>;
 }
 
-const DOMAINS = ['parvis.test', 'example.test'];
 
 function selfSignedCertificate(dir: string): Promise<string> {
   return run(
@@ -177,7 +176,7 @@ interface PostfixPorts {
   auth: number;
 }
 
-function postfixMainCf(dir: string, ports: PostfixPorts): string {
+function postfixMainCf(dir: string, ports: PostfixPorts, domains: string[]): string {
   return `# Private Postfix for Parvis's real-server tests (generated).
 compatibility_level = 3.6
 queue_directory = ${dir}/spool
@@ -200,7 +199,7 @@ local_recipient_maps =
 relayhost =
 smtp_dns_support_level = disabled
 lmtp_dns_support_level = disabled
-virtual_mailbox_domains = ${DOMAINS.join(' ')}
+virtual_mailbox_domains = ${domains.join(' ')}
 virtual_mailbox_maps =
 virtual_transport = lmtp:inet:127.0.0.1:${ports.lmtp}
 smtpd_recipient_restrictions = reject_unauth_destination
@@ -254,12 +253,12 @@ interface SmtpSide {
   log(): string;
 }
 
-async function startPostfix(dir: string, ports: PostfixPorts): Promise<SmtpSide> {
+async function startPostfix(dir: string, ports: PostfixPorts, domains: string[]): Promise<SmtpSide> {
   const etc = join(dir, 'etc');
   mkdirSync(etc, { recursive: true });
   mkdirSync(join(dir, 'spool'));
   mkdirSync(join(dir, 'data'));
-  writeFileSync(join(etc, 'main.cf'), postfixMainCf(dir, ports));
+  writeFileSync(join(etc, 'main.cf'), postfixMainCf(dir, ports, domains));
   writeFileSync(join(etc, 'master.cf'), postfixMasterCf(ports));
   // Creates the queue's subdirectories with Postfix's own owners and modes.
   await run('postfix', ['-c', etc, 'set-permissions', 'create-missing'], { name: 'postfix set-permissions' });
@@ -297,7 +296,7 @@ async function startPostfix(dir: string, ports: PostfixPorts): Promise<SmtpSide>
  * The submission stand-in for normal users (see the file's comment): smtp-server with AUTH checked
  * against the users file, handing each message to Dovecot's LMTP.
  */
-async function startSmtpStandIn(dir: string, ports: PostfixPorts, users: RealMail['users']): Promise<SmtpSide> {
+async function startSmtpStandIn(dir: string, ports: PostfixPorts, users: RealMail['users'], domains: string[]): Promise<SmtpSide> {
   const { SMTPServer } = await import('smtp-server');
   const nodemailer = await import('nodemailer');
   const lmtp = nodemailer.createTransport({ host: '127.0.0.1', port: ports.lmtp, lmtp: true, secure: false, ignoreTLS: true });
@@ -322,7 +321,7 @@ async function startSmtpStandIn(dir: string, ports: PostfixPorts, users: RealMai
       },
       onRcptTo(address, _s, callback) {
         const domain = address.address.split('@')[1] ?? '';
-        if (!auth && !DOMAINS.includes(domain)) callback(Object.assign(new Error('5.7.1 Relay access denied'), { responseCode: 554 }));
+        if (!auth && !domains.includes(domain)) callback(Object.assign(new Error('5.7.1 Relay access denied'), { responseCode: 554 }));
         else callback();
       },
       onData(stream, session, callback) {
@@ -370,7 +369,12 @@ async function startSmtpStandIn(dir: string, ports: PostfixPorts, users: RealMai
 }
 
 /** Starts Dovecot and Postfix (or the stand-in) with two users: the brand's contact mailbox and a community member. */
-export async function startRealMail(): Promise<RealMail> {
+export interface RealMailOptions {
+  /** The brand's mailbox (default contact@parvis.test); its domain is local too. */
+  brand?: MailUser;
+}
+
+export async function startRealMail(options: RealMailOptions = {}): Promise<RealMail> {
   const root = isRoot();
   const dir = tempDir('mail');
   // Dovecot's unprivileged processes and Postfix's must reach their files under it.
@@ -380,10 +384,11 @@ export async function startRealMail(): Promise<RealMail> {
   const certificateFingerprint = new X509Certificate(certificatePem).fingerprint256;
 
   const users: RealMail['users'] = {
-    brand: { address: 'contact@parvis.test', password: 'brand-mailbox-pass' },
+    brand: { ...(options.brand ?? { address: 'contact@parvis.test', password: 'brand-mailbox-pass' }) },
     alice: { address: 'alice@example.test', password: 'alice-mailbox-pass' },
     bob: { address: 'bob@example.test', password: 'bob-mailbox-pass' },
   };
+  const domains = [...new Set(['parvis.test', 'example.test', ...Object.values(users).map((u) => u.address.split('@')[1]!)])];
   const dovecotDir = join(dir, 'dovecot');
   mkdirSync(join(dovecotDir, 'mail'), { recursive: true });
   chmodSync(dovecotDir, 0o755);
@@ -444,7 +449,7 @@ export async function startRealMail(): Promise<RealMail> {
   let smtp: SmtpSide | null = null;
   try {
     await startDovecot();
-    smtp = root ? await startPostfix(join(dir, 'postfix'), smtpPorts) : await startSmtpStandIn(dir, smtpPorts, users);
+    smtp = root ? await startPostfix(join(dir, 'postfix'), smtpPorts, domains) : await startSmtpStandIn(dir, smtpPorts, users, domains);
     await waitForPort(smtpPorts.mx, null, 15_000);
     await waitForPort(smtpPorts.submission, null, 15_000);
     await waitForPort(smtpPorts.smtps, null, 15_000);
