@@ -38,6 +38,7 @@ import { startMastodonServer, type MastodonServer } from '../networks/mastodon';
 import { startRedditServer, type RedditServer } from '../networks/reddit';
 import { startXServer, type XServer } from '../networks/x';
 import { startYouTubeServer, type YouTubeServer } from '../networks/youtube';
+import { DEMO_MAILBOX, startDemoMailbox, type DemoMailbox } from './mailbox-demo';
 import { startWebMode, type WebMode, type WebModeOptions } from '../../electron/web/start';
 
 /** Conversations in the seeded workspace the demo is made from. */
@@ -611,12 +612,14 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
   const servers = await startDemoServers(clock, people);
   let app: WebMode | null = null;
   let activity: DemoActivity | null = null;
+  let mailbox: DemoMailbox | null = null;
   let closed = false;
   const close = async () => {
     closed = true;
     activity?.stop();
     await app?.close();
     await servers.close();
+    await mailbox?.close();
   };
 
   try {
@@ -659,7 +662,9 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
     // The brand on X and in its subreddit (outside the seeded workspace: its own few conversations).
     const xAccount = await connectAccount(core, { network: 'x', fields: {} });
     const redditAccount = await connectAccount(core, { network: 'reddit', fields: { subreddits: 'r/AtelierLumen' } });
-    const ids = [...accountIds.values(), ...metaAccounts.map((a) => a.id), xAccount.id, redditAccount.id];
+    // The contact mailbox (real Dovecot and Postfix, when installed), with its emails already in.
+    mailbox = await startDemoMailbox(core, (level, message) => log(level, message));
+    const ids = [...accountIds.values(), ...metaAccounts.map((a) => a.id), xAccount.id, redditAccount.id, ...(mailbox ? [mailbox.account.id] : [])];
     if (!(await historySynced(core, ids, 0, SETTLE_TIMEOUT_MS))) log('warn', 'demo: the accounts’ first polls are late');
 
     const history = writeHistory(workspace, servers, people, clock, Date.now());
@@ -714,6 +719,7 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
         { network: 'instagram', url: servers.meta.url, account: `@atelier.lumen (${igUserId})`, connected: true },
         { network: 'x', url: servers.x.url, account: '@AtelierLumen', connected: true },
         { network: 'reddit', url: servers.reddit.url, account: 'u/AtelierLumen (r/AtelierLumen)', connected: true },
+        ...(mailbox ? [{ network: 'mailbox', url: `imap://127.0.0.1:${mailbox.mail.imapsPort}`, account: DEMO_MAILBOX.address, connected: true }] : []),
       ],
       blueskyLogin: { ...DEMO_BLUESKY_LOGIN },
       ready,

@@ -38,6 +38,7 @@ describe('startNetworkedWebMode', () => {
         ['facebook', 'oauth', []],
         ['instagram', 'oauth', []],
         ['wordpress', 'server-login', ['site', 'user', 'password']],
+        ['mailbox', 'server-login', ['email', 'password', 'imapHost', 'imapSecurity', 'smtpHost', 'smtpSecurity', 'login', 'imapPort', 'smtpPort', 'certificate']],
         ['feeds', 'none', ['url']],
       ]);
       // The local Google client stands for the one a build embeds: YouTube can be connected at once.

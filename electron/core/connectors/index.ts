@@ -7,6 +7,7 @@ import type { DeveloperApp, NetworkDescriptor, NetworkEnvironment } from './desc
 import { facebook } from './facebook/descriptor';
 import { feeds } from './feeds/descriptor';
 import { instagram } from './instagram/descriptor';
+import { mailbox } from './mailbox/descriptor';
 import { mastodon } from './mastodon/descriptor';
 import { reddit } from './reddit/descriptor';
 import { ConnectorRegistry } from './registry';
@@ -16,7 +17,7 @@ import { x } from './x/descriptor';
 import { youtube } from './youtube/descriptor';
 
 /** Every network of this build, in the order the connect dialog offers them. */
-export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, facebook, instagram, x, reddit, telegram, wordpress, feeds];
+export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, facebook, instagram, x, reddit, telegram, wordpress, mailbox, feeds];
 
 /** How the core reaches each network: endpoint overrides and developer apps, by network id. */
 export interface NetworkSetup {

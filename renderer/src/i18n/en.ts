@@ -109,6 +109,7 @@ export const en = {
     discourse: 'Discourse',
     wordpress: 'WordPress',
     telegram: 'Telegram',
+    mailbox: 'Email',
     email: 'Email',
     feeds: 'Feeds',
   },
@@ -291,6 +292,19 @@ export const en = {
       'mute-author': 'Muting on Reddit applies to modmail only: ban the author from the subreddit instead.',
       report: 'As a moderator, remove the item instead of reporting it.',
       'delete-own': 'Delete your own Reddit comments on reddit.com.',
+    },
+    mailbox: {
+      hide: 'An email is private to the mailbox: move it to Junk or to the Trash instead.',
+      unhide: 'An email is private to the mailbox: there is nothing to unhide.',
+      hold: 'A mailbox has no review queue: mail arrives as it is sent.',
+      approve: 'A mailbox has no review queue: mail arrives as it is sent.',
+      'delete-own': 'A sent email cannot be taken back.',
+      'block-author': 'Blocking a sender is a filter on the mail server, which Parvis cannot set: move the message to Junk.',
+      'ban-author': 'A mailbox has no members to ban: move the message to Junk.',
+      'mute-author': 'Muting a sender is a filter on the mail server, which Parvis cannot set.',
+      report: 'Email has no way to report a message: move it to Junk, which many providers learn from.',
+      'unblock-author': 'Blocking a sender is a filter on the mail server, which Parvis cannot set.',
+      'unmute-author': 'Muting a sender is a filter on the mail server, which Parvis cannot set.',
     },
     feeds: {
       hide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
@@ -788,6 +802,11 @@ export const en = {
       secure: 'Encrypted connection (TLS)',
       url: 'Address',
     },
+    /** Choices of a select field, by field then option. */
+    options: {
+      imapSecurity: { tls: 'TLS (port 993)', starttls: 'STARTTLS (port 143)' },
+      smtpSecurity: { tls: 'TLS (port 465)', starttls: 'STARTTLS (port 587)' },
+    },
     /** What differs per network: labels, hints and the words above the form. */
     network: {
       mastodon: {
@@ -855,6 +874,23 @@ export const en = {
         intro: 'Sign in on reddit.com with the account your team answers for. Parvis reads its inbox (replies, mentions, private messages) and the moderation queue of the subreddits it moderates, replies, and approves, removes or bans there.',
         fields: { subreddits: 'Subreddits to follow' },
         hints: { subreddits: 'Optional: subreddits whose new comments should reach the inbox, separated by commas, such as r/YourBrand. The moderation queue of every subreddit you moderate comes anyway.' },
+      },
+      mailbox: {
+        heading: 'Connect a mailbox',
+        intro: 'Parvis reads the mailbox’s inbox over IMAP and answers over SMTP, as a mail client does; answers are also filed in its Sent folder. Your mail provider’s help pages give the server names. The password stays in your system keychain.',
+        fields: { email: 'Email address', password: 'Password', imapHost: 'Incoming mail server (IMAP)', imapSecurity: 'Incoming mail encryption', smtpHost: 'Outgoing mail server (SMTP)', smtpSecurity: 'Outgoing mail encryption', login: 'Login, if not the address', imapPort: 'IMAP port', smtpPort: 'SMTP port', certificate: 'Accept this server certificate (SHA-256 fingerprint)' },
+        hints: {
+          password: 'The mailbox’s password, or an app password where the provider asks for one (Gmail, Outlook, iCloud with two-step verification).',
+          imapPort: 'Leave empty for the usual one: 993 with TLS, 143 with STARTTLS.',
+          smtpPort: 'Leave empty for the usual one: 465 with TLS, 587 with STARTTLS.',
+          certificate: 'Only for a server with its own certificate (self-signed or from a private authority). Compare the fingerprint Parvis shows with the one your administrator gives you, and paste it here only if they match.',
+        },
+        otherServer: 'Login, ports and certificate',
+        errors: {
+          auth: 'The server refused this login and password. Check them; some providers want an app password instead of the usual one.',
+          'bad-response': 'Parvis did not connect: the details below say why. If the server’s certificate is not trusted, check its fingerprint with your administrator before accepting it.',
+          network: 'Parvis could not reach {server}. Check the server names, ports and encryption, then try again.',
+        },
       },
       feeds: {
         heading: 'Follow a feed',

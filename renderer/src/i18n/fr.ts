@@ -111,6 +111,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     discourse: 'Discourse',
     wordpress: 'WordPress',
     telegram: 'Telegram',
+    mailbox: 'E-mail',
     email: 'E-mail',
     feeds: 'Flux',
   },
@@ -293,6 +294,19 @@ export const fr: CatalogueShape = withFrenchTypography({
       'mute-author': 'La sourdine sur Reddit ne concerne que la messagerie des modérateurs : bannissez plutôt l’auteur du subreddit.',
       report: 'En tant que modérateur, supprimez l’élément plutôt que de le signaler.',
       'delete-own': 'Supprimez vos propres commentaires Reddit sur reddit.com.',
+    },
+    mailbox: {
+      hide: 'Un e-mail est privé à la boîte : déplacez-le plutôt dans les indésirables ou la corbeille.',
+      unhide: 'Un e-mail est privé à la boîte : il n’y a rien à réafficher.',
+      hold: 'Une boîte aux lettres n’a pas de file de modération : le courrier arrive tel qu’il est envoyé.',
+      approve: 'Une boîte aux lettres n’a pas de file de modération : le courrier arrive tel qu’il est envoyé.',
+      'delete-own': 'Un e-mail envoyé ne peut pas être repris.',
+      'block-author': 'Bloquer un expéditeur est un filtre du serveur de messagerie, que Parvis ne peut pas poser : déplacez le message dans les indésirables.',
+      'ban-author': 'Une boîte aux lettres n’a pas de membres à bannir : déplacez le message dans les indésirables.',
+      'mute-author': 'Masquer un expéditeur est un filtre du serveur de messagerie, que Parvis ne peut pas poser.',
+      report: 'L’e-mail n’a pas de signalement : déplacez le message dans les indésirables, dont beaucoup de fournisseurs tirent des leçons.',
+      'unblock-author': 'Bloquer un expéditeur est un filtre du serveur de messagerie, que Parvis ne peut pas poser.',
+      'unmute-author': 'Masquer un expéditeur est un filtre du serveur de messagerie, que Parvis ne peut pas poser.',
     },
     feeds: {
       hide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
@@ -790,6 +804,11 @@ export const fr: CatalogueShape = withFrenchTypography({
       secure: 'Connexion chiffrée (TLS)',
       url: 'Adresse',
     },
+    /** Choix d’un champ à options, par champ puis par option. */
+    options: {
+      imapSecurity: { tls: 'TLS (port 993)', starttls: 'STARTTLS (port 143)' },
+      smtpSecurity: { tls: 'TLS (port 465)', starttls: 'STARTTLS (port 587)' },
+    },
     /** Ce qui change d’un réseau à l’autre : libellés, aides et mots au-dessus du formulaire. */
     network: {
       mastodon: {
@@ -857,6 +876,23 @@ export const fr: CatalogueShape = withFrenchTypography({
         intro: 'Identifiez-vous sur reddit.com avec le compte pour lequel votre équipe répond. Parvis lit sa boîte de réception (réponses, mentions, messages privés) et la file de modération des subreddits qu’il modère, répond, et y approuve, supprime ou bannit.',
         fields: { subreddits: 'Subreddits à suivre' },
         hints: { subreddits: 'Facultatif : les subreddits dont les nouveaux commentaires doivent arriver dans la boîte de réception, séparés par des virgules, comme r/VotreMarque. La file de modération de chaque subreddit que vous modérez arrive de toute façon.' },
+      },
+      mailbox: {
+        heading: 'Connecter une boîte aux lettres',
+        intro: 'Parvis lit la boîte de réception en IMAP et répond en SMTP, comme un logiciel de messagerie ; les réponses sont aussi rangées dans ses éléments envoyés. Les pages d’aide de votre fournisseur donnent le nom des serveurs. Le mot de passe reste dans le trousseau de votre système.',
+        fields: { email: 'Adresse électronique', password: 'Mot de passe', imapHost: 'Serveur de réception (IMAP)', imapSecurity: 'Chiffrement en réception', smtpHost: 'Serveur d’envoi (SMTP)', smtpSecurity: 'Chiffrement à l’envoi', login: 'Identifiant, s’il diffère de l’adresse', imapPort: 'Port IMAP', smtpPort: 'Port SMTP', certificate: 'Accepter ce certificat du serveur (empreinte SHA-256)' },
+        hints: {
+          password: 'Le mot de passe de la boîte, ou un mot de passe d’application si le fournisseur en demande un (Gmail, Outlook, iCloud avec la validation en deux étapes).',
+          imapPort: 'Laissez vide pour le port habituel : 993 en TLS, 143 en STARTTLS.',
+          smtpPort: 'Laissez vide pour le port habituel : 465 en TLS, 587 en STARTTLS.',
+          certificate: 'Seulement pour un serveur qui a son propre certificat (autosigné ou d’une autorité privée). Comparez l’empreinte que Parvis affiche avec celle que vous donne votre administrateur, et collez-la ici seulement si elles sont identiques.',
+        },
+        otherServer: 'Identifiant, ports et certificat',
+        errors: {
+          auth: 'Le serveur a refusé cet identifiant et ce mot de passe. Vérifiez-les ; certains fournisseurs demandent un mot de passe d’application au lieu du mot de passe habituel.',
+          'bad-response': 'Parvis ne s’est pas connecté : les détails ci-dessous disent pourquoi. Si le certificat du serveur n’est pas reconnu, vérifiez son empreinte avec votre administrateur avant de l’accepter.',
+          network: 'Parvis n’a pas pu joindre {server}. Vérifiez le nom des serveurs, les ports et le chiffrement, puis réessayez.',
+        },
       },
       feeds: {
         heading: 'Suivre un flux',

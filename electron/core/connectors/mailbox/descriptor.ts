@@ -1,0 +1,61 @@
+/**
+ * Email: a shared mailbox (contact@…, support@…) over IMAP and SMTP, with its address, password
+ * and the servers' names; TLS always (implicit or STARTTLS), certificates checked, and a server
+ * with its own certificate accepted only when the user enters that certificate's fingerprint.
+ */
+import { signInField } from '../../../../shared/networks';
+import type { NetworkDescriptor } from '../descriptor';
+import { ConnectorError } from '../types';
+import { EMAIL_CAPABILITIES, checkMailbox, createEmailConnector } from './index';
+import { DEFAULT_PORTS, SECURITY, normalizeFingerprint, readHost, trustServer, type MailSettings, type Security } from './settings';
+
+export const mailbox: NetworkDescriptor = {
+  id: 'mailbox',
+  displayName: 'Email',
+  icon: { glyph: '@', color: '#5b5b5b' },
+  signIn: {
+    method: 'server-login',
+    fields: [
+      signInField({ name: 'email', kind: 'email', maxLength: 254, example: 'contact@example.com', autocomplete: 'email' }),
+      signInField({ name: 'password', kind: 'password', maxLength: 300 }),
+      signInField({ name: 'imapHost', kind: 'text', maxLength: 253, example: 'imap.example.com' }),
+      signInField({ name: 'imapSecurity', kind: 'select', options: [...SECURITY], defaultValue: 'tls' }),
+      signInField({ name: 'smtpHost', kind: 'text', maxLength: 253, example: 'smtp.example.com' }),
+      signInField({ name: 'smtpSecurity', kind: 'select', options: [...SECURITY], defaultValue: 'tls' }),
+      signInField({ name: 'login', kind: 'text', required: false, advanced: true, maxLength: 254, example: 'contact@example.com', autocomplete: 'username' }),
+      signInField({ name: 'imapPort', kind: 'number', required: false, advanced: true, minLength: 1, maxLength: 65535, example: '993' }),
+      signInField({ name: 'smtpPort', kind: 'number', required: false, advanced: true, minLength: 1, maxLength: 65535, example: '465' }),
+      signInField({ name: 'certificate', kind: 'text', required: false, advanced: true, maxLength: 120, example: 'SHA-256 AB:CD:EF:…' }),
+    ],
+    yields: 'one',
+    async start(fields) {
+      const address = String(fields.email).trim().toLowerCase();
+      const accepted = fields.certificate ? normalizeFingerprint(String(fields.certificate)) : null;
+      if (fields.certificate && !accepted) throw new ConnectorError('not-supported', 'The certificate fingerprint is a SHA-256 one: 64 hexadecimal digits, with or without colons.');
+      const imapSecurity = String(fields.imapSecurity) as Security;
+      const smtpSecurity = String(fields.smtpSecurity) as Security;
+      // Certificates first, before the password goes anywhere.
+      const imap = await trustServer('imap', { host: readHost(fields.imapHost), port: Number(fields.imapPort ?? DEFAULT_PORTS.imap[imapSecurity]), security: imapSecurity }, accepted);
+      const smtp = await trustServer('smtp', { host: readHost(fields.smtpHost), port: Number(fields.smtpPort ?? DEFAULT_PORTS.smtp[smtpSecurity]), security: smtpSecurity }, accepted);
+      const settings: MailSettings = { v: 1, imap, smtp, address, login: fields.login ? String(fields.login).trim() : address };
+      const password = String(fields.password);
+      await checkMailbox(settings, password);
+      return {
+        kind: 'done',
+        results: [
+          {
+            serverUrl: `imap://${imap.host}:${imap.port}`,
+            identity: { remoteId: address, handle: address, name: address },
+            credentials: { password, settings: JSON.stringify(settings) },
+          },
+        ],
+      };
+    },
+  },
+  capabilities: EMAIL_CAPABILITIES,
+  text: { maxReplyLength: EMAIL_CAPABILITIES.maxReplyLength, counting: 'code-points', linkLength: null },
+  publish: [],
+  // SMTP has no idempotency key; findReply looks for the reply's Message-ID in Sent instead.
+  idempotentWrites: false,
+  createConnector: () => createEmailConnector(),
+};

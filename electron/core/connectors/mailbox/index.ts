@@ -1,0 +1,395 @@
+/**
+ * The email connector: a shared mailbox (contact@…) read over IMAP and answered over SMTP, with
+ * imapflow (IMAP), mailparser (MIME) and Nodemailer (composing, SMTP), not protocol code of ours.
+ *
+ * Reading: the cursor holds the INBOX's UIDVALIDITY and the highest UID stored. Each poll asks for
+ * UIDs above it (oldest first, a page at a time: a 50,000-message mailbox is read once, in pages,
+ * then only what is new). The cursor moves only with a stored page, so a connection lost in the
+ * middle of a read (a server restart) reads the same page again: no gap, and the store's
+ * deduplication by Message-ID leaves no duplicate. When UIDVALIDITY changes (the mailbox was
+ * rebuilt, UIDs mean something else now), the read starts over from the first UID: again the
+ * Message-IDs keep what is stored from being doubled.
+ *
+ * Replying: Nodemailer composes the answer once, with `In-Reply-To` and `References` from the
+ * message answered and a Message-ID derived from the outbox's idempotency key; the same bytes go
+ * to SMTP and, by IMAP APPEND, to the Sent folder. After a crash, `findReply` looks for that
+ * Message-ID in Sent, so a reply that went out is not sent twice.
+ *
+ * Moderating: spam moves the message to Junk, remove moves it to Trash (both undoable in any mail
+ * client), found by UID when the mailbox is unchanged, else by Message-ID.
+ */
+import { createHash } from 'node:crypto';
+import { ImapFlow, type ListResponse } from 'imapflow';
+import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import {
+  ConnectorError,
+  type AccountContext,
+  type Capabilities,
+  type Connector,
+  type ModerateRequest,
+  type ModerationAction,
+  type NormalizedAuthor,
+  type NormalizedItem,
+  type PollResult,
+  type ReplyRequest,
+  type ReplyResult,
+} from '../types';
+import { ThreadMemory, readMessage, type EmailExtra } from './convert';
+import { readSettings, tlsOptions, type MailSettings, type ServerSettings } from './settings';
+
+/** Longest answer Parvis sends (an email has no real limit; this keeps a paste accident out). */
+export const MAX_EMAIL_LENGTH = 100_000;
+
+const UNSUPPORTED: Partial<Record<ModerationAction, string>> = {
+  hide: 'An email is private to the mailbox: move it to Junk or Trash instead.',
+  unhide: 'An email is private to the mailbox: there is nothing to unhide.',
+  hold: 'A mailbox has no review queue: mail arrives as it is sent.',
+  approve: 'A mailbox has no review queue: mail arrives as it is sent.',
+  'delete-own': 'A sent email cannot be taken back.',
+  'block-author': 'Blocking a sender is a rule on the mail server (a filter), not something IMAP can set.',
+  'ban-author': 'A mailbox has no members to ban: move the message to Junk.',
+  'mute-author': 'Muting a sender is a rule on the mail server (a filter), not something IMAP can set.',
+  report: 'IMAP has no way to report a message: move it to Junk, which many providers learn from.',
+  'unblock-author': 'Blocking a sender is a rule on the mail server, not something IMAP can set.',
+  'unmute-author': 'Muting a sender is a rule on the mail server, not something IMAP can set.',
+};
+
+export const EMAIL_CAPABILITIES: Capabilities = {
+  maxReplyLength: MAX_EMAIL_LENGTH,
+  directMessages: true,
+  reply: true,
+  moderation: ['spam', 'remove'],
+  unsupportedReasons: UNSUPPORTED,
+};
+
+export interface EmailConnectorOptions {
+  /** Messages per poll (fetched and parsed at once). */
+  pageSize?: number;
+  /** Thread roots remembered in the cursor. */
+  memorySize?: number;
+  /** Larger messages are listed from their first bytes only (their attachments are not read). */
+  maxMessageBytes?: number;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+interface EmailCursor {
+  v: 1;
+  uidValidity: string | null;
+  lastUid: number;
+  roots: [string, string][];
+}
+
+function readCursor(raw: string | null): EmailCursor {
+  const empty: EmailCursor = { v: 1, uidValidity: null, lastUid: 0, roots: [] };
+  if (!raw) return empty;
+  try {
+    const parsed = JSON.parse(raw) as Partial<EmailCursor>;
+    if (parsed.v !== 1) return empty;
+    return {
+      v: 1,
+      uidValidity: typeof parsed.uidValidity === 'string' ? parsed.uidValidity : null,
+      lastUid: Number.isSafeInteger(parsed.lastUid) && parsed.lastUid! >= 0 ? parsed.lastUid! : 0,
+      roots: Array.isArray(parsed.roots) ? parsed.roots.filter((e): e is [string, string] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') : [],
+    };
+  } catch {
+    return empty;
+  }
+}
+
+/** Turns what imapflow and Nodemailer throw into the kinds the scheduler acts on. */
+export function mailError(err: unknown, what: string): ConnectorError {
+  if (err instanceof ConnectorError) return err;
+  const e = err as { authenticationFailed?: boolean; code?: string; responseCode?: number; message?: string; serverResponseCode?: string; responseText?: string };
+  const detail = e.responseText || e.message || String(err);
+  // A 4xx answer to AUTH is temporary (the server's own auth backend is away): not the user's password.
+  const temporary = e.responseCode !== undefined && e.responseCode >= 400 && e.responseCode < 500;
+  if (!temporary && (e.authenticationFailed || e.code === 'EAUTH' || e.serverResponseCode === 'AUTHENTICATIONFAILED' || e.responseCode === 535)) {
+    return new ConnectorError('auth', `${what}: the server refused the login or password (${detail})`);
+  }
+  if (e.code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(e.code)) {
+    return new ConnectorError('bad-response', `${what}: the server's certificate is not trusted (${e.code}); sign in again to check it.`);
+  }
+  if (e.code === 'ETHROTTLE' || e.serverResponseCode === 'LIMIT') return new ConnectorError('rate-limited', `${what}: the server asks to slow down (${detail})`, 60_000);
+  if (e.responseCode && e.responseCode >= 500 && e.responseCode < 600) return new ConnectorError('bad-response', `${what}: the server refused (${detail})`, null, e.responseCode);
+  return new ConnectorError('network', `${what}: ${detail}`);
+}
+
+/** The Message-ID of a reply: stable for one outbox entry, so a retry or a crash check finds it. */
+export function replyMessageId(idempotencyKey: string, address: string): string {
+  const domain = address.split('@')[1] || 'parvis.invalid';
+  return `<parvis.${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@${domain}>`;
+}
+
+/** References of an answer: the thread's ids (RFC 5322 §3.6.4), kept short like mail clients do (first and last ones). */
+export function replyReferences(parent: Pick<EmailExtra, 'references' | 'messageId'>): string[] {
+  const all = [...parent.references.filter((r) => r !== parent.messageId), parent.messageId];
+  return all.length <= 20 ? all : [all[0]!, ...all.slice(-19)];
+}
+
+function replySubject(subject: string): string {
+  const clean = subject.trim() || '(no subject)';
+  return /^(re|aw|sv|antw|r)\s*:/i.test(clean) ? clean : `Re: ${clean}`;
+}
+
+function specialFolder(list: ListResponse[], use: '\\Sent' | '\\Junk' | '\\Trash', names: RegExp): string | null {
+  return list.find((f) => f.specialUse === use)?.path ?? list.find((f) => names.test(f.name))?.path ?? null;
+}
+
+async function withMailbox<T>(client: ImapFlow, path: string, readOnly: boolean, run: () => Promise<T>): Promise<T> {
+  const lock = await client.getMailboxLock(path, { readOnly });
+  try {
+    return await run();
+  } finally {
+    lock.release();
+  }
+}
+
+class EmailConnector implements Connector {
+  readonly network = 'mailbox';
+  readonly capabilities = EMAIL_CAPABILITIES;
+  private readonly pageSize: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: EmailConnectorOptions) {
+    this.pageSize = Math.max(1, options.pageSize ?? 50);
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  private async imap<T>(ctx: AccountContext, what: string, run: (client: ImapFlow, settings: MailSettings) => Promise<T>): Promise<T> {
+    const settings = readSettings(ctx.credentials);
+    const password = ctx.credentials.password;
+    if (!password) throw new ConnectorError('auth', 'No password is stored for this mailbox: sign in again.');
+    const client = imapClient(settings, password, this.options.timeoutMs);
+    // Errors after a failed command also arrive as events: without a listener they would crash the process.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (err) {
+      client.close();
+      throw mailError(err, `IMAP ${settings.imap.host}`);
+    }
+    try {
+      return await run(client, settings);
+    } catch (err) {
+      throw mailError(err, what);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+
+  async verify(ctx: AccountContext): Promise<NormalizedAuthor> {
+    return this.imap(ctx, 'IMAP', async (_client, settings) => {
+      if (ctx.remoteId && ctx.remoteId !== settings.address) throw new ConnectorError('auth', `These settings are for ${settings.address}, not for ${ctx.remoteId}.`);
+      return { remoteId: settings.address, handle: settings.address, name: settings.address };
+    });
+  }
+
+  async poll(ctx: AccountContext, rawCursor: string | null): Promise<PollResult> {
+    const state = readCursor(rawCursor);
+    return this.imap(ctx, 'IMAP read', async (client, settings) => {
+      const lock = await client.getMailboxLock('INBOX', { readOnly: true });
+      try {
+        const mailbox = client.mailbox;
+        if (!mailbox) throw new ConnectorError('bad-response', 'The server opened no INBOX.');
+        const uidValidity = String(mailbox.uidValidity);
+        // A new UIDVALIDITY: the old UIDs mean nothing now, read from the start (Message-IDs dedupe).
+        const lastUid = state.uidValidity === uidValidity ? state.lastUid : 0;
+        const found = mailbox.exists === 0 ? [] : ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []);
+        // `n:*` always includes the last message, even when its UID is below n.
+        const pending = found.filter((uid) => uid > lastUid).sort((a, b) => a - b);
+        const page = pending.slice(0, this.pageSize);
+        const memory = new ThreadMemory(state.roots, this.options.memorySize ?? 2000);
+        const items: NormalizedItem[] = [];
+        const skipped: PollResult['skipped'] = [];
+        if (page.length > 0) {
+          const maxBytes = this.options.maxMessageBytes ?? 25 * 1024 * 1024;
+          const fetched: { uid: number; source: Buffer; internalDate: Date | null }[] = [];
+          for await (const message of client.fetch(
+            page.join(','),
+            { uid: true, internalDate: true, source: { start: 0, maxLength: maxBytes } },
+            { uid: true },
+          )) {
+            if (!message.source) {
+              skipped.push({ remoteId: `uid:${uidValidity}:${message.uid}`, reason: 'the server sent no source' });
+              continue;
+            }
+            const date = message.internalDate ? new Date(message.internalDate) : null;
+            fetched.push({ uid: message.uid, source: message.source, internalDate: date && !Number.isNaN(date.getTime()) ? date : null });
+          }
+          fetched.sort((a, b) => a.uid - b.uid);
+          const imapUrlBase = `imap://${encodeURIComponent(settings.login)}@${settings.imap.host}:${settings.imap.port}`;
+          for (const message of fetched) {
+            const result = await readMessage(message, { mailbox: 'INBOX', uidValidity, ownAddress: settings.address, memory, imapUrlBase, now: this.now() });
+            if (result.kind === 'item') items.push(result.item);
+            else skipped.push({ remoteId: result.remoteId, reason: result.reason });
+          }
+        }
+        const next: EmailCursor = {
+          v: 1,
+          uidValidity,
+          // Past the whole page, understood or not (a broken message must not block the mailbox).
+          lastUid: page.length > 0 ? page[page.length - 1]! : lastUid,
+          roots: memory.entries(),
+        };
+        return { items, cursor: JSON.stringify(next), hasMore: pending.length > page.length, rateLimit: null, skipped };
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
+  async reply(ctx: AccountContext, req: ReplyRequest): Promise<ReplyResult> {
+    if (req.text.length > MAX_EMAIL_LENGTH) throw new ConnectorError('not-supported', `Parvis sends emails of at most ${MAX_EMAIL_LENGTH} characters.`);
+    const parent = req.parentExtra as Partial<EmailExtra> | undefined;
+    if (!parent?.messageId || !parent.replyTo) throw new ConnectorError('not-supported', 'This message has no address to answer (it was not read from the mailbox).');
+    const settings = readSettings(ctx.credentials);
+    const password = ctx.credentials.password;
+    if (!password) throw new ConnectorError('auth', 'No password is stored for this mailbox: sign in again.');
+    const messageId = replyMessageId(req.idempotencyKey, settings.address);
+    const references = replyReferences({ messageId: parent.messageId, references: parent.references ?? [] });
+    const date = new Date(this.now());
+    const raw = await new MailComposer({
+      from: settings.address,
+      to: parent.replyTo,
+      subject: replySubject(parent.subject ?? ''),
+      text: req.text,
+      messageId,
+      inReplyTo: parent.messageId,
+      references,
+      date,
+      headers: { 'Auto-Submitted': 'no' },
+    })
+      .compile()
+      .build();
+
+    const transport = smtpTransport(settings, password, this.options.timeoutMs);
+    try {
+      await transport.sendMail({ envelope: { from: settings.address, to: [parent.replyTo] }, raw });
+    } catch (err) {
+      throw mailError(err, `SMTP ${settings.smtp.host}`);
+    } finally {
+      transport.close();
+    }
+    // The copy in Sent: the mail is gone already, so a failure here must not make the outbox send it again.
+    await this.imap(ctx, 'IMAP append to Sent', async (client) => {
+      const sent = specialFolder(await client.list(), '\\Sent', /^(sent|sent items|sent messages|envoy[ée]s|[ée]l[ée]ments envoy[ée]s)$/i);
+      if (sent) await client.append(sent, raw, ['\\Seen'], date);
+    }).catch(() => undefined);
+    const extra: EmailExtra = {
+      messageId,
+      references,
+      subject: replySubject(parent.subject ?? ''),
+      replyTo: parent.replyTo,
+      mailbox: 'Sent',
+      uidValidity: '',
+      uid: 0,
+    };
+    return { remoteId: messageId, permalink: null, createdAt: date.getTime(), extra: extra as unknown as Record<string, unknown> };
+  }
+
+  async findReply(ctx: AccountContext, req: ReplyRequest): Promise<ReplyResult | null> {
+    const settings = readSettings(ctx.credentials);
+    const messageId = replyMessageId(req.idempotencyKey, settings.address);
+    return this.imap(ctx, 'IMAP search in Sent', async (client) => {
+      const sent = specialFolder(await client.list(), '\\Sent', /^(sent|sent items|sent messages)$/i);
+      if (!sent) return null;
+      const lock = await client.getMailboxLock(sent, { readOnly: true });
+      try {
+        const found = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+        if (!found || found.length === 0) return null;
+        return { remoteId: messageId, permalink: null, createdAt: this.now() };
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
+  async moderate(ctx: AccountContext, req: ModerateRequest): Promise<{ remoteResult?: Record<string, unknown> }> {
+    if (!this.capabilities.moderation.includes(req.action)) throw new ConnectorError('not-supported', UNSUPPORTED[req.action] ?? `Email does not support ${req.action}`);
+    const extra = (req.messageExtra ?? {}) as Partial<EmailExtra>;
+    const messageId = extra.messageId ?? req.messageRemoteId;
+    return this.imap(ctx, 'IMAP move', async (client) => {
+      const list = await client.list();
+      const target =
+        req.action === 'spam'
+          ? specialFolder(list, '\\Junk', /^(junk|spam|junk e-?mail|courrier ind[ée]sirable|ind[ée]sirables)$/i)
+          : specialFolder(list, '\\Trash', /^(trash|deleted items|deleted messages|corbeille)$/i);
+      if (!target) throw new ConnectorError('not-supported', req.action === 'spam' ? 'This mailbox has no Junk folder.' : 'This mailbox has no Trash folder.');
+      const mailbox = extra.mailbox || 'INBOX';
+      const moved = await withMailbox(client, mailbox, false, async () => {
+        let uids: number[] = [];
+        if (extra.uid && String(client.mailbox && client.mailbox.uidValidity) === extra.uidValidity) {
+          // The UID still names this message only if its Message-ID says so.
+          uids = (await client.search({ uid: String(extra.uid), header: { 'message-id': messageId } }, { uid: true })) || [];
+        }
+        if (uids.length === 0) uids = (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
+        if (uids.length > 0) await client.messageMove(uids.join(','), target, { uid: true });
+        return uids.length;
+      });
+      if (moved > 0) return { remoteResult: { folder: target, moved } };
+      // Already moved (an earlier attempt went through, or someone filed it): done if it is there.
+      const there = await withMailbox(client, target, true, async () => ((await client.search({ header: { 'message-id': messageId } }, { uid: true })) || []).length);
+      if (there > 0) return { remoteResult: { folder: target, alreadyThere: true } };
+      throw new ConnectorError('not-supported', `This message is no longer in ${mailbox}: it was moved or deleted in another mail client.`);
+    });
+  }
+}
+
+export function imapClient(settings: MailSettings, password: string, timeoutMs = 30_000): ImapFlow {
+  return new ImapFlow({
+    host: settings.imap.host,
+    port: settings.imap.port,
+    secure: settings.imap.security === 'tls',
+    doSTARTTLS: settings.imap.security === 'starttls' ? true : undefined,
+    auth: { user: settings.login, pass: password },
+    tls: tlsOptions(settings.imap),
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: Math.max(timeoutMs, 60_000),
+  });
+}
+
+export function smtpTransport(settings: MailSettings, password: string, timeoutMs = 30_000) {
+  return nodemailer.createTransport({
+    host: settings.smtp.host,
+    port: settings.smtp.port,
+    secure: settings.smtp.security === 'tls',
+    requireTLS: settings.smtp.security === 'starttls',
+    auth: { user: settings.login, pass: password },
+    tls: tlsOptions(settings.smtp),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: Math.max(timeoutMs, 60_000),
+  });
+}
+
+export function createEmailConnector(options: EmailConnectorOptions = {}): Connector {
+  return new EmailConnector(options);
+}
+
+/** Checks a mailbox's IMAP and SMTP logins (nothing is sent: SMTP stops after AUTH). */
+export async function checkMailbox(settings: MailSettings, password: string, timeoutMs?: number): Promise<void> {
+  const client = imapClient(settings, password, timeoutMs);
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    client.close();
+    throw mailError(err, `IMAP ${settings.imap.host}`);
+  }
+  await client.logout().catch(() => client.close());
+  const transport = smtpTransport(settings, password, timeoutMs);
+  try {
+    await transport.verify();
+  } catch (err) {
+    throw mailError(err, `SMTP ${settings.smtp.host}`);
+  } finally {
+    transport.close();
+  }
+}
+
+export type { ServerSettings };
