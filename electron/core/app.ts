@@ -39,6 +39,7 @@ import { inboxHandlers } from './handlers/inbox';
 import { conversationHandlers } from './handlers/conversation';
 import { workspaceHandlers } from './handlers/workspace';
 import { moderationHandlers } from './handlers/moderation';
+import { contestHandlers } from './handlers/contests';
 import type { QuotaPolicy } from './sync/scheduler';
 
 export const APP_NAME = 'Parvis';
@@ -368,6 +369,7 @@ export function createCore(opts: CoreOptions): Core {
       conversationHandlers(services),
       workspaceHandlers(services),
       moderationHandlers(services),
+      contestHandlers(services),
     ],
     // The acting member: the desktop's own, read at each call (it can be renamed).
     () => ({ member: workspace.members.list().find((m) => m.isMe) ?? me }),
