@@ -28,6 +28,7 @@ import {
 } from './model';
 import { Contest, ContestFilters, ContestInput, ContestPost, ContestPostChoice, ContestPreview, VerifyResult } from './contest';
 import { Lexicon, RuleDefinitionBase } from './moderation';
+import { Report, ReportQuery } from './report';
 import { DeveloperAppInfo, NetworkCapabilities, NetworkInfo } from './networks';
 
 export { NetworkCapabilities, NetworkInfo };
@@ -392,6 +393,8 @@ export const calls = {
   /** The audit log as CSV (RFC 4180), for a spreadsheet. */
   'audit.exportCsv': { input: z.object({ query: z.string().max(200).optional() }).strict(), output: z.object({ filename: z.string(), csv: z.string() }) },
 
+  /** A report over a period compared with the one before it, from the local store. */
+  'reports.get': { input: ReportQuery, output: Report },
   /** The brand's posts that received comments (what a contest can be run on), newest first. */
   'contests.posts': { input: Empty, output: z.array(ContestPostChoice) },
   /** The entrants a contest's posts and filters give now, what each filter left out, and the networks' rules it breaks. */

@@ -174,6 +174,7 @@ function validInputs(ctx: { accId: number; convId: number; tagId: number; member
     'audit.exportCsv': {},
     'settings.get': {},
     'settings.set': { language: 'fr' },
+    'reports.get': { since: 0, until: 86_400_000 * 7, bucket: 'week', timeZone: 'Europe/Paris' },
     'contests.posts': {},
     'contests.preview': { posts: [{ accountId: ctx.accId, postKey: 'post-c' }], filters: { mustContain: ['#concours'] } },
     'contests.create': { name: 'Concours', posts: [{ accountId: ctx.accId, postKey: 'post-c' }], winners: 1 },

@@ -40,6 +40,7 @@ import { conversationHandlers } from './handlers/conversation';
 import { workspaceHandlers } from './handlers/workspace';
 import { moderationHandlers } from './handlers/moderation';
 import { contestHandlers } from './handlers/contests';
+import { reportHandlers } from './handlers/reports';
 import type { QuotaPolicy } from './sync/scheduler';
 
 export const APP_NAME = 'Parvis';
@@ -370,6 +371,7 @@ export function createCore(opts: CoreOptions): Core {
       workspaceHandlers(services),
       moderationHandlers(services),
       contestHandlers(services),
+      reportHandlers(services),
     ],
     // The acting member: the desktop's own, read at each call (it can be renamed).
     () => ({ member: workspace.members.list().find((m) => m.isMe) ?? me }),

@@ -6,5 +6,6 @@ import { performance } from './0030-performance';
 import { messageEdits } from './0040-message-edits';
 import { uids } from './0050-uids';
 import { contests } from './0180-contests';
+import { reportIndexes } from './0190-report-indexes';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, contests];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, contests, reportIndexes];
