@@ -112,7 +112,7 @@ describe('contests', () => {
       expect((err as { status: number }).status).toBe(1);
     }
     expect(refused).toContain('REFUSED');
-  }, 30_000);
+  }, 90_000);
 
   it('leaves out earlier winners in the next contest', async () => {
     const { acc } = seed();

@@ -10,7 +10,8 @@ export const reportIndexes: Migration = {
   name: '0190-report-indexes',
   up(db) {
     db.exec(`
-      CREATE INDEX messages_created ON messages (created_at, direction);
+      -- Covering: volumes and the most active people are counted from the index alone.
+      CREATE INDEX messages_created ON messages (created_at, direction, account_id, author_id, conversation_id);
       CREATE INDEX conv_created ON conversations (created_at);
     `);
   },
