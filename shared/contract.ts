@@ -26,7 +26,9 @@ import {
   RateLimit,
   MODERATION_ACTIONS,
 } from './model';
+import { Contest, ContestFilters, ContestInput, ContestPost, ContestPostChoice, ContestPreview, VerifyResult } from './contest';
 import { Lexicon, RuleDefinitionBase } from './moderation';
+import { Report, ReportQuery } from './report';
 import { DeveloperAppInfo, NetworkCapabilities, NetworkInfo } from './networks';
 
 export { NetworkCapabilities, NetworkInfo };
@@ -412,6 +414,25 @@ export const calls = {
   },
   /** The audit log as CSV (RFC 4180), for a spreadsheet. */
   'audit.exportCsv': { input: z.object({ query: z.string().max(200).optional() }).strict(), output: z.object({ filename: z.string(), csv: z.string() }) },
+
+  /** A report over a period compared with the one before it, from the local store. */
+  'reports.get': { input: ReportQuery, output: Report },
+  /** The brand's posts that received comments (what a contest can be run on), newest first. */
+  'contests.posts': { input: Empty, output: z.array(ContestPostChoice) },
+  /** The entrants a contest's posts and filters give now, what each filter left out, and the networks' rules it breaks. */
+  'contests.preview': {
+    input: z.object({ posts: z.array(ContestPost).min(1).max(50), filters: ContestFilters.default(ContestFilters.parse({})) }).strict(),
+    output: ContestPreview,
+  },
+  'contests.create': { input: ContestInput, output: Contest },
+  /** Every contest with its draws, newest first. */
+  'contests.list': { input: Empty, output: z.array(Contest) },
+  /** Freezes and hashes the entrant list, takes a seed, draws winners and alternates, writes the certificate and the audit log. */
+  'contests.draw': { input: z.object({ contestId: Id }).strict(), output: Contest },
+  /** Draws again (the earlier draws are kept); the reason is written in the certificate and the audit log. */
+  'contests.redraw': { input: z.object({ contestId: Id, reason: z.string().trim().min(3).max(1000) }).strict(), output: Contest },
+  /** Recomputes a certificate (its JSON text): the hash of its entrants and its result. */
+  'contests.verify': { input: z.object({ certificate: z.string().max(50_000_000) }).strict(), output: VerifyResult },
 
   'settings.get': { input: Empty, output: Settings },
   'settings.set': { input: Settings.partial().strict(), output: Settings },

@@ -31,6 +31,8 @@ export interface StoreFigures {
   search: ListFigure[];
   conversationOpen: { conversationId: number; messages: number; latency: LatencySummary };
   bulkTag: { conversations: number; latency: LatencySummary };
+  /** Reports (issue 18): each period and filter a manager picks, compared with the period before. */
+  reports?: { name: string; latency: LatencySummary }[];
 }
 
 export interface StoreScenario {
@@ -131,6 +133,21 @@ export async function measureStore(s: StoreScenario, log: (line: string) => void
   const openSamples = await timeRuns(() => callCore(core, 'conversation.get', { conversationId: longest.id, markRead: true }), { max: 30 });
   log(`  open long conversation (${longest.message_count} messages): p95 ${summarize(openSamples).p95.toFixed(2)} ms`);
 
+  // Reports: the last 7, 30 and 90 days, then 30 days of one network and of one member.
+  const reports: { name: string; latency: LatencySummary }[] = [];
+  const reportCases: [string, Record<string, unknown>][] = [
+    ['7 days', { since: s.now - 7 * DAY, until: s.now }],
+    ['30 days', { since: s.now - 30 * DAY, until: s.now }],
+    ['90 days by week', { since: s.now - 90 * DAY, until: s.now, bucket: 'week' }],
+    ['30 days, one network', { since: s.now - 30 * DAY, until: s.now, network: [s.workspace.accounts[0]!.network] }],
+    ['30 days, one member', { since: s.now - 30 * DAY, until: s.now, memberId: s.triage.me.id }],
+  ];
+  for (const [name, query] of reportCases) {
+    const samples = await timeRuns(() => callCore(core, 'reports.get', { timeZone: 'Europe/Paris', ...query } as never), { max: 15 });
+    reports.push({ name, latency: summarize(samples) });
+    log(`  report ${name}: p95 ${summarize(samples).p95.toFixed(2)} ms`);
+  }
+
   // Bulk tagging: each run tags 1,000 conversations that do not have the tag yet.
   const tag = s.triage.tags.find((t) => t.name === 'presse') ?? s.triage.tags.at(-1)!;
   const untagged = core.db
@@ -159,5 +176,6 @@ export async function measureStore(s: StoreScenario, log: (line: string) => void
     search,
     conversationOpen: { conversationId: longest.id, messages: longest.message_count, latency: summarize(openSamples) },
     bulkTag: { conversations: BULK, latency: summarize(bulkSamples) },
+    reports,
   };
 }

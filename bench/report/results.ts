@@ -101,6 +101,7 @@ export function figureRows(r: Omit<BenchResult, 'figures' | 'durationMs' | 'load
   rows.push(...latencyRows('inbox page', `deep: ${r.store.deepPages.pages} pages of ${r.store.deepPages.name}`, r.store.deepPages.latency, BUDGETS.inboxPageP95Ms));
   rows.push(...latencyRows('inbox page', `sidebar counts (${r.store.sidebarCounts.views} views)`, r.store.sidebarCounts.latency));
   for (const f of r.store.search) rows.push(...latencyRows('search', `${f.name} (${f.matching.toLocaleString('en-US')})`, f.latency, BUDGETS.searchP95Ms));
+  for (const f of r.store.reports ?? []) rows.push(...latencyRows('report', f.name, f.latency, BUDGETS.reportP95Ms));
   rows.push(...latencyRows('conversation', `open a ${r.store.conversationOpen.messages}-message thread`, r.store.conversationOpen.latency));
   rows.push(...latencyRows('conversation', `tag ${r.store.bulkTag.conversations} conversations`, r.store.bulkTag.latency));
   rows.push(row('storage', 'database + WAL per 1M messages', r.storage.bytesPerMillionMessages, 'bytes', BUDGETS.bytesPerMillionMessages));

@@ -78,10 +78,10 @@ const FOLLOWUPS_FR = ['Merci pour votre retour rapide !', 'Toujours rien reçu c
 const FOLLOWUPS_EN = ['Thanks for the quick reply!', 'Still nothing this morning…', 'Here is a photo of the damaged box.', 'OK, waiting for your email.', 'All sorted, thank you so much 🙏', 'Tracking number doesn’t work.', 'Got the replacement, perfect.', 'Can someone call me?'];
 const ANSWERS_FR = ['Bonjour {name}, désolés pour ce désagrément ! Pouvez-vous nous écrire en privé avec votre numéro de commande ?', 'Merci {name} ! Toute l’équipe de l’atelier est ravie 😊', 'Nous vérifions avec le transporteur et revenons vers vous aujourd’hui.', 'Un remplacement part demain, vous recevrez le suivi par e-mail.', 'La notice est ici : https://atelier-lumen.example/notices/halo.pdf'];
 const ANSWERS_EN = ['Hi {name}, sorry about that! Could you DM us your order number?', 'Thank you {name}! The whole workshop is thrilled 😊', 'We are checking with the carrier and will get back to you today.', 'A replacement ships tomorrow, tracking will follow by email.', 'Yes, the Halo cable can be shortened up to 40 cm.'];
-const CONTEXTS = [
+const CONTEXTS: { fr: string; en: string; giveaway?: boolean }[] = [
   { fr: 'Nouvelle collection Automne : la suspension Halo en laiton brossé', en: 'New Autumn collection: the Halo pendant in brushed brass' },
   { fr: 'Dans l’atelier : souffler le verre de la lampe Orbe', en: 'Inside the workshop: blowing the glass of the Orbe lamp' },
-  { fr: 'Grand concours : gagnez une lampe Dune !', en: 'Giveaway: win a Dune lamp!' },
+  { fr: 'Grand concours : gagnez une lampe Dune !', en: 'Giveaway: win a Dune lamp!', giveaway: true },
   { fr: 'Livraisons : nos délais pendant les fêtes', en: 'Shipping: our holiday delivery times' },
 ];
 const TAGS = [
@@ -166,7 +166,12 @@ export function seedDemoWorkspace(core: Core, opts: DemoOptions): number {
         text,
         createdAt: times[m]! - shift,
         permalink: `${acc.serverUrl}/demo/${remoteId}`,
-        context: context ? { text: context[lang], url: `${acc.serverUrl}/demo/post/${threadId}` } : null,
+        // The giveaway is one post per account that many people answer (what a contest is drawn on).
+        context: context
+          ? context.giveaway
+            ? { remoteId: `${acc.network}-giveaway-dune`, text: context[lang], url: `${acc.serverUrl}/demo/post/giveaway-dune` }
+            : { text: context[lang], url: `${acc.serverUrl}/demo/post/${threadId}` }
+          : null,
       });
       parent = remoteId;
     }

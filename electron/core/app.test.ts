@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_NAMES, calls, type CallName } from '../../shared/contract';
+import { ContestFilters } from '../../shared/contest';
 import { dispatch } from './rpc';
 import { addAccount, item, makeCore } from './testing/core-fixture';
 import { accountSecretKey } from './secrets/secret-store';
@@ -108,7 +109,7 @@ function seed() {
 }
 
 /** A valid input for every call, so that no handler goes untested. */
-function validInputs(ctx: { accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number; chooseFlowId: string; choiceId: string; actionId: number }): Record<CallName, unknown> {
+function validInputs(ctx: { accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number; chooseFlowId: string; choiceId: string; actionId: number; contestId?: number; drawnContestId?: number }): Record<CallName, unknown> {
   return {
     'accounts.choose': { flowId: ctx.chooseFlowId, choiceIds: [ctx.choiceId] },
     'developerApps.set': { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' },
@@ -174,6 +175,14 @@ function validInputs(ctx: { accId: number; convId: number; tagId: number; member
     'audit.exportCsv': {},
     'settings.get': {},
     'settings.set': { language: 'fr' },
+    'reports.get': { since: 0, until: 86_400_000 * 7, bucket: 'week', timeZone: 'Europe/Paris' },
+    'contests.posts': {},
+    'contests.preview': { posts: [{ accountId: ctx.accId, postKey: 'post-c' }], filters: { mustContain: ['#concours'] } },
+    'contests.create': { name: 'Concours', posts: [{ accountId: ctx.accId, postKey: 'post-c' }], winners: 1 },
+    'contests.list': {},
+    'contests.draw': { contestId: ctx.contestId },
+    'contests.redraw': { contestId: ctx.drawnContestId, reason: 'the winner did not answer' },
+    'contests.verify': { certificate: '{}' },
   };
 }
 
@@ -194,7 +203,16 @@ describe('contract handlers', () => {
       const flow = await ok<{ flowId: string }>('accounts.connect', { network: 'mastodon', fields: { server: 'social.example' } });
       await ok('developerApps.set', { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' });
       const choose = await ok<{ flowId: string; choices: { id: string }[] }>('accounts.connect', { network: 'pages', fields: {} });
-      const inputs = validInputs({ chooseFlowId: choose.flowId, choiceId: choose.choices[0]!.id, accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id, actionId });
+      // Contests need a commented post and a drawn contest: only their calls pay for them.
+      let contest: { id: number } | undefined;
+      let drawn: { id: number } | undefined;
+      if (name.startsWith('contests.')) {
+        core.ingest(acc.id, { items: [item({ remoteId: 'k', threadRemoteId: 'K', text: '#concours', context: { remoteId: 'post-c', text: 'Concours' }, author: { remoteId: 'a3', handle: '@ines', name: 'Inès' } })], cursor: null });
+        contest = core.handlers['contests.create']({ name: 'C', posts: [{ accountId: acc.id, postKey: 'post-c' }], winners: 1, alternates: 0, filters: ContestFilters.parse({ excludeEarlierWinners: false }) }) as { id: number };
+        drawn = core.handlers['contests.create']({ name: 'D', posts: [{ accountId: acc.id, postKey: 'post-c' }], winners: 1, alternates: 0, filters: ContestFilters.parse({ excludeEarlierWinners: false }) }) as { id: number };
+        await core.handlers['contests.draw']({ contestId: drawn.id });
+      }
+      const inputs = validInputs({ contestId: contest?.id, drawnContestId: drawn?.id, chooseFlowId: choose.flowId, choiceId: choose.choices[0]!.id, accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id, actionId });
       await ok(name, inputs[name]);
       await core.dispose();
     }

@@ -38,6 +38,8 @@ import { inboxHandlers } from './handlers/inbox';
 import { conversationHandlers } from './handlers/conversation';
 import { workspaceHandlers } from './handlers/workspace';
 import { moderationHandlers } from './handlers/moderation';
+import { contestHandlers } from './handlers/contests';
+import { reportHandlers } from './handlers/reports';
 import type { QuotaPolicy } from './sync/scheduler';
 
 export const APP_NAME = 'Parvis';
@@ -359,6 +361,8 @@ export function createCore(opts: CoreOptions): Core {
       conversationHandlers(services),
       workspaceHandlers(services),
       moderationHandlers(services),
+      contestHandlers(services),
+      reportHandlers(services),
     ],
     // The acting member: the desktop's own, read at each call (it can be renamed).
     () => ({ member: workspace.members.list().find((m) => m.isMe) ?? me }),

@@ -7,5 +7,7 @@ import { messageEdits } from './0040-message-edits';
 import { uids } from './0050-uids';
 import { memberNamed } from './0060-member-named';
 import { authorBans } from './0070-author-bans';
+import { contests } from './0180-contests';
+import { reportIndexes } from './0190-report-indexes';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes];
