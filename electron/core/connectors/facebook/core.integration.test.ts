@@ -12,6 +12,7 @@
  *   signing in again;
  * - a malformed comment is skipped and logged, the rest of its page kept.
  */
+import { MODERATION_UNDO_WINDOW_MS } from '../../../../shared/model';
 import { afterEach, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../../shared/contract';
 import type { Account } from '../../../../shared/model';
@@ -20,6 +21,9 @@ import { startMetaServer, type MetaServer } from '../../../../e2e/networks/meta'
 import type { Core } from '../../app';
 import { accountSecretKey } from '../../secrets/secret-store';
 import { makeCore } from '../../testing/core-fixture';
+
+/** Harsh actions wait in the outbox for their undo window before they reach the network. */
+const HELD_ACTION_WAIT_MS = MODERATION_UNDO_WINDOW_MS + 5_000;
 
 let core: ReturnType<typeof makeCore> | undefined;
 let meta: MetaServer | undefined;
@@ -133,12 +137,12 @@ it('one sign-in gives the Page and its Instagram account; a comment, a Messenger
 
   // Hide the comment, ban its author.
   await callCore(c, 'moderation.act', { messageId: comment.id, action: 'hide' });
-  await waitFor('the comment hidden on Facebook', () => control.comments.get(question.id)!.isHidden);
+  await waitFor('the comment hidden on Facebook', () => control.comments.get(question.id)!.isHidden, HELD_ACTION_WAIT_MS);
   await callCore(c, 'moderation.act', { messageId: comment.id, action: 'ban-author' });
-  await waitFor('the author banned from the Page', () => control.pages.get(page.id)!.blocked.has(camille.id));
+  await waitFor('the author banned from the Page', () => control.pages.get(page.id)!.blocked.has(camille.id), HELD_ACTION_WAIT_MS);
   // Instagram: hide too.
   await callCore(c, 'moderation.act', { messageId: igComment.id, action: 'hide' });
-  await waitFor('the Instagram comment hidden', () => control.igComments.get(igQuestion.id)!.hidden);
+  await waitFor('the Instagram comment hidden', () => control.igComments.get(igQuestion.id)!.hidden, HELD_ACTION_WAIT_MS);
 });
 
 it('Messenger: after 24 hours an answer goes out with the human agent tag; after 7 days it is refused at once and nothing is queued', async () => {

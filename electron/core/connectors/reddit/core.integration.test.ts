@@ -9,6 +9,7 @@
  * - a 429 with its reset pauses only that account;
  * - a refresh token Reddit refuses turns the account "needs sign-in", and the queued reply waits.
  */
+import { MODERATION_UNDO_WINDOW_MS } from '../../../../shared/model';
 import { afterEach, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../../shared/contract';
 import { DEFAULT_SETTINGS } from '../../../../shared/model';
@@ -17,6 +18,9 @@ import { startRedditServer, type RedditServer } from '../../../../e2e/networks/r
 import { accountSecretKey } from '../../secrets/secret-store';
 import type { SettingsStore } from '../../settings/settings-store';
 import { makeCore } from '../../testing/core-fixture';
+
+/** Harsh actions wait in the outbox for their undo window before they reach the network. */
+const HELD_ACTION_WAIT_MS = MODERATION_UNDO_WINDOW_MS + 5_000;
 
 const everySecond: SettingsStore = {
   get: () => ({ ...DEFAULT_SETTINGS, pollIntervalSeconds: 1 }),
@@ -100,10 +104,10 @@ it('a modqueue item, a private message and a watched subreddit’s comment arriv
   expect([kind.name, post.name]).toContain(commentReply.parentId);
 
   await callCore(c, 'moderation.act', { messageId: queued.id, action: 'remove' });
-  await waitFor('removed on Reddit', () => control.get(rude.name)?.removed === true);
+  await waitFor('removed on Reddit', () => control.get(rude.name)?.removed === true, HELD_ACTION_WAIT_MS);
   expect(control.get(rude.name)!.spam).toBe(false);
   await callCore(c, 'moderation.act', { messageId: queued.id, action: 'ban-author', reason: 'Insultes répétées' });
-  const ban = await waitFor('the ban', () => control.bans[0]);
+  const ban = await waitFor('the ban', () => control.bans[0], HELD_ACTION_WAIT_MS);
   expect(ban).toEqual({ subreddit: 'AtelierLumen', name: 'troll42', reason: 'Insultes répétées', duration: null });
 
   // An edit and a deletion of items still in the modqueue reach the inbox through the message writer.

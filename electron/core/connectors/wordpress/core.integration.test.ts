@@ -8,6 +8,7 @@
  * - a revoked application password turns the account "needs sign-in", the queued reply is kept
  *   and goes out once the user signs in again (the same account, repaired).
  */
+import { MODERATION_UNDO_WINDOW_MS } from '../../../../shared/model';
 import { afterEach, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../../shared/contract';
 import { DEFAULT_SETTINGS } from '../../../../shared/model';
@@ -17,6 +18,9 @@ import { startWordPressServer, type WordPressServer } from '../../../../e2e/netw
 import { accountSecretKey } from '../../secrets/secret-store';
 import type { SettingsStore } from '../../settings/settings-store';
 import { makeCore } from '../../testing/core-fixture';
+
+/** Harsh actions wait in the outbox for their undo window before they reach the network. */
+const HELD_ACTION_WAIT_MS = MODERATION_UNDO_WINDOW_MS + 5_000;
 
 const everySecond: SettingsStore = {
   get: () => ({ ...DEFAULT_SETTINGS, pollIntervalSeconds: 1 }),
@@ -96,7 +100,7 @@ it('a held comment arrives within one poll; the reply goes under it; approve and
   await waitFor('approved on the site', () => control.comment(held.id)?.status === 'approved');
   const junkStored = await waitFor('the other comment', () => message(account.id, String(junk.id)));
   await callCore(c, 'moderation.act', { messageId: junkStored.id, action: 'spam' });
-  await waitFor('spam on the site', () => control.comment(junk.id)?.status === 'spam');
+  await waitFor('spam on the site', () => control.comment(junk.id)?.status === 'spam', HELD_ACTION_WAIT_MS);
 
   // Another moderator trashes a comment in the dashboard: Parvis keeps it, marked deleted.
   control.setStatus(held.id, 'trash');

@@ -10,6 +10,7 @@
  * - a refresh token X refuses turns the account "needs sign-in", the queued reply is kept and goes
  *   out after the new sign-in.
  */
+import { MODERATION_UNDO_WINDOW_MS } from '../../../../shared/model';
 import { afterEach, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../../shared/contract';
 import { DEFAULT_SETTINGS } from '../../../../shared/model';
@@ -18,6 +19,9 @@ import { startXServer, type XServer } from '../../../../e2e/networks/x';
 import { accountSecretKey } from '../../secrets/secret-store';
 import type { SettingsStore } from '../../settings/settings-store';
 import { makeCore } from '../../testing/core-fixture';
+
+/** Harsh actions wait in the outbox for their undo window before they reach the network. */
+const HELD_ACTION_WAIT_MS = MODERATION_UNDO_WINDOW_MS + 5_000;
 
 const everySecond: SettingsStore = {
   get: () => ({ ...DEFAULT_SETTINGS, pollIntervalSeconds: 1 }),
@@ -111,7 +115,7 @@ it('a mention with its context and a DM arrive within one poll; the reply and th
   expect(answer.dm_conversation_id).toBe(dm.dm_conversation_id);
 
   await callCore(c, 'moderation.act', { messageId: storedQuestion.id, action: 'hide' });
-  await waitFor('the reply hidden on X', () => control.getPost(question.id)?.hidden === true);
+  await waitFor('the reply hidden on X', () => control.getPost(question.id)?.hidden === true, HELD_ACTION_WAIT_MS);
 
   // The answers come back in the next polls without doubling.
   await callCore(c, 'accounts.pollNow', { accountId: account.id });
