@@ -74,7 +74,11 @@ export const Entrant = z
 export type Entrant = z.infer<typeof Entrant>;
 
 /** A rule of the networks that a filter breaks: shown before the draw. */
-export const ContestWarning = z.enum(['facebook-tag-a-friend', 'instagram-tag-a-friend', 'no-entrants']);
+/**
+ * `<network>-tag-a-friend`: the network's terms forbid making entrants tag people (the catalogue
+ * words it per network); `no-entrants`: the filters leave nobody.
+ */
+export const ContestWarning = z.union([z.literal('no-entrants'), z.string().regex(/^[a-z0-9-]{1,40}-tag-a-friend$/)]);
 export type ContestWarning = z.infer<typeof ContestWarning>;
 
 export const DRAW_ALGORITHM = 'parvis-draw-v1';

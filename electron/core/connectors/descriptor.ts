@@ -74,6 +74,11 @@ export interface NetworkDescriptor {
    * looks for the remote result first.
    */
   readonly idempotentWrites: boolean;
+  /**
+   * The network's own rules for contests run on its posts: `tagToEnter` when its terms forbid
+   * making entrants tag (mention) other people (Meta's Pages and Instagram terms).
+   */
+  readonly contestRules?: { readonly tagToEnter: 'forbidden' };
   /** Builds the connector. Called once per core. */
   createConnector(env: NetworkEnvironment): Connector;
 }

@@ -59,7 +59,11 @@ export function mentionsIn(text: string): number {
 
 const bareHandle = (h: string): string => h.trim().replace(/^@/, '').toLowerCase();
 
-export function createContestService(db: Db, now: () => number) {
+/**
+ * `tagToEnterForbidden(network)`: whether the network's terms forbid making entrants tag other
+ * people (from its descriptor's contest rules).
+ */
+export function createContestService(db: Db, now: () => number, tagToEnterForbidden: (network: string) => boolean = () => false) {
   const postsQuery = db.prepare<[], { account_id: number; post_key: string; network: string; account_name: string; text: string | null; url: string | null; comments: number; last_at: number }>(`
     SELECT c.account_id, coalesce(c.context_remote_id, c.context_url) AS post_key, ac.network, ac.display_name AS account_name,
            max(c.context_text) AS text, max(c.context_url) AS url, sum(c.message_count) AS comments, max(c.last_activity_at) AS last_at
@@ -115,9 +119,8 @@ export function createContestService(db: Db, now: () => number) {
   function warningsFor(posts: readonly ContestPost[], filters: ContestFilters): ContestWarning[] {
     const networks = new Set(accountsQuery.all().filter((a) => posts.some((p) => p.accountId === a.id)).map((a) => a.network));
     const warnings: ContestWarning[] = [];
-    // Meta's Pages terms: no "tag your friends to enter" (nor "share to enter", which Parvis cannot check anyway).
-    if (filters.minMentions > 0 && networks.has('facebook')) warnings.push('facebook-tag-a-friend');
-    if (filters.minMentions > 0 && networks.has('instagram')) warnings.push('instagram-tag-a-friend');
+    // A mention filter on a network whose terms forbid "tag your friends to enter" (Meta's).
+    if (filters.minMentions > 0) for (const network of [...networks].sort()) if (tagToEnterForbidden(network)) warnings.push(`${network}-tag-a-friend`);
     return warnings;
   }
 

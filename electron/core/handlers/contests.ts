@@ -7,7 +7,7 @@ import type { CoreServices } from './services';
 type ContestCalls = 'contests.posts' | 'contests.preview' | 'contests.create' | 'contests.list' | 'contests.draw' | 'contests.redraw' | 'contests.verify';
 
 export function contestHandlers(s: CoreServices): DomainHandlers<ContestCalls> {
-  const contests = createContestService(s.db, s.now);
+  const contests = createContestService(s.db, s.now, (network) => s.knownDescriptors.find((d) => d.id === network)?.contestRules?.tagToEnter === 'forbidden');
   return {
     'contests.posts': () => contests.posts(),
     'contests.preview': (input) => contests.preview(input),

@@ -63,6 +63,8 @@ export const facebook: NetworkDescriptor = {
   publish: ['text', 'image', 'video', 'link'],
   // The Graph API takes no idempotency key.
   idempotentWrites: false,
+  // Meta's Pages and Instagram terms: no "tag your friends to enter" (nor "share to enter").
+  contestRules: { tagToEnter: 'forbidden' },
   createConnector: (env) => {
     const { api, version } = metaEndpoints(env);
     return createFacebookConnector({ defaultBaseUrl: api, version });

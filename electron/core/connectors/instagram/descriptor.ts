@@ -22,6 +22,8 @@ export const instagram: NetworkDescriptor = {
   text: { maxReplyLength: INSTAGRAM_CAPABILITIES.maxReplyLength, counting: 'code-points', linkLength: null },
   publish: ['image', 'video'],
   idempotentWrites: false,
+  // Meta's Pages and Instagram terms: no "tag your friends to enter" (nor "share to enter").
+  contestRules: { tagToEnter: 'forbidden' },
   createConnector: (env) => {
     const { api, version } = metaEndpoints(env);
     return createInstagramConnector({ defaultBaseUrl: api, version });
