@@ -62,9 +62,32 @@ export const InboxFilter = z
   .strict();
 export type InboxFilter = z.infer<typeof InboxFilter>;
 
-export const SavedReply = z.object({ id: Id, name: z.string(), text: z.string() });
+/** The languages a saved reply can be written in (null: any). */
+export const ReplyLanguage = z.enum(['fr', 'en']);
+export type ReplyLanguage = z.infer<typeof ReplyLanguage>;
+/**
+ * A canned answer. `{firstName}`, `{name}`, `{handle}` and `{me}` are filled from the conversation
+ * when inserted; `networks` lists where it is offered (empty: on every network).
+ */
+export const SavedReply = z.object({
+  id: Id,
+  name: z.string(),
+  text: z.string(),
+  language: ReplyLanguage.nullable(),
+  networks: z.array(Network),
+});
 export type SavedReply = z.infer<typeof SavedReply>;
-const SavedReplyInput = z.object({ name: Name, text: z.string().trim().min(1).max(10_000) }).strict();
+const SavedReplyInput = z
+  .object({
+    name: Name,
+    text: z.string().trim().min(1).max(10_000),
+    /** Absent: any language. */
+    language: ReplyLanguage.nullable().optional(),
+    /** Absent or empty: every network. */
+    networks: z.array(Network).max(64).optional(),
+  })
+  .strict();
+export type SavedReplyInput = z.input<typeof SavedReplyInput>;
 
 export const SavedView = z.object({ id: Id, name: z.string(), filter: InboxFilter, position: z.number().int() });
 export type SavedView = z.infer<typeof SavedView>;

@@ -268,6 +268,8 @@ export const ConversationDetail = z.object({
   activity: z.array(Activity),
   /** How many other conversations the main author has with this account. */
   authorConversationCount: z.number().int(),
+  /** The language the community writes in here, when it can be told (saved replies in it come first). */
+  language: z.enum(['fr', 'en']).nullable().optional(),
 });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 

@@ -82,7 +82,7 @@ interface SeededWorkspace {
   tags: { name: string; color: string }[];
   /** Team members other than "me". */
   team: string[];
-  savedReplies: { name: string; text: string }[];
+  savedReplies: { name: string; text: string; language: 'fr' | 'en' | null; networks: string[] }[];
   views: { name: string; filter: InboxFilter; tagName: string | null }[];
   threads: SeededThread[];
 }
@@ -133,7 +133,7 @@ async function readSeededWorkspace(now: number, conversations: number): Promise<
     return {
       tags: tags.map((t) => ({ name: t.name, color: t.color })),
       team: members.filter((m) => !m.isMe).map((m) => m.name),
-      savedReplies: (await callCore(core, 'savedReplies.list', {})).map((r) => ({ name: r.name, text: r.text })),
+      savedReplies: (await callCore(core, 'savedReplies.list', {})).map((r) => ({ name: r.name, text: r.text, language: r.language, networks: r.networks })),
       views,
       // Oldest first: the order they are written to the networks in.
       threads: threads.sort((a, b) => (a.messages[0]?.createdAt ?? 0) - (b.messages[0]?.createdAt ?? 0)),

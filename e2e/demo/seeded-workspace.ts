@@ -107,8 +107,9 @@ export function seedDemoWorkspace(core: Core, opts: DemoOptions): number {
   const accounts = DEMO_ACCOUNTS.map((a) => core.accounts.upsert(a));
   const tags = TAGS.map((t) => core.workspace.tags.create(t.name, t.color));
   const team = [core.workspace.members.list().find((m) => m.isMe)!, ...TEAM.map((n) => core.workspace.members.create(n))];
-  core.workspace.savedReplies.create('Demande de n° de commande', 'Bonjour {name}, pouvez-vous nous envoyer votre numéro de commande en message privé ? Merci !');
-  core.workspace.savedReplies.create('Order number (EN)', 'Hi {name}, could you DM us your order number? Thanks!');
+  core.workspace.savedReplies.create('Demande de n° de commande', 'Bonjour {firstName}, pouvez-vous nous envoyer votre numéro de commande en message privé ? Merci !', { language: 'fr', networks: [] });
+  core.workspace.savedReplies.create('Order number', 'Hi {firstName}, could you DM us your order number? Thanks!', { language: 'en', networks: [] });
+  core.workspace.savedReplies.create('Merci pour la vidéo', 'Merci {firstName} d’avoir regardé la vidéo jusqu’au bout ! — {me}', { language: 'fr', networks: ['youtube'] });
   core.workspace.views.create('Urgent', { status: ['open', 'pending'], tagId: tags[5]!.id });
 
   const byAccount = new Map<number, NormalizedItem[]>();

@@ -1,4 +1,5 @@
 /** One conversation: reading it, triage (status, tags, assignee), notes, drafts and replies. */
+import { detectLanguage } from '../moderation/language';
 import { CoreError } from '../rpc';
 import type { DomainHandlers } from './context';
 import type { CoreServices } from './services';
@@ -21,8 +22,10 @@ type ConversationCalls =
 export function conversationHandlers(s: CoreServices): DomainHandlers<ConversationCalls> {
   return {
     'conversation.get': ({ conversationId, markRead }) => {
-      const detail = s.conversations.get(conversationId, { markRead });
-      if (markRead && detail.conversation.unread) s.changed([conversationId], 'triage');
+      const stored = s.conversations.get(conversationId, { markRead });
+      if (markRead && stored.conversation.unread) s.changed([conversationId], 'triage');
+      const community = stored.messages.filter((m) => m.direction === 'in').map((m) => m.text).join('\n');
+      const detail = { ...stored, language: detectLanguage(community) };
       return markRead ? { ...detail, conversation: { ...detail.conversation, unread: false } } : detail;
     },
     'conversation.setStatus': ({ conversationIds, status, snoozeUntil }) => {
