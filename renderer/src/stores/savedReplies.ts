@@ -15,10 +15,10 @@ export interface SavedReplyFields {
 
 /**
  * The replies offered in a conversation on `network`: those for every network or for this one;
- * those written in the conversation's language first, then those in any language, then the others.
+ * when the conversation's language is known, those written in it first, then those in any language, then the others.
  */
 export function repliesFor(replies: readonly SavedReply[], network: Network, language: ReplyLanguage | null): SavedReply[] {
-  const rank = (reply: SavedReply): number => (reply.language === null ? 1 : language === null || reply.language === language ? 0 : 2);
+  const rank = (reply: SavedReply): number => (language === null ? 0 : reply.language === language ? 0 : reply.language === null ? 1 : 2);
   return replies
     .filter((reply) => reply.networks.length === 0 || reply.networks.includes(network))
     .map((reply, index) => ({ reply, index }))
