@@ -79,7 +79,8 @@ function scenario(words: Words): void {
     const text = editor.getByLabel(words.text);
     await text.fill('Bonjour , votre colis part demain.');
     // The placeholder goes where the caret is.
-    await text.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(8, 8));
+    await text.press('Home');
+    for (let i = 0; i < 8; i++) await text.press('ArrowRight');
     await editor.locator('[data-variable="firstName"]').click();
     await expect(text).toHaveValue('Bonjour {firstName}, votre colis part demain.');
     await expect(editor.getByTestId('saved-reply-preview')).toHaveText(words.preview);
