@@ -1201,6 +1201,17 @@ export const en = {
     emptyBody: 'Hiding, removing, banning or approving a message, by hand or by a rule, is written here.',
     more: 'Show older actions',
     exported: '{filename} downloaded',
+    unknownAction: 'Another action',
+    csv: {
+      when: 'Time (UTC)',
+      who: 'Who',
+      action: 'Action',
+      origin: 'Origin',
+      network: 'Network',
+      target: 'Message',
+      answer: 'Network’s answer',
+      byRule: 'rule “{rule}”',
+    },
   },
   notify: {
     toast: '{title}: {body}',

@@ -1203,6 +1203,17 @@ export const fr: CatalogueShape = withFrenchTypography({
     emptyBody: 'Masquer, supprimer, bannir ou approuver un message, à la main ou par une règle, s’inscrit ici.',
     more: 'Afficher les actions plus anciennes',
     exported: '{filename} téléchargé',
+    unknownAction: 'Autre action',
+    csv: {
+      when: 'Heure (UTC)',
+      who: 'Qui',
+      action: 'Action',
+      origin: 'Origine',
+      network: 'Réseau',
+      target: 'Message',
+      answer: 'Réponse du réseau',
+      byRule: 'règle « {rule} »',
+    },
   },
   notify: {
     toast: '{title} : {body}',
