@@ -234,6 +234,8 @@ export const calls = {
 
   /** Stops polling an account until it is resumed. */
   'accounts.pause': { input: z.object({ accountId: Id }).strict(), output: Ok },
+  /** Names an account in Parvis (null or blank: the network's display name again). */
+  'accounts.setLabel': { input: z.object({ accountId: Id, label: z.string().max(60).nullable() }).strict(), output: Account },
   /** Resumes polling (also retries an account that needed to sign in). */
   'accounts.resume': { input: z.object({ accountId: Id }).strict(), output: Ok },
   /** Polls an account now; resolves when the poll is done. */

@@ -100,6 +100,11 @@ export const Account = z.object({
   network: Network,
   handle: z.string(),
   displayName: z.string(),
+  /**
+   * The name the user gave the account in Parvis, shown instead of the network's display name
+   * wherever the account is named (several accounts of one brand share that name). Null: none.
+   */
+  label: z.string().nullable().optional(),
   /** Base URL of the server (Mastodon instance, PDS, API root). */
   serverUrl: z.string(),
   state: AccountState,

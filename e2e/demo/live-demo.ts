@@ -586,6 +586,10 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
       [3, await connectAccount(core, { network: 'mastodon', fields: { server: english.url } })],
     ];
     const accountIds = new Map(connected.map(([index, account]) => [index, account.id]));
+    for (const [index, account] of connected) {
+      const label = DEMO_ACCOUNTS[index]?.label;
+      if (label) await callCore(core, 'accounts.setLabel', { accountId: account.id, label });
+    }
     const ids = [...accountIds.values()];
     if (!(await historySynced(core, ids, 0, SETTLE_TIMEOUT_MS))) log('warn', 'demo: the accounts’ first polls are late');
 

@@ -658,6 +658,12 @@ export const fr: CatalogueShape = withFrenchTypography({
     cancel: 'Annuler',
   },
   accounts: {
+    rename: 'Renommer',
+    renameNamed: 'Renommer {name}',
+    labelField: 'Nom affiché dans Parvis',
+    renameSave: 'Enregistrer',
+    renameCancel: 'Annuler',
+    renamed: 'Compte renommé « {name} »',
     title: 'Comptes',
     description: 'Les comptes où Parvis va chercher commentaires, mentions et messages, et l’état de chacun.',
     connect: 'Connecter un compte',
@@ -1252,6 +1258,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     deleteView: 'La suppression de la vue',
     saveSavedReply: 'L’enregistrement de la réponse',
     deleteSavedReply: 'La suppression de la réponse enregistrée',
+    renameAccount: 'Le changement de nom du compte',
     saveSettings: 'L’enregistrement des réglages',
 
     pauseAccount: 'La mise en pause du compte',
