@@ -74,6 +74,7 @@ export const en = {
     noAccountStep3: 'The first check fills this inbox within a minute; triage starts right away.',
     noMatchTitle: 'No conversation matches these filters',
     noMatchQuery: 'No conversation matches “{query}”',
+    unsearchable: 'The search has no letter or digit to look for. Type a word, a "phrase" in quotes, or from:name.',
     noMatchBody: 'Try fewer words, a word prefix with *, or from:name to find an author.',
     clearSearch: 'Clear search and filters',
     savedViewTitle: 'Nothing in this view right now',
@@ -84,6 +85,7 @@ export const en = {
     label: 'Conversations in {view}',
     loading: 'Loading conversations…',
     loadingMore: 'Loading more…',
+    results: 'No result | {n} result | {n} results',
   },
   row: {
     unread: 'Unread',

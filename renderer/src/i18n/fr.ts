@@ -76,6 +76,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     noAccountStep3: 'La première vérification remplit cette boîte en une minute ; le tri peut commencer aussitôt.',
     noMatchTitle: 'Aucune conversation ne correspond à ces filtres',
     noMatchQuery: 'Aucune conversation ne correspond à « {query} »',
+    unsearchable: 'La recherche ne contient ni lettre ni chiffre à chercher. Tapez un mot, une expression entre guillemets, ou from:nom.',
     noMatchBody: 'Essayez moins de mots, un début de mot suivi de *, ou from:nom pour trouver un auteur.',
     clearSearch: 'Effacer la recherche et les filtres',
     savedViewTitle: 'Rien dans cette vue pour le moment',
@@ -86,6 +87,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     label: 'Conversations de la vue {view}',
     loading: 'Chargement des conversations…',
     loadingMore: 'Chargement de la suite…',
+    results: 'Aucun résultat | {n} résultat | {n} résultats',
   },
   row: {
     unread: 'Non lue',
