@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import { en } from '../renderer/src/i18n/en';
 import { fr } from '../renderer/src/i18n/fr';
-import { expect, test } from './fixtures';
+import { expect, test, type ParvisFixture } from './fixtures';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -82,7 +82,7 @@ function initials(name: string): string {
   return letters.length === 2 ? letters : name;
 }
 
-async function dataOf(page: Page, parvis: import('./fixtures').ParvisFixture): Promise<string[]> {
+async function dataOf(parvis: ParvisFixture): Promise<string[]> {
   const core = parvis.core.handlers;
   const accounts = await core['accounts.list']({});
   const networks = await core['accounts.networks']({});
@@ -115,7 +115,7 @@ for (const { locale, catalogue, name } of LOCALES) {
     test('every text on the main screens comes from the catalogue', async ({ app: page, parvis }) => {
       const list = page.getByTestId('conversation-list');
       await expect(list).toBeFocused();
-      const ok = checker(catalogue, await dataOf(page, parvis));
+      const ok = checker(catalogue, await dataOf(parvis));
       const strays = new Map<string, string>();
       const check = async (where: string) => {
         for (const text of await visibleTexts(page)) if (!ok(text) && !strays.has(text)) strays.set(text, where);
