@@ -12,6 +12,7 @@ import { useInboxStore } from '../stores/inbox';
 import { useModerationStore } from '../stores/moderation';
 import { useRulesStore } from '../stores/rules';
 import { useSavedRepliesStore } from '../stores/savedReplies';
+import { useSettingsStore } from '../stores/settings';
 import { useToastsStore } from '../stores/toasts';
 import { useTriageStore } from '../stores/triage';
 import { useUiStore, type Screen } from '../stores/ui';
@@ -279,6 +280,12 @@ export function createCommands(): Commands {
     'help.shortcuts': () => ui.openOverlay('help'),
     'palette.open': () => ui.openOverlay('palette'),
     'settings.open': () => ui.openOverlay('settings'),
+    'settings.themeLight': () => void useSettingsStore().update({ theme: 'light' }),
+    'settings.themeDark': () => void useSettingsStore().update({ theme: 'dark' }),
+    'settings.themeSystem': () => void useSettingsStore().update({ theme: 'system' }),
+    'settings.languageFr': () => void useSettingsStore().update({ language: 'fr' }),
+    'settings.languageEn': () => void useSettingsStore().update({ language: 'en' }),
+    'settings.languageSystem': () => void useSettingsStore().update({ language: 'system' }),
   };
 
   const needsTargets = new Set<CommandId>([

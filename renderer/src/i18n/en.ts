@@ -502,6 +502,12 @@ export const en = {
     },
     settings: {
       open: 'Settings',
+      themeLight: 'Theme: light',
+      themeDark: 'Theme: dark',
+      themeSystem: 'Theme: follow the system',
+      languageFr: 'Language: French (Français)',
+      languageEn: 'Language: English',
+      languageSystem: 'Language: follow the system',
     },
   },
   groups: {

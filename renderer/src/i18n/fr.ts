@@ -504,6 +504,12 @@ export const fr: CatalogueShape = withFrenchTypography({
     },
     settings: {
       open: 'Réglages',
+      themeLight: 'Thème : clair',
+      themeDark: 'Thème : sombre',
+      themeSystem: 'Thème : celui du système',
+      languageFr: 'Langue : français',
+      languageEn: 'Langue : anglais (English)',
+      languageSystem: 'Langue : celle du système',
     },
   },
   groups: {

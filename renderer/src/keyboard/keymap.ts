@@ -59,6 +59,12 @@ export const COMMANDS = [
   'help.shortcuts',
   'palette.open',
   'settings.open',
+  'settings.themeLight',
+  'settings.themeDark',
+  'settings.themeSystem',
+  'settings.languageFr',
+  'settings.languageEn',
+  'settings.languageSystem',
 ] as const;
 export type CommandId = (typeof COMMANDS)[number];
 
@@ -131,6 +137,13 @@ export const KEYMAP: readonly Shortcut[] = [
   { command: 'help.shortcuts', keys: ['?'], scopes: ALL, group: 'app', footer: ALL },
   { command: 'palette.open', keys: ['Mod+k'], scopes: ALL, group: 'app', footer: ALL },
   { command: 'settings.open', keys: ['Mod+,'], scopes: ALL, group: 'app' },
+  // From the palette only.
+  { command: 'settings.themeLight', keys: [], scopes: [], group: 'app' },
+  { command: 'settings.themeDark', keys: [], scopes: [], group: 'app' },
+  { command: 'settings.themeSystem', keys: [], scopes: [], group: 'app' },
+  { command: 'settings.languageFr', keys: [], scopes: [], group: 'app' },
+  { command: 'settings.languageEn', keys: [], scopes: [], group: 'app' },
+  { command: 'settings.languageSystem', keys: [], scopes: [], group: 'app' },
 ];
 
 /** The shortcut row of a command (every command has exactly one). */
