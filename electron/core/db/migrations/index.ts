@@ -5,6 +5,6 @@ import { moderation } from './0020-moderation';
 import { performance } from './0030-performance';
 import { messageEdits } from './0040-message-edits';
 import { uids } from './0050-uids';
-import { replyScopeAndAccountLabels } from './0060-reply-scope-account-labels';
+import { replyScopeAndAccountLabels } from './0210-reply-scope-account-labels';
 
 export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, replyScopeAndAccountLabels];

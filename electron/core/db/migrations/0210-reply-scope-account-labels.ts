@@ -1,16 +1,19 @@
 /**
- * Schema v6: the full-text index keeps the author's name and handle apart, so plain words match
- * what people wrote and their names, and only `from:` matches handles (a word like "social", or a
- * digit, matched every author of a server before). A saved reply says which language it is written in and on which networks it is
- * offered (none listed: every network); an account can carry a label the user chose, shown instead
- * of the network's display name wherever the account is named (three accounts of one brand all
- * called "Atelier Lumen" cannot be told apart otherwise).
+ * Schema v210 (numbered after main's 0190, so the branches merge without a clash).
+ * - The full-text index keeps the author's name and handle apart: plain words match what people
+ *   wrote and their names, only `from:` matches handles (a word like "social", or a digit,
+ *   matched every author of a server before).
+ * - A saved reply says which language it is written in and on which networks it is offered
+ *   (none listed: every network).
+ * - An account can carry a label the user chose, shown instead of the network's display name
+ *   wherever the account is named (three accounts of one brand all called "Atelier Lumen"
+ *   cannot be told apart otherwise).
  */
 import type { Migration } from '../migrate';
 
 export const replyScopeAndAccountLabels: Migration = {
-  version: 60,
-  name: '0060-reply-scope-account-labels',
+  version: 210,
+  name: '0210-reply-scope-account-labels',
   up(db) {
     db.exec(`
       ALTER TABLE saved_replies ADD COLUMN language TEXT CHECK (language IN ('fr', 'en'));
