@@ -46,9 +46,12 @@ test('a manual action shows in the audit log, is found by the search and is in t
   expect(download.suggestedFilename()).toMatch(/^parvis-moderation-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync((await download.path())!, 'utf8');
   const lines = csv.replace(/^\uFEFF/, '').trim().split(/\r\n/);
-  expect(lines[0]).toBe('time (UTC),who,action,origin,network,target,network answer');
-  const line = lines.find((l) => l.includes('block-author'));
+  // In the app's language, like the screen: headers, the action, the origin and the answer.
+  expect(lines[0]).toBe('Heure (UTC),Qui,Action,Origine,Réseau,Message,Réponse du réseau');
+  const line = lines.find((l) => l.includes('Bloquer l’auteur'));
   expect(line).toBeDefined();
-  expect(line).toContain(`,${me.name},block-author,manual,`);
+  expect(line).toContain(`,${me.name},Bloquer l’auteur,à la main,`);
   expect(line).toContain(author.name);
+  expect(line).toMatch(/,Dans Parvis seulement$/);
+  expect(csv).not.toMatch(/block-author|manual|network answer/);
 });

@@ -64,9 +64,32 @@ export const InboxFilter = z
   .strict();
 export type InboxFilter = z.infer<typeof InboxFilter>;
 
-export const SavedReply = z.object({ id: Id, name: z.string(), text: z.string() });
+/** The languages a saved reply can be written in (null: any). */
+export const ReplyLanguage = z.enum(['fr', 'en']);
+export type ReplyLanguage = z.infer<typeof ReplyLanguage>;
+/**
+ * A canned answer. `{firstName}`, `{name}`, `{handle}` and `{me}` are filled from the conversation
+ * when inserted; `networks` lists where it is offered (empty: on every network).
+ */
+export const SavedReply = z.object({
+  id: Id,
+  name: z.string(),
+  text: z.string(),
+  language: ReplyLanguage.nullable(),
+  networks: z.array(Network),
+});
 export type SavedReply = z.infer<typeof SavedReply>;
-const SavedReplyInput = z.object({ name: Name, text: z.string().trim().min(1).max(10_000) }).strict();
+const SavedReplyInput = z
+  .object({
+    name: Name,
+    text: z.string().trim().min(1).max(10_000),
+    /** Absent: any language. */
+    language: ReplyLanguage.nullable().optional(),
+    /** Absent or empty: every network. */
+    networks: z.array(Network).max(64).optional(),
+  })
+  .strict();
+export type SavedReplyInput = z.input<typeof SavedReplyInput>;
 
 export const SavedView = z.object({ id: Id, name: z.string(), filter: InboxFilter, position: z.number().int() });
 export type SavedView = z.infer<typeof SavedView>;
@@ -215,6 +238,8 @@ export const calls = {
 
   /** Stops polling an account until it is resumed. */
   'accounts.pause': { input: z.object({ accountId: Id }).strict(), output: Ok },
+  /** Names an account in Parvis (null or blank: the network's display name again). */
+  'accounts.setLabel': { input: z.object({ accountId: Id, label: z.string().max(60).nullable() }).strict(), output: Account },
   /** Resumes polling (also retries an account that needed to sign in). */
   'accounts.resume': { input: z.object({ accountId: Id }).strict(), output: Ok },
   /**

@@ -124,6 +124,11 @@ export const Account = z.object({
   network: Network,
   handle: z.string(),
   displayName: z.string(),
+  /**
+   * The name the user gave the account in Parvis, shown instead of the network's display name
+   * wherever the account is named (several accounts of one brand share that name). Null: none.
+   */
+  label: z.string().nullable().optional(),
   /** Base URL of the server (Mastodon instance, PDS, API root). */
   serverUrl: z.string(),
   state: AccountState,
@@ -296,6 +301,8 @@ export const ConversationDetail = z.object({
   activity: z.array(Activity),
   /** How many other conversations the main author has with this account. */
   authorConversationCount: z.number().int(),
+  /** The language the community writes in here, when it can be told (saved replies in it come first). */
+  language: z.enum(['fr', 'en']).nullable().optional(),
 });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 

@@ -87,7 +87,7 @@ interface SeededWorkspace {
   tags: { name: string; color: string }[];
   /** Team members other than "me". */
   team: string[];
-  savedReplies: { name: string; text: string }[];
+  savedReplies: { name: string; text: string; language: 'fr' | 'en' | null; networks: string[] }[];
   views: { name: string; filter: InboxFilter; tagName: string | null }[];
   threads: SeededThread[];
 }
@@ -138,7 +138,7 @@ async function readSeededWorkspace(now: number, conversations: number): Promise<
     return {
       tags: tags.map((t) => ({ name: t.name, color: t.color })),
       team: members.filter((m) => !m.isMe).map((m) => m.name),
-      savedReplies: (await callCore(core, 'savedReplies.list', {})).map((r) => ({ name: r.name, text: r.text })),
+      savedReplies: (await callCore(core, 'savedReplies.list', {})).map((r) => ({ name: r.name, text: r.text, language: r.language, networks: r.networks })),
       views,
       // Oldest first: the order they are written to the networks in.
       threads: threads.sort((a, b) => (a.messages[0]?.createdAt ?? 0) - (b.messages[0]?.createdAt ?? 0)),
@@ -656,6 +656,10 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
       [3, await connectAccount(core, { network: 'mastodon', fields: { server: english.url } })],
     ];
     const accountIds = new Map(connected.map(([index, account]) => [index, account.id]));
+    for (const [index, account] of connected) {
+      const label = DEMO_ACCOUNTS[index]?.label;
+      if (label) await callCore(core, 'accounts.setLabel', { accountId: account.id, label });
+    }
     // The Page and its Instagram account with their history, then one Facebook sign-in adds both (their first poll reads two weeks back).
     const { pageId, igUserId } = writeMetaDemo(servers.meta.control, people);
     const metaAccounts = await connectAccounts(core, { network: 'facebook', fields: {} });

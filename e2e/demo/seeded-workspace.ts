@@ -28,14 +28,16 @@ interface DemoAccount {
   remoteId: string;
   handle: string;
   displayName: string;
+  /** The name the demo brand gave the account in Parvis: three of them share one display name. */
+  label?: string;
   lang: 'fr' | 'en' | 'mixed';
   kinds: ConversationKind[];
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
-  { network: 'mastodon', serverUrl: 'https://mastodon.social', remoteId: '109000000000000001', handle: '@atelierlumen@mastodon.social', displayName: 'Atelier Lumen', lang: 'fr', kinds: ['mention', 'comment', 'dm'] },
-  { network: 'bluesky', serverUrl: 'https://bsky.social', remoteId: 'did:plc:atelierlumen0000000000', handle: 'atelierlumen.bsky.social', displayName: 'Atelier Lumen', lang: 'mixed', kinds: ['comment', 'mention'] },
-  { network: 'youtube', serverUrl: 'https://www.googleapis.com', remoteId: 'UCatelierLumen000000000', handle: '@AtelierLumen', displayName: 'Atelier Lumen', lang: 'mixed', kinds: ['comment'] },
+  { network: 'mastodon', serverUrl: 'https://mastodon.social', remoteId: '109000000000000001', handle: '@atelierlumen@mastodon.social', displayName: 'Atelier Lumen', label: 'Lumen · Mastodon', lang: 'fr', kinds: ['mention', 'comment', 'dm'] },
+  { network: 'bluesky', serverUrl: 'https://bsky.social', remoteId: 'did:plc:atelierlumen0000000000', handle: 'atelierlumen.bsky.social', displayName: 'Atelier Lumen', label: 'Lumen · Bluesky', lang: 'mixed', kinds: ['comment', 'mention'] },
+  { network: 'youtube', serverUrl: 'https://www.googleapis.com', remoteId: 'UCatelierLumen000000000', handle: '@AtelierLumen', displayName: 'Atelier Lumen', label: 'Lumen · YouTube', lang: 'mixed', kinds: ['comment'] },
   { network: 'mastodon', serverUrl: 'https://mastodon.online', remoteId: '110000000000000002', handle: '@lumen_support@mastodon.online', displayName: 'Lumen Support (EN)', lang: 'en', kinds: ['mention', 'dm'] },
 ];
 
@@ -105,10 +107,14 @@ export function seedDemoWorkspace(core: Core, opts: DemoOptions): number {
   const rnd = seededRandom(opts.seed ?? 42);
   const total = opts.conversations ?? 320;
   const accounts = DEMO_ACCOUNTS.map((a) => core.accounts.upsert(a));
+  DEMO_ACCOUNTS.forEach((a, i) => {
+    if (a.label) core.accounts.setLabel(accounts[i]!.id, a.label);
+  });
   const tags = TAGS.map((t) => core.workspace.tags.create(t.name, t.color));
   const team = [core.workspace.members.list().find((m) => m.isMe)!, ...TEAM.map((n) => core.workspace.members.create(n))];
-  core.workspace.savedReplies.create('Demande de n° de commande', 'Bonjour {name}, pouvez-vous nous envoyer votre numéro de commande en message privé ? Merci !');
-  core.workspace.savedReplies.create('Order number (EN)', 'Hi {name}, could you DM us your order number? Thanks!');
+  core.workspace.savedReplies.create('Demande de n° de commande', 'Bonjour {firstName}, pouvez-vous nous envoyer votre numéro de commande en message privé ? Merci !', { language: 'fr', networks: [] });
+  core.workspace.savedReplies.create('Order number', 'Hi {firstName}, could you DM us your order number? Thanks!', { language: 'en', networks: [] });
+  core.workspace.savedReplies.create('Merci pour la vidéo', 'Merci {firstName} d’avoir regardé la vidéo jusqu’au bout ! — {me}', { language: 'fr', networks: ['youtube'] });
   core.workspace.views.create('Urgent', { status: ['open', 'pending'], tagId: tags[5]!.id });
 
   const byAccount = new Map<number, NormalizedItem[]>();

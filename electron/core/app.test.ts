@@ -115,6 +115,7 @@ function validInputs(ctx: { accId: number; convId: number; tagId: number; member
     'developerApps.set': { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' },
     'developerApps.clear': { network: 'pages' },
     'accounts.pause': { accountId: ctx.accId },
+    'accounts.setLabel': { accountId: ctx.accId, label: 'Lumen · Mastodon FR' },
     'accounts.resume': { accountId: ctx.accId },
     'accounts.pollNow': { accountId: ctx.accId },
     'accounts.networks': {},

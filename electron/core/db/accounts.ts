@@ -14,6 +14,7 @@ interface AccountRow {
   remote_id: string;
   handle: string;
   display_name: string;
+  label: string | null;
   state: AccountState;
   paused: number;
   cursor: string | null;
@@ -28,6 +29,8 @@ interface AccountRow {
 /** An account as the sync engine sees it, with its display name. */
 export interface StoredAccount extends SyncAccount {
   displayName: string;
+  /** The user's own name for the account (null: none). */
+  label?: string | null;
 }
 
 export interface NewAccount {
@@ -57,6 +60,7 @@ function toStored(r: AccountRow): StoredAccount {
     remoteId: r.remote_id,
     handle: r.handle,
     displayName: r.display_name,
+    label: r.label,
     paused: r.paused === 1,
     state: r.state,
     cursor: r.cursor,
@@ -74,6 +78,7 @@ export function toAccount(a: StoredAccount, createdAt: number): Account {
     network: a.network,
     handle: a.handle,
     displayName: a.displayName,
+    label: a.label ?? null,
     serverUrl: a.serverUrl,
     state: a.paused ? 'paused' : a.state,
     lastPollAt: a.lastPollAt,
@@ -118,6 +123,11 @@ export function createAccountQueries(db: Db, now: () => number) {
         .prepare<[number, string], { remote_id: string }>('SELECT remote_id FROM messages WHERE account_id = ? AND remote_id IN (SELECT value FROM json_each(?))')
         .all(accountId, JSON.stringify(remoteIds));
       return new Set(rows.map((r) => r.remote_id));
+    },
+    /** Names the account in Parvis (null or blank: back to the network's display name). */
+    setLabel(id: number, label: string | null) {
+      const value = label === null || label.trim() === '' ? null : label.trim();
+      if (db.prepare('UPDATE accounts SET label = ? WHERE id = ?').run(value, id).changes === 0) throw new NotFoundError(`Account ${id}`);
     },
     remove(id: number) {
       if (db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes === 0) throw new NotFoundError(`Account ${id}`);

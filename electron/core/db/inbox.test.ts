@@ -278,6 +278,42 @@ describe('full-text search', () => {
     for (const hostile of ['NEAR(a b)', 'a OR', '"', '*', 'col:', '(((', 'AND', '-', '^x', "l'avion"]) {
       expect(() => search(hostile)).not.toThrow();
     }
-    expect(parseSearchQuery('a OR b').match).toBe('"a" AND "OR" AND "b"');
+    expect(parseSearchQuery('a OR b').match).toBe('{text author} : "a" AND {text author} : "OR" AND {text author} : "b"');
+  });
+  it('matches plain words in what people wrote and in their names, never in handles or servers', () => {
+    core = makeCore();
+    const acc = addAccount(core);
+    core.ingest(acc.id, {
+      items: [
+        item({ remoteId: '1', threadRemoteId: 'a', text: 'Merci pour la lampe', author: { remoteId: 'u1', handle: '@camille@mastodon.social', name: 'Camille Rousseau' } }),
+        item({ remoteId: '2', threadRemoteId: 'b', text: 'Any news on my order?', author: { remoteId: 'u2', handle: 'dan.bsky.social', name: 'Dan Whitaker' } }),
+        item({ remoteId: '3', threadRemoteId: 'c', text: 'Je suis sur un réseau social, voilà', author: { remoteId: 'u3', handle: '@mallory@127.0.0.1', name: 'Mallory' } }),
+        item({ remoteId: '4', threadRemoteId: 'd', text: 'Commande 1 reçue', author: { remoteId: 'u4', handle: '@lea@piaille.fr', name: 'Léa Martin' } }),
+      ],
+      cursor: null,
+    });
+    // A word of a server or handle finds only who wrote it.
+    expect(who('social')).toEqual(['@mallory@127.0.0.1']);
+    expect(who('bsky')).toEqual([]);
+    expect(who('127')).toEqual([]);
+    expect(who('1')).toEqual(['@lea@piaille.fr']);
+    // Author names are found by plain words; handles and servers with from:.
+    expect(who('camille')).toEqual(['@camille@mastodon.social']);
+    expect(who('whitaker')).toEqual(['dan.bsky.social']);
+    expect(who('from:bsky')).toEqual(['dan.bsky.social']);
+    expect(who('from:127')).toEqual(['@mallory@127.0.0.1']);
+    expect(who('from:camille')).toEqual(['@camille@mastodon.social']);
+    // The count agrees with the list.
+    expect(core.handlers['inbox.count']({ filters: { q: { query: 'social' } } })).toEqual({ q: 1 });
+  });
+  it('finds nothing for a query of punctuation only, and says it was unsearchable', () => {
+    seed();
+    for (const punctuation of ['"', '?!', '« »', '—', '""', '*']) {
+      expect(parseSearchQuery(punctuation)).toMatchObject({ match: null, unsearchable: true });
+      expect(search(punctuation).items, punctuation).toEqual([]);
+      expect(core.handlers['inbox.count']({ filters: { q: { query: punctuation } } })).toEqual({ q: 0 });
+    }
+    expect(parseSearchQuery('   ')).toMatchObject({ match: null, unsearchable: false });
+    expect(search('').items).toHaveLength(4);
   });
 });

@@ -128,6 +128,8 @@ export function filterWhere(filter: InboxFilter): Where {
   if (query) {
     const parsed = parseSearchQuery(query);
     highlight = parsed.highlight;
+    // Only punctuation: there is nothing to search for, so nothing matches (not everything).
+    if (parsed.unsearchable) sql.push('0');
     if (parsed.match) {
       sql.push(
         'c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid WHERE messages_fts MATCH ?)',
@@ -297,6 +299,7 @@ export function createInboxQueries(db: Db, options: InboxQueryOptions = {}) {
     list(filter: InboxFilter, cursor: string | null | undefined, limit: number): InboxPage {
       const { query, ...rest } = filter;
       const parsed = query ? parseSearchQuery(query) : null;
+      if (parsed?.unsearchable) return { items: [], nextCursor: null, highlight: [] };
       if (parsed?.match) {
         const after = cursor ? decodeSearchCursor(cursor) : null;
         if (cursor && !after) throw new InvalidCursorError();
@@ -322,7 +325,9 @@ export function createInboxQueries(db: Db, options: InboxQueryOptions = {}) {
     /** How many conversations `list` would page through (exact). */
     count(filter: InboxFilter): number {
       const { query, ...rest } = filter;
-      const match = query ? parseSearchQuery(query).match : null;
+      const parsed = query ? parseSearchQuery(query) : null;
+      if (parsed?.unsearchable) return 0;
+      const match = parsed?.match ?? null;
       if (match) return search.count(match, searchConditions(rest));
       const { plus, minus } = buildCountQueries(rest);
       return count(plus) - (minus ? count(minus) : 0);

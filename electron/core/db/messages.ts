@@ -31,16 +31,28 @@ export function snippetOf(text: string): string {
 }
 
 /** What the full-text `author` column holds for an author: name and handle, so `from:` finds either. */
-export function indexAuthorOf(name: string, handle: string): string {
-  return `${name} ${handle}`.trim();
+export function indexAuthorOf(name: string, handle: string): IndexedAuthor {
+  return { name: name.trim(), handle: handle.trim() };
 }
 
-type IndexOp = [op: 'add', id: number, text: string, author: string] | [op: 'remove', id: number];
+/**
+ * What the index knows of a message's author, in two columns: plain words match the name (people
+ * search for "Camille"), only `from:` matches the handle (a word like "social" or a digit would
+ * otherwise match every author of a server).
+ */
+export interface IndexedAuthor {
+  name: string;
+  handle: string;
+}
+
+const NO_AUTHOR: IndexedAuthor = { name: '', handle: '' };
+
+type IndexOp = [op: 'add', id: number, text: string, author: IndexedAuthor] | [op: 'remove', id: number];
 
 /** Full-text index writes waiting for the end of a page (see the file comment), in order. */
 export class IndexBatch {
   readonly ops: IndexOp[] = [];
-  add(id: number, text: string, author: string): void {
+  add(id: number, text: string, author: IndexedAuthor): void {
     this.ops.push(['add', id, text, author]);
   }
   remove(id: number): void {
@@ -108,7 +120,7 @@ export function createMessageWriter(db: Db) {
       (uid, conversation_id, account_id, remote_id, parent_remote_id, author_id, direction, text, html,
        attachments, created_at, moderation, permalink, extra, edited_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertFts = db.prepare<[number, string, string]>('INSERT INTO messages_fts (rowid, text, author) VALUES (?, ?, ?)');
+  const insertFts = db.prepare<[number, string, string, string]>('INSERT INTO messages_fts (rowid, text, author, handle) VALUES (?, ?, ?, ?)');
   const deleteFts = db.prepare<[number]>('DELETE FROM messages_fts WHERE rowid = ?');
   // A newer message moves the conversation up, refreshes its snippet, and an incoming one
   // reopens a done or snoozed conversation and marks it unread.
@@ -170,7 +182,7 @@ export function createMessageWriter(db: Db) {
   const NOW = new IndexBatch();
   const flush = (batch: IndexBatch) => {
     for (const op of batch.ops) {
-      if (op[0] === 'add') insertFts.run(op[1], op[2], op[3]);
+      if (op[0] === 'add') insertFts.run(op[1], op[2], op[3].name, op[3].handle);
       else deleteFts.run(op[1]);
     }
     batch.ops.length = 0;
@@ -268,7 +280,7 @@ export function createMessageWriter(db: Db) {
         item.editedAt ?? null,
       );
       const messageId = Number(info.lastInsertRowid);
-      batch.add(messageId, item.text, indexAuthorOf(item.author.name || item.author.handle, item.author.handle));
+      batch.add(messageId, item.text, indexAuthorOf(item.author.name, item.author.handle));
       touchConversation.run({
         id: conversationId,
         at: item.createdAt,
@@ -295,7 +307,7 @@ export function createMessageWriter(db: Db) {
       if (existing.deleted_at === null) {
         const author = messageAuthor.get(existing.id);
         batch.remove(existing.id);
-        batch.add(existing.id, item.text, author?.name ? indexAuthorOf(author.name, author.handle ?? '') : '');
+        batch.add(existing.id, item.text, author ? indexAuthorOf(author.name ?? '', author.handle ?? '') : NO_AUTHOR);
         if (latestLive.get(existing.conversation_id)?.id === existing.id) setSnippet.run(snippetOf(item.text), existing.conversation_id);
       }
       index(batch);
@@ -337,7 +349,8 @@ export function createMessageWriter(db: Db) {
       const me = ownAuthor(input.accountId);
       const info = insertLocalReply.run(newUid(), input.conversationId, input.accountId, input.parentRemoteId, me.id, input.text, input.at);
       const messageId = Number(info.lastInsertRowid);
-      insertFts.run(messageId, input.text, indexAuthorOf(me.name, me.handle));
+      const indexed = indexAuthorOf(me.name, me.handle);
+      insertFts.run(messageId, input.text, indexed.name, indexed.handle);
       touchForReply.run(input.at, snippetOf(input.text), input.conversationId);
       return messageId;
     },

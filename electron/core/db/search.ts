@@ -4,14 +4,17 @@
  * newest matching message first (as mail search does).
  *
  * Supported syntax: plain words (all must match), a trailing * for a prefix, "quoted phrases",
- * and `from:name` to match the author's name or handle. Everything else is quoted, so no
- * user input can inject FTS5 syntax.
+ * and `from:name` to match the author's name or handle. Plain words and phrases match what people
+ * wrote and their names, never handles or servers (`from:` is for those). Everything else is
+ * quoted, so no user input can inject FTS5 syntax.
  */
 import type { Statement } from 'better-sqlite3';
 
 export interface ParsedQuery {
   /** The FTS5 MATCH expression, or null when nothing searchable was typed. */
   match: string | null;
+  /** Something was typed, but no letter or digit to search for (`"`, `?!`): nothing matches. */
+  unsearchable: boolean;
   /** Words to highlight in results. */
   highlight: string[];
 }
@@ -22,6 +25,11 @@ const WORD = /[\p{L}\p{N}]+/gu;
 function words(text: string): string[] {
   return text.match(WORD) ?? [];
 }
+
+/** The columns plain words search: what was written, and the author's name. */
+const PLAIN = '{text author}';
+/** The columns `from:` searches: the author's name and handle. */
+const FROM = '{author handle}';
 
 function quote(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;
@@ -40,7 +48,7 @@ export function parseSearchQuery(input: string): ParsedQuery {
       const ws = words(phrase);
       if (ws.length === 0) continue;
       const expr = quote(ws.join(' '));
-      parts.push(isFrom ? `author : ${expr}` : expr);
+      parts.push(isFrom ? `${FROM} : ${expr}` : `${PLAIN} : ${expr}`);
       if (!isFrom) highlight.push(ws.join(' '));
       continue;
     }
@@ -52,13 +60,17 @@ export function parseSearchQuery(input: string): ParsedQuery {
     const body = ws.length === 1 ? quote(ws[0]!) : quote(ws.join(' '));
     const expr = prefix ? `${body}*` : body;
     if (isFrom) {
-      parts.push(`author : ${expr}${prefix ? '' : '*'}`);
+      parts.push(`${FROM} : ${expr}${prefix ? '' : '*'}`);
     } else {
-      parts.push(expr);
+      parts.push(`${PLAIN} : ${expr}`);
       highlight.push(ws.join(' '));
     }
   }
-  return { match: parts.length ? parts.join(' AND ') : null, highlight: highlight.map((h) => h.toLowerCase()) };
+  return {
+    match: parts.length ? parts.join(' AND ') : null,
+    unsearchable: parts.length === 0 && input.trim() !== '',
+    highlight: highlight.map((h) => h.toLowerCase()),
+  };
 }
 
 /** SQL conditions on the conversation `c`, with their parameters. */

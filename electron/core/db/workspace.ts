@@ -1,8 +1,8 @@
 /**
  * The team's own data: tags, members, drafts, saved replies, saved views, notes on authors.
  */
-import type { InboxFilter, SavedReply, SavedView } from '../../../shared/contract';
-import type { Draft, Member, Tag } from '../../../shared/model';
+import type { InboxFilter, ReplyLanguage, SavedReply, SavedView } from '../../../shared/contract';
+import type { Draft, Member, Network, Tag } from '../../../shared/model';
 import type { Db } from './connection';
 import { NotFoundError } from './conversations';
 import { newUid } from './uid';
@@ -26,6 +26,31 @@ interface MemberRow {
   named: number;
 }
 
+interface SavedReplyRow {
+  id: number;
+  name: string;
+  text: string;
+  language: ReplyLanguage | null;
+  networks: string;
+}
+
+/** Where and in which language a saved reply is offered. */
+export interface SavedReplyScope {
+  language: ReplyLanguage | null;
+  networks: Network[];
+}
+
+function toSavedReply(r: SavedReplyRow): SavedReply {
+  let networks: Network[] = [];
+  try {
+    const parsed: unknown = JSON.parse(r.networks);
+    if (Array.isArray(parsed)) networks = parsed.filter((n): n is string => typeof n === 'string');
+  } catch {
+    networks = [];
+  }
+  return { id: r.id, name: r.name, text: r.text, language: r.language, networks };
+}
+
 export function createWorkspaceQueries(db: Db, now: () => number) {
   const tagRow = db.prepare<[number], Tag>('SELECT id, uid, name, color FROM tags WHERE id = ?');
   const memberRow = db.prepare<[number], MemberRow>('SELECT id, uid, name, is_me, named FROM members WHERE id = ?');
@@ -36,7 +61,7 @@ export function createWorkspaceQueries(db: Db, now: () => number) {
     isMe: r.is_me === 1,
     ...(r.named === 0 ? { unnamed: true as const } : {}),
   });
-  const replyRow = db.prepare<[number], SavedReply>('SELECT id, name, text FROM saved_replies WHERE id = ?');
+  const replyRow = db.prepare<[number], SavedReplyRow>('SELECT id, name, text, language, networks FROM saved_replies WHERE id = ?');
   const viewRow = db.prepare<[number], { id: number; name: string; filter: string; position: number }>(
     'SELECT id, name, filter, position FROM saved_views WHERE id = ?',
   );
@@ -147,16 +172,20 @@ export function createWorkspaceQueries(db: Db, now: () => number) {
       },
     },
     savedReplies: {
-      list: (): SavedReply[] => db.prepare<[], SavedReply>('SELECT id, name, text FROM saved_replies ORDER BY name COLLATE NOCASE').all(),
-      create: (name: string, text: string): SavedReply => {
-        const info = db.prepare('INSERT INTO saved_replies (uid, name, text, created_at) VALUES (?, ?, ?, ?)').run(newUid(), name, text, now());
-        return replyRow.get(Number(info.lastInsertRowid))!;
+      list: (): SavedReply[] =>
+        db.prepare<[], SavedReplyRow>('SELECT id, name, text, language, networks FROM saved_replies ORDER BY name COLLATE NOCASE, id').all().map(toSavedReply),
+      create: (name: string, text: string, scope: SavedReplyScope = { language: null, networks: [] }): SavedReply => {
+        const info = db
+          .prepare('INSERT INTO saved_replies (uid, name, text, language, networks, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(newUid(), name, text, scope.language, JSON.stringify([...new Set(scope.networks)].sort()), now());
+        return toSavedReply(replyRow.get(Number(info.lastInsertRowid))!);
       },
-      update: (id: number, name: string, text: string): SavedReply => {
-        if (db.prepare('UPDATE saved_replies SET name = ?, text = ? WHERE id = ?').run(name, text, id).changes === 0) {
-          throw new NotFoundError(`Saved reply ${id}`);
-        }
-        return replyRow.get(id)!;
+      update: (id: number, name: string, text: string, scope: SavedReplyScope = { language: null, networks: [] }): SavedReply => {
+        const changed = db
+          .prepare('UPDATE saved_replies SET name = ?, text = ?, language = ?, networks = ? WHERE id = ?')
+          .run(name, text, scope.language, JSON.stringify([...new Set(scope.networks)].sort()), id).changes;
+        if (changed === 0) throw new NotFoundError(`Saved reply ${id}`);
+        return toSavedReply(replyRow.get(id)!);
       },
       delete: (id: number) => {
         if (db.prepare('DELETE FROM saved_replies WHERE id = ?').run(id).changes === 0) throw new NotFoundError(`Saved reply ${id}`);

@@ -33,6 +33,7 @@ type AccountCalls =
   | 'accounts.list'
   | 'accounts.remove'
   | 'accounts.pause'
+  | 'accounts.setLabel'
   | 'accounts.resume'
   | 'accounts.pollNow'
   | 'accounts.networks'
@@ -133,6 +134,11 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
       s.scheduler?.refreshAccounts();
       s.changed(undefined, 'account');
       return { ok: true as const };
+    },
+    'accounts.setLabel': ({ accountId, label }) => {
+      s.accounts.setLabel(accountId, label);
+      s.changed(undefined, 'account');
+      return s.accounts.list().find((a) => a.id === accountId)!;
     },
     'accounts.pause': ({ accountId }) => {
       s.accounts.require(accountId);

@@ -1,5 +1,6 @@
 /** One conversation: reading it, triage (status, tags, assignee), notes, drafts and replies. */
 import { lastIncomingAt, replyWindowState } from '../../../shared/reply-window';
+import { detectLanguage } from '../moderation/language';
 import { CoreError } from '../rpc';
 import type { DomainHandlers } from './context';
 import type { CoreServices } from './services';
@@ -22,8 +23,10 @@ type ConversationCalls =
 export function conversationHandlers(s: CoreServices): DomainHandlers<ConversationCalls> {
   return {
     'conversation.get': ({ conversationId, markRead }) => {
-      const detail = s.conversations.get(conversationId, { markRead });
-      if (markRead && detail.conversation.unread) s.changed([conversationId], 'triage');
+      const stored = s.conversations.get(conversationId, { markRead });
+      if (markRead && stored.conversation.unread) s.changed([conversationId], 'triage');
+      const community = stored.messages.filter((m) => m.direction === 'in').map((m) => m.text).join('\n');
+      const detail = { ...stored, language: detectLanguage(community) };
       return markRead ? { ...detail, conversation: { ...detail.conversation, unread: false } } : detail;
     },
     'conversation.setStatus': ({ conversationIds, status, snoozeUntil }) => {

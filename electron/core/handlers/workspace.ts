@@ -42,8 +42,8 @@ export function workspaceHandlers(s: CoreServices): DomainHandlers<WorkspaceCall
       return { ok: true as const };
     },
     'savedReplies.list': () => savedReplies.list(),
-    'savedReplies.create': ({ name, text }) => savedReplies.create(name, text),
-    'savedReplies.update': ({ id, name, text }) => savedReplies.update(id, name, text),
+    'savedReplies.create': ({ name, text, language, networks }) => savedReplies.create(name, text, { language: language ?? null, networks: networks ?? [] }),
+    'savedReplies.update': ({ id, name, text, language, networks }) => savedReplies.update(id, name, text, { language: language ?? null, networks: networks ?? [] }),
     'savedReplies.delete': ({ id }) => {
       savedReplies.delete(id);
       return { ok: true as const };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkRegexSafety, execBounded, MAX_REGEX_MATCHES, REGEX_WINDOW } from './regex-safety';
+import { en } from '../../../renderer/src/i18n/en';
+import { fr } from '../../../renderer/src/i18n/fr';
+import { checkRegexSafety, execBounded, MAX_REGEX_MATCHES, REGEX_PROBLEMS, REGEX_WINDOW } from './regex-safety';
 
 describe('checkRegexSafety', () => {
   it.each([
@@ -80,5 +82,15 @@ describe('checkRegexSafety on bounded repetitions', () => {
   it('rejects variable counts inside a repeated group, even a bounded one', () => {
     expect(checkRegexSafety('(a+){3}')).toMatch(/Nested repetition/);
     expect(checkRegexSafety('(a{1,3}){2}')).toMatch(/Nested repetition/);
+  });
+});
+
+describe('regex problems', () => {
+  it('each have a sentence in both catalogues (the core sends codes, the renderer words them)', () => {
+    for (const problem of REGEX_PROBLEMS) {
+      expect(en.rules.regexErrors[problem], problem).toBeTruthy();
+      expect(fr.rules.regexErrors[problem], problem).toBeTruthy();
+    }
+    expect(Object.keys(en.rules.regexErrors).sort()).toEqual([...REGEX_PROBLEMS].sort());
   });
 });

@@ -67,16 +67,43 @@ function readQuantifier(source: string, at: number): Quantifier | null {
 }
 
 /**
- * Returns why `pattern` (with `flags`) is unsafe or invalid, or null when it may be used.
+ * Why a pattern is refused, as a code: it travels to the renderer, which words it in the user's
+ * language (`rules.regexErrors.<code>`), never as the engine's English message.
  */
+export const REGEX_PROBLEMS = ['empty', 'too-long', 'flags', 'invalid', 'bound', 'unbounded', 'nested', 'overlap', 'backreference', 'unbalanced'] as const;
+export type RegexProblem = (typeof REGEX_PROBLEMS)[number];
+
+/** The limits named in the problems' wording, by problem. */
+export const REGEX_LIMITS: Partial<Record<RegexProblem, number>> = { 'too-long': MAX_PATTERN_LENGTH, bound: MAX_BOUND, unbounded: MAX_UNBOUNDED };
+
+const ENGLISH: Record<RegexProblem, string> = {
+  empty: 'The pattern is empty.',
+  'too-long': `The pattern is longer than ${MAX_PATTERN_LENGTH} characters.`,
+  flags: 'Only the flags i, m, s and u are allowed.',
+  invalid: 'Not a valid regular expression.',
+  bound: `A repetition bound above ${MAX_BOUND} is not allowed.`,
+  unbounded: `At most ${MAX_UNBOUNDED} unbounded repetitions (*, +, {n,}) are allowed.`,
+  nested: 'Nested repetition (a repeated group that contains a repetition) can take exponential time.',
+  overlap: 'A repeated group whose alternatives can start alike ("(a|ab)*") can take exponential time.',
+  backreference: 'Back-references can take exponential time.',
+  unbalanced: 'Unbalanced parentheses.',
+};
+
+/** Returns why `pattern` (with `flags`) is unsafe or invalid, in English (logs, tests), or null when it may be used. */
 export function checkRegexSafety(pattern: string, flags = 'iu'): string | null {
-  if (pattern.length === 0) return 'The pattern is empty.';
-  if (pattern.length > MAX_PATTERN_LENGTH) return `The pattern is longer than ${MAX_PATTERN_LENGTH} characters.`;
-  if (!ALLOWED_FLAGS.test(flags)) return 'Only the flags i, m, s and u are allowed.';
+  const problem = regexProblem(pattern, flags);
+  return problem === null ? null : ENGLISH[problem];
+}
+
+/** Returns why `pattern` (with `flags`) is unsafe or invalid, as a code, or null when it may be used. */
+export function regexProblem(pattern: string, flags = 'iu'): RegexProblem | null {
+  if (pattern.length === 0) return 'empty';
+  if (pattern.length > MAX_PATTERN_LENGTH) return 'too-long';
+  if (!ALLOWED_FLAGS.test(flags)) return 'flags';
   try {
     new RegExp(pattern, flags);
-  } catch (error) {
-    return `Not a valid regular expression: ${(error as Error).message}`;
+  } catch {
+    return 'invalid';
   }
   const stack: GroupFrame[] = [newFrame()];
   let unbounded = 0;
@@ -84,7 +111,7 @@ export function checkRegexSafety(pattern: string, flags = 'iu'): string | null {
   const top = (): GroupFrame => stack[stack.length - 1] as GroupFrame;
 
   /** After an atom: apply a following quantifier, if any. Returns the index after it. */
-  const afterAtom = (next: number, closed: GroupFrame | null, startKey: string | null, nullableAtom: boolean): number | string => {
+  const afterAtom = (next: number, closed: GroupFrame | null, startKey: string | null, nullableAtom: boolean): number | RegexProblem => {
     const q = readQuantifier(pattern, next);
     const frame = top();
     if (frame.branchEmpty) {
@@ -93,11 +120,11 @@ export function checkRegexSafety(pattern: string, flags = 'iu'): string | null {
     }
     const innerRepeat = closed?.containsRepeat ?? false;
     if (q) {
-      if (q.max > MAX_BOUND && !q.unbounded) return `A repetition bound above ${MAX_BOUND} is not allowed.`;
-      if (q.unbounded && ++unbounded > MAX_UNBOUNDED) return `At most ${MAX_UNBOUNDED} unbounded repetitions (*, +, {n,}) are allowed.`;
+      if (q.max > MAX_BOUND && !q.unbounded) return 'bound';
+      if (q.unbounded && ++unbounded > MAX_UNBOUNDED) return 'unbounded';
       if (q.repeats && closed) {
-        if (closed.containsRepeat || closed.anyBranchNullable) return 'Nested repetition (a repeated group that contains a repetition) can take exponential time.';
-        if (overlappingBranches(closed.branchStarts)) return 'A repeated group whose alternatives can start alike ("(a|ab)*") can take exponential time.';
+        if (closed.containsRepeat || closed.anyBranchNullable) return 'nested';
+        if (overlappingBranches(closed.branchStarts)) return 'overlap';
       }
       if ((q.repeats && q.max !== q.min) || innerRepeat) frame.containsRepeat = true;
       // An optional atom ("a?", "a*") keeps the branch able to match the empty string.
@@ -111,10 +138,10 @@ export function checkRegexSafety(pattern: string, flags = 'iu'): string | null {
 
   while (i < pattern.length) {
     const c = pattern[i] as string;
-    let result: number | string;
+    let result: number | RegexProblem;
     if (c === '\\') {
       const e = pattern[i + 1] ?? '';
-      if (/[1-9]/.test(e) || (e === 'k' && pattern[i + 2] === '<')) return 'Back-references can take exponential time.';
+      if (/[1-9]/.test(e) || (e === 'k' && pattern[i + 2] === '<')) return 'backreference';
       const length = escapeLength(pattern, i);
       const key = /[dDwWsSbB]/.test(e) ? `\\${e}` : e.toLowerCase();
       // \b and \B match no character: a group starting with them is judged by what follows.
@@ -133,7 +160,7 @@ export function checkRegexSafety(pattern: string, flags = 'iu'): string | null {
       const closed = stack.pop() as GroupFrame;
       closed.anyBranchNullable ||= closed.branchNullable;
       if (closed.branchEmpty) closed.branchStarts.push(null);
-      if (stack.length === 0) return 'Unbalanced parentheses.';
+      if (stack.length === 0) return 'unbalanced';
       const groupKey = closed.branchStarts.length === 1 ? (closed.branchStarts[0] ?? null) : null;
       result = afterAtom(i + 1, closed, groupKey, closed.anyBranchNullable);
     } else if (c === '|') {

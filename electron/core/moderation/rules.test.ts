@@ -89,10 +89,8 @@ describe('words condition', () => {
   it('rejects words that cannot be matched', () => {
     const parsed = RuleDefinition.safeParse({ id: 'w', name: 'W', conditions: [{ type: 'words', words: ['ok', 'x', '12'] }], actions: [{ type: 'hold' }] });
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues.map((i) => i.message)).toEqual([
-      'Word "x" cannot be matched: "x" needs at least two letters.',
-      'Word "12" cannot be matched: "12" has characters that are not letters after folding.',
-    ]);
+    // Codes with the word, worded by the renderer in the user's language.
+    expect(parsed.error?.issues.map((i) => i.message)).toEqual(['word:x', 'word:12']);
   });
 });
 
@@ -118,7 +116,9 @@ describe('regex condition', () => {
     const parsed = RuleDefinition.safeParse({ id: 'x', name: 'X', conditions: [{ type: 'regex', pattern: '(a+)+$' }], actions: [{ type: 'hold' }] });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path).toEqual(['conditions', 0, 'pattern']);
-    expect(parsed.error?.issues[0]?.message).toMatch(/Nested repetition/);
+    expect(parsed.error?.issues[0]?.message).toBe('regex:nested');
+    const bound = RuleDefinition.safeParse({ id: 'x', name: 'X', conditions: [{ type: 'regex', pattern: 'a{2000}' }], actions: [{ type: 'hold' }] });
+    expect(bound.error?.issues[0]?.message).toBe('regex:bound:1000');
   });
 });
 
@@ -328,7 +328,7 @@ describe('parseRules', () => {
     ]);
     expect(rules.map((r) => r.id)).toEqual(['ok']);
     expect(errors.map((e) => e.index)).toEqual([1, 2]);
-    expect(errors[0]?.message).toMatch(/conditions\.0\.pattern: Nested repetition/);
+    expect(errors[0]?.message).toMatch(/conditions\.0\.pattern: regex:nested/);
   });
 });
 

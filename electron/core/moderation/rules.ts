@@ -9,7 +9,7 @@ import { detectLanguage } from './language';
 import { DEFAULT_LEXICONS, type LexiconLanguage, type Severity, type Lexicon } from './lexicon';
 import { compileMatcher, foldTerm, selectNonOverlapping, type Matcher, type TermMatch } from './matcher';
 import { foldText, type FoldedText } from './normalize';
-import { checkRegexSafety, execBounded } from './regex-safety';
+import { checkRegexSafety, execBounded, REGEX_LIMITS, regexProblem } from './regex-safety';
 import type { FloodCounts } from './flood';
 
 // ── Conditions ─────────────────────────────────────────────────────────────────────────────────
@@ -37,14 +37,17 @@ export { AccountCondition, AuthorCondition, CapitalsCondition, FloodCondition, L
 export const WordsCondition = WordsConditionBase.superRefine((condition, ctx) => {
   for (const word of condition.words) {
     const folded = foldTerm(word);
-    if ('error' in folded) ctx.addIssue({ code: 'custom', path: ['words'], message: `Word "${word}" cannot be matched: ${folded.error}.` });
+    // A code and the word: the renderer words it ("word:<the word>").
+    if ('error' in folded) ctx.addIssue({ code: 'custom', path: ['words'], message: `word:${word}` });
   }
 });
 
 /** A regular expression, checked against catastrophic patterns (see regex-safety.ts). */
 export const RegexCondition = RegexConditionBase.superRefine((condition, ctx) => {
-  const problem = checkRegexSafety(condition.pattern, condition.flags);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
+  // A code the renderer words ("regex:<problem>[:<limit>]"), not English.
+  const problem = regexProblem(condition.pattern, condition.flags);
+  const limit = problem === null ? undefined : REGEX_LIMITS[problem];
+  if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: `regex:${problem}${limit === undefined ? '' : `:${limit}`}` });
 });
 
 /** The shared union of conditions, with the two that need the matcher's checks refined. */

@@ -11,6 +11,8 @@ import { useConversationStore } from '../stores/conversation';
 import { useInboxStore } from '../stores/inbox';
 import { useModerationStore } from '../stores/moderation';
 import { useRulesStore } from '../stores/rules';
+import { useSavedRepliesStore } from '../stores/savedReplies';
+import { useSettingsStore } from '../stores/settings';
 import { useToastsStore } from '../stores/toasts';
 import { useTriageStore } from '../stores/triage';
 import { useUiStore, type Screen } from '../stores/ui';
@@ -53,6 +55,7 @@ const SCREEN_OF: Partial<Record<CommandId, Screen>> = {
   'go.rules': 'rules',
   'go.lexicons': 'lexicons',
   'go.audit': 'audit',
+  'go.savedReplies': 'savedReplies',
 };
 
 const DECISION_OF: Partial<Record<CommandId, ReviewDecision>> = {
@@ -84,6 +87,7 @@ export function createCommands(): Commands {
   const rules = useRulesStore();
   const ui = useUiStore();
   const toasts = useToastsStore();
+  const savedReplies = useSavedRepliesStore();
 
   function targets(scope: KeyScope): Id[] {
     if (scope === 'conversation' && conversation.openId !== null) return [conversation.openId];
@@ -255,6 +259,13 @@ export function createCommands(): Commands {
       } else ui.requestFocus('composer');
     },
     'conversation.note': () => ui.requestFocus('note'),
+    'composer.savedReply': (scope) => {
+      if (scope === 'list' || conversation.openId === null) {
+        const row = inbox.cursorRow;
+        if (row) openConversation(row.id, 'composer');
+      } else ui.requestFocus('composer');
+      savedReplies.requestPicker();
+    },
     'triage.done': (scope) => setStatus(scope, 'done'),
     'triage.reopen': (scope) => setStatus(scope, 'open'),
     'triage.snooze': (scope) => ui.openPicker('snooze', targets(scope), scope),
@@ -280,6 +291,7 @@ export function createCommands(): Commands {
     'go.rules': () => goToScreen('go.rules'),
     'go.lexicons': () => goToScreen('go.lexicons'),
     'go.audit': () => goToScreen('go.audit'),
+    'go.savedReplies': () => goToScreen('go.savedReplies'),
     'accounts.connect': () => {
       useConnectStore().reset();
       ui.openOverlay('connect');
@@ -299,6 +311,12 @@ export function createCommands(): Commands {
     'help.shortcuts': () => ui.openOverlay('help'),
     'palette.open': () => ui.openOverlay('palette'),
     'settings.open': () => ui.openOverlay('settings'),
+    'settings.themeLight': () => void useSettingsStore().update({ theme: 'light' }),
+    'settings.themeDark': () => void useSettingsStore().update({ theme: 'dark' }),
+    'settings.themeSystem': () => void useSettingsStore().update({ theme: 'system' }),
+    'settings.languageFr': () => void useSettingsStore().update({ language: 'fr' }),
+    'settings.languageEn': () => void useSettingsStore().update({ language: 'en' }),
+    'settings.languageSystem': () => void useSettingsStore().update({ language: 'system' }),
   };
 
   const needsTargets = new Set<CommandId>([
@@ -311,13 +329,14 @@ export function createCommands(): Commands {
   ]);
 
   /** Commands about the list and the open conversation: nothing to act on while another screen shows. */
-  const inboxOnly = (command: CommandId) => /^(list|conversation|triage|message|review|search|filters|view)\./.test(command);
+  const inboxOnly = (command: CommandId) => /^(list|conversation|composer|triage|message|review|search|filters|view)\./.test(command);
 
   function available(command: CommandId, scope: KeyScope = 'list'): boolean {
     if (inboxOnly(command) && ui.screen !== 'inbox') return false;
     if (needsTargets.has(command)) return targets(scope).length > 0;
     if (DECISION_OF[command]) return ui.reviewing && targets('review').length > 0;
     if (command === 'conversation.open' || command === 'conversation.reply') return inbox.cursorRow !== null || conversation.openId !== null;
+    if (command === 'composer.savedReply') return savedReplies.savedReplies.length > 0 && (inbox.cursorRow !== null || conversation.openId !== null);
     if (command === 'conversation.note' || command === 'conversation.back') return conversation.openId !== null;
     if (command === 'message.moderate') return (conversation.detail?.messages.length ?? 0) > 0;
     if (command === 'view.save') return inbox.isFiltered;

@@ -25,6 +25,7 @@ export const COMMANDS = [
   'conversation.back',
   'conversation.reply',
   'conversation.note',
+  'composer.savedReply',
   'triage.done',
   'triage.reopen',
   'triage.snooze',
@@ -42,6 +43,7 @@ export const COMMANDS = [
   'go.rules',
   'go.lexicons',
   'go.audit',
+  'go.savedReplies',
   'review.approve',
   'review.hide',
   'review.remove',
@@ -57,6 +59,12 @@ export const COMMANDS = [
   'help.shortcuts',
   'palette.open',
   'settings.open',
+  'settings.themeLight',
+  'settings.themeDark',
+  'settings.themeSystem',
+  'settings.languageFr',
+  'settings.languageEn',
+  'settings.languageSystem',
 ] as const;
 export type CommandId = (typeof COMMANDS)[number];
 
@@ -101,6 +109,8 @@ export const KEYMAP: readonly Shortcut[] = [
   { command: 'triage.undo', keys: ['z'], scopes: INBOX, group: 'triage' },
   { command: 'conversation.reply', keys: ['r'], scopes: INBOX, group: 'triage', footer: BOTH },
   { command: 'conversation.note', keys: ['n'], scopes: ['conversation', 'review'], group: 'triage' },
+  // Also typed in the composer itself, which handles it (shortcuts do not fire while typing).
+  { command: 'composer.savedReply', keys: ['Mod+;'], scopes: BOTH, group: 'triage' },
   { command: 'message.moderate', keys: ['m'], scopes: ['conversation', 'review'], group: 'triage', footer: ['conversation'] },
   { command: 'review.approve', keys: ['a'], scopes: ['review'], group: 'review', footer: ['review'] },
   { command: 'review.hide', keys: ['h'], scopes: ['review'], group: 'review', footer: ['review'] },
@@ -116,6 +126,7 @@ export const KEYMAP: readonly Shortcut[] = [
   { command: 'go.rules', keys: ['g r'], scopes: ALL, group: 'screens' },
   { command: 'go.lexicons', keys: ['g w'], scopes: ALL, group: 'screens' },
   { command: 'go.audit', keys: ['g l'], scopes: ALL, group: 'screens' },
+  { command: 'go.savedReplies', keys: ['g t'], scopes: ALL, group: 'screens' },
   { command: 'accounts.connect', keys: [], scopes: [], group: 'screens' },
   { command: 'screen.close', keys: ['Escape'], scopes: ['screen'], group: 'screens', footer: ['screen'] },
   { command: 'rules.moveUp', keys: ['Alt+ArrowUp'], scopes: ['screen'], group: 'screens' },
@@ -126,6 +137,13 @@ export const KEYMAP: readonly Shortcut[] = [
   { command: 'help.shortcuts', keys: ['?'], scopes: ALL, group: 'app', footer: ALL },
   { command: 'palette.open', keys: ['Mod+k'], scopes: ALL, group: 'app', footer: ALL },
   { command: 'settings.open', keys: ['Mod+,'], scopes: ALL, group: 'app' },
+  // From the palette only.
+  { command: 'settings.themeLight', keys: [], scopes: [], group: 'app' },
+  { command: 'settings.themeDark', keys: [], scopes: [], group: 'app' },
+  { command: 'settings.themeSystem', keys: [], scopes: [], group: 'app' },
+  { command: 'settings.languageFr', keys: [], scopes: [], group: 'app' },
+  { command: 'settings.languageEn', keys: [], scopes: [], group: 'app' },
+  { command: 'settings.languageSystem', keys: [], scopes: [], group: 'app' },
 ];
 
 /** The shortcut row of a command (every command has exactly one). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RuleDefinitionBase } from '../../../shared/moderation';
-import { CONDITION_TYPES, ACTION_TYPES, autoHideOn, linesToList, moveRule, newAction, newCondition, newRule, newRuleId, refusalsByPlace, ruleProblems } from './ruleDraft';
+import { CONDITION_TYPES, ACTION_TYPES, autoHideOn, linesToList, moveRule, newAction, newCondition, newRule, newRuleId, refusalMessage, refusalsByPlace, ruleProblems } from './ruleDraft';
 
 const context = { accountIds: [4, 5], networks: ['network-a', 'network-b'], meId: 1 };
 
@@ -77,5 +77,15 @@ describe('lists and order', () => {
     const netiquette = { ...newRule(0, context, 'Netiquette'), id: 'netiquette' };
     expect(autoHideOn([{ definition: netiquette }])).toBe(false);
     expect(autoHideOn([{ definition: { ...netiquette, actions: [{ type: 'hide-on-network' }, { type: 'hold' }] } }])).toBe(true);
+  });
+});
+
+describe('refusalMessage', () => {
+  it('words the core’s codes and never shows its English', () => {
+    expect(refusalMessage('regex:nested')).toEqual({ key: 'rules.regexErrors.nested', params: { n: 0 } });
+    expect(refusalMessage('regex:bound:1000')).toEqual({ key: 'rules.regexErrors.bound', params: { n: 1000 } });
+    expect(refusalMessage('word:x')).toEqual({ key: 'rules.refusals.word', params: { word: 'x' } });
+    expect(refusalMessage('error:network')).toEqual({ key: 'errors.network', params: {} });
+    expect(refusalMessage('Too big: expected string to have <=500 characters')).toEqual({ key: 'rules.refusals.other', params: {} });
   });
 });

@@ -182,6 +182,21 @@ export function refusalsByPlace(message: string): Map<string, string[]> {
   return places;
 }
 
+/**
+ * The words for one refusal of the core: its codes ("regex:nested", "regex:too-long:500",
+ * "word:<the word>") have their own sentence; anything else (a check of the contract, worded in
+ * English by the validator) gets the general one, never shown as it came.
+ */
+export function refusalMessage(text: string): { key: string; params: Record<string, string | number> } {
+  const regex = /^regex:([a-z-]+)(?::(\d+))?$/.exec(text);
+  if (regex) return { key: `rules.regexErrors.${regex[1]}`, params: { n: Number(regex[2] ?? 0) } };
+  const error = /^error:([a-z-]+)$/.exec(text);
+  if (error) return { key: `errors.${error[1]}`, params: {} };
+  const word = /^word:(.+)$/s.exec(text);
+  if (word) return { key: 'rules.refusals.word', params: { word: word[1]! } };
+  return { key: 'rules.refusals.other', params: {} };
+}
+
 /** Whether the shipped rule hides what it catches on the network at once. */
 export function autoHideOn(rules: readonly { definition: RuleDefinition }[]): boolean {
   return rules.find((r) => r.definition.id === 'netiquette')?.definition.actions.some((a) => a.type === 'hide-on-network') ?? false;

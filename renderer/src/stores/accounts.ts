@@ -117,6 +117,24 @@ export const useAccountsStore = defineStore('accounts', () => {
     return outcome;
   }
 
+  /** Names an account in Parvis (blank: back to the network's name); shown everywhere at once. */
+  function setLabel(id: Id, label: string): Promise<boolean> {
+    const trimmed = label.trim();
+    patch(id, { label: trimmed === '' ? null : trimmed });
+    return run(id, 'actions.renameAccount', () => api.call('accounts.setLabel', { accountId: id, label: trimmed === '' ? null : trimmed }));
+  }
+
+  /** The name of an account wherever it is shown: the user's label, else the network's name, else the handle. */
+  function nameOf(account: Pick<Account, 'label' | 'displayName' | 'handle'>): string {
+    return account.label || account.displayName || account.handle;
+  }
+
+  /** The name of an account by id, for places that only know the id (the open conversation). */
+  function nameById(id: Id, fallback: Pick<Account, 'displayName' | 'handle'>): string {
+    const account = byId.value.get(id);
+    return account ? nameOf(account) : fallback.displayName || fallback.handle;
+  }
+
   /** Removes an account, its conversations and its secrets; gone from the list at once. */
   async function remove(id: Id): Promise<boolean> {
     setBusy(id, true);
@@ -133,5 +151,5 @@ export const useAccountsStore = defineStore('accounts', () => {
     }
   }
 
-  return { accounts, loaded, polling, busy, networks, networksLoaded, byId, needingAttention, networkInfo, lookOf, textOf, load, loadNetworks, applyStatus, pause, resume, pollNow, remove };
+  return { accounts, loaded, polling, busy, networks, networksLoaded, byId, needingAttention, networkInfo, lookOf, textOf, nameOf, nameById, load, loadNetworks, applyStatus, pause, resume, pollNow, setLabel, remove };
 });

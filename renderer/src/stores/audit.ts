@@ -59,12 +59,22 @@ export const useAuditStore = defineStore('audit', () => {
     }
   }
 
-  /** The log (what the search shows) as CSV, for the caller to save. */
-  async function exportCsv(): Promise<{ filename: string; csv: string } | null> {
+  /**
+   * Every entry the search shows, all pages, for an export the caller words in the user's
+   * language (the core's own CSV is in English).
+   */
+  async function exportEntries(): Promise<AuditEntry[] | null> {
     exporting.value = true;
     try {
       const trimmed = query.value.trim();
-      return await api.call('audit.exportCsv', trimmed ? { query: trimmed } : {});
+      const all: AuditEntry[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { items: AuditEntry[]; nextCursor: string | null } = await api.call('audit.list', { ...(trimmed ? { query: trimmed } : {}), cursor, limit: 500 });
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      return all;
     } catch (failure) {
       toasts.pushError(failure, 'actions.exportAudit');
       return null;
@@ -73,5 +83,5 @@ export const useAuditStore = defineStore('audit', () => {
     }
   }
 
-  return { items, nextCursor, query, loading, loaded, error, exporting, load, loadMore, exportCsv };
+  return { items, nextCursor, query, loading, loaded, error, exporting, load, loadMore, exportEntries };
 });

@@ -60,6 +60,27 @@ export const useInboxStore = defineStore('inbox', () => {
   const cursorRow = computed(() => items.value[cursorIndex.value] ?? null);
   const hasMore = computed(() => nextCursor.value !== null);
   const isFiltered = computed(() => query.value.trim() !== '' || Object.values(refinements.value).some((v) => v !== undefined));
+  /** Typed a search with no letter or digit in it (`"`, `?!`): the core finds nothing, the list says why. */
+  const unsearchable = computed(() => query.value.trim() !== '' && !/[\p{L}\p{N}]/u.test(query.value));
+  /** How many conversations a search or filter finds (the core's count), shown beside the title. */
+  const resultCount = ref<number | null>(null);
+  let countGeneration = 0;
+
+  /** Counts what the current search or filter finds; a hint, so a failure only hides it. */
+  async function refreshResultCount(current: InboxFilter): Promise<void> {
+    countGeneration += 1;
+    const mine = countGeneration;
+    if (!isFiltered.value) {
+      resultCount.value = null;
+      return;
+    }
+    try {
+      const counted = await api.call('inbox.count', { filters: { result: current } });
+      if (mine === countGeneration) resultCount.value = counted.result ?? null;
+    } catch {
+      if (mine === countGeneration) resultCount.value = null;
+    }
+  }
   // Synchronous, so a re-read right after the cursor moved already sorts the row it left normally.
   watch(
     cursorId,
@@ -120,6 +141,7 @@ export const useInboxStore = defineStore('inbox', () => {
     loading.value = true;
     error.value = null;
     try {
+      void refreshResultCount(current);
       const page = await api.call('inbox.list', { filter: current, limit: PAGE_SIZE });
       if (mine !== generation) return;
       const previous = items.value;
@@ -441,6 +463,8 @@ export const useInboxStore = defineStore('inbox', () => {
     cursorRow,
     hasMore,
     isFiltered,
+    unsearchable,
+    resultCount,
     rowById,
     load,
     loadMore,

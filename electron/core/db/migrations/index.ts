@@ -9,5 +9,6 @@ import { memberNamed } from './0060-member-named';
 import { authorBans } from './0070-author-bans';
 import { contests } from './0180-contests';
 import { reportIndexes } from './0190-report-indexes';
+import { replyScopeAndAccountLabels } from './0210-reply-scope-account-labels';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, replyScopeAndAccountLabels];
