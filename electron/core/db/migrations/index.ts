@@ -6,5 +6,6 @@ import { performance } from './0030-performance';
 import { messageEdits } from './0040-message-edits';
 import { uids } from './0050-uids';
 import { memberNamed } from './0060-member-named';
+import { posts } from './0200-posts';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, posts];
