@@ -41,6 +41,9 @@ export const posts: Migration = {
         permalink            TEXT,
         -- Set while the network holds the post for its time (Mastodon's scheduled status id).
         remote_scheduled_id  TEXT,
+        -- How the last claim sent it ('now', or 'network-schedule' with scheduled_at): a resend after
+        -- a crash repeats the same request, so the network's idempotency answers the first one.
+        send_mode            TEXT,
         attempts             INTEGER NOT NULL DEFAULT 0,
         next_attempt_at      INTEGER,
         last_error           TEXT,
