@@ -28,6 +28,7 @@ import {
 } from './model';
 import { Lexicon, RuleDefinitionBase } from './moderation';
 import { DeveloperAppInfo, NetworkCapabilities, NetworkInfo } from './networks';
+import { Post, PostDecision, PostInput } from './posts';
 
 export { NetworkCapabilities, NetworkInfo };
 
@@ -395,6 +396,20 @@ export const calls = {
   /** The audit log as CSV (RFC 4180), for a spreadsheet. */
   'audit.exportCsv': { input: z.object({ query: z.string().max(200).optional() }).strict(), output: z.object({ filename: z.string(), csv: z.string() }) },
 
+  /** A new post, a draft with one target per account (its variant and time). */
+  'posts.create': { input: PostInput, output: Post },
+  /** Edits a post; targets already sent or held by a network keep what they have. */
+  'posts.update': { input: PostInput.extend({ postId: Id }).strict(), output: Post },
+  /** Posts by their earliest time. */
+  'posts.list': { input: Empty, output: z.array(Post) },
+  /**
+   * Schedules a post's drafts at their times, after checking each text against its network's
+   * limits (`invalid-input` says which and why).
+   */
+  'posts.schedule': { input: z.object({ postId: Id }).strict(), output: Post },
+  /** The answer for a target whose time passed while Parvis was closed: publish now, or a new time. */
+  'posts.decide': { input: PostDecision, output: Post },
+
   'settings.get': { input: Empty, output: Settings },
   'settings.set': { input: Settings.partial().strict(), output: Settings },
 } as const;
@@ -438,6 +453,8 @@ export const events = {
   /** Parvis went offline or came back online. */
   'app.connectivity': Connectivity,
   'notify': NotifyEvent,
+  /** Posts whose content or delivery changed. */
+  'posts.changed': z.object({ postIds: z.array(Id) }),
   /** The shell asks the renderer to show a conversation (a desktop notification was clicked). */
   'conversation.open': z.object({ conversationId: Id }),
 } as const;
