@@ -407,7 +407,7 @@ export const calls = {
    * limits (`invalid-input` says which and why).
    */
   'posts.schedule': { input: z.object({ postId: Id }).strict(), output: Post },
-  /** The answer for a target whose time passed while Parvis was closed: publish now, or a new time. */
+  /** The answer for a target whose time passed while Parvis was closed, or that was given up on: publish now, or a new time. */
   'posts.decide': { input: PostDecision, output: Post },
 
   'settings.get': { input: Empty, output: Settings },

@@ -2,7 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Post } from '../../../shared/posts';
 import { createRegistry } from '../connectors/registry';
+import { rmSync } from 'node:fs';
+import { createCore } from '../app';
 import { dispatch } from '../rpc';
+import { MemorySecretStore } from '../secrets/secret-store';
+import { createSettingsStore, memoryBackend } from '../settings/settings-store';
 import { addAccount, makeCore } from '../testing/core-fixture';
 
 let core: ReturnType<typeof makeCore>;
@@ -48,5 +52,21 @@ describe('posts calls', () => {
     expect(await call('posts.decide', { targetId: created.value.targets[0]!.id, action: 'publish-now' })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
     expect(await call('posts.create', { text: 'x', targets: [] })).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
     expect(await call('posts.create', { text: 'x', targets: [{ accountId: 999 }] })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+  });
+
+  it('at start, offers for a decision a post whose time passed while Parvis was closed', async () => {
+    let clock = 1_000_000;
+    core = makeCore({ startSync: false, registry: createRegistry([]), now: () => clock });
+    const account = addAccount(core, 'mastodon');
+    const created = await call<Post>('posts.create', { text: 'Atelier samedi', targets: [{ accountId: account.id, scheduledAt: clock + 60_000 }] });
+    if (!created.ok) throw new Error(created.error.message);
+    expect(await call('posts.schedule', { postId: created.value.id })).toMatchObject({ ok: true, value: { targets: [{ state: 'scheduled' }] } });
+    const dataDir = core.dataDir;
+    await core.close();
+
+    clock += 3_600_000;
+    const reopened = createCore({ dataDir, secrets: new MemorySecretStore(), settings: createSettingsStore(memoryBackend()), shell: 'web', myName: 'Alex', registry: createRegistry([]), now: () => clock });
+    core = Object.assign(reopened, { dataDir, dispose: async () => { await reopened.close(); rmSync(dataDir, { recursive: true, force: true }); } });
+    expect(await call('posts.list', {})).toMatchObject({ ok: true, value: [{ targets: [{ state: 'needs-decision', scheduledAt: 1_060_000 }] }] });
   });
 });

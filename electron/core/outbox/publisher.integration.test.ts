@@ -274,4 +274,25 @@ describe('publishing a scheduled post', () => {
     expect(s.byNetwork(postId).b).toMatchObject({ state: 'scheduled', scheduled_at: clock + 60 * MINUTE });
     expect(() => second.decide(m.id, { action: 'publish-now' })).toThrow(/decision/);
   });
+
+  it('gives up after repeated refusals, and sends once when the user asks again', { timeout: 30_000 }, async () => {
+    const s = await setup();
+    const postId = s.posts.create({ text: 'Inscriptions ouvertes', targets: [{ accountId: s.mastodonAccount.id, scheduledAt: START + MINUTE }] });
+    const parvis = s.startParvis();
+    parvis.schedule(postId);
+    mastodon.control.failNext({ kind: 'server-error', status: 503 }, 6);
+    clock += MINUTE;
+    for (let i = 0; i < 8; i++) {
+      await parvis.drain();
+      clock += 20_000;
+    }
+    const [givenUp] = s.targets(postId);
+    expect(givenUp).toMatchObject({ state: 'failed', attempts: 6, next_attempt_at: null, last_error: expect.stringMatching(/^network:/) });
+    expect(s.onMastodon('Inscriptions ouvertes')).toHaveLength(0);
+
+    parvis.decide(givenUp!.id, { action: 'publish-now' });
+    await parvis.drain();
+    expect(s.targets(postId)[0]!.state).toBe('published');
+    expect(s.onMastodon('Inscriptions ouvertes')).toHaveLength(1);
+  });
 });

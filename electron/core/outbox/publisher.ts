@@ -128,10 +128,14 @@ export class Publisher {
     this.wake();
   }
 
-  /** The user's answer for a target whose time passed while Parvis was closed. */
+  /**
+   * The user's answer for a target whose time passed while Parvis was closed, or that was given up
+   * on (a resend keeps its key: a post that went out after all is found, not doubled).
+   */
   decide(targetId: number, decision: Decision): void {
     const t = this.db.prepare<[number], TargetRow>('SELECT * FROM post_targets WHERE id = ?').get(targetId);
-    if (!t || t.state !== 'needs-decision') throw new NotFoundError(`A post waiting for a decision (${targetId})`);
+    const waiting = t && (t.state === 'needs-decision' || (t.state === 'failed' && t.next_attempt_at === null));
+    if (!t || !waiting) throw new NotFoundError(`A post waiting for a decision (${targetId})`);
     const at = decision.action === 'publish-now' ? this.now() : decision.at;
     this.setScheduled(t, at);
     this.opts.onChange?.([t.post_id]);
