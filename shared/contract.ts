@@ -30,6 +30,7 @@ import { Contest, ContestFilters, ContestInput, ContestPost, ContestPostChoice, 
 import { Lexicon, RuleDefinitionBase } from './moderation';
 import { Report, ReportQuery } from './report';
 import { DeveloperAppInfo, NetworkCapabilities, NetworkInfo } from './networks';
+import { Post, PostDecision, PostInput } from './posts';
 
 export { NetworkCapabilities, NetworkInfo };
 
@@ -458,6 +459,19 @@ export const calls = {
   'contests.redraw': { input: z.object({ contestId: Id, reason: z.string().trim().min(3).max(1000) }).strict(), output: Contest },
   /** Recomputes a certificate (its JSON text): the hash of its entrants and its result. */
   'contests.verify': { input: z.object({ certificate: z.string().max(50_000_000) }).strict(), output: VerifyResult },
+  /** A new post, a draft with one target per account (its variant and time). */
+  'posts.create': { input: PostInput, output: Post },
+  /** Edits a post; targets already sent or held by a network keep what they have. */
+  'posts.update': { input: PostInput.extend({ postId: Id }).strict(), output: Post },
+  /** Posts by their earliest time. */
+  'posts.list': { input: Empty, output: z.array(Post) },
+  /**
+   * Schedules a post's drafts at their times, after checking each text against its network's
+   * limits (`invalid-input` says which and why).
+   */
+  'posts.schedule': { input: z.object({ postId: Id }).strict(), output: Post },
+  /** The answer for a target whose time passed while Parvis was closed, or that was given up on: publish now, or a new time. */
+  'posts.decide': { input: PostDecision, output: Post },
 
   'settings.get': { input: Empty, output: Settings },
   'settings.set': { input: Settings.partial().strict(), output: Settings },
@@ -502,6 +516,8 @@ export const events = {
   /** Parvis went offline or came back online. */
   'app.connectivity': Connectivity,
   'notify': NotifyEvent,
+  /** Posts whose content or delivery changed. */
+  'posts.changed': z.object({ postIds: z.array(Id) }),
   /** The shell asks the renderer to show a conversation (a desktop notification was clicked). */
   'conversation.open': z.object({ conversationId: Id }),
 } as const;

@@ -178,6 +178,8 @@ export interface MastodonServerState {
   me: { id: string; username: string };
   /** Statuses posted by the connected user (through the API or `addPost`), deleted ones included. */
   posted: Pick<StoredStatus, 'id' | 'text' | 'inReplyToId' | 'visibility' | 'idempotencyKey' | 'deleted'>[];
+  /** Statuses of the connected user waiting on the server for their time. */
+  scheduled: { id: string; scheduledAt: number; text: string; idempotencyKey: string | null }[];
   blocks: string[];
   mutes: { accountId: string; notifications: boolean }[];
   reports: StoredReport[];
@@ -269,6 +271,11 @@ const KNOWN_SCOPES = new Set([
   'write:conversations',
 ]);
 const IDEMPOTENCY_TTL_MS = 3_600_000;
+/** Mastodon refuses a scheduled status less than 5 minutes ahead (PostStatusService::MIN_SCHEDULE_OFFSET). */
+const MIN_SCHEDULE_OFFSET_MS = 5 * 60_000;
+/** ScheduledStatusValidator: at most 300 waiting per account, 25 on one day. */
+const SCHEDULED_TOTAL_LIMIT = 300;
+const SCHEDULED_DAILY_LIMIT = 25;
 const CODE_TTL_MS = 600_000;
 const URL_LENGTH = 23;
 
@@ -342,7 +349,9 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
   const followedByMe = new Set<string>();
   let multiStatusRead = true;
   const reports: StoredReport[] = [];
-  const idempotency = new Map<string, { statusId: string; at: number }>();
+  const idempotency = new Map<string, { statusId: string; at: number; scheduled: boolean }>();
+  /** Statuses waiting for their time on the server (POST /api/v1/statuses with scheduled_at). */
+  const scheduledStatuses = new Map<string, { id: string; accountId: string; scheduledAt: number; text: string; visibility: Visibility; idempotencyKey: string | null }>();
   const requests: LoggedRequest[] = [];
   const lostAnswers: number[] = [];
   let authorizationDecision: 'approve' | 'deny' = 'approve';
@@ -982,11 +991,40 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
     reply(ctx, 200, { ancestors: ancestors.map((s) => statusJson(s)), descendants: descendants.map((s) => statusJson(s)) });
   }
 
+  function scheduledStatusJson(s: { id: string; scheduledAt: number; text: string; visibility: Visibility }): Record<string, unknown> {
+    return {
+      id: s.id,
+      scheduled_at: new Date(s.scheduledAt).toISOString(),
+      params: { text: s.text, visibility: s.visibility, in_reply_to_id: null, media_ids: null, sensitive: null, spoiler_text: null, poll: null, idempotency: null, scheduled_at: null, application_id: 1 },
+      media_attachments: [],
+    };
+  }
+
+  /**
+   * The server's scheduler publishes scheduled statuses whose time has come (Mastodon's
+   * Scheduler::ScheduledStatusesScheduler runs every few minutes; here, before each request).
+   */
+  function publishDueScheduled(): void {
+    for (const s of [...scheduledStatuses.values()]) {
+      if (s.scheduledAt > now()) continue;
+      scheduledStatuses.delete(s.id);
+      const author = [...accountsByAcct.values()].find((a) => a.id === s.accountId);
+      if (author) createStatus(author, { text: s.text, inReplyToId: null, visibility: s.visibility, spoilerText: '' }, { applicationName: 'Parvis', idempotencyKey: s.idempotencyKey });
+    }
+  }
+
   function postStatus(ctx: Ctx, user: StoredAccount): void {
     const key = (ctx.req.headers['idempotency-key'] as string | undefined) ?? null;
     if (key) {
       const seen = idempotency.get(`${user.id}:${key}`);
       if (seen && seen.at + IDEMPOTENCY_TTL_MS > now()) {
+        // Mastodon's PostStatusService answers a repeated key with what it made the first time: the
+        // status, or the scheduled status while it waits (found among the account's scheduled ones).
+        if (seen.scheduled) {
+          const waiting = scheduledStatuses.get(seen.statusId);
+          if (waiting) return reply(ctx, 200, scheduledStatusJson(waiting));
+          return error(ctx, 404, 'Record not found');
+        }
         const original = statuses.get(seen.statusId);
         if (original) return reply(ctx, 200, statusJson(original));
       }
@@ -1006,12 +1044,32 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       const parent = statuses.get(inReplyToId);
       if (!parent || !visibleToMe(parent)) return error(ctx, 404, 'Record not found');
     }
+    const scheduledRaw = field(ctx.body, 'scheduled_at');
+    if (scheduledRaw) {
+      const scheduledAt = Date.parse(scheduledRaw);
+      if (Number.isNaN(scheduledAt)) return error(ctx, 422, 'Validation failed: Scheduled at is invalid');
+      // A time already past is published at once (PostStatusService#scheduled_in_the_past?); a time
+      // less than 5 minutes ahead is refused (ScheduledStatusValidator, MIN_SCHEDULE_OFFSET).
+      if (scheduledAt > now()) {
+        if (scheduledAt <= now() + MIN_SCHEDULE_OFFSET_MS) return error(ctx, 422, 'Validation failed: Scheduled at must be at least 5 minutes ahead');
+        const own = [...scheduledStatuses.values()].filter((x) => x.accountId === user.id);
+        if (own.length >= SCHEDULED_TOTAL_LIMIT) return error(ctx, 422, `Validation failed: You have exceeded the limit of ${SCHEDULED_TOTAL_LIMIT} scheduled posts`);
+        const day = new Date(scheduledAt).toISOString().slice(0, 10);
+        if (own.filter((x) => new Date(x.scheduledAt).toISOString().slice(0, 10) === day).length >= SCHEDULED_DAILY_LIMIT) {
+          return error(ctx, 422, `Validation failed: You have exceeded the limit of ${SCHEDULED_DAILY_LIMIT} scheduled posts for today`);
+        }
+        const waiting = { id: nextId(), accountId: user.id, scheduledAt, text, visibility, idempotencyKey: key };
+        scheduledStatuses.set(waiting.id, waiting);
+        if (key) idempotency.set(`${user.id}:${key}`, { statusId: waiting.id, at: now(), scheduled: true });
+        return reply(ctx, 200, scheduledStatusJson(waiting));
+      }
+    }
     const status = createStatus(
       user,
       { text, inReplyToId, visibility, spoilerText: field(ctx.body, 'spoiler_text') ?? '' },
       { applicationName: 'Parvis', idempotencyKey: key },
     );
-    if (key) idempotency.set(`${user.id}:${key}`, { statusId: status.id, at: now() });
+    if (key) idempotency.set(`${user.id}:${key}`, { statusId: status.id, at: now(), scheduled: false });
     reply(ctx, 200, statusJson(status));
   }
 
@@ -1093,9 +1151,22 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
     });
   }
 
+  /** GET /api/v1/accounts/:id/statuses: newest first, `limit` (default 20, at most 40), `max_id`. */
+  function accountStatuses(ctx: Ctx, accountId: string): void {
+    const limit = Math.min(40, Math.max(1, Number(ctx.url.searchParams.get('limit') ?? 20) || 20));
+    const maxId = ctx.url.searchParams.get('max_id');
+    const own = [...statuses.values()]
+      .filter((s) => s.accountId === accountId && !s.deleted && visibleToMe(s))
+      .filter((s) => maxId === null || BigInt(s.id) < BigInt(maxId))
+      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
+      .slice(0, limit);
+    reply(ctx, 200, own.map((s) => statusJson(s)));
+  }
+
   async function route(ctx: Ctx): Promise<void> {
     const method = ctx.req.method ?? 'GET';
     const path = ctx.url.pathname.replace(/\/+$/, '') || '/';
+    publishDueScheduled();
     if (method === 'POST' && path === '/api/v1/apps') return createApp(ctx);
     if (method === 'GET' && path === '/oauth/authorize') return authorize(ctx);
     if (method === 'POST' && path === '/oauth/token') return token(ctx);
@@ -1105,6 +1176,15 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       [/^\/api\/v1\/notifications$/, (user) => listNotifications(ctx, user)],
       [/^\/api\/v1\/conversations$/, () => listConversations(ctx)],
       [/^\/api\/v1\/statuses$/, () => listStatuses(ctx)],
+      [
+        /^\/api\/v1\/scheduled_statuses\/(\d+)$/,
+        (user, m) => {
+          const waiting = scheduledStatuses.get(m[1]!);
+          if (!waiting || waiting.accountId !== user.id) return error(ctx, 404, 'Record not found');
+          reply(ctx, 200, scheduledStatusJson(waiting));
+        },
+      ],
+      [/^\/api\/v1\/accounts\/(\d+)\/statuses$/, (_u, m) => accountStatuses(ctx, m[1]!)],
       [/^\/api\/v1\/statuses\/(\d+)\/context$/, (_u, m) => statusContext(ctx, m[1]!)],
       [
         /^\/api\/v1\/statuses\/(\d+)$/,
@@ -1233,8 +1313,12 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       authorizationDecision = decision;
     },
     state() {
+      publishDueScheduled();
       return {
         me: { id: me.id, username: me.username },
+        scheduled: [...scheduledStatuses.values()]
+          .filter((x) => x.accountId === me.id)
+          .map(({ id, scheduledAt, text, idempotencyKey }) => ({ id, scheduledAt, text, idempotencyKey })),
         posted: [...statuses.values()]
           .filter((s) => s.accountId === me.id)
           .map(({ id, text, inReplyToId, visibility, idempotencyKey, deleted }) => ({

@@ -44,6 +44,7 @@ const descriptors: NetworkDescriptor[] = [
     ...double,
     id: 'mastodon',
     displayName: 'Browser network',
+    publish: ['text'],
     signIn: {
       method: 'oauth',
       yields: 'one',
@@ -109,7 +110,7 @@ function seed() {
 }
 
 /** A valid input for every call, so that no handler goes untested. */
-function validInputs(ctx: { accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number; chooseFlowId: string; choiceId: string; actionId: number; contestId?: number; drawnContestId?: number }): Record<CallName, unknown> {
+function validInputs(ctx: { postId: number; lateTargetId: number; accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number; chooseFlowId: string; choiceId: string; actionId: number; contestId?: number; drawnContestId?: number }): Record<CallName, unknown> {
   return {
     'accounts.choose': { flowId: ctx.chooseFlowId, choiceIds: [ctx.choiceId] },
     'developerApps.set': { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' },
@@ -184,6 +185,11 @@ function validInputs(ctx: { accId: number; convId: number; tagId: number; member
     'contests.draw': { contestId: ctx.contestId },
     'contests.redraw': { contestId: ctx.drawnContestId, reason: 'the winner did not answer' },
     'contests.verify': { certificate: '{}' },
+    'posts.create': { text: 'Nouvelle collection', targets: [{ accountId: ctx.accId, scheduledAt: 5_000_000 }] },
+    'posts.update': { postId: ctx.postId, text: 'Nouvelle collection !', link: 'https://shop.example/', targets: [{ accountId: ctx.accId, scheduledAt: 6_000_000 }] },
+    'posts.list': {},
+    'posts.schedule': { postId: ctx.postId },
+    'posts.decide': { targetId: ctx.lateTargetId, action: 'reschedule', at: 9_000_000 },
   };
 }
 
@@ -204,6 +210,10 @@ describe('contract handlers', () => {
       const flow = await ok<{ flowId: string }>('accounts.connect', { network: 'mastodon', fields: { server: 'social.example' } });
       await ok('developerApps.set', { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' });
       const choose = await ok<{ flowId: string; choices: { id: string }[] }>('accounts.connect', { network: 'pages', fields: {} });
+      const postId = core.posts.create({ text: 'Soldes', targets: [{ accountId: acc.id, scheduledAt: 5_000_000 }] });
+      const latePost = core.posts.create({ text: 'Fermé lundi', targets: [{ accountId: acc.id, scheduledAt: 1_000 }] });
+      core.db.prepare(`UPDATE post_targets SET state = 'needs-decision' WHERE post_id = ?`).run(latePost);
+      const lateTargetId = core.posts.get(latePost).targets[0]!.id;
       // Contests need a commented post and a drawn contest: only their calls pay for them.
       let contest: { id: number } | undefined;
       let drawn: { id: number } | undefined;
@@ -213,7 +223,7 @@ describe('contract handlers', () => {
         drawn = core.handlers['contests.create']({ name: 'D', posts: [{ accountId: acc.id, postKey: 'post-c' }], winners: 1, alternates: 0, filters: ContestFilters.parse({ excludeEarlierWinners: false }) }) as { id: number };
         await core.handlers['contests.draw']({ contestId: drawn.id });
       }
-      const inputs = validInputs({ contestId: contest?.id, drawnContestId: drawn?.id, chooseFlowId: choose.flowId, choiceId: choose.choices[0]!.id, accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id, actionId });
+      const inputs = validInputs({ postId, lateTargetId, contestId: contest?.id, drawnContestId: drawn?.id, chooseFlowId: choose.flowId, choiceId: choose.choices[0]!.id, accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id, actionId });
       await ok(name, inputs[name]);
       await core.dispose();
     }

@@ -40,6 +40,9 @@ import { workspaceHandlers } from './handlers/workspace';
 import { moderationHandlers } from './handlers/moderation';
 import { contestHandlers } from './handlers/contests';
 import { reportHandlers } from './handlers/reports';
+import { postHandlers } from './handlers/posts';
+import { createPostStore } from './db/posts';
+import { Publisher, type PublisherOptions } from './outbox/publisher';
 import type { QuotaPolicy } from './sync/scheduler';
 
 export const APP_NAME = 'Parvis';
@@ -71,6 +74,8 @@ export interface CoreOptions {
   syncOptions?: Partial<Pick<SyncSchedulerOptions, 'concurrency' | 'backoff' | 'hasMoreDelayMs' | 'quotas' | 'timers' | 'random'>>;
   /** Outbox tuning (tests shorten delays). */
   outboxOptions?: { maxAttempts?: number; backoff?: { baseMs: number; capMs: number } };
+  /** Tests pace the publish job's retries. */
+  publisherOptions?: Pick<PublisherOptions, 'maxAttempts' | 'backoff' | 'random'>;
   /**
    * Screens the images of new incoming messages for nudity after each ingest, on this machine.
    * `true`: nsfwjs in a worker thread (NsfwScreener) and plain fetch; tests give a screener double
@@ -110,6 +115,8 @@ export interface Core {
   now: () => number;
   scheduler: SyncScheduler | null;
   executor: OutboxExecutor | null;
+  publisher: Publisher | null;
+  posts: ReturnType<typeof createPostStore>;
   /** Builds an account's connector context with its credentials from the keychain. */
   accountContext(accountId: number): Promise<AccountContext | null>;
   close(): Promise<void>;
@@ -314,15 +321,35 @@ export function createCore(opts: CoreOptions): Core {
         ...opts.outboxOptions,
       })
     : null;
+  const posts = createPostStore(db, now);
+  const postsChanged = (postIds: number[]) => emit('posts.changed', { postIds });
+  const publisher = registry
+    ? new Publisher({
+        db,
+        now,
+        connectorFor: (accountId) => {
+          const account = accounts.get(accountId);
+          return account && registry.has(account.network) ? registry.get(account.network) : null;
+        },
+        contextFor: accountContext,
+        onChange: postsChanged,
+        log: opts.log,
+        ...opts.publisherOptions,
+      })
+    : null;
   if (opts.startSync ?? true) {
     scheduler?.start();
     executor?.start();
+    // Posts whose time passed while Parvis was closed wait for a decision; the rest go out on time.
+    publisher?.recoverAtStart();
+    publisher?.start();
   }
   // Back online: deliver what waited, and poll now rather than at the end of each backoff.
   connectivity.onChange((state) => {
     emit('app.connectivity', state);
     if (!state.online) return;
     executor?.wake();
+    publisher?.wake();
     for (const account of accounts.listStored()) {
       if (!account.paused && account.state !== 'needs-sign-in') void scheduler?.pollNow(account.id);
     }
@@ -341,6 +368,9 @@ export function createCore(opts: CoreOptions): Core {
     moderation,
     scheduler,
     executor,
+    posts,
+    publisher,
+    postsChanged,
     connectivity,
     descriptors,
     knownDescriptors,
@@ -363,6 +393,7 @@ export function createCore(opts: CoreOptions): Core {
       moderationHandlers(services),
       contestHandlers(services),
       reportHandlers(services),
+      postHandlers(services),
     ],
     // The acting member: the desktop's own, read at each call (it can be renamed).
     () => ({ member: workspace.members.list().find((m) => m.isMe) ?? me }),
@@ -387,12 +418,15 @@ export function createCore(opts: CoreOptions): Core {
     now,
     scheduler,
     executor,
+    publisher,
+    posts,
     accountContext,
     async close() {
       if (snoozeTimer) clearTimeout(snoozeTimer);
       closeFlows();
       connectivity.stop();
       executor?.stop();
+      publisher?.stop();
       await scheduler?.stop();
       // The screening pipeline writes to the database: it stops before the database closes.
       // Closing the screener with it answers an image in progress at once.

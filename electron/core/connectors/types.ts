@@ -164,6 +164,24 @@ export interface ModerateRequest {
   idempotencyKey: string;
 }
 
+/** One target of a post, as the network receives it. */
+export interface PublishRequest {
+  /** The text as published (the variant, with the link). */
+  text: string;
+  /** Stable for the target across retries and restarts (its uid): Idempotency-Key, record key. */
+  idempotencyKey: string;
+  /**
+   * Set only to hand the post to the network's own scheduler (see `Connector.scheduling`): the
+   * network publishes it then, Parvis running or not. Absent: publish now.
+   */
+  scheduledAt?: number | null;
+}
+
+export type PublishResult =
+  | { kind: 'published'; remoteId: string; permalink: string | null; createdAt: number }
+  /** The network holds the post until its time. */
+  | { kind: 'scheduled'; remoteScheduledId: string };
+
 export interface Connector {
   readonly network: Network;
   readonly capabilities: Capabilities;
@@ -178,6 +196,18 @@ export interface Connector {
    * Returns it if found, null if the network has no such reply (safe to send).
    */
   findReply?(ctx: AccountContext, req: ReplyRequest): Promise<ReplyResult | null>;
+  /**
+   * Publishes a post, exactly once per `idempotencyKey`: sending the same request again (after a
+   * crash or a lost answer) answers the first post instead of making a second one.
+   */
+  publish?(ctx: AccountContext, req: PublishRequest): Promise<PublishResult>;
+  /** Present when the network schedules posts itself; it refuses times closer than `minLeadMs`. */
+  readonly scheduling?: { minLeadMs: number };
+  /**
+   * After the time of a post handed to the network's scheduler: the published post, or null while
+   * the network still holds it; throws `bad-response` when the network has neither (cancelled there).
+   */
+  findScheduled?(ctx: AccountContext, req: PublishRequest & { remoteScheduledId: string }): Promise<PublishResult | null>;
 }
 
 export type ConnectorErrorKind = 'auth' | 'rate-limited' | 'network' | 'not-supported' | 'bad-response';

@@ -18,6 +18,8 @@ import type { createOutboxQueue } from '../outbox/queue';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SettingsStore } from '../settings/settings-store';
 import type { SyncScheduler } from '../sync/scheduler';
+import type { PostStore } from '../db/posts';
+import type { Publisher } from '../outbox/publisher';
 
 export interface CoreServices {
   db: Db;
@@ -32,6 +34,11 @@ export interface CoreServices {
   moderation: ReturnType<typeof createModerationService>;
   scheduler: SyncScheduler | null;
   executor: OutboxExecutor | null;
+  /** Posts to publish, and the job that publishes them (null without networks). */
+  posts: PostStore;
+  publisher: Publisher | null;
+  /** Tells the renderer these posts changed. */
+  postsChanged(postIds: number[]): void;
   connectivity: ConnectivityMonitor;
   /** The networks accounts can be connected to (empty: a pure local store). */
   descriptors: readonly NetworkDescriptor[];

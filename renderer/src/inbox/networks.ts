@@ -13,28 +13,5 @@ export function fallbackLook(network: string): NetworkInfo['icon'] {
 /** Limits for a network without a descriptor: a generous length, counted as readers count. */
 export const FALLBACK_TEXT: TextLimits = { maxReplyLength: 1000, counting: 'graphemes', linkLength: null };
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-const LINK = /\bhttps?:\/\/[^\s<>"]+/giu;
-
-/** Characters as a reader counts them: an emoji or an accented letter is one (Bluesky counts so). */
-export function countCharacters(text: string): number {
-  let count = 0;
-  for (const _ of graphemes.segment(text)) count += 1;
-  return count;
-}
-
-/** A text's length as the network counts it (see `TextLimits.counting`). */
-export function countForNetwork(text: string, limits: TextLimits): number {
-  switch (limits.counting) {
-    case 'graphemes':
-      return countCharacters(text);
-    case 'code-points':
-      return [...text].length;
-    case 'code-points-fixed-links': {
-      // Each link counts for a fixed length, whatever it is (Mastodon: 23).
-      const links = text.match(LINK) ?? [];
-      const rest = text.replace(LINK, '');
-      return [...rest].length + links.length * (limits.linkLength ?? 23);
-    }
-  }
-}
+/** Lengths as each network counts them: one implementation, shared with the core. */
+export { countGraphemes as countCharacters, countForNetwork } from '../../../shared/text-length';

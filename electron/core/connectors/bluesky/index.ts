@@ -15,6 +15,7 @@ import type {
   NormalizedAuthor,
   NormalizedItem,
   PollResult,
+  PublishResult,
   ReplyRequest,
   ReplyResult,
 } from '../types';
@@ -359,6 +360,27 @@ export function createBlueskyConnector(options: BlueskyConnectorOptions = {}): C
       const client = openClient(ctx);
       try {
         return await replyWith(client, req);
+      } catch (err) {
+        throw await deadSessionOr(client, err);
+      }
+    },
+
+    async publish(ctx, req): Promise<PublishResult> {
+      // Bluesky has no server-side scheduling: Parvis publishes at the time, so `scheduledAt` is never set here.
+      const client = openClient(ctx);
+      try {
+        const text = req.text.trim();
+        if (!text) throw new ConnectorError('bad-response', 'A Bluesky post needs some text.');
+        const length = new UnicodeString(text).graphemeLength;
+        if (length > BLUESKY_CAPABILITIES.maxReplyLength) {
+          throw new ConnectorError('bad-response', `This post is ${length} characters long; Bluesky allows ${BLUESKY_CAPABILITIES.maxReplyLength}.`);
+        }
+        const facets = replyFacets(text);
+        const record: Record<string, unknown> = { $type: POST_COLLECTION, text, createdAt: new Date(now()).toISOString(), ...(facets ? { facets } : {}) };
+        // The record key comes from the target's uid: a resend finds the first post instead of making a second.
+        const created = await createOnce(client, POST_COLLECTION, req.idempotencyKey, record);
+        const createdAt = Date.parse(String(created.record.createdAt));
+        return { kind: 'published', remoteId: created.ref.uri, permalink: postPermalink(created.ref.uri), createdAt: Number.isNaN(createdAt) ? now() : createdAt };
       } catch (err) {
         throw await deadSessionOr(client, err);
       }

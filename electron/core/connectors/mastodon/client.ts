@@ -12,6 +12,7 @@ import {
   WireContext,
   WireRelationship,
   WireReport,
+  WireScheduledStatus,
   WireStatus,
   describeIssues,
   type WireVisibility,
@@ -154,6 +155,41 @@ export class MastodonClient {
       headers: { ...this.auth, 'Idempotency-Key': idempotencyKey, 'Content-Type': 'application/json' },
     });
     return parseEntity(WireStatus, response, 'status');
+  }
+
+  /**
+   * POST /api/v1/statuses with `scheduled_at` (at least 5 minutes ahead): the server holds the post
+   * and publishes it at its time, Parvis running or not. A repeated `Idempotency-Key` answers the
+   * same scheduled status while it waits.
+   */
+  async scheduleStatus(body: { status: string; visibility?: WireVisibility; scheduled_at: string }, idempotencyKey: string): Promise<WireScheduledStatus> {
+    const response = await this.http.post('/api/v1/statuses', body, {
+      headers: { ...this.auth, 'Idempotency-Key': idempotencyKey, 'Content-Type': 'application/json' },
+    });
+    return parseEntity(WireScheduledStatus, response, 'scheduled status');
+  }
+
+  /** GET /api/v1/scheduled_statuses/:id: the status still waiting, or null once published or cancelled (404). */
+  async scheduledStatus(id: string): Promise<WireScheduledStatus | null> {
+    try {
+      const response = await this.http.get(`/api/v1/scheduled_statuses/${encodeURIComponent(id)}`, { headers: this.auth });
+      return parseEntity(WireScheduledStatus, response, 'scheduled status');
+    } catch (err) {
+      if (err instanceof ConnectorError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** GET /api/v1/accounts/:id/statuses: the account's latest statuses, newest first, raw. */
+  async accountStatuses(accountId: string, limit = 40): Promise<unknown[]> {
+    const response = await this.http.get(`/api/v1/accounts/${encodeURIComponent(accountId)}/statuses`, {
+      headers: this.auth,
+      params: { limit, exclude_reblogs: true },
+    });
+    if (!Array.isArray(response.data)) {
+      throw new ConnectorError('bad-response', `GET /api/v1/accounts/:id/statuses: expected a list, got ${describeData(response.data)}`, null, response.status);
+    }
+    return response.data as unknown[];
   }
 
   /** DELETE /api/v1/statuses/:id (own statuses only). */

@@ -20,6 +20,8 @@ import {
   type NormalizedDeletion,
   type NormalizedItem,
   type PollResult,
+  type PublishRequest,
+  type PublishResult,
   type ReplyRequest,
   type ReplyResult,
 } from '../types';
@@ -162,6 +164,10 @@ function replyResultFrom(status: WireStatus): ReplyResult {
     createdAt: Date.parse(status.created_at),
     extra: { ...target, ...(status.uri ? { uri: status.uri } : {}) },
   };
+}
+
+function publishedFrom(status: WireStatus): PublishResult {
+  return { kind: 'published', remoteId: status.id, permalink: status.url ?? status.uri ?? null, createdAt: Date.parse(status.created_at) };
 }
 
 class MastodonConnector implements RefreshableConnector {
@@ -398,6 +404,38 @@ class MastodonConnector implements RefreshableConnector {
       if (comparableText(statusText(status)) === wanted) return replyResultFrom(status);
     }
     return null;
+  }
+
+  /** Mastodon refuses a scheduled status less than 5 minutes ahead; a minute more for clock skew. */
+  readonly scheduling = { minLeadMs: 6 * 60_000 };
+
+  async publish(ctx: AccountContext, req: PublishRequest): Promise<PublishResult> {
+    const client = this.client(ctx);
+    if (req.scheduledAt !== null && req.scheduledAt !== undefined) {
+      const waiting = await client.scheduleStatus(
+        { status: req.text, visibility: 'public', scheduled_at: new Date(req.scheduledAt).toISOString() },
+        req.idempotencyKey,
+      );
+      return { kind: 'scheduled', remoteScheduledId: waiting.id };
+    }
+    // The same Idempotency-Key within the hour answers the status made the first time.
+    const status = await client.postStatus({ status: req.text, visibility: 'public' }, req.idempotencyKey);
+    return publishedFrom(status);
+  }
+
+  async findScheduled(ctx: AccountContext, req: PublishRequest & { remoteScheduledId: string }): Promise<PublishResult | null> {
+    const client = this.client(ctx);
+    if (await client.scheduledStatus(req.remoteScheduledId)) return null;
+    // Published (the server's scheduled status is gone): Mastodon does not link the two, so the
+    // status is found among the account's latest by its text, made no earlier than its time.
+    const wanted = comparableText(req.text);
+    const notBefore = (req.scheduledAt ?? 0) - 60_000;
+    for (const raw of await client.accountStatuses(ctx.remoteId)) {
+      const status = readStatus(raw);
+      if (!status || status.account.id !== ctx.remoteId || Date.parse(status.created_at) < notBefore) continue;
+      if (comparableText(statusText(status)) === wanted) return publishedFrom(status);
+    }
+    throw new ConnectorError('bad-response', 'The scheduled post is no longer on the server: it was cancelled or deleted there.');
   }
 
   async moderate(ctx: AccountContext, req: ModerateRequest): Promise<{ remoteResult?: Record<string, unknown> }> {

@@ -140,3 +140,10 @@ export function describeIssues(error: z.ZodError): string {
     .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
     .join('; ');
 }
+
+/** A status waiting on the server for its time (POST /api/v1/statuses with scheduled_at). */
+export const WireScheduledStatus = z.object({
+  id: z.string(),
+  scheduled_at: z.string(),
+});
+export type WireScheduledStatus = z.infer<typeof WireScheduledStatus>;

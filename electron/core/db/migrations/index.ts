@@ -9,6 +9,7 @@ import { memberNamed } from './0060-member-named';
 import { authorBans } from './0070-author-bans';
 import { contests } from './0180-contests';
 import { reportIndexes } from './0190-report-indexes';
+import { posts } from './0200-posts';
 import { replyScopeAndAccountLabels } from './0210-reply-scope-account-labels';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, replyScopeAndAccountLabels];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels];

@@ -1,0 +1,140 @@
+/**
+ * Posts and their targets (one per account): the composer's data. Delivery state is written by
+ * the publisher (`outbox/publisher.ts`); this module creates, edits and reads.
+ */
+import type { Db } from './connection';
+import { NotFoundError } from './conversations';
+import { newUid } from './uid';
+
+export type TargetState = 'draft' | 'scheduled' | 'publishing' | 'published' | 'failed' | 'needs-decision';
+
+export interface PostRow {
+  id: number;
+  uid: string;
+  text: string;
+  link: string | null;
+  first_comment: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TargetRow {
+  id: number;
+  uid: string;
+  post_id: number;
+  account_id: number;
+  text_override: string | null;
+  scheduled_at: number | null;
+  state: TargetState;
+  remote_id: string | null;
+  permalink: string | null;
+  remote_scheduled_id: string | null;
+  send_mode: 'now' | 'network-schedule' | null;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  published_at: number | null;
+}
+
+export interface PostInput {
+  text: string;
+  link?: string | null;
+  firstComment?: string | null;
+  targets: { accountId: number; textOverride?: string | null; scheduledAt?: number | null }[];
+}
+
+/** Targets whose post may still change (nothing sent, nothing handed to a network). */
+const EDITABLE: readonly TargetState[] = ['draft', 'needs-decision', 'failed'];
+
+/** The text a target publishes: its variant or the post's text, with the link when the text lacks it. */
+export function publishedText(post: Pick<PostRow, 'text' | 'link'>, target: Pick<TargetRow, 'text_override'>): string {
+  const text = (target.text_override ?? post.text).trim();
+  const link = post.link?.trim();
+  return link && !text.includes(link) ? `${text}\n\n${link}`.trim() : text;
+}
+
+export function createPostStore(db: Db, now: () => number) {
+  const insertPost = db.prepare<[string, string, string | null, string | null, number, number]>(
+    'INSERT INTO posts (uid, text, link, first_comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const insertTarget = db.prepare<[string, number, number, string | null, number | null, number, number]>(
+    'INSERT INTO post_targets (uid, post_id, account_id, text_override, scheduled_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const postById = db.prepare<[number], PostRow>('SELECT * FROM posts WHERE id = ?');
+  const targetsOf = db.prepare<[number], TargetRow>('SELECT * FROM post_targets WHERE post_id = ? ORDER BY id');
+  const accountExists = db.prepare<[number], { id: number }>('SELECT id FROM accounts WHERE id = ?');
+
+  function checkAccounts(input: PostInput) {
+    const seen = new Set<number>();
+    for (const t of input.targets) {
+      if (!accountExists.get(t.accountId)) throw new NotFoundError(`Account ${t.accountId}`);
+      if (seen.has(t.accountId)) throw new NotFoundError(`A second target for account ${t.accountId}`);
+      seen.add(t.accountId);
+    }
+  }
+
+  const store = {
+    get(postId: number): { post: PostRow; targets: TargetRow[] } {
+      const post = postById.get(postId);
+      if (!post) throw new NotFoundError(`Post ${postId}`);
+      return { post, targets: targetsOf.all(postId) };
+    },
+
+    /** A new draft with one target per account. */
+    create: db.transaction((input: PostInput): number => {
+      checkAccounts(input);
+      const at = now();
+      const postId = Number(insertPost.run(newUid(), input.text, input.link ?? null, input.firstComment ?? null, at, at).lastInsertRowid);
+      for (const t of input.targets) insertTarget.run(newUid(), postId, t.accountId, t.textOverride ?? null, t.scheduledAt ?? null, at, at);
+      return postId;
+    }),
+
+    /**
+     * Edits a post. Targets already sent, being sent or held by a network keep what they have and
+     * cannot be removed; the others take the new text, variant and time, back as drafts.
+     */
+    update: db.transaction((postId: number, input: PostInput): void => {
+      const { targets } = store.get(postId);
+      checkAccounts(input);
+      const at = now();
+      db.prepare('UPDATE posts SET text = ?, link = ?, first_comment = ?, updated_at = ? WHERE id = ?').run(
+        input.text,
+        input.link ?? null,
+        input.firstComment ?? null,
+        at,
+        postId,
+      );
+      const wanted = new Map(input.targets.map((t) => [t.accountId, t]));
+      for (const existing of targets) {
+        const editable = EDITABLE.includes(existing.state) || (existing.state === 'scheduled' && existing.remote_scheduled_id === null);
+        const next = wanted.get(existing.account_id);
+        wanted.delete(existing.account_id);
+        if (!editable) {
+          if (!next) throw new NotFoundError(`A target that can still be removed (account ${existing.account_id})`);
+          continue;
+        }
+        if (!next) {
+          db.prepare('DELETE FROM post_targets WHERE id = ?').run(existing.id);
+          continue;
+        }
+        db.prepare(
+          `UPDATE post_targets SET text_override = ?, scheduled_at = ?, state = 'draft', next_attempt_at = NULL, attempts = 0, last_error = NULL, updated_at = ? WHERE id = ?`,
+        ).run(next.textOverride ?? null, next.scheduledAt ?? null, at, existing.id);
+      }
+      for (const t of wanted.values()) insertTarget.run(newUid(), postId, t.accountId, t.textOverride ?? null, t.scheduledAt ?? null, at, at);
+    }),
+
+    /** Posts with at least one target, by their earliest time (drafts without a time last), newest edits first among equals. */
+    list(limit = 200): { post: PostRow; targets: TargetRow[] }[] {
+      const ids = db
+        .prepare<[number], { id: number }>(
+          `SELECT p.id FROM posts p JOIN post_targets t ON t.post_id = p.id
+           GROUP BY p.id ORDER BY min(coalesce(t.scheduled_at, 9e15)), p.id LIMIT ?`,
+        )
+        .all(limit);
+      return ids.map((r) => store.get(r.id));
+    },
+  };
+  return store;
+}
+export type PostStore = ReturnType<typeof createPostStore>;

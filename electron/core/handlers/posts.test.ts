@@ -1,0 +1,72 @@
+/** The posts calls through the contract: drafts, validation from the descriptors, decisions. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Post } from '../../../shared/posts';
+import { createRegistry } from '../connectors/registry';
+import { rmSync } from 'node:fs';
+import { createCore } from '../app';
+import { dispatch } from '../rpc';
+import { MemorySecretStore } from '../secrets/secret-store';
+import { createSettingsStore, memoryBackend } from '../settings/settings-store';
+import { addAccount, makeCore } from '../testing/core-fixture';
+
+let core: ReturnType<typeof makeCore>;
+afterEach(async () => core?.dispose());
+
+async function call<T>(name: string, input: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { kind: string; message: string } }> {
+  return (await dispatch(core.handlers, name, input)) as never;
+}
+
+describe('posts calls', () => {
+  it('creates a draft with a variant per account, and refuses to schedule a text too long as the network counts it, saying why', async () => {
+    core = makeCore({ startSync: false });
+    const mastodon = addAccount(core, 'mastodon');
+    const bluesky = addAccount(core, 'bluesky');
+    const events: unknown[] = [];
+    core.onEvent((name, payload) => events.push({ name, payload }));
+    // 290 emoji: 290 on Bluesky (graphemes), fine; the Bluesky variant adds 20 more: 310 > 300.
+    const text = '🎉'.repeat(290);
+    const created = await call<Post>('posts.create', {
+      text,
+      targets: [
+        { accountId: mastodon.id, scheduledAt: 10_000_000 },
+        { accountId: bluesky.id, scheduledAt: 10_000_000, textOverride: `${text}${'👍🏽'.repeat(20)}` },
+      ],
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.value.targets.map((t) => [t.state, t.textOverride?.length ?? null])).toEqual([
+      ['draft', null],
+      ['draft', 2 * 290 + 4 * 20],
+    ]);
+    expect(events).toContainEqual({ name: 'posts.changed', payload: { postIds: [created.value.id] } });
+
+    const refused = await call('posts.schedule', { postId: created.value.id });
+    expect(refused).toEqual({ ok: false, error: { kind: 'invalid-input', message: '@brand@bluesky: 310 characters, Bluesky allows 300' } });
+    expect((await call<Post[]>('posts.list', {})) as { ok: true; value: Post[] }).toMatchObject({ ok: true, value: [{ targets: [{ state: 'draft' }, { state: 'draft' }] }] });
+  });
+
+  it('refuses a decision for a target that is not waiting for one, and bad input', async () => {
+    core = makeCore({ startSync: false, registry: createRegistry([]) });
+    const account = addAccount(core, 'mastodon');
+    const created = await call<Post>('posts.create', { text: 'Bonjour', targets: [{ accountId: account.id, scheduledAt: 10 }] });
+    if (!created.ok) throw new Error(created.error.message);
+    expect(await call('posts.decide', { targetId: created.value.targets[0]!.id, action: 'publish-now' })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+    expect(await call('posts.create', { text: 'x', targets: [] })).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+    expect(await call('posts.create', { text: 'x', targets: [{ accountId: 999 }] })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+  });
+
+  it('at start, offers for a decision a post whose time passed while Parvis was closed', async () => {
+    let clock = 1_000_000;
+    core = makeCore({ startSync: false, registry: createRegistry([]), now: () => clock });
+    const account = addAccount(core, 'mastodon');
+    const created = await call<Post>('posts.create', { text: 'Atelier samedi', targets: [{ accountId: account.id, scheduledAt: clock + 60_000 }] });
+    if (!created.ok) throw new Error(created.error.message);
+    expect(await call('posts.schedule', { postId: created.value.id })).toMatchObject({ ok: true, value: { targets: [{ state: 'scheduled' }] } });
+    const dataDir = core.dataDir;
+    await core.close();
+
+    clock += 3_600_000;
+    const reopened = createCore({ dataDir, secrets: new MemorySecretStore(), settings: createSettingsStore(memoryBackend()), shell: 'web', myName: 'Alex', registry: createRegistry([]), now: () => clock });
+    core = Object.assign(reopened, { dataDir, dispose: async () => { await reopened.close(); rmSync(dataDir, { recursive: true, force: true }); } });
+    expect(await call('posts.list', {})).toMatchObject({ ok: true, value: [{ targets: [{ state: 'needs-decision', scheduledAt: 1_060_000 }] }] });
+  });
+});

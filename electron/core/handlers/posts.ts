@@ -1,0 +1,89 @@
+/** Posts to publish: compose, schedule, and decide about posts that came due while Parvis was closed. */
+import type { Post } from '../../../shared/posts';
+import { checkPostText } from '../../../shared/text-length';
+import { publishedText, type PostRow, type TargetRow } from '../db/posts';
+import { CoreError } from '../rpc';
+import type { DomainHandlers } from './context';
+import type { CoreServices } from './services';
+
+type PostCalls = 'posts.create' | 'posts.update' | 'posts.list' | 'posts.schedule' | 'posts.decide';
+
+export function toPost(post: PostRow, targets: TargetRow[]): Post {
+  return {
+    id: post.id,
+    uid: post.uid,
+    text: post.text,
+    link: post.link,
+    firstComment: post.first_comment,
+    updatedAt: post.updated_at,
+    targets: targets.map((t) => ({
+      id: t.id,
+      accountId: t.account_id,
+      textOverride: t.text_override,
+      scheduledAt: t.scheduled_at,
+      state: t.state,
+      heldByNetwork: t.remote_scheduled_id !== null && t.state === 'scheduled',
+      givenUp: t.state === 'failed' && t.next_attempt_at === null,
+      remoteId: t.remote_id,
+      permalink: t.permalink,
+      publishedAt: t.published_at,
+      attempts: t.attempts,
+      lastError: t.last_error,
+    })),
+  };
+}
+
+export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
+  const read = (postId: number) => {
+    const { post, targets } = s.posts.get(postId);
+    return toPost(post, targets);
+  };
+  const publisher = () => {
+    if (!s.publisher) throw new CoreError('not-supported', 'Publishing needs the networks, which this run does not connect');
+    return s.publisher;
+  };
+  /** Each draft's text against its network's limits, from the descriptor. */
+  const check = (postId: number) => {
+    const { post, targets } = s.posts.get(postId);
+    const problems: string[] = [];
+    for (const t of targets) {
+      if (t.state !== 'draft') continue;
+      const account = s.accounts.get(t.account_id);
+      const descriptor = account ? s.knownDescriptors.find((d) => d.id === account.network) : undefined;
+      if (!account || !descriptor || !descriptor.publish.includes('text')) {
+        problems.push(`account ${t.account_id}: this network cannot publish from Parvis`);
+        continue;
+      }
+      if (t.scheduled_at === null) problems.push(`${account.handle}: no time set`);
+      const problem = checkPostText(publishedText(post, t), descriptor.text);
+      if (problem?.kind === 'empty') problems.push(`${account.handle}: the text is empty`);
+      if (problem?.kind === 'too-long') problems.push(`${account.handle}: ${problem.length} characters, ${descriptor.displayName} allows ${problem.max}`);
+    }
+    if (problems.length > 0) throw new CoreError('invalid-input', problems.join('; '));
+  };
+  const changed = (postId: number) => s.postsChanged([postId]);
+  return {
+    'posts.create': (input) => {
+      const id = s.posts.create(input);
+      changed(id);
+      return read(id);
+    },
+    'posts.update': ({ postId, ...input }) => {
+      s.posts.update(postId, input);
+      changed(postId);
+      return read(postId);
+    },
+    'posts.list': () => s.posts.list().map(({ post, targets }) => toPost(post, targets)),
+    'posts.schedule': ({ postId }) => {
+      check(postId);
+      publisher().schedule(postId);
+      return read(postId);
+    },
+    'posts.decide': (decision) => {
+      const p = publisher();
+      p.decide(decision.targetId, decision.action === 'publish-now' ? { action: 'publish-now' } : { action: 'reschedule', at: decision.at });
+      const postId = s.db.prepare<[number], { post_id: number }>('SELECT post_id FROM post_targets WHERE id = ?').get(decision.targetId)!.post_id;
+      return read(postId);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/** Posts to publish, as the contract carries them (see `electron/core/db/posts.ts`). */
+import { z } from 'zod';
+import { Id, Timestamp } from './model';
+
+export const TARGET_STATES = ['draft', 'scheduled', 'publishing', 'published', 'failed', 'needs-decision'] as const;
+
+export const PostTarget = z.object({
+  id: Id,
+  accountId: Id,
+  /** The variant for this account; null: the post's text. */
+  textOverride: z.string().nullable(),
+  scheduledAt: Timestamp.nullable(),
+  state: z.enum(TARGET_STATES),
+  /** The network holds the post and publishes it at its time, Parvis running or not. */
+  heldByNetwork: z.boolean(),
+  /** Failed and no longer retried: the user decides. */
+  givenUp: z.boolean(),
+  remoteId: z.string().nullable(),
+  permalink: z.string().nullable(),
+  publishedAt: Timestamp.nullable(),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+});
+export type PostTarget = z.infer<typeof PostTarget>;
+
+export const Post = z.object({
+  id: Id,
+  uid: z.string(),
+  text: z.string(),
+  link: z.string().nullable(),
+  firstComment: z.string().nullable(),
+  targets: z.array(PostTarget),
+  updatedAt: Timestamp,
+});
+export type Post = z.infer<typeof Post>;
+
+export const PostInput = z
+  .object({
+    text: z.string().max(20_000),
+    link: z.string().trim().url().max(2000).nullable().optional(),
+    firstComment: z.string().max(20_000).nullable().optional(),
+    targets: z
+      .array(
+        z
+          .object({
+            accountId: Id,
+            textOverride: z.string().max(20_000).nullable().optional(),
+            scheduledAt: Timestamp.nullable().optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100),
+  })
+  .strict();
+export type PostInput = z.infer<typeof PostInput>;
+
+export const PostDecision = z.discriminatedUnion('action', [
+  z.object({ targetId: Id, action: z.literal('publish-now') }).strict(),
+  z.object({ targetId: Id, action: z.literal('reschedule'), at: Timestamp }).strict(),
+]);
+export type PostDecision = z.infer<typeof PostDecision>;
