@@ -44,8 +44,9 @@ const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a color is #rrggbb');
 export const InboxFilter = z
   .object({
     status: z.array(ConversationStatus).min(1).optional(),
-    network: z.array(Network).min(1).optional(),
-    accountId: z.array(Id).min(1).optional(),
+    // Bounded: each value is an SQL parameter (a workspace has a few networks and accounts).
+    network: z.array(Network).min(1).max(100).optional(),
+    accountId: z.array(Id).min(1).max(1000).optional(),
     tagId: Id.optional(),
     assigneeId: Id.optional(),
     unassigned: z.boolean().optional(),
