@@ -19,11 +19,12 @@ test('an account is paused, resumed, and removed after confirming', async ({ app
   await expect(card.getByTestId('account-state')).toHaveText('En pause');
   await expect(toggle).toHaveText('Reprendre');
   await expect(toggle).toBeFocused();
-  expect(parvis.core.accounts.list().find((a) => a.id === bluesky.id)?.state).toBe('paused');
+  // The card changes at once; the core follows when the call lands.
+  await expect.poll(() => parvis.core.accounts.list().find((a) => a.id === bluesky.id)?.state).toBe('paused');
   await page.keyboard.press('Enter');
   await expect(card.getByTestId('account-state')).toHaveText('Connecté');
   await expect(toggle).toHaveText('Mettre en pause');
-  expect(parvis.core.accounts.list().find((a) => a.id === bluesky.id)?.state).toBe('ok');
+  await expect.poll(() => parvis.core.accounts.list().find((a) => a.id === bluesky.id)?.state).toBe('ok');
 
   // From the sidebar, straight to an account.
   const youtube = accounts.find((a) => a.network === 'youtube')!;
