@@ -64,6 +64,27 @@ describe('ingest', () => {
     });
   });
 
+  it('wakes a snoozed conversation when the community writes again, not when we do; a held message marks it held', () => {
+    core = makeCore();
+    const acc = addAccount(core);
+    core.ingest(acc.id, { items: [item({ remoteId: 'q', threadRemoteId: 'S', createdAt: 1000 })], cursor: null });
+    const id = (core.db.prepare('SELECT id FROM conversations').get() as { id: number }).id;
+    core.conversations.setStatus([id], 'snoozed', 9_999_999);
+    core.conversations.markRead([id], false);
+    const row = () => core.db.prepare('SELECT status, snooze_until, unread, held, message_count, snippet FROM conversations').get();
+    core.ingest(acc.id, { items: [item({ remoteId: 'ours', threadRemoteId: 'S', direction: 'out', createdAt: 2000, text: 'On regarde', author: { remoteId: 'me', handle: '@brand', name: 'Brand' } })], cursor: null });
+    expect(row()).toEqual({ status: 'snoozed', snooze_until: 9_999_999, unread: 0, held: 0, message_count: 2, snippet: 'On regarde' });
+    // Two messages in one page: an older one held, then a newer one.
+    core.ingest(acc.id, {
+      items: [
+        item({ remoteId: 'late', threadRemoteId: 'S', createdAt: 1500, text: 'insulte', moderation: 'held' }),
+        item({ remoteId: 'new', threadRemoteId: 'S', createdAt: 3000, text: 'Toujours rien reçu' }),
+      ],
+      cursor: null,
+    });
+    expect(row()).toEqual({ status: 'open', snooze_until: null, unread: 1, held: 1, message_count: 4, snippet: 'Toujours rien reçu' });
+  });
+
   it('keeps the network moderation verdict up to date without duplicating (held → visible)', () => {
     core = makeCore();
     const acc = addAccount(core, 'youtube');

@@ -59,6 +59,8 @@ export function createIngest(db: Db, opts: IngestOptions = {}, writer: MessageWr
     for (const item of page.items) {
       const existing = writer.findByRemoteId(accountId, item.remoteId);
       if (existing) {
+        // Its conversation may have new messages of this page waiting to be written: first them.
+        writer.settleConversations(batch, existing.conversation_id);
         // Seen before: the network's moderation verdict may change (e.g. held → published), and
         // the network may report an edit.
         if (item.moderation && item.moderation !== existing.moderation) {
@@ -74,6 +76,8 @@ export function createIngest(db: Db, opts: IngestOptions = {}, writer: MessageWr
       touched.add(added.conversationId);
       fresh.push({ ...added, authorId, item });
     }
+    // The conversations are written before deletions and the rules read or change them.
+    writer.settleConversations(batch);
     for (const gone of page.deleted ?? []) {
       const existing = writer.findByRemoteId(accountId, gone.remoteId);
       // A deletion of a message never stored has nothing to mark.
