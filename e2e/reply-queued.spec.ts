@@ -26,7 +26,7 @@ test('Ctrl+Enter queues the reply, shows its delivery state and clears the draft
 
   const stored = await parvis.core.handlers['conversation.get']({ conversationId: id, markRead: false });
   expect(stored.messages.filter((m) => m.direction === 'out' && m.text === text)).toHaveLength(1);
-  expect(await parvis.core.handlers['draft.get']({ conversationId: id })).toBeNull();
+  await expect.poll(() => parvis.core.handlers['draft.get']({ conversationId: id })).toBeNull();
 
   await page.reload();
   await expect(list(page)).toBeFocused();

@@ -18,7 +18,7 @@ test('language and theme switch from the settings and survive a reload', async (
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.keyboard.press('Escape');
 
-  expect(await parvis.core.handlers['settings.get']({})).toMatchObject({ language: 'en', theme: 'dark' });
+  await expect.poll(() => parvis.core.handlers['settings.get']({})).toMatchObject({ language: 'en', theme: 'dark' });
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Inbox');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');

@@ -43,9 +43,10 @@ test('x and Shift+J select three rows that # tags at once; z removes the tag aga
   await page.keyboard.type('Lot e2e');
   await page.keyboard.press('Enter');
   for (const id of ids) await expect(tagOnRow(page, id, 'Lot e2e')).toBeVisible();
+  await expect.poll(async () => (await parvis.core.handlers['tags.list']({})).some((t) => t.name === 'Lot e2e')).toBe(true);
   const tag = (await parvis.core.handlers['tags.list']({})).find((t) => t.name === 'Lot e2e');
   for (const id of ids) {
-    expect((await parvis.core.handlers['conversation.get']({ conversationId: id, markRead: false })).conversation.tagIds).toContain(tag?.id);
+    await expect.poll(async () => (await parvis.core.handlers['conversation.get']({ conversationId: id, markRead: false })).conversation.tagIds).toContain(tag?.id);
   }
 
   await page.keyboard.press('z');
