@@ -3,7 +3,7 @@
  * same) was seen within a sliding window, from one author and from distinct authors.
  * In memory only: a restart forgets the window, which is acceptable for a flood signal.
  */
-import { foldForComparison } from './normalize';
+import { foldForComparison, type FoldedText } from './normalize';
 
 /** What the rules' `flood` condition reads. Both counts include the message just observed. */
 export interface FloodCounts {
@@ -66,9 +66,10 @@ export class FloodTracker {
 
   /**
    * Records that `authorKey` (e.g. network + author remote id) sent `text` at `now` (epoch ms)
-   * and returns the counts within the window, this message included.
+   * and returns the counts within the window, this message included. The text may be given
+   * already folded (`foldText`), as ingest does once for the rules and this tracker.
    */
-  observe(text: string, authorKey: string, now: number): FloodCounts {
+  observe(text: string | FoldedText, authorKey: string, now: number): FloodCounts {
     const key = this.keyOf(text);
     if (key === null) return UNTRACKED;
     const sightings = this.recent(key, now);
@@ -93,7 +94,7 @@ export class FloodTracker {
     return this.texts.size;
   }
 
-  private keyOf(text: string): number | null {
+  private keyOf(text: string | FoldedText): number | null {
     const folded = foldForComparison(text);
     return folded.length < this.minTextLength ? null : floodKeyOf(folded);
   }

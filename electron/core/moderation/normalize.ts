@@ -616,8 +616,9 @@ function codesToString(codes: Uint16Array): string {
  * A compact comparison key for "the same text": folded, separators as single spaces, runs of a
  * repeated character cut to one, trimmed. "SPAM!!! spam" and "spaaam spam" give the same key.
  */
-export function foldForComparison(text: string): string {
-  const { codes } = foldText(text);
+export function foldForComparison(text: string | FoldedText): string {
+  // A text already folded for the rules is not folded again (ingest folds each message once).
+  const { codes } = typeof text === 'string' ? foldText(text) : text;
   let out = '';
   let previous = -1;
   for (let i = 0; i < codes.length; i++) {

@@ -77,6 +77,8 @@ export interface RuleMessage {
    * from the text when absent and a rule needs it.
    */
   language?: LexiconLanguage | null;
+  /** The text already folded (`foldText(text)`), when the caller has it: not folded twice. */
+  folded?: FoldedText;
 }
 
 /** What the caller knows around the message. */
@@ -219,7 +221,7 @@ export function createRulesEngine(options: RulesEngineOptions = {}): RulesEngine
     constructor(readonly message: RuleMessage) {}
 
     get folded(): FoldedText {
-      return (this.foldedText ??= foldText(this.message.text));
+      return (this.foldedText ??= this.message.folded ?? foldText(this.message.text));
     }
     get language(): LexiconLanguage | null {
       if (this.languageValue === undefined) this.languageValue = this.message.language ?? detectLanguage(this.message.text);

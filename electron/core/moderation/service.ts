@@ -25,6 +25,7 @@ import type { WorkspaceQueries } from '../db/workspace';
 import type { ModeratePayload } from '../outbox/executor';
 import { CoreError } from '../rpc';
 import { FloodTracker } from './flood';
+import { foldText } from './normalize';
 import { DEFAULT_LEXICONS } from './lexicon';
 import { defaultRules, RuleDefinition, createRulesEngine, type RuleMessage, type RulesEngine } from './rules';
 
@@ -280,8 +281,11 @@ export function createModerationService(opts: ModerationServiceOptions) {
       const network = accountNetwork.get(accountId) as Network;
       for (const fresh of messages) {
         if (fresh.item.direction !== 'in') continue;
+        // Folded once: the rules' word matching and the flood tracker's key both read it.
+        const folded = foldText(fresh.item.text);
         const message: RuleMessage = {
           text: fresh.item.text,
+          folded,
           network,
           accountId,
           authorHandle: fresh.item.author.handle,
@@ -290,7 +294,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
         const evaluation = engine.evaluate(rules, message, {
           authorPriorMessageCount:
             priorLimit === null ? Number.MAX_SAFE_INTEGER : priorMessages.get(fresh.authorId, fresh.messageId, priorLimit + 1)!,
-          flood: flood.observe(fresh.item.text, `${accountId}:${fresh.item.author.remoteId}`, fresh.item.createdAt),
+          flood: flood.observe(folded, `${accountId}:${fresh.item.author.remoteId}`, fresh.item.createdAt),
         });
         if (evaluation.matchedRules.length === 0) continue;
         const row = messageRow.get(fresh.messageId)!;
