@@ -43,6 +43,20 @@ export interface PostInput {
   targets: { accountId: number; textOverride?: string | null; scheduledAt?: number | null }[];
 }
 
+/** How much of a text the calendar shows. */
+const EXCERPT_LENGTH = 80;
+
+export interface CalendarRow {
+  target_id: number;
+  post_id: number;
+  account_id: number;
+  at: number;
+  state: TargetState;
+  remote_scheduled_id: string | null;
+  permalink: string | null;
+  excerpt: string;
+}
+
 /** Targets whose post may still change (nothing sent, nothing handed to a network). */
 const EDITABLE: readonly TargetState[] = ['draft', 'needs-decision', 'failed'];
 
@@ -62,6 +76,13 @@ export function createPostStore(db: Db, now: () => number) {
   );
   const postById = db.prepare<[number], PostRow>('SELECT * FROM posts WHERE id = ?');
   const targetsOf = db.prepare<[number], TargetRow>('SELECT * FROM post_targets WHERE post_id = ? ORDER BY id');
+  const calendarRange = db.prepare<[number, number], CalendarRow>(
+    `SELECT t.id AS target_id, t.post_id, t.account_id, t.scheduled_at AS at, t.state, t.remote_scheduled_id, t.permalink,
+            substr(coalesce(t.text_override, p.text), 1, ${EXCERPT_LENGTH}) AS excerpt
+     FROM post_targets t JOIN posts p ON p.id = t.post_id
+     WHERE t.scheduled_at >= ? AND t.scheduled_at < ?
+     ORDER BY t.scheduled_at, t.id`,
+  );
   const accountExists = db.prepare<[number], { id: number }>('SELECT id FROM accounts WHERE id = ?');
 
   function checkAccounts(input: PostInput) {
@@ -123,6 +144,14 @@ export function createPostStore(db: Db, now: () => number) {
       }
       for (const t of wanted.values()) insertTarget.run(newUid(), postId, t.accountId, t.textOverride ?? null, t.scheduledAt ?? null, at, at);
     }),
+
+    /**
+     * The targets with a time in [from, to), by time, with the first words of what each publishes:
+     * one indexed range scan (`post_targets_time`), so a month of 10,000 posts stays fast.
+     */
+    calendar(from: number, to: number): CalendarRow[] {
+      return calendarRange.all(from, to);
+    },
 
     /** Posts with at least one target, by their earliest time (drafts without a time last), newest edits first among equals. */
     list(limit = 200): { post: PostRow; targets: TargetRow[] }[] {

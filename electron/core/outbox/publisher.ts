@@ -142,6 +142,26 @@ export class Publisher {
     this.wake();
   }
 
+  /**
+   * Moves a target to a new time (the calendar): a draft keeps its state with the new time; a
+   * scheduled one is scheduled again at it, and moving one waiting for a decision is that decision
+   * (reschedule). One being sent, sent, or held by its network cannot move (the network has it).
+   */
+  move(targetId: number, at: number): void {
+    const t = this.db.prepare<[number], TargetRow>('SELECT * FROM post_targets WHERE id = ?').get(targetId);
+    if (!t) throw new NotFoundError(`Post target ${targetId}`);
+    const waiting = t.state === 'needs-decision' || (t.state === 'failed' && t.next_attempt_at === null);
+    if ((t.state === 'scheduled' && t.remote_scheduled_id === null) || waiting) {
+      this.setScheduled(t, at);
+    } else if (t.state === 'draft') {
+      this.db.prepare('UPDATE post_targets SET scheduled_at = ?, updated_at = ? WHERE id = ?').run(at, this.now(), t.id);
+    } else {
+      throw new ConnectorError('not-supported', t.remote_scheduled_id !== null ? 'The network holds this post for its time; it cannot be moved from Parvis' : 'This post is being sent or was sent; it cannot be moved');
+    }
+    this.opts.onChange?.([t.post_id]);
+    this.wake();
+  }
+
   private setScheduled(t: TargetRow, at: number): void {
     const connector = this.opts.connectorFor(t.account_id);
     const handOver = !!connector?.scheduling && at - this.now() >= connector.scheduling.minLeadMs;
