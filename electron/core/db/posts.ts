@@ -145,6 +145,20 @@ export function createPostStore(db: Db, now: () => number) {
       for (const t of wanted.values()) insertTarget.run(newUid(), postId, t.accountId, t.textOverride ?? null, t.scheduledAt ?? null, at, at);
     }),
 
+    /** The post a target belongs to. */
+    postOf(targetId: number): number {
+      const row = db.prepare<[number], { post_id: number }>('SELECT post_id FROM post_targets WHERE id = ?').get(targetId);
+      if (!row) throw new NotFoundError(`Post target ${targetId}`);
+      return row.post_id;
+    },
+
+    /** A draft target's new time; returns its post, or null when the target is not a draft (the publisher moves those). */
+    moveDraft(targetId: number, at: number): number | null {
+      const postId = store.postOf(targetId);
+      const moved = db.prepare(`UPDATE post_targets SET scheduled_at = ?, updated_at = ? WHERE id = ? AND state = 'draft'`).run(at, now(), targetId);
+      return moved.changes > 0 ? postId : null;
+    },
+
     /**
      * The targets with a time in [from, to), by time, with the first words of what each publishes:
      * one indexed range scan (`post_targets_time`), so a month of 10,000 posts stays fast.

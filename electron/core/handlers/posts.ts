@@ -81,8 +81,9 @@ export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
     },
     'posts.get': ({ postId }) => read(postId),
     'posts.move': ({ targetId, at }) => {
-      publisher().move(targetId, at);
-      const postId = s.db.prepare<[number], { post_id: number }>('SELECT post_id FROM post_targets WHERE id = ?').get(targetId)!.post_id;
+      // A draft's time is only local data: it moves even in a run that publishes nothing (the demo).
+      const postId = s.posts.moveDraft(targetId, at) ?? (publisher().move(targetId, at), s.posts.postOf(targetId));
+      changed(postId);
       return read(postId);
     },
     'posts.calendar': ({ from, to }) =>
