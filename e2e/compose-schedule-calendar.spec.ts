@@ -64,10 +64,10 @@ test('compose once for two networks with a variant, schedule, move it by keyboar
     // Saved as typed: the core has the draft with the variant.
     const drafts = await callCore(mode.core, 'posts.list', {});
     expect(drafts).toHaveLength(1);
-    expect(drafts[0]!.targets.map((t) => [t.accountId, t.textOverride, t.state])).toEqual([
+    expect(drafts[0]!.targets.map((t) => [t.accountId, t.textOverride, t.state]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
       [mastodon.id, null, 'draft'],
       [bluesky.id, variant, 'draft'],
-    ]);
+    ].sort((a, b) => Number(a[0]) - Number(b[0])));
 
     await page.getByTestId('schedule-post').click();
     await expect(page.getByTestId('post-row').first()).toContainText('Programmée');

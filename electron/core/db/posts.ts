@@ -34,6 +34,13 @@ export interface TargetRow {
   next_attempt_at: number | null;
   last_error: string | null;
   published_at: number | null;
+  /** Renewed when a post the network held is taken back (see migration 0261). */
+  key_generation: number;
+}
+
+/** The key a target is sent with: its uid, renewed after a take-back from the network's scheduler. */
+export function idempotencyKeyOf(t: Pick<TargetRow, 'uid' | 'key_generation'>): string {
+  return t.key_generation > 0 ? `${t.uid}.${t.key_generation}` : t.uid;
 }
 
 export interface PostInput {

@@ -80,9 +80,13 @@ export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
       return read(postId);
     },
     'posts.get': ({ postId }) => read(postId),
-    'posts.move': ({ targetId, at }) => {
+    'posts.move': async ({ targetId, at }) => {
       // A draft's time is only local data: it moves even in a run that publishes nothing (the demo).
-      const postId = s.posts.moveDraft(targetId, at) ?? (publisher().move(targetId, at), s.posts.postOf(targetId));
+      let postId = s.posts.moveDraft(targetId, at);
+      if (postId === null) {
+        await publisher().move(targetId, at);
+        postId = s.posts.postOf(targetId);
+      }
       changed(postId);
       return read(postId);
     },
