@@ -30,14 +30,17 @@ for (const language of ['fr', 'en'] as const) {
     await expect(page.getByTestId(`problems-${bluesky.id}`)).toContainText('320');
     expect(await seriousViolations(page), 'composer').toEqual([]);
 
-    // Tomorrow at 10:00, then onto the calendar.
-    const tomorrow = new Date();
-    tomorrow.setDate(tomorrow.getDate() + 1);
-    tomorrow.setHours(10, 0, 0, 0);
-    const pad = (n: number) => String(n).padStart(2, '0');
-    await page.getByTestId('compose-time').fill(`${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}T10:00`);
+    // Tomorrow at 10:00 in the page's time zone, then onto the calendar.
+    const tomorrow = await page.evaluate(() => {
+      const d = new Date();
+      d.setDate(d.getDate() + 1);
+      d.setHours(10, 0, 0, 0);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return { at: d.getTime(), input: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T10:00` };
+    });
+    await page.getByTestId('compose-time').fill(tomorrow.input);
     await page.getByTestId('compose-time').blur();
-    await expect.poll(async () => (await parvis.core.handlers['posts.list']({}) as { targets: { scheduledAt: number | null }[] }[])[0]?.targets[0]?.scheduledAt ?? null).toBe(tomorrow.getTime());
+    await expect.poll(async () => (await parvis.core.handlers['posts.list']({}) as { targets: { scheduledAt: number | null }[] }[])[0]?.targets[0]?.scheduledAt ?? null).toBe(tomorrow.at);
 
     await page.getByTestId('open-calendar').click();
     await expect(page.getByTestId('calendar-screen')).toBeVisible();
@@ -51,7 +54,12 @@ for (const language of ['fr', 'en'] as const) {
     await page.keyboard.press('Alt+ArrowRight');
     await expect(page.locator(`[data-calendar-target="${targetId}"]`)).toBeFocused();
     const moved = (parvis.core.handlers['posts.get']({ postId: (parvis.core.handlers['posts.list']({}) as { id: number }[])[0]!.id }) as { targets: { id: number; scheduledAt: number }[] }).targets.find((t) => String(t.id) === targetId)!;
-    expect(moved.scheduledAt).toBe(tomorrow.getTime() + 86_400_000);
+    const dayLater = await page.evaluate((at) => {
+      const d = new Date(at);
+      d.setDate(d.getDate() + 1);
+      return d.getTime();
+    }, tomorrow.at);
+    expect(moved.scheduledAt).toBe(dayLater);
 
     // FullCalendar's own view buttons, named by its locale.
     const names = language === 'fr' ? { timeGridWeek: /^semaine$/i, listWeek: /^planning$/i } : { timeGridWeek: /^week$/i, listWeek: /^list$/i };

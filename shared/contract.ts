@@ -477,8 +477,9 @@ export const calls = {
   'posts.get': { input: z.object({ postId: Id }).strict(), output: Post },
   /**
    * Moves one target to a new time (the calendar's drag or keys): a draft keeps its state, a
-   * scheduled target stays scheduled at the new time; one already sent, or held by its network,
-   * cannot move (`not-supported`).
+   * scheduled target stays scheduled at the new time (one its network holds is moved there, or
+   * taken back when the new time is too close for the network); one being sent or sent cannot
+   * move (`not-supported`).
    */
   'posts.move': { input: PostMove, output: Post },
   /** The targets with a time in [from, to), by time: what the calendar draws. */

@@ -800,7 +800,7 @@ export const en = {
     keysWeek: 'Tab to a post, then Alt + ← → moves it by a day, Alt + ↑ ↓ by half an hour.',
     eventLabel: '{account} on {network}, {time}, {state}: {text}',
     moved: 'Moved to {time}.',
-    cannotMove: 'This post was sent or is held by its network: it cannot move.',
+    cannotMove: 'This post is being sent or was sent: it cannot move.',
   },
   savedReplies: {
     title: 'Saved replies',

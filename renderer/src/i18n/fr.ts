@@ -802,7 +802,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     keysWeek: 'Tab jusqu’à une publication, puis Alt + ← → la déplace d’un jour, Alt + ↑ ↓ d’une demi-heure.',
     eventLabel: '{account} sur {network}, {time}, {state} : {text}',
     moved: 'Déplacée au {time}.',
-    cannotMove: 'Cette publication est envoyée ou gardée par son réseau : elle ne peut pas être déplacée.',
+    cannotMove: 'Cette publication est en cours d’envoi ou envoyée : elle ne peut plus être déplacée.',
   },
   savedReplies: {
     title: 'Réponses enregistrées',

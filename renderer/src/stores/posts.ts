@@ -62,6 +62,8 @@ export const usePostsStore = defineStore('posts', () => {
   /** Saves run one after the other: the first creates the post, the next ones update it. */
   let saving: Promise<void> = Promise.resolve();
   let unsubscribe: (() => void) | null = null;
+  /** Counts edits: "saved" shows only once the latest one is in the core. */
+  let edits = 0;
 
   const current = computed(() => (draft.value?.postId ? (posts.value.find((p) => p.id === draft.value!.postId) ?? null) : null));
   const waitingForDecision = computed(() =>
@@ -102,6 +104,8 @@ export const usePostsStore = defineStore('posts', () => {
 
   /** The draft changed: it is saved once typing pauses. */
   function changed(): void {
+    edits += 1;
+    saveState.value = 'saving';
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = setTimeout(() => void flush(), DRAFT_SAVE_DELAY_MS);
   }
@@ -113,13 +117,15 @@ export const usePostsStore = defineStore('posts', () => {
     const pending = draft.value;
     if (!pending || pending.targets.length === 0) return saving;
     const input = inputOf(pending);
+    const edit = edits;
     saving = saving.then(async () => {
       saveState.value = 'saving';
       try {
         const saved = pending.postId === null ? await api.call('posts.create', input) : await api.call('posts.update', { postId: pending.postId, ...input });
         pending.postId = saved.id;
         upsert(saved);
-        saveState.value = 'saved';
+        // A newer edit still waiting to be saved keeps "saving".
+        if (edit === edits && !saveTimer) saveState.value = 'saved';
       } catch (error) {
         saveState.value = 'error';
         toasts.pushError(error, 'actions.saveDraft');
