@@ -61,10 +61,10 @@ for (const language of ['fr', 'en'] as const) {
     }, tomorrow.at);
     expect(moved.scheduledAt).toBe(dayLater);
 
-    // FullCalendar's own view buttons, named by its locale.
+    // FullCalendar's own view tabs, named by its locale.
     const names = language === 'fr' ? { timeGridWeek: /^semaine$/i, listWeek: /^planning$/i } : { timeGridWeek: /^week$/i, listWeek: /^list$/i };
     for (const view of ['timeGridWeek', 'listWeek'] as const) {
-      await page.getByTestId('calendar-screen').getByRole('button', { name: names[view] }).click();
+      await page.getByTestId('calendar-screen').getByRole('tab', { name: names[view] }).click();
       await expect(page.locator('[data-calendar-target]').first()).toBeVisible();
       expect(await seriousViolations(page), `calendar ${view}`).toEqual([]);
     }

@@ -71,7 +71,7 @@ describe('posts calls', () => {
   });
 
   it('draws the calendar from the targets in a window, and moves a target by its time while it is not sent', async () => {
-    let clock = 1_000_000;
+    const clock = 1_000_000;
     core = makeCore({ startSync: false, registry: createRegistry([]), now: () => clock });
     const mastodon = addAccount(core, 'mastodon');
     const bluesky = addAccount(core, 'bluesky');

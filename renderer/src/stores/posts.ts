@@ -64,6 +64,8 @@ export const usePostsStore = defineStore('posts', () => {
   let unsubscribe: (() => void) | null = null;
   /** Counts edits: "saved" shows only once the latest one is in the core. */
   let edits = 0;
+  /** The edit count last handed to a save: nothing new, nothing to save (a scheduled post stays scheduled). */
+  let queuedEdits = 0;
 
   const current = computed(() => (draft.value?.postId ? (posts.value.find((p) => p.id === draft.value!.postId) ?? null) : null));
   const waitingForDecision = computed(() =>
@@ -115,9 +117,10 @@ export const usePostsStore = defineStore('posts', () => {
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = null;
     const pending = draft.value;
-    if (!pending || pending.targets.length === 0) return saving;
+    if (!pending || pending.targets.length === 0 || edits === queuedEdits) return saving;
     const input = inputOf(pending);
     const edit = edits;
+    queuedEdits = edits;
     saving = saving.then(async () => {
       saveState.value = 'saving';
       try {
@@ -163,6 +166,7 @@ export const usePostsStore = defineStore('posts', () => {
   async function duplicate(post: Post): Promise<void> {
     await flush();
     draft.value = { ...draftOf(post), postId: null, targets: post.targets.map((t) => ({ accountId: t.accountId, override: t.textOverride, scheduledAt: null })) };
+    changed();
     await flush();
   }
 
