@@ -801,6 +801,7 @@ export const en = {
     eventLabel: '{account} on {network}, {time}, {state}: {text}',
     moved: 'Moved to {time}.',
     cannotMove: 'This post is being sent or was sent: it cannot move.',
+    events: 'Posts',
   },
   savedReplies: {
     title: 'Saved replies',

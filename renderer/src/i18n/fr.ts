@@ -803,6 +803,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     eventLabel: '{account} sur {network}, {time}, {state} : {text}',
     moved: 'Déplacée au {time}.',
     cannotMove: 'Cette publication est en cours d’envoi ou envoyée : elle ne peut plus être déplacée.',
+    events: 'Publications',
   },
   savedReplies: {
     title: 'Réponses enregistrées',
