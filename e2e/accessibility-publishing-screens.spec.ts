@@ -62,7 +62,7 @@ for (const language of ['fr', 'en'] as const) {
     expect(moved.scheduledAt).toBe(dayLater);
 
     // FullCalendar's own view tabs, named by its locale.
-    const names = language === 'fr' ? { timeGridWeek: /^semaine$/i, listWeek: /^planning$/i } : { timeGridWeek: /^week$/i, listWeek: /^list$/i };
+    const names = language === 'fr' ? { timeGridWeek: /^semaine/i, listWeek: /^planning/i } : { timeGridWeek: /^week( view)?$/i, listWeek: /^list( view)?$/i };
     for (const view of ['timeGridWeek', 'listWeek'] as const) {
       await page.getByTestId('calendar-screen').getByRole('tab', { name: names[view] }).click();
       await expect(page.locator('[data-calendar-target]').first()).toBeVisible();
