@@ -9,6 +9,7 @@ import type { Core } from '../electron/core/app';
 import type { NewMessagesHook } from '../electron/core/db/ingest';
 import { callCore } from './measure/call-core';
 import { measureStore } from './measure/store-figures';
+import { measurePublishing } from './measure/publishing-figures';
 import { measureColdOpen, measureSize } from './measure/storage-figures';
 import { measureUi, type UiOutcome } from './measure/ui-figures';
 import { figureRows, machineInfo, type BenchResult } from './report/results';
@@ -83,6 +84,10 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
     log('Store figures');
     const store = await measureStore({ core, workspace, triage, now }, log);
 
+    log('Publishing (10,000 scheduled posts in a month)');
+    const publishing = await measurePublishing(core, now);
+    log(`  calendar month p95 ${publishing.calendarMonth.latency.p95.toFixed(1)} ms; composer check p95 ${publishing.validation.latency.p95.toFixed(2)} ms`);
+
     log('Storage and start-up');
     const storage = measureSize(core, dataDir, workspace.messages);
     await core.close();
@@ -114,6 +119,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
       },
       triage: { ms: triage.ms, conversationWrites: triage.writes },
       store,
+      publishing,
       storage,
       open,
       ui,

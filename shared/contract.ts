@@ -30,7 +30,7 @@ import { Contest, ContestFilters, ContestInput, ContestPost, ContestPostChoice, 
 import { Lexicon, RuleDefinitionBase } from './moderation';
 import { Report, ReportQuery } from './report';
 import { DeveloperAppInfo, NetworkCapabilities, NetworkInfo } from './networks';
-import { Post, PostDecision, PostInput } from './posts';
+import { CalendarEntry, CalendarRange, Post, PostDecision, PostInput, PostMove } from './posts';
 
 export { NetworkCapabilities, NetworkInfo };
 
@@ -473,6 +473,17 @@ export const calls = {
   'posts.schedule': { input: z.object({ postId: Id }).strict(), output: Post },
   /** The answer for a target whose time passed while Parvis was closed, or that was given up on: publish now, or a new time. */
   'posts.decide': { input: PostDecision, output: Post },
+  /** One post, with its targets. */
+  'posts.get': { input: z.object({ postId: Id }).strict(), output: Post },
+  /**
+   * Moves one target to a new time (the calendar's drag or keys): a draft keeps its state, a
+   * scheduled target stays scheduled at the new time (one its network holds is moved there, or
+   * taken back when the new time is too close for the network); one being sent or sent cannot
+   * move (`not-supported`).
+   */
+  'posts.move': { input: PostMove, output: Post },
+  /** The targets with a time in [from, to), by time: what the calendar draws. */
+  'posts.calendar': { input: CalendarRange, output: z.array(CalendarEntry) },
 
   'settings.get': { input: Empty, output: Settings },
   'settings.set': { input: Settings.partial().strict(), output: Settings },

@@ -60,3 +60,25 @@ export const PostDecision = z.discriminatedUnion('action', [
   z.object({ targetId: Id, action: z.literal('reschedule'), at: Timestamp }).strict(),
 ]);
 export type PostDecision = z.infer<typeof PostDecision>;
+
+/** One target on the calendar: enough to draw it and move it, without the post's whole text. */
+export const CalendarEntry = z.object({
+  targetId: Id,
+  postId: Id,
+  accountId: Id,
+  at: Timestamp,
+  state: z.enum(TARGET_STATES),
+  heldByNetwork: z.boolean(),
+  /** The first words of the text this target publishes. */
+  excerpt: z.string(),
+  permalink: z.string().nullable(),
+});
+export type CalendarEntry = z.infer<typeof CalendarEntry>;
+
+/** A window of the calendar (at most 400 days). */
+export const CalendarRange = z
+  .object({ from: Timestamp, to: Timestamp })
+  .strict()
+  .refine((r) => r.to > r.from && r.to - r.from <= 400 * 86_400_000, { message: 'from < to, at most 400 days apart' });
+
+export const PostMove = z.object({ targetId: Id, at: Timestamp }).strict();

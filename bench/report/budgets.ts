@@ -19,6 +19,8 @@ export const BUDGETS = {
   coldOpenMs: { kind: 'max', limit: 1500, unit: 'ms' },
   keypressP95Ms: { kind: 'max', limit: 50, unit: 'ms' },
   heapBytes: { kind: 'max', limit: 150e6, unit: 'bytes' },
+  calendarMonthP95Ms: { kind: 'max', limit: 50, unit: 'ms' },
+  composeCheckP95Ms: { kind: 'max', limit: 16, unit: 'ms' },
 } as const satisfies Record<string, Budget>;
 
 export type Verdict = 'MET' | 'NOT MET' | '';

@@ -2,6 +2,7 @@
  * One bench run as data: the machine, the workspace, every figure and its verdict. Saved as JSON
  * under bench/results/ and printed as a compact table.
  */
+import type { PublishingFigures } from '../measure/publishing-figures';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
@@ -50,6 +51,8 @@ export interface BenchResult {
   };
   triage: { ms: number; conversationWrites: number };
   store: StoreFigures;
+  /** Absent in results saved before the publishing figures existed. */
+  publishing?: PublishingFigures;
   storage: SizeFigures;
   open: ColdOpenFigures;
   ui: UiOutcome | { available: false; reason: string };
@@ -102,6 +105,11 @@ export function figureRows(r: Omit<BenchResult, 'figures' | 'durationMs' | 'load
   rows.push(...latencyRows('inbox page', `sidebar counts (${r.store.sidebarCounts.views} views)`, r.store.sidebarCounts.latency));
   for (const f of r.store.search) rows.push(...latencyRows('search', `${f.name} (${f.matching.toLocaleString('en-US')})`, f.latency, BUDGETS.searchP95Ms));
   for (const f of r.store.reports ?? []) rows.push(...latencyRows('report', f.name, f.latency, BUDGETS.reportP95Ms));
+  if (r.publishing) {
+    const p = r.publishing;
+    rows.push(...latencyRows('publishing', `calendar month (${p.calendarMonth.entries.toLocaleString('en-US')} of ${p.posts.toLocaleString('en-US')} posts)`, p.calendarMonth.latency, BUDGETS.calendarMonthP95Ms));
+    rows.push(...latencyRows('publishing', `composer check per keystroke (${p.validation.targets} networks)`, p.validation.latency, BUDGETS.composeCheckP95Ms));
+  }
   rows.push(...latencyRows('conversation', `open a ${r.store.conversationOpen.messages}-message thread`, r.store.conversationOpen.latency));
   rows.push(...latencyRows('conversation', `tag ${r.store.bulkTag.conversations} conversations`, r.store.bulkTag.latency));
   rows.push(row('storage', 'database + WAL per 1M messages', r.storage.bytesPerMillionMessages, 'bytes', BUDGETS.bytesPerMillionMessages));

@@ -12,10 +12,13 @@
  *   READY                            accounts connected and polled once: kills may start
  *   INGEST <accountId> <n> <remoteId> a page of n new messages is being written (transaction open)
  *   QUEUED <token>                   a reply was queued (its text carries [token])
+ *   SCHEDULED <token>                a post was scheduled for Mastodon and Bluesky (its text carries [token])
  *   ERROR <message>                  something the harness should fail on
  *
- * In "churn" mode it polls every account continuously and queues replies to random conversations;
- * in "settle" mode it only polls and delivers, until SIGTERM (then it closes cleanly).
+ * In "churn" mode it polls every account continuously, queues replies to random conversations and
+ * schedules posts due within a second or two; in "settle" mode it only polls and delivers, until
+ * SIGTERM (then it closes cleanly). At each start it answers "publish now" for posts whose time
+ * passed while it was dead (as the user would, when Parvis offers them for a decision).
  */
 import { writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,6 +49,8 @@ export interface CrashChildConfig {
   google: { clientId: string; clientSecret: string };
   /** Delay between two queued replies, ms. */
   replyEveryMs: [number, number];
+  /** Delay between two scheduled posts, ms. */
+  publishEveryMs: [number, number];
   /** Writing a page is this slow per message (a slow disk, heavy screening), ms. */
   ingestMsPerMessage: number;
 }
@@ -104,6 +109,7 @@ const core = createCore({
     quotas: { youtube: { limit: 1_000_000_000, timeZone: PACIFIC_TIME_ZONE, pollCostUnits: 1, reserveUnits: 1_000 } },
   },
   outboxOptions: { backoff: { baseMs: 100, capMs: 1_000 } },
+  publisherOptions: { backoff: { baseMs: 100, capMs: 1_000 } },
 });
 
 const random = new SeededRandom(config.seed).fork(`child-${config.run}`);
@@ -165,6 +171,30 @@ async function replyForever(): Promise<void> {
   }
 }
 
+let posts = 0;
+async function publishForever(): Promise<void> {
+  while (!stopping) {
+    await sleep(random.int(config!.publishEveryMs[0], config!.publishEveryMs[1]));
+    const targets = core.accounts.list().filter((a) => a.network === 'mastodon' || a.network === 'bluesky');
+    posts += 1;
+    const token = `p${config!.run}-${posts}-${random.int(0, 1e9).toString(36)}`;
+    // Due within two seconds: Parvis sends it itself (too close for Mastodon to hold it).
+    const scheduledAt = Date.now() + random.int(0, 2_000);
+    const post = await call<{ id: number }>('posts.create', {
+      text: `Atelier réparation samedi, venez avec vos lampes ! [${token}]`,
+      targets: targets.map((a) => ({ accountId: a.id, scheduledAt, ...(a.network === 'bluesky' ? { textOverride: `Atelier samedi 🛠️ [${token}]` } : {}) })),
+    });
+    await call('posts.schedule', { postId: post.id });
+    say(`SCHEDULED ${token}`);
+  }
+}
+
+/** The user's answer for posts that came due while Parvis was dead: publish now. */
+async function publishLatePosts(): Promise<void> {
+  const waiting = core.db.prepare<[], { id: number }>(`SELECT id FROM post_targets WHERE state = 'needs-decision'`).all();
+  for (const target of waiting) await call('posts.decide', { targetId: target.id, action: 'publish-now' });
+}
+
 process.on('SIGTERM', () => {
   stopping = true;
   void core.close().then(
@@ -181,9 +211,10 @@ async function main(): Promise<void> {
     await connectAccounts();
     for (const account of core.accounts.list()) await core.scheduler!.pollNow(account.id);
   }
+  await publishLatePosts();
   say('READY');
   const loops = [pollForever()];
-  if (config!.mode === 'churn') loops.push(replyForever());
+  if (config!.mode === 'churn') loops.push(replyForever(), publishForever());
   await Promise.all(loops);
 }
 

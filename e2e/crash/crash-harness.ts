@@ -8,7 +8,9 @@
  * - `ingest`: while a page of new messages is being written (the transaction is open);
  * - `reply-request`: when a reply request reaches a network (the row was just claimed `sending`);
  * - `reply-answered`: when the network has posted the reply but the answer has not reached the app
- *   (the network has it, the outbox still says `sending`: the restart must not post it again).
+ *   (the network has it, the outbox still says `sending`: the restart must not post it again);
+ * - `publish-answered`: when a network has published a scheduled post but the answer has not
+ *   reached the app (the target still says `publishing`: the restart must not publish it again).
  * After each kill the database on disk is copied and checked (integrity, the store's invariants),
  * and the harness notes whether the kill really landed in the window it aimed at.
  */
@@ -26,15 +28,18 @@ import {
   hasMessage,
   messageCount,
   missingMessages,
+  postTargetRecords,
+  postTargetStates,
   replyState,
   soundnessProblems,
   storedReplies,
+  unpublishedTargets,
   withDiskCopy,
   withLiveReader,
 } from './profile-inspection';
 
-export type KillMode = 'timer' | 'ingest' | 'reply-request' | 'reply-answered';
-const KILL_MODES: readonly KillMode[] = ['timer', 'ingest', 'ingest', 'reply-request', 'reply-answered', 'reply-answered', 'timer'];
+export type KillMode = 'timer' | 'ingest' | 'reply-request' | 'reply-answered' | 'publish-answered';
+const KILL_MODES: readonly KillMode[] = ['timer', 'ingest', 'ingest', 'reply-request', 'reply-answered', 'reply-answered', 'timer', 'publish-answered', 'publish-answered'];
 
 export interface CrashHarnessOptions {
   /** How many times the app is killed. */
@@ -57,6 +62,14 @@ export interface CrashReport {
   killsInsideIngest: number;
   /** Kills that landed after a network posted a reply and before the app recorded it. */
   killsAfterRemotePost: number;
+  /** Kills that landed after a network published a scheduled post and before the app recorded it. */
+  killsAfterRemotePublish: number;
+  /** Posts scheduled (each for Mastodon and Bluesky). */
+  postsScheduled: number;
+  /** Scheduled posts missing on a network at the end, or not recorded as published. */
+  postsLost: string[];
+  /** Scheduled posts a network published more than once, or that the app never scheduled. */
+  postsPublishedTwice: string[];
   /** Database or store invariants broken (after a kill, or at the end). */
   corruption: string[];
   /** A message stored twice (same account and remote id, or a delivered reply beside its polled copy). */
@@ -90,6 +103,7 @@ interface AppProcess {
   /** Called on each INGEST line: account, page size, first new remote id. */
   onIngest: ((accountId: number, size: number, remoteId: string) => void) | null;
   queued: string[];
+  scheduled: string[];
   errors: string[];
   stderrTail: string[];
 }
@@ -111,6 +125,7 @@ function startApp(config: CrashChildConfig): AppProcess {
     exited: new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code))),
     onIngest: null,
     queued: [],
+    scheduled: [],
     errors: [],
     stderrTail: [],
   };
@@ -126,6 +141,7 @@ function startApp(config: CrashChildConfig): AppProcess {
       if (kind === 'READY') markReady();
       else if (kind === 'INGEST') app.onIngest?.(Number(rest[0]), Number(rest[1]), rest[2] ?? '');
       else if (kind === 'QUEUED' && rest[0]) app.queued.push(rest[0]);
+      else if (kind === 'SCHEDULED' && rest[0]) app.scheduled.push(rest[0]);
       else if (kind === 'ERROR') app.errors.push(rest.join(' '));
     }
   });
@@ -149,11 +165,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Replies carry `r…` tokens, scheduled posts `p…` (see crash-child.ts). */
+const isReply = (token: string) => token.startsWith('r');
+
 /** What a kill aimed at, to check afterwards whether it landed there. */
 type KillTarget =
   | { mode: 'timer' }
   | { mode: 'ingest'; accountId: number; remoteId: string }
-  | { mode: 'reply-request' | 'reply-answered'; reply: ReplyOnTheWire }
+  | { mode: 'reply-request' | 'reply-answered' | 'publish-answered'; reply: ReplyOnTheWire }
   | { mode: 'fallback'; aimed: KillMode };
 
 /**
@@ -179,10 +198,16 @@ async function killAt(app: AppProcess, mode: KillMode, networks: CrashNetworks, 
       if (size >= 20 || Date.now() - since > 1_500) kill({ mode: 'ingest', accountId, remoteId });
     };
   } else if (mode === 'reply-request') {
-    networks.onReplyRequest = (reply) => kill({ mode, reply });
+    networks.onReplyRequest = (reply) => {
+      if (isReply(reply.token)) kill({ mode, reply });
+    };
   } else if (mode === 'reply-answered') {
     networks.onReplyAnswered = (reply, answer) => {
-      if (answer.status < 300) kill({ mode, reply });
+      if (isReply(reply.token) && answer.status < 300) kill({ mode, reply });
+    };
+  } else if (mode === 'publish-answered') {
+    networks.onReplyAnswered = (reply, answer) => {
+      if (!isReply(reply.token) && answer.status < 300) kill({ mode, reply });
     };
   }
   await app.exited;
@@ -203,9 +228,13 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
     seed: opts.seed,
     killsRequested: opts.runs,
     killsSurvived: 0,
-    killsByMode: { timer: 0, ingest: 0, 'reply-request': 0, 'reply-answered': 0 },
+    killsByMode: { timer: 0, ingest: 0, 'reply-request': 0, 'reply-answered': 0, 'publish-answered': 0 },
     killsInsideIngest: 0,
     killsAfterRemotePost: 0,
+    killsAfterRemotePublish: 0,
+    postsScheduled: 0,
+    postsLost: [],
+    postsPublishedTwice: [],
     corruption: [],
     duplicates: [],
     losses: [],
@@ -223,6 +252,7 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
   const dataDir = join(scratch, 'profile');
   const networks = await startCrashNetworks(random.fork('networks'));
   const queued: string[] = [];
+  const scheduled: string[] = [];
   const config = (run: number, mode: CrashChildConfig['mode']): CrashChildConfig => ({
     dataDir,
     secretsFile: join(scratch, 'keychain.json'),
@@ -233,10 +263,12 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
     bluesky: networks.bluesky,
     google: networks.google,
     replyEveryMs: [60, 220],
+    publishEveryMs: [200, 700],
     ingestMsPerMessage: 0.4,
   });
   const collect = (app: AppProcess) => {
     queued.push(...app.queued);
+    scheduled.push(...app.scheduled);
     report.failures.push(...app.errors.map((e) => `app error: ${e}`));
   };
 
@@ -263,6 +295,7 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
         for (const problem of soundnessProblems(db)) report.corruption.push(`after kill ${run + 1}: ${problem}`);
         if (target.mode === 'ingest' && !hasMessage(db, target.accountId, target.remoteId)) report.killsInsideIngest += 1;
         if (target.mode === 'reply-answered' && replyState(db, target.reply.token) === 'sending') report.killsAfterRemotePost += 1;
+        if (target.mode === 'publish-answered' && postTargetStates(db, target.reply.token).includes('publishing')) report.killsAfterRemotePublish += 1;
       });
       log(`kill ${run + 1}/${opts.runs}: ${target.mode === 'fallback' ? `timer (no ${target.aimed} moment came)` : target.mode}`);
     }
@@ -278,7 +311,7 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
       await sleep(500);
       settled = withLiveReader(dataDir, (db) => {
         const waiting = storedReplies(db).some((r) => r.state !== 'sent');
-        return !waiting && missingMessages(db, networks.expected).length === 0;
+        return !waiting && unpublishedTargets(db) === 0 && missingMessages(db, networks.expected).length === 0;
       });
     }
     // A last moment for polled copies of our own replies to come in (they must not duplicate ours).
@@ -315,9 +348,14 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
       const byToken = new Map(replies.map((r) => [r.token, r]));
       for (const token of queued) if (!byToken.has(token)) report.losses.push(`queued reply lost: ${token}`);
       const postsByToken = new Map<string, typeof posted>();
+      const publishedByToken = new Map<string, typeof posted>();
       for (const post of posted) {
         const token = replyToken(post.text);
         if (!token) continue;
+        if (!isReply(token)) {
+          publishedByToken.set(token, [...(publishedByToken.get(token) ?? []), post]);
+          continue;
+        }
         postsByToken.set(token, [...(postsByToken.get(token) ?? []), post]);
       }
       for (const [token, posts] of postsByToken) {
@@ -332,6 +370,27 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
           report.repliesNotDelivered.push(`${reply.network} ${reply.token} recorded as ${reply.remoteId}, posted as ${onNetwork[0]!.remoteId}`);
         }
         if (reply.copies > 1) report.duplicates.push(`${reply.network} reply ${reply.token} stored ${reply.copies} times (a polled copy beside ours)`);
+      }
+      // Scheduled posts: once on each network, recorded as published with the network's id.
+      report.postsScheduled = scheduled.length;
+      const scheduledTokens = new Set(scheduled);
+      for (const [token, copies] of publishedByToken) {
+        if (!scheduledTokens.has(token)) report.postsPublishedTwice.push(`${token} published but never scheduled by the app`);
+        for (const network of ['mastodon', 'bluesky'] as const) {
+          const on = copies.filter((c) => c.network === network);
+          if (on.length > 1) report.postsPublishedTwice.push(`${network} ${token} ×${on.length}`);
+        }
+      }
+      for (const token of scheduled) {
+        const copies = publishedByToken.get(token) ?? [];
+        const recorded = postTargetRecords(db, token);
+        for (const network of ['mastodon', 'bluesky'] as const) {
+          const on = copies.filter((c) => c.network === network);
+          const record = recorded.find((r) => r.network === network);
+          if (on.length === 0) report.postsLost.push(`${network} ${token} not on the network (${record?.state ?? 'no target'})`);
+          else if (!record || record.state !== 'published') report.postsLost.push(`${network} ${token} on the network but ${record?.state ?? 'no target'} in the app`);
+          else if (!on.some((c) => c.remoteId === record.remoteId)) report.postsLost.push(`${network} ${token} recorded as ${record.remoteId}, published as ${on[0]!.remoteId}`);
+        }
       }
       if (Object.keys(accounts).length !== 3) report.failures.push(`accounts connected: ${Object.keys(accounts).join(', ')}`);
     });
@@ -365,6 +424,9 @@ export function describeCrashReport(r: CrashReport): string[] {
     `duplicates: ${list(r.duplicates)}`,
     `losses: ${list(r.losses)}${r.losses.length > 20 ? `\n      (by network: ${lossesByNetwork(r.losses)})` : ''}`,
     `replies posted twice: ${list(r.repliesPostedTwice)}`,
+    `posts scheduled: ${r.postsScheduled} (each for Mastodon and Bluesky); kills after a network published one, before the app recorded it: ${r.killsAfterRemotePublish}`,
+    `posts lost: ${list(r.postsLost)}`,
+    `posts published twice: ${list(r.postsPublishedTwice)}`,
     `replies not delivered: ${list(r.repliesNotDelivered)}`,
     `other failures: ${list(r.failures)}`,
   ];

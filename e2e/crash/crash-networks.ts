@@ -38,7 +38,7 @@ export interface CrashNetworks {
   /** Starts the community's activity (until `stopActivity`). */
   startActivity(): void;
   stopActivity(): void;
-  /** Every reply the app posted, from the servers' own records. */
+  /** Every reply and post the app posted, from the servers' own records (posts carry a `p…` token). */
   postedReplies(): PostedReply[];
   /** Called when a reply request reaches a server / when the server has answered it. */
   onReplyRequest: ((reply: ReplyOnTheWire) => void) | null;
@@ -49,7 +49,8 @@ export interface CrashNetworks {
 }
 
 const GOOGLE_CLIENT = { clientId: 'parvis-crash-test.apps.googleusercontent.com', clientSecret: 'GOCSPX-crash-test-client-secret' };
-const TOKEN = /\[(r\d+-\d+-[a-z0-9]+)\]/;
+/** `r…` in a reply the app queued, `p…` in a post it scheduled. */
+const TOKEN = /\[([rp]\d+-\d+-[a-z0-9]+)\]/;
 
 const PHRASES = [
   'Bonjour, ma commande est arrivée cassée, que faire ?',
@@ -72,7 +73,7 @@ function communityText(random: SeededRandom, n: number): string {
   return `${parts.join(' ')} (#${n})`;
 }
 
-/** Which network and which token a request carries, when it posts a reply. */
+/** Which network and which token a request carries, when it posts a reply or a scheduled post. */
 function replyOf(network: CrashNetwork, request: RelayedRequest): ReplyOnTheWire | null {
   if (request.method !== 'POST') return null;
   const path = request.path.split('?')[0];

@@ -1,7 +1,8 @@
 /**
  * The app survives being killed at any moment: SIGKILL at random (seeded) moments, aimed at open
- * ingest transactions and at replies in flight, restart on the same profile, N times; then nothing
- * is corrupted, duplicated, lost or posted twice, and every queued reply is sent.
+ * ingest transactions, at replies in flight and at scheduled posts the network published before the
+ * app recorded it, restart on the same profile, N times; then nothing is corrupted, duplicated, lost
+ * or posted twice, every queued reply is sent and every scheduled post is published once per network.
  *
  * CRASH_RUNS sets N (10 by default; `CRASH_RUNS=50`, or `npx tsx e2e/crash/run.ts --full`, for the
  * long run); CRASH_SEED replays a run's choices.
@@ -23,6 +24,9 @@ describe('crash safety', () => {
     expect(report.losses, summary).toEqual([]);
     expect(report.repliesPostedTwice, summary).toEqual([]);
     expect(report.repliesNotDelivered, summary).toEqual([]);
+    expect(report.postsLost, summary).toEqual([]);
+    expect(report.postsPublishedTwice, summary).toEqual([]);
+    expect(report.postsScheduled, summary).toBeGreaterThan(0);
     // The run did what it claims: the app worked, and kills landed in the windows that matter.
     expect(report.repliesPosted, summary).toBeGreaterThan(0);
     expect(report.repliesPosted, summary).toBe(report.repliesQueued);

@@ -143,3 +143,27 @@ export function duplicateRemoteIds(db: Database.Database): string[] {
 export function messageCount(db: Database.Database): number {
   return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages').get()!.n;
 }
+
+/** The targets of the post whose text carries [token]: each network's state and the id it recorded. */
+export function postTargetRecords(db: Database.Database, token: string): { network: string; state: string; remoteId: string | null }[] {
+  return db
+    .prepare<[string], { network: string; state: string; remoteId: string | null }>(
+      `SELECT a.network, t.state, t.remote_id AS remoteId FROM post_targets t JOIN posts p ON p.id = t.post_id JOIN accounts a ON a.id = t.account_id
+       WHERE p.text LIKE ? ESCAPE '\\'`,
+    )
+    .all(`%[${token}]%`);
+}
+
+/** The states of the targets of the post whose text carries [token]. */
+export function postTargetStates(db: Database.Database, token: string): string[] {
+  return postTargetRecords(db, token).map((r) => r.state);
+}
+
+/** Post targets not published yet (the harness waits for none at the end). */
+export function unpublishedTargets(db: Database.Database): number {
+  try {
+    return db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM post_targets WHERE state != 'published'`).get()!.n;
+  } catch {
+    return 0; // a profile from before the posts migration
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * `npx tsx e2e/crash/run.ts --runs 50 [--seed N]` (or `--full`, 50 kills): runs the crash harness
- * and prints its figures (kills survived, duplicates, losses, replies posted twice). Exits 1 when
+ * and prints its figures (kills survived, duplicates, losses, replies and posts published twice). Exits 1 when
  * anything was found.
  */
 import { describeCrashReport, runCrashHarness } from './crash-harness';
@@ -24,5 +24,5 @@ const report = await runCrashHarness({ runs, seed, log: (line) => console.log(` 
 console.log(describeCrashReport(report).join('\n'));
 const found =
   report.corruption.length + report.duplicates.length + report.losses.length + report.repliesPostedTwice.length +
-  report.repliesNotDelivered.length + report.failures.length;
+  report.repliesNotDelivered.length + report.failures.length + report.postsLost.length + report.postsPublishedTwice.length;
 process.exit(found === 0 && report.killsSurvived === report.killsRequested ? 0 : 1);

@@ -1013,6 +1013,25 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
     }
   }
 
+  /** PUT /api/v1/scheduled_statuses/:id: a new time, validated as at creation (Api::V1::ScheduledStatusesController#update). */
+  function rescheduleStatus(ctx: Ctx, user: StoredAccount, id: string): void {
+    const waiting = scheduledStatuses.get(id);
+    if (!waiting || waiting.accountId !== user.id) return error(ctx, 404, 'Record not found');
+    const scheduledAt = Date.parse(field(ctx.body, 'scheduled_at') ?? '');
+    if (Number.isNaN(scheduledAt)) return error(ctx, 422, 'Validation failed: Scheduled at is invalid');
+    if (scheduledAt <= now() + MIN_SCHEDULE_OFFSET_MS) return error(ctx, 422, 'Validation failed: Scheduled at must be at least 5 minutes ahead');
+    waiting.scheduledAt = scheduledAt;
+    reply(ctx, 200, scheduledStatusJson(waiting));
+  }
+
+  /** DELETE /api/v1/scheduled_statuses/:id: the server forgets it (its idempotency key still points to it). */
+  function cancelScheduledStatus(ctx: Ctx, user: StoredAccount, id: string): void {
+    const waiting = scheduledStatuses.get(id);
+    if (!waiting || waiting.accountId !== user.id) return error(ctx, 404, 'Record not found');
+    scheduledStatuses.delete(id);
+    reply(ctx, 200, {});
+  }
+
   function postStatus(ctx: Ctx, user: StoredAccount): void {
     const key = (ctx.req.headers['idempotency-key'] as string | undefined) ?? null;
     if (key) {
@@ -1200,6 +1219,8 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       ['DELETE', /^\/api\/v1\/statuses\/(\d+)$/, (user, m) => deleteStatus(ctx, user, m[1]!)],
       ['POST', /^\/api\/v1\/accounts\/(\d+)\/(block|unblock|mute|unmute)$/, (user, m) => accountAction(ctx, user, m[1]!, m[2]!)],
       ['POST', /^\/api\/v1\/reports$/, () => createReport(ctx)],
+      ['PUT', /^\/api\/v1\/scheduled_statuses\/(\d+)$/, (user, m) => rescheduleStatus(ctx, user, m[1]!)],
+      ['DELETE', /^\/api\/v1\/scheduled_statuses\/(\d+)$/, (user, m) => cancelScheduledStatus(ctx, user, m[1]!)],
     ];
     if (method === 'GET') {
       for (const [pattern, handle] of readRoutes) {

@@ -190,6 +190,9 @@ function validInputs(ctx: { postId: number; lateTargetId: number; accId: number;
     'posts.list': {},
     'posts.schedule': { postId: ctx.postId },
     'posts.decide': { targetId: ctx.lateTargetId, action: 'reschedule', at: 9_000_000 },
+    'posts.get': { postId: ctx.postId },
+    'posts.move': { targetId: ctx.lateTargetId, at: 9_500_000 },
+    'posts.calendar': { from: 0, to: 30 * 86_400_000 },
   };
 }
 

@@ -208,6 +208,10 @@ export interface Connector {
    * the network still holds it; throws `bad-response` when the network has neither (cancelled there).
    */
   findScheduled?(ctx: AccountContext, req: PublishRequest & { remoteScheduledId: string }): Promise<PublishResult | null>;
+  /** Moves a post the network holds to a new time (at least `scheduling.minLeadMs` ahead). */
+  rescheduleHeld?(ctx: AccountContext, req: { remoteScheduledId: string; scheduledAt: number }): Promise<void>;
+  /** Takes back a post the network holds (it will not publish it); false when the network no longer holds it. */
+  cancelHeld?(ctx: AccountContext, req: { remoteScheduledId: string }): Promise<boolean>;
 }
 
 export type ConnectorErrorKind = 'auth' | 'rate-limited' | 'network' | 'not-supported' | 'bad-response';

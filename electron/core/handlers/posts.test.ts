@@ -69,4 +69,38 @@ describe('posts calls', () => {
     core = Object.assign(reopened, { dataDir, dispose: async () => { await reopened.close(); rmSync(dataDir, { recursive: true, force: true }); } });
     expect(await call('posts.list', {})).toMatchObject({ ok: true, value: [{ targets: [{ state: 'needs-decision', scheduledAt: 1_060_000 }] }] });
   });
+
+  it('draws the calendar from the targets in a window, and moves a target by its time while it is not sent', async () => {
+    const clock = 1_000_000;
+    core = makeCore({ startSync: false, registry: createRegistry([]), now: () => clock });
+    const mastodon = addAccount(core, 'mastodon');
+    const bluesky = addAccount(core, 'bluesky');
+    const day = 86_400_000;
+    const created = await call<Post>('posts.create', {
+      text: 'Atelier samedi',
+      targets: [
+        { accountId: mastodon.id, scheduledAt: clock + day },
+        { accountId: bluesky.id, scheduledAt: clock + 3 * day, textOverride: 'Atelier samedi, venez !' },
+      ],
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const [m, b] = created.value.targets;
+    expect(await call('posts.calendar', { from: clock, to: clock + 2 * day })).toEqual({
+      ok: true,
+      value: [{ targetId: m!.id, postId: created.value.id, accountId: mastodon.id, at: clock + day, state: 'draft', heldByNetwork: false, excerpt: 'Atelier samedi', permalink: null }],
+    });
+    // Moved by a day: the calendar finds it in the next window, the other target stays where it was.
+    expect(await call('posts.move', { targetId: m!.id, at: clock + 2 * day })).toMatchObject({ ok: true, value: { targets: [{ scheduledAt: clock + 2 * day, state: 'draft' }, { scheduledAt: clock + 3 * day }] } });
+    expect(await call<unknown[]>('posts.calendar', { from: clock, to: clock + 2 * day })).toEqual({ ok: true, value: [] });
+    expect(await call('posts.calendar', { from: clock + 2 * day, to: clock + 4 * day })).toMatchObject({ ok: true, value: [{ targetId: m!.id }, { targetId: b!.id, excerpt: 'Atelier samedi, venez !' }] });
+
+    // Scheduled: it stays scheduled at its new time. Published: it cannot move.
+    await call('posts.schedule', { postId: created.value.id });
+    expect(await call('posts.move', { targetId: b!.id, at: clock + 5 * day })).toMatchObject({ ok: true, value: { targets: [{}, { state: 'scheduled', scheduledAt: clock + 5 * day }] } });
+    core.db.prepare(`UPDATE post_targets SET state = 'published' WHERE id = ?`).run(m!.id);
+    expect(await call('posts.move', { targetId: m!.id, at: clock })).toMatchObject({ ok: false, error: { kind: 'not-supported' } });
+    // A window longer than 400 days, or backwards, is refused.
+    expect(await call('posts.calendar', { from: clock, to: clock - 1 })).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+    expect(await call('posts.calendar', { from: 0, to: 401 * day })).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+  });
 });

@@ -6,7 +6,7 @@ import { CoreError } from '../rpc';
 import type { DomainHandlers } from './context';
 import type { CoreServices } from './services';
 
-type PostCalls = 'posts.create' | 'posts.update' | 'posts.list' | 'posts.schedule' | 'posts.decide';
+type PostCalls = 'posts.create' | 'posts.update' | 'posts.list' | 'posts.schedule' | 'posts.decide' | 'posts.get' | 'posts.move' | 'posts.calendar';
 
 export function toPost(post: PostRow, targets: TargetRow[]): Post {
   return {
@@ -79,6 +79,28 @@ export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
       publisher().schedule(postId);
       return read(postId);
     },
+    'posts.get': ({ postId }) => read(postId),
+    'posts.move': async ({ targetId, at }) => {
+      // A draft's time is only local data: it moves even in a run that publishes nothing (the demo).
+      let postId = s.posts.moveDraft(targetId, at);
+      if (postId === null) {
+        await publisher().move(targetId, at);
+        postId = s.posts.postOf(targetId);
+      }
+      changed(postId);
+      return read(postId);
+    },
+    'posts.calendar': ({ from, to }) =>
+      s.posts.calendar(from, to).map((r) => ({
+        targetId: r.target_id,
+        postId: r.post_id,
+        accountId: r.account_id,
+        at: r.at,
+        state: r.state,
+        heldByNetwork: r.remote_scheduled_id !== null && r.state === 'scheduled',
+        excerpt: r.excerpt,
+        permalink: r.permalink,
+      })),
     'posts.decide': (decision) => {
       const p = publisher();
       p.decide(decision.targetId, decision.action === 'publish-now' ? { action: 'publish-now' } : { action: 'reschedule', at: decision.at });

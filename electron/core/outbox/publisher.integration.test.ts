@@ -142,6 +142,35 @@ describe('publishing a scheduled post', () => {
     expect(s.onMastodon('Demain, atelier ouvert à tous')).toHaveLength(1);
   });
 
+  it('moves a post Mastodon holds on the server, and takes it back when moved too close for Mastodon to hold: published once, at the new time', { timeout: 30_000 }, async () => {
+    const s = await setup();
+    const at = START + 24 * 60 * MINUTE;
+    const postId = s.posts.create({ text: 'Vente privée jeudi', targets: [{ accountId: s.mastodonAccount.id, scheduledAt: at }] });
+    const p = s.startParvis();
+    p.schedule(postId);
+    await p.drain();
+    const [held] = mastodon.control.state().scheduled;
+    // A day later: Mastodon keeps holding it, at its new time.
+    await p.move(s.targets(postId)[0]!.id, at + 24 * 60 * MINUTE);
+    expect(mastodon.control.state().scheduled).toEqual([{ ...held!, scheduledAt: at + 24 * 60 * MINUTE }]);
+    expect(s.targets(postId)[0]).toMatchObject({ state: 'scheduled', remote_scheduled_id: held!.id, scheduled_at: at + 24 * 60 * MINUTE });
+
+    // Two minutes from now: too close for Mastodon, so Parvis takes it back and sends it itself.
+    const soon = START + 2 * MINUTE;
+    await p.move(s.targets(postId)[0]!.id, soon);
+    expect(mastodon.control.state().scheduled).toEqual([]);
+    expect(s.targets(postId)[0]).toMatchObject({ state: 'scheduled', remote_scheduled_id: null, scheduled_at: soon, key_generation: 1 });
+    await p.drain();
+    expect(s.onMastodon('Vente privée jeudi')).toHaveLength(0); // not before its time
+    clock = soon;
+    await p.drain();
+    const toots = s.onMastodon('Vente privée jeudi');
+    expect(toots).toHaveLength(1);
+    expect(published(s.targets(postId)[0]!)).toEqual({ state: 'published', remoteId: toots[0]!.id, permalink: expect.stringContaining(toots[0]!.id) });
+    // Sent, it no longer moves.
+    await expect(p.move(s.targets(postId)[0]!.id, soon + MINUTE)).rejects.toMatchObject({ kind: 'not-supported' });
+  });
+
   it('waits while the connection is cut at its time, and goes out once on each network when it is back', { timeout: 30_000 }, async () => {
     const s = await setup();
     const postId = s.posts.create({

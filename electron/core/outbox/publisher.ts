@@ -19,7 +19,7 @@
  */
 import type { Db } from '../db/connection';
 import { NotFoundError } from '../db/conversations';
-import { publishedText, type PostRow, type TargetRow } from '../db/posts';
+import { idempotencyKeyOf, publishedText, type PostRow, type TargetRow } from '../db/posts';
 import { backoffDelay, redact } from '../connectors/http';
 import { ConnectorError, type AccountContext, type Connector, type PublishRequest, type PublishResult } from '../connectors/types';
 
@@ -142,6 +142,57 @@ export class Publisher {
     this.wake();
   }
 
+  /**
+   * Moves a target to a new time (the calendar): a draft keeps its state with the new time; a
+   * scheduled one is scheduled again at it, and moving one waiting for a decision is that decision
+   * (reschedule). One the network holds is moved there when the new time is far enough ahead,
+   * otherwise taken back from the network (Parvis sends it at the time, with a renewed key). One
+   * being sent or sent cannot move.
+   */
+  async move(targetId: number, at: number): Promise<void> {
+    const t = this.db.prepare<[number], TargetRow>('SELECT * FROM post_targets WHERE id = ?').get(targetId);
+    if (!t) throw new NotFoundError(`Post target ${targetId}`);
+    const waiting = t.state === 'needs-decision' || (t.state === 'failed' && t.next_attempt_at === null);
+    if (t.state === 'scheduled' && t.remote_scheduled_id !== null) {
+      await this.moveHeld(t, at);
+    } else if (t.state === 'scheduled' || waiting) {
+      this.setScheduled(t, at);
+    } else if (t.state === 'draft') {
+      this.db.prepare('UPDATE post_targets SET scheduled_at = ?, updated_at = ? WHERE id = ?').run(at, this.now(), t.id);
+    } else {
+      throw new ConnectorError('not-supported', 'This post is being sent or was sent; it cannot be moved');
+    }
+    this.opts.onChange?.([t.post_id]);
+    this.wake();
+  }
+
+  private async moveHeld(t: TargetRow, at: number): Promise<void> {
+    const connector = this.opts.connectorFor(t.account_id);
+    const ctx = await this.opts.contextFor(t.account_id).catch(() => null);
+    if (!connector?.rescheduleHeld || !connector.cancelHeld || !connector.scheduling) {
+      throw new ConnectorError('not-supported', 'The network holds this post and cannot move it');
+    }
+    if (!ctx) throw new ConnectorError('auth', 'The account needs to be signed in again');
+    if (at - this.now() >= connector.scheduling.minLeadMs) {
+      await connector.rescheduleHeld(ctx, { remoteScheduledId: t.remote_scheduled_id!, scheduledAt: at });
+      this.db
+        .prepare('UPDATE post_targets SET scheduled_at = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?')
+        .run(at, at + CONFIRM_AFTER_MS, this.now(), t.id);
+      return;
+    }
+    // Too close for the network to hold it: taken back, Parvis sends it at its time. The network
+    // keeps the first key for the cancelled post, so the next send uses a renewed one.
+    if (!(await connector.cancelHeld(ctx, { remoteScheduledId: t.remote_scheduled_id! }))) {
+      throw new ConnectorError('not-supported', 'The network no longer holds this post: it was published or cancelled there');
+    }
+    this.db
+      .prepare(
+        `UPDATE post_targets SET state = 'scheduled', remote_scheduled_id = NULL, send_mode = NULL, key_generation = key_generation + 1,
+           scheduled_at = ?, next_attempt_at = ?, attempts = 0, last_error = NULL, updated_at = ? WHERE id = ?`,
+      )
+      .run(at, at, this.now(), t.id);
+  }
+
   private setScheduled(t: TargetRow, at: number): void {
     const connector = this.opts.connectorFor(t.account_id);
     const handOver = !!connector?.scheduling && at - this.now() >= connector.scheduling.minLeadMs;
@@ -221,7 +272,7 @@ export class Publisher {
       this.fail(t, new ConnectorError('auth', 'The account needs to be signed in again'), false);
       return;
     }
-    const req: PublishRequest = { text, idempotencyKey: t.uid, scheduledAt: mode === 'network-schedule' ? t.scheduled_at : null };
+    const req: PublishRequest = { text, idempotencyKey: idempotencyKeyOf(t), scheduledAt: mode === 'network-schedule' ? t.scheduled_at : null };
     try {
       const result = await connector.publish(ctx, req);
       if (this.closed) return;
@@ -242,7 +293,7 @@ export class Publisher {
       return;
     }
     try {
-      const found = await connector.findScheduled(ctx, { text, idempotencyKey: t.uid, scheduledAt: t.scheduled_at, remoteScheduledId: t.remote_scheduled_id! });
+      const found = await connector.findScheduled(ctx, { text, idempotencyKey: idempotencyKeyOf(t), scheduledAt: t.scheduled_at, remoteScheduledId: t.remote_scheduled_id! });
       if (this.closed) return;
       if (found) this.record(t, found);
       else this.db.prepare('UPDATE post_targets SET next_attempt_at = ?, updated_at = ? WHERE id = ?').run(this.now() + CONFIRM_AGAIN_MS, this.now(), t.id);

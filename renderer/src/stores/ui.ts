@@ -25,7 +25,7 @@ export type Overlay =
 export type FocusTarget = 'list' | 'conversation' | 'composer' | 'note' | 'search' | 'screen';
 
 /** What the workspace shows: the inbox (list and conversation), or one of the other screens. */
-export type Screen = 'inbox' | 'accounts' | 'rules' | 'lexicons' | 'audit' | 'reports' | 'contests' | 'savedReplies';
+export type Screen = 'inbox' | 'accounts' | 'rules' | 'lexicons' | 'audit' | 'reports' | 'contests' | 'savedReplies' | 'compose' | 'calendar';
 
 /** A question the confirm dialog asks before something that cannot be undone. */
 export interface ConfirmRequest {

@@ -180,6 +180,25 @@ export class MastodonClient {
     }
   }
 
+  /** PUT /api/v1/scheduled_statuses/:id: a new time (at least 5 minutes ahead) for a status the server holds. */
+  async rescheduleStatus(id: string, scheduledAt: string): Promise<WireScheduledStatus> {
+    const response = await this.http.put(`/api/v1/scheduled_statuses/${encodeURIComponent(id)}`, { scheduled_at: scheduledAt }, {
+      headers: { ...this.auth, 'Content-Type': 'application/json' },
+    });
+    return parseEntity(WireScheduledStatus, response, 'scheduled status');
+  }
+
+  /** DELETE /api/v1/scheduled_statuses/:id: the server will not publish it. False when it no longer holds it (404). */
+  async cancelScheduledStatus(id: string): Promise<boolean> {
+    try {
+      await this.http.delete(`/api/v1/scheduled_statuses/${encodeURIComponent(id)}`, { headers: this.auth });
+      return true;
+    } catch (err) {
+      if (err instanceof ConnectorError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
   /** GET /api/v1/accounts/:id/statuses: the account's latest statuses, newest first, raw. */
   async accountStatuses(accountId: string, limit = 40): Promise<unknown[]> {
     const response = await this.http.get(`/api/v1/accounts/${encodeURIComponent(accountId)}/statuses`, {

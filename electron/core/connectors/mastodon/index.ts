@@ -438,6 +438,14 @@ class MastodonConnector implements RefreshableConnector {
     throw new ConnectorError('bad-response', 'The scheduled post is no longer on the server: it was cancelled or deleted there.');
   }
 
+  async rescheduleHeld(ctx: AccountContext, req: { remoteScheduledId: string; scheduledAt: number }): Promise<void> {
+    await this.client(ctx).rescheduleStatus(req.remoteScheduledId, new Date(req.scheduledAt).toISOString());
+  }
+
+  async cancelHeld(ctx: AccountContext, req: { remoteScheduledId: string }): Promise<boolean> {
+    return this.client(ctx).cancelScheduledStatus(req.remoteScheduledId);
+  }
+
   async moderate(ctx: AccountContext, req: ModerateRequest): Promise<{ remoteResult?: Record<string, unknown> }> {
     if (!this.capabilities.moderation.includes(req.action)) {
       throw new ConnectorError('not-supported', UNSUPPORTED[req.action] ?? `Mastodon does not support ${req.action}`);
