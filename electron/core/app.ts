@@ -374,6 +374,7 @@ export function createCore(opts: CoreOptions): Core {
     connectivity,
     descriptors,
     knownDescriptors,
+    connectorPublishes: (network) => (registry?.has(network) ? typeof registry.get(network).publish === 'function' : null),
     networkEnvironment: (network) => networkEnvironment(setup, network),
     developerApps,
     me,

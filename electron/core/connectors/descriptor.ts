@@ -83,8 +83,12 @@ export interface NetworkDescriptor {
   createConnector(env: NetworkEnvironment): Connector;
 }
 
-/** The descriptor's public part, as `accounts.networks` sends it. */
-export function publicInfo(descriptor: NetworkDescriptor, developerApp: DeveloperAppInfo | null, connectable = true): NetworkInfo {
+/**
+ * The descriptor's public part, as `accounts.networks` sends it. `publishes` false: what the
+ * network allows is not offered, because its connector cannot publish yet (the composer must not
+ * offer a post that would fail).
+ */
+export function publicInfo(descriptor: NetworkDescriptor, developerApp: DeveloperAppInfo | null, connectable = true, publishes = true): NetworkInfo {
   const { capabilities } = descriptor;
   return {
     id: descriptor.id,
@@ -108,7 +112,7 @@ export function publicInfo(descriptor: NetworkDescriptor, developerApp: Develope
       privateReplies: capabilities.privateReplies ?? false,
     },
     text: descriptor.text,
-    publish: [...descriptor.publish],
+    publish: publishes ? [...descriptor.publish] : [],
     quota: descriptor.quota ? { unitsPerDay: descriptor.quota.limit, timeZone: descriptor.quota.timeZone } : null,
   };
 }

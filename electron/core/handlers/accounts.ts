@@ -164,7 +164,7 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
       return { ok: true as const, checked, account };
     },
     'accounts.networks': async () =>
-      Promise.all(s.knownDescriptors.map(async (d) => publicInfo(d, await s.developerApps.info(d.id), s.descriptors.includes(d)))),
+      Promise.all(s.knownDescriptors.map(async (d) => publicInfo(d, await s.developerApps.info(d.id), s.descriptors.includes(d), s.connectorPublishes(d.id) !== false))),
     'accounts.connect': async ({ network, fields }) => {
       const descriptor = descriptorFor(network);
       // The network's own form, checked with the schema the renderer checks it with.

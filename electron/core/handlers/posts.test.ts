@@ -44,6 +44,33 @@ describe('posts calls', () => {
     expect((await call<Post[]>('posts.list', {})) as { ok: true; value: Post[] }).toMatchObject({ ok: true, value: [{ targets: [{ state: 'draft' }, { state: 'draft' }] }] });
   });
 
+  it('does not offer a network whose connector cannot publish yet, and refuses a post to it, saying so', async () => {
+    // Mastodon's connector publishes; this Bluesky one (like X or Reddit today) only reads and replies.
+    const stub = (network: 'mastodon' | 'bluesky', publishes: boolean) =>
+      ({
+        network,
+        capabilities: { maxReplyLength: 500, reply: true, directMessages: false, moderation: [], unsupportedReasons: {} },
+        verify: async () => ({ remoteId: 'me', handle: '@me', name: 'Me' }),
+        poll: async () => ({ items: [], cursor: null }),
+        reply: async () => ({ remoteId: 'r' }),
+        moderate: async () => ({}),
+        ...(publishes ? { publish: async () => ({ kind: 'published', remoteId: 'p', permalink: null, createdAt: 0 }) } : {}),
+      }) as never;
+    core = makeCore({ startSync: false, registry: createRegistry([stub('mastodon', true), stub('bluesky', false)]) });
+    const networks = await call<{ id: string; publish: string[] }[]>('accounts.networks', {});
+    if (!networks.ok) throw new Error(networks.error.message);
+    expect(networks.value.find((n) => n.id === 'mastodon')?.publish).toContain('text');
+    expect(networks.value.find((n) => n.id === 'bluesky')?.publish).toEqual([]);
+
+    const bluesky = addAccount(core, 'bluesky');
+    const created = await call<Post>('posts.create', { text: 'Atelier samedi', targets: [{ accountId: bluesky.id, scheduledAt: 10_000_000 }] });
+    if (!created.ok) throw new Error(created.error.message);
+    expect(await call('posts.schedule', { postId: created.value.id })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-input', message: expect.stringContaining('cannot publish from Parvis') },
+    });
+  });
+
   it('refuses a decision for a target that is not waiting for one, and bad input', async () => {
     core = makeCore({ startSync: false, registry: createRegistry([]) });
     const account = addAccount(core, 'mastodon');

@@ -50,7 +50,7 @@ export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
       if (t.state !== 'draft') continue;
       const account = s.accounts.get(t.account_id);
       const descriptor = account ? s.knownDescriptors.find((d) => d.id === account.network) : undefined;
-      if (!account || !descriptor || !descriptor.publish.includes('text')) {
+      if (!account || !descriptor || !descriptor.publish.includes('text') || s.connectorPublishes(account.network) === false) {
         problems.push(`account ${t.account_id}: this network cannot publish from Parvis`);
         continue;
       }

@@ -44,6 +44,11 @@ export interface CoreServices {
   descriptors: readonly NetworkDescriptor[];
   /** Every network the UI may show: the connectable ones, or the build's in a run that connects none (the offline demo). */
   knownDescriptors: readonly NetworkDescriptor[];
+  /**
+   * Whether Parvis can publish on this network: false when its connector has no `publish` (the
+   * network allows posts, Parvis does not send them yet), null when this run has no connector.
+   */
+  connectorPublishes(network: string): boolean | null;
   /** The environment a network's descriptor runs its sign-in in. */
   networkEnvironment(network: string): NetworkEnvironment;
   developerApps: DeveloperApps;
