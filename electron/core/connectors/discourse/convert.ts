@@ -18,8 +18,6 @@ const toText = compile({
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
     { selector: 'img', format: 'skip' },
-    // Quotes of other posts keep their text, without the "username said:" header's avatar.
-    { selector: 'aside.quote .title img', format: 'skip' },
   ],
 });
 
