@@ -98,9 +98,10 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
 
   async function readNotifications(client: DiscourseClient, since: number | null): Promise<{ raws: unknown[]; newest: number | null }> {
     const raws: unknown[] = [];
-    let newest = since;
+    // 0 after a first poll that found nothing: the next one reads down to it, not just a page.
+    let newest = since ?? 0;
     for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
-      const { items } = await client.notifications(offset);
+      const { items, total } = await client.notifications(offset);
       let reachedOld = false;
       for (const raw of items) {
         const id = Number((raw as { id?: unknown } | null)?.id);
@@ -111,8 +112,8 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
         if (Number.isInteger(id)) newest = Math.max(newest ?? 0, id);
         raws.push(raw);
       }
-      if (since === null || reachedOld || items.length === 0) break;
       offset += items.length;
+      if (since === null || reachedOld || items.length === 0 || (total !== null && offset >= total)) break;
     }
     return { raws, newest };
   }
@@ -132,7 +133,7 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
     const taggedTopics = new Set<number>();
     for (const tag of tags) for (const id of await client.taggedTopics(tag)) taggedTopics.add(id);
     const posts: WirePost[] = [];
-    let newest = since;
+    let newest = since ?? 0;
     let before: number | null = null;
     for (let page = 0; page < MAX_PAGES; page++) {
       const raws = await client.latestPosts(before);
