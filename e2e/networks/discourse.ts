@@ -332,12 +332,15 @@ export async function startDiscourseServer(options: DiscourseServerOptions = {})
     const t = topics.get(p.topicId)!;
     const done = new Set<number>();
     if (t.archetype === 'private_message') {
-      for (const id of t.allowed) if (id !== p.userId) (notify(id, NOTIFICATION.private_message, p, p.userId), done.add(id));
+      for (const id of t.allowed) if (id !== p.userId) notify(id, NOTIFICATION.private_message, p, p.userId);
       return;
     }
     for (const [, name] of p.raw.matchAll(/(?:^|\s)@([\w.-]+)/g)) {
       const u = [...users.values()].find((x) => x.username.toLowerCase() === String(name).toLowerCase());
-      if (u && !done.has(u.id)) (notify(u.id, NOTIFICATION.mentioned, p, p.userId), done.add(u.id));
+      if (u && !done.has(u.id)) {
+        notify(u.id, NOTIFICATION.mentioned, p, p.userId);
+        done.add(u.id);
+      }
     }
     const answered = p.replyToPostNumber
       ? [...posts.values()].find((x) => x.topicId === p.topicId && x.postNumber === p.replyToPostNumber)

@@ -24,6 +24,7 @@ import {
   type ReplyRequest,
   type ReplyResult,
 } from '../types';
+import { decodeReportReason } from '../../../../shared/report-reasons';
 import { DiscourseClient, type DiscourseKey, type HttpFactory } from './client';
 import { authorOf, convertPost, convertReviewable, htmlToText, kindOfNotification, notificationPostId, parseNotification, parsePost, postUrl } from './convert';
 import type { WirePost } from './wire';
@@ -46,7 +47,7 @@ export const DISCOURSE_CAPABILITIES: Capabilities = {
 };
 
 /** PostActionType ids (Discourse's flags). */
-const FLAG = { inappropriate: 4, spam: 8 } as const;
+const FLAG = { inappropriate: 4, notifyModerators: 7, spam: 8 } as const;
 const MAX_PAGES = 5;
 
 interface Cursor {
@@ -295,10 +296,15 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
           if (queued) return decide(['reject_post', 'delete_user']);
           await client.postAction(postId!, FLAG.spam);
           return { remoteResult: { flagged: 'spam' } };
-        case 'report':
+        case 'report': {
           if (queued) throw new ConnectorError('not-supported', 'A queued post is not published yet: reject it instead of flagging it.');
-          await client.postAction(postId!, FLAG.inappropriate);
-          return { remoteResult: { flagged: 'inappropriate' } };
+          // Discourse's flags: spam; "something else" goes to the moderators with the user's words;
+          // every other reason is "inappropriate".
+          const { code, details } = decodeReportReason(req.reason);
+          const type = code === 'spam' ? FLAG.spam : code === 'other' ? FLAG.notifyModerators : FLAG.inappropriate;
+          await client.postAction(postId!, type, code === 'other' ? details || 'Reported from Parvis' : undefined);
+          return { remoteResult: { flagged: type } };
+        }
         case 'hide': {
           if (queued) return decide(['reject_post']);
           // Staff hide a post by agreeing with a flag: their own flag when there is none yet.
