@@ -4,7 +4,7 @@
  * dialog; a forum mention, a held blog comment and a new feed entry arrive within one poll; the
  * forum answer goes under the post that mentioned the brand (not the topic's last post), the blog
  * answer under the held comment; the held comment is approved and another marked as spam; a forum
- * post is flagged.
+ * post is flagged; the inbox filtered by kind shows the feed entries only.
  */
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 import { networkedTest, openConnect } from './networked-test';
@@ -171,6 +171,13 @@ test('a forum, a blog and two feeds: a mention, a held comment and a feed entry 
   await report.getByRole('button', { name: 'Signaler' }).click();
   const rantPost = forum.posts().find((p) => p.topicId === rant.id)!;
   await waitFor('the flag on the forum', () => rantPost.reviewableId !== null && forum.reviewable(rantPost.reviewableId)!.flags.some((f) => f.userId === forum.me.id && f.typeId === 8), 10_000);
+  // The inbox filtered by kind: feed entries only.
+  await expect(list(page).getByRole('option', { name: /vos lampes sont une arnaque/ })).toBeVisible();
+  await page.getByRole('button', { name: /^Filtres/ }).click();
+  await page.getByRole('group', { name: 'Filtres' }).getByLabel('Type').selectOption({ label: 'Article de flux' });
+  await expect(list(page).getByRole('option', { name: /vos lampes sont une arnaque/ })).toHaveCount(0);
+  await expect(list(page).getByRole('option', { name: /Soldes d’hiver sur les abat-jour/ })).toBeVisible();
+
   // Nothing else was touched.
   expect(wordpress.control.comment(held.id)?.status).toBe('approved');
   expect(forum.posts().filter((p) => p.userId === forum.me.id)).toHaveLength(1);

@@ -378,6 +378,7 @@ export const en = {
     toggleActive: 'Filters ({count})',
     status: 'Status',
     network: 'Network',
+    kind: 'Kind',
     account: 'Account',
     tag: 'Tag',
     assignee: 'Assignee',

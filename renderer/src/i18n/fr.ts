@@ -380,6 +380,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     toggleActive: 'Filtres ({count})',
     status: 'Statut',
     network: 'Réseau',
+    kind: 'Type',
     account: 'Compte',
     tag: 'Étiquette',
     assignee: 'Responsable',
