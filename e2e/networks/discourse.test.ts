@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Ajv from 'ajv';
-import { decryptPayload, userApiKeyRequest } from '../../electron/core/connectors/discourse/auth';
+import { decryptPayload, signInKeyPair, userApiKeyRequest } from '../../electron/core/connectors/discourse/auth';
 import { startDiscourseServer, type DiscourseServer, type FakeUser } from './discourse';
 
 type Json = Record<string, unknown>;
@@ -49,6 +49,9 @@ function check(method: string, path: string, body: unknown, part: 'response' | '
 }
 
 let server: DiscourseServer;
+let keyPair: Promise<{ publicKey: string; privateKey: string }> | undefined;
+/** One key pair for the file's sign-ins (making one takes a while). */
+const keys = () => (keyPair ??= signInKeyPair());
 let clock = Date.parse('2026-12-01T10:00:00Z');
 let auth: Record<string, string>;
 
@@ -91,7 +94,7 @@ describe('user API keys', () => {
   it('approves the flow with the loopback redirect and answers an encrypted payload the connector decrypts', async () => {
     const head = await fetch(`${server.url}/user-api-key/new`, { method: 'HEAD' });
     expect(head.headers.get('auth-api-version')).toBe('4');
-    const request = userApiKeyRequest(server.url, 'http://127.0.0.1:45678/discourse/callback');
+    const request = userApiKeyRequest(server.url, 'http://127.0.0.1:45678/discourse/callback', await keys());
     const res = await fetch(request.authorizeUrl, { redirect: 'manual' });
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get('location')!);
@@ -110,9 +113,9 @@ describe('user API keys', () => {
   });
 
   it('refuses a redirect the forum does not allow, and scopes it does not offer', async () => {
-    const elsewhere = userApiKeyRequest(server.url, 'https://attacker.example/steal');
+    const elsewhere = userApiKeyRequest(server.url, 'https://attacker.example/steal', await keys());
     expect((await fetch(elsewhere.authorizeUrl, { redirect: 'manual' })).status).toBe(403);
-    const url = new URL(userApiKeyRequest(server.url, 'http://127.0.0.1:1/discourse/callback').authorizeUrl);
+    const url = new URL(userApiKeyRequest(server.url, 'http://127.0.0.1:1/discourse/callback', await keys()).authorizeUrl);
     url.searchParams.set('scopes', 'read,admin');
     expect((await fetch(url, { redirect: 'manual' })).status).toBe(403);
     expect(server.control.keys()).toEqual([]);

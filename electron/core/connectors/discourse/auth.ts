@@ -15,7 +15,8 @@
  * site setting `allowed_user_api_auth_redirects` (e.g. `http://127.0.0.1:*`); Discourse refuses any
  * other redirect with "invalid access".
  */
-import { generateKeyPairSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { generateKeyPair, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import forge from 'node-forge';
@@ -82,13 +83,18 @@ export interface UserApiKeyRequest {
   privateKeyPem: string;
 }
 
-/** The approval page's address, with a fresh key pair, nonce and client id. */
-export function userApiKeyRequest(forumUrl: string, redirectUri: string): UserApiKeyRequest {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+/** A fresh RSA key pair for one sign-in, made off the event loop (it takes up to seconds). */
+export async function signInKeyPair(): Promise<{ publicKey: string; privateKey: string }> {
+  return promisify(generateKeyPair)('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
+}
+
+/** The approval page's address, with the sign-in's key pair, a fresh nonce and client id. */
+export function userApiKeyRequest(forumUrl: string, redirectUri: string, keys: { publicKey: string; privateKey: string }): UserApiKeyRequest {
+  const { publicKey, privateKey } = keys;
   const nonce = randomBytes(16).toString('hex');
   const clientId = `parvis-${randomBytes(12).toString('hex')}`;
   const url = new URL(`${forumUrl}/user-api-key/new`);
@@ -132,18 +138,19 @@ export async function signInWithUserApiKey(options: DiscourseSignInOptions): Pro
   const forumUrl = normalizeForumUrl(options.forum);
   const createHttp = options.createHttp ?? createHttpClient;
   await checkForum(forumUrl, createHttp);
-  const payload = await new Promise<{ payload: string; request: UserApiKeyRequest }>((resolve, reject) => {
+  const keys = await signInKeyPair();
+  const payload = await new Promise<{ key: string; request: UserApiKeyRequest }>((resolve, reject) => {
     let request: UserApiKeyRequest | null = null;
     let done = false;
-    const finish = (err: ConnectorError | null, payload?: string) => {
+    const finish = (err: ConnectorError | null, key?: string) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       server.close();
       server.closeAllConnections();
-      if (err || !request || payload === undefined) reject(err ?? new ConnectorError('auth', 'Sign-in was cancelled'));
-      else resolve({ payload, request });
+      if (err || !request || key === undefined) reject(err ?? new ConnectorError('auth', 'Sign-in was cancelled'));
+      else resolve({ key, request });
     };
     const server = createServer((req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -158,13 +165,14 @@ export async function signInWithUserApiKey(options: DiscourseSignInOptions): Pro
         return;
       }
       // Only a payload this sign-in's key decrypts, with its nonce, ends the wait.
+      let key: string;
       try {
-        decryptPayload(value, request.privateKeyPem, request.nonce);
+        key = decryptPayload(value, request.privateKeyPem, request.nonce);
       } catch {
         sendPage(res, 400, 'unexpected');
         return;
       }
-      res.once('close', () => finish(null, value));
+      res.once('close', () => finish(null, key));
       sendPage(res, 200, 'success');
     });
     const timeoutMs = options.timeoutMs ?? 10 * 60_000;
@@ -174,13 +182,13 @@ export async function signInWithUserApiKey(options: DiscourseSignInOptions): Pro
     server.once('error', (err) => finish(new ConnectorError('network', `Could not listen on 127.0.0.1 for the sign-in redirect: ${err.message}`)));
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
-      request = userApiKeyRequest(forumUrl, `http://127.0.0.1:${port}/discourse/callback`);
+      request = userApiKeyRequest(forumUrl, `http://127.0.0.1:${port}/discourse/callback`, keys);
       Promise.resolve(options.openBrowser(request.authorizeUrl)).catch((err: unknown) =>
         finish(new ConnectorError('auth', `Could not open the browser for the sign-in: ${(err as Error).message}`)),
       );
     });
   });
-  const key = decryptPayload(payload.payload, payload.request.privateKeyPem, payload.request.nonce);
+  const { key } = payload;
   const client = new DiscourseClient({ forumUrl, key: { kind: 'user-api-key', key, clientId: payload.request.clientId }, createHttp, retries: 0 });
   const me = await client.currentUser();
   return {
