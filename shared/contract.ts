@@ -25,6 +25,8 @@ import {
   AccountState,
   RateLimit,
   MODERATION_ACTIONS,
+  CONVERSATION_KINDS,
+  ConversationKind,
 } from './model';
 import { Contest, ContestFilters, ContestInput, ContestPost, ContestPostChoice, ContestPreview, VerifyResult } from './contest';
 import { Lexicon, RuleDefinitionBase } from './moderation';
@@ -47,6 +49,8 @@ export const InboxFilter = z
     // Bounded: each value is an SQL parameter (a workspace has a few networks and accounts).
     network: z.array(Network).min(1).max(100).optional(),
     accountId: z.array(Id).min(1).max(1000).optional(),
+    /** Conversation kinds (comment, mention, direct message, review, email, feed entry). */
+    kind: z.array(ConversationKind).min(1).max(CONVERSATION_KINDS.length).optional(),
     tagId: Id.optional(),
     assigneeId: Id.optional(),
     unassigned: z.boolean().optional(),

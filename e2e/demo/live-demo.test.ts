@@ -37,16 +37,19 @@ it('fills the inbox through the connectors, applies the triage, and keeps new ac
   // The contact mailbox needs Dovecot and Postfix (Debian packages); without them the demo has none.
   const withMailbox = mailServersInstalled();
   // Mailbox: three conversations: the damaged lamp (an email and its follow-up), the wholesale enquiry, the press request.
-  expect(ready.conversations).toEqual({ mastodon: expect.any(Number), bluesky: expect.any(Number), youtube: expect.any(Number), facebook: expect.any(Number), instagram: expect.any(Number), x: expect.any(Number), reddit: expect.any(Number), ...(withMailbox ? { mailbox: 3 } : {}) });
+  expect(ready.conversations).toEqual({ mastodon: expect.any(Number), bluesky: expect.any(Number), youtube: expect.any(Number), facebook: expect.any(Number), instagram: expect.any(Number), x: expect.any(Number), reddit: expect.any(Number), discourse: expect.any(Number), wordpress: expect.any(Number), feeds: expect.any(Number), ...(withMailbox ? { mailbox: 3 } : {}) });
   const accounts = await callCore(core, 'accounts.list', {});
   expect(accounts.map((a) => [a.network, a.state, a.lastError])).toEqual([
     ['bluesky', 'ok', null],
+    ['discourse', 'ok', null],
     ['facebook', 'ok', null],
+    ['feeds', 'ok', null],
     ['instagram', 'ok', null],
     ...(withMailbox ? [['mailbox', 'ok', null]] : []),
     ['mastodon', 'ok', null],
     ['mastodon', 'ok', null],
     ['reddit', 'ok', null],
+    ['wordpress', 'ok', null],
     ['x', 'ok', null],
     ['youtube', 'ok', null],
   ]);
@@ -62,6 +65,8 @@ it('fills the inbox through the connectors, applies the triage, and keeps new ac
   });
   for (const a of accounts) {
     if (a.network === 'mailbox') expect(counts[`account-${a.id}`], a.handle).toBe(3);
+    // The forum and the blog: a few conversations each; a feed: its entries.
+    else if (['discourse', 'wordpress', 'feeds'].includes(a.network)) expect(counts[`account-${a.id}`], a.handle).toBeGreaterThan(1);
     else expect(counts[`account-${a.id}`], a.handle).toBeGreaterThan(5);
   }
   expect(counts.all).toBe(Object.values(ready.conversations).reduce<number>((sum, n) => sum + (n ?? 0), 0));

@@ -32,7 +32,10 @@ import { YOUTUBE_QUOTA } from '../../electron/core/connectors/youtube/descriptor
 import { startBlueskyServer, type BlueskyServer, type StrongRef } from '../networks/bluesky';
 import { startDemoActivity, type ActivityEvent, type DemoActivity, type DemoLanguage, type DemoPerson, type DemoTexts } from '../networks/demo-activity';
 import { LOCAL_GOOGLE_CLIENT, LOCAL_REDDIT_CLIENT, LOCAL_X_CLIENT, callCore, connectAccount, connectAccounts, localEndpoints, networkWiring } from '../networks/fixture';
+import { startDiscourseServer, type DiscourseServer } from '../networks/discourse';
+import { startFeedServer, type FeedServer } from '../networks/feeds';
 import { startMetaServer, type MetaServer } from '../networks/meta';
+import { startWordPressServer, type WordPressServer } from '../networks/wordpress';
 import { writeMetaDemo } from './meta-demo';
 import { startMastodonServer, type MastodonServer } from '../networks/mastodon';
 import { startRedditServer, type RedditServer } from '../networks/reddit';
@@ -227,6 +230,10 @@ interface DemoServers {
   meta: MetaServer;
   x: XServer;
   reddit: RedditServer;
+  /** The brand's forum, its blog, and the feeds it follows. */
+  discourse: DiscourseServer;
+  wordpress: WordPressServer;
+  feeds: FeedServer;
   close(): Promise<void>;
 }
 
@@ -261,7 +268,10 @@ async function startDemoServers(clock: HistoryClock, people: readonly DemoPerson
     const x = track(await startXServer({ clientId: LOCAL_X_CLIENT.clientId, account: { username: 'AtelierLumen', name: 'Atelier Lumen' }, now }));
     const reddit = track(await startRedditServer({ clientId: LOCAL_REDDIT_CLIENT.clientId, account: 'AtelierLumen', now }));
     reddit.control.subreddit('AtelierLumen', { moderated: true });
-    return { mastodon: [french, english, press], bluesky, youtube, meta, x, reddit, close: () => Promise.all(started.map((s) => s.close())).then(() => undefined) };
+    const discourse = track(await startDiscourseServer({ username: 'atelierlumen', now }));
+    const wordpress = track(await startWordPressServer({ user: 'atelierlumen', now }));
+    const feeds = track(await startFeedServer());
+    return { mastodon: [french, english, press], bluesky, youtube, meta, x, reddit, discourse, wordpress, feeds, close: () => Promise.all(started.map((s) => s.close())).then(() => undefined) };
   } catch (err) {
     await Promise.all(started.map((s) => s.close()));
     throw err;
@@ -314,6 +324,56 @@ function writeXAndReddit(servers: DemoServers, now: number): void {
   r.comment({ parent: kit.name, author: 'volt_anna', text: 'Be careful with the old cloth wiring!', at: minutesAgo(120) });
   r.message({ from: 'julie_b', subject: 'Retour produit', text: 'Bonjour, comment retourner une lampe reçue abîmée ?', at: minutesAgo(90) });
   r.message({ from: 'nordic_nest', subject: 'Wholesale', text: 'Hello, we run a design store in Oslo: do you sell wholesale?', at: minutesAgo(50) });
+}
+
+/**
+ * The brand's forum and blog, in French and English, written in the last hours: questions that
+ * mention the brand, a private message, a post waiting in the review queue and a flagged one on
+ * the forum; comments under two blog posts, some held for moderation, one spam.
+ */
+function writeForumAndBlog(servers: DemoServers, now: number): void {
+  const minutesAgo = (m: number) => now - m * 60_000;
+  const f = servers.discourse.control;
+  const people = {
+    camille: f.user({ username: 'camille_r', name: 'Camille Roche' }),
+    marc: f.user({ username: 'marc_l', name: 'Marc Lefèvre' }),
+    sarah: f.user({ username: 'sarah_c', name: 'Sarah Collins' }),
+    olaf: f.user({ username: 'olaf_n', name: 'Olaf Nygaard' }),
+    newbie: f.user({ username: 'promo_lampes', name: 'Promo Lampes', trustLevel: 0 }),
+  };
+  const support = f.category({ name: 'Support', slug: 'support' });
+  const { topic: flicker } = f.topic({ title: 'Ma Dune clignote le soir', by: people.marc, raw: 'Depuis la dernière mise à jour, ma Dune clignote le soir. Une idée ?', categoryId: support.id });
+  f.reply({ topicId: flicker.id, by: people.camille, raw: 'Pareil chez moi, surtout avec le variateur.', at: minutesAgo(240) });
+  f.reply({ topicId: flicker.id, by: people.marc, raw: '@atelierlumen vous avez une piste ? Deux lampes concernées.', replyToPostNumber: 2, at: minutesAgo(220) });
+  const { topic: halo } = f.topic({ title: 'Halo floor lamp: smart bulbs?', by: people.sarah, raw: 'Does the Halo work with smart bulbs? @atelierlumen any official answer?', categoryId: support.id });
+  f.reply({ topicId: halo.id, by: people.olaf, raw: 'Mine works with Hue bulbs, but the dimmer buzzes a little.', at: minutesAgo(150) });
+  const { topic: showroom } = f.topic({ title: 'Showroom de Lyon : horaires de Noël', by: people.camille, raw: '@atelierlumen le showroom sera ouvert le 24 décembre ?' });
+  f.reply({ topicId: showroom.id, by: people.marc, raw: 'Bonne question, je voulais y passer aussi.', at: minutesAgo(100) });
+  f.topic({ title: 'Commande 48213', by: people.camille, raw: 'Bonjour, ma commande 48213 est arrivée avec un abat-jour abîmé. Que faire ?', privateTo: [f.me] });
+  f.topic({ title: 'Wholesale enquiry', by: people.olaf, raw: 'Hello, we run a design store in Oslo. Do you sell wholesale?', privateTo: [f.me] });
+  f.queue({ topicId: flicker.id, by: people.newbie, raw: 'Des lampes identiques à -70 % sur mon site, lien en profil !', replyToPostNumber: 1 });
+  const rude = f.reply({ topicId: halo.id, by: people.newbie, raw: 'Marque surcotée, achetez plutôt chez nous.', at: minutesAgo(60) });
+  f.flag(rude.id, people.olaf, 8);
+
+  const w = servers.wordpress.control;
+  const dune = w.addPost('La lampe Dune arrive en boutique');
+  const halos = w.addPost('Halo: our floor lamp, three months later');
+  const at = (m: number) => Math.floor(minutesAgo(m) / 1000);
+  w.addComment({ post: dune.id, author: 'Inès', text: 'Elle existe aussi en blanc ?', status: 'hold', date: at(200) });
+  w.addComment({ post: dune.id, author: 'Hugo', text: 'Superbe finition, bravo à l’atelier.', status: 'approved', date: at(180) });
+  w.addComment({ post: dune.id, author: 'Promo', text: 'Lampes pas chères sur promo.example', status: 'spam', date: at(170) });
+  w.addComment({ post: dune.id, author: 'Léa', text: 'Quel est le prix en boutique ?', status: 'hold', date: at(120) });
+  w.addComment({ post: halos.id, author: 'Emma', text: 'Does the dimmer work with LED bulbs?', status: 'approved', date: at(90) });
+  w.addComment({ post: halos.id, author: 'Nordic Nest', text: 'Lovely review, we stock it in Oslo now.', status: 'approved', date: at(40) });
+
+  servers.feeds.control.addEntry('broken-dates.rss.xml', {
+    id: 'presse-2026-052',
+    title: 'Maison&Objet : Atelier Lumen parmi les 20 ateliers à suivre',
+    html: '<p>Le salon distingue la lampe Dune.</p>',
+    link: 'http://presse.example.net/2026/maison-objet',
+    author: 'Rédaction',
+    publishedAt: new Date(minutesAgo(30)),
+  });
 }
 
 /** Where each seeded thread landed: the account (DEMO_ACCOUNTS index) and its thread root on the network. */
@@ -666,13 +726,26 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
     // The brand on X and in its subreddit (outside the seeded workspace: its own few conversations).
     const xAccount = await connectAccount(core, { network: 'x', fields: {} });
     const redditAccount = await connectAccount(core, { network: 'reddit', fields: { subreddits: 'r/AtelierLumen' } });
+    // The brand's forum (its staff sign in with an admin API key), its blog and the press review feed.
+    const forumAccount = await connectAccount(core, {
+      network: 'discourse',
+      fields: { forum: servers.discourse.url, categories: 'support', username: 'atelierlumen', apiKey: servers.discourse.control.adminApiKey },
+    });
+    const blogAccount = await connectAccount(core, {
+      network: 'wordpress',
+      fields: { site: servers.wordpress.url, user: servers.wordpress.control.user, password: servers.wordpress.control.appPassword },
+    });
+    // The press review: the other local feeds carry images on hosts that do not exist here, which
+    // the image screening would try to fetch.
+    const feedAccounts = [await connectAccount(core, { network: 'feeds', fields: { url: servers.feeds.feedUrl('broken-dates.rss.xml') } })];
     // The contact mailbox (real Dovecot and Postfix, when installed), with its emails already in.
     mailbox = await startDemoMailbox(core, (level, message) => log(level, message));
-    const ids = [...accountIds.values(), ...metaAccounts.map((a) => a.id), xAccount.id, redditAccount.id, ...(mailbox ? [mailbox.account.id] : [])];
+    const ids = [...accountIds.values(), ...metaAccounts.map((a) => a.id), xAccount.id, redditAccount.id, forumAccount.id, blogAccount.id, ...feedAccounts.map((a) => a.id), ...(mailbox ? [mailbox.account.id] : [])];
     if (!(await historySynced(core, ids, 0, SETTLE_TIMEOUT_MS))) log('warn', 'demo: the accounts’ first polls are late');
 
     const history = writeHistory(workspace, servers, people, clock, Date.now());
     writeXAndReddit(servers, Date.now());
+    writeForumAndBlog(servers, Date.now());
     const writtenAt = Date.now();
     for (const id of ids) void callCore(core, 'accounts.pollNow', { accountId: id }).catch(() => undefined);
 
@@ -723,6 +796,9 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
         { network: 'instagram', url: servers.meta.url, account: `@atelier.lumen (${igUserId})`, connected: true },
         { network: 'x', url: servers.x.url, account: '@AtelierLumen', connected: true },
         { network: 'reddit', url: servers.reddit.url, account: 'u/AtelierLumen (r/AtelierLumen)', connected: true },
+        { network: 'discourse', url: servers.discourse.url, account: 'atelierlumen (Support)', connected: true },
+        { network: 'wordpress', url: servers.wordpress.url, account: servers.wordpress.control.user, connected: true },
+        { network: 'feeds', url: servers.feeds.feedUrl('broken-dates.rss.xml'), account: 'Revue de presse Lumière', connected: true },
         ...(mailbox ? [{ network: 'mailbox', url: `imap://127.0.0.1:${mailbox.mail.imapsPort}`, account: DEMO_MAILBOX.address, connected: true }] : []),
       ],
       blueskyLogin: { ...DEMO_BLUESKY_LOGIN },

@@ -37,6 +37,7 @@ describe('startNetworkedWebMode', () => {
         ['x', 'oauth', ['monthlyReadCap']],
         ['reddit', 'oauth', ['subreddits']],
         ['telegram', 'api-key', ['token']],
+        ['discourse', 'oauth', ['forum', 'categories', 'tags', 'username', 'apiKey']],
         ['wordpress', 'server-login', ['site', 'user', 'password']],
         ['mailbox', 'server-login', ['email', 'password', 'imapHost', 'imapSecurity', 'smtpHost', 'smtpSecurity', 'login', 'imapPort', 'smtpPort', 'certificate']],
         ['feeds', 'none', ['url']],

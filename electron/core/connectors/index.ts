@@ -3,6 +3,7 @@
  * folder and one line here; nothing else in the app names it.
  */
 import { bluesky } from './bluesky/descriptor';
+import { discourse } from './discourse/descriptor';
 import type { DeveloperApp, NetworkDescriptor, NetworkEnvironment } from './descriptor';
 import { facebook } from './facebook/descriptor';
 import { feeds } from './feeds/descriptor';
@@ -17,7 +18,7 @@ import { x } from './x/descriptor';
 import { youtube } from './youtube/descriptor';
 
 /** Every network of this build, in the order the connect dialog offers them. */
-export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, facebook, instagram, x, reddit, telegram, wordpress, mailbox, feeds];
+export const NETWORK_DESCRIPTORS: readonly NetworkDescriptor[] = [mastodon, bluesky, youtube, facebook, instagram, x, reddit, telegram, discourse, wordpress, mailbox, feeds];
 
 /** How the core reaches each network: endpoint overrides and developer apps, by network id. */
 export interface NetworkSetup {

@@ -91,7 +91,7 @@ const PAGE_STYLE =
   'h1{font-size:1.25rem;margin:0 0 1rem}p{margin:.5rem 0}' +
   '@media (prefers-color-scheme:dark){body{background:#15181e;color:#e6e8ec}main{background:#1f232b}}';
 
-type PageKind = 'success' | 'refused' | 'unexpected';
+export type PageKind = 'success' | 'refused' | 'unexpected';
 
 const PAGE_TEXT: Record<PageKind, { fr: [string, string]; en: [string, string] }> = {
   success: {
@@ -121,7 +121,8 @@ function callbackPage(kind: PageKind): string {
   );
 }
 
-function sendPage(res: ServerResponse, status: number, kind: PageKind): void {
+/** Sends the bilingual page shown after a browser sign-in (also used by sign-ins that are not OAuth). */
+export function sendPage(res: ServerResponse, status: number, kind: PageKind): void {
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     // The page needs no script, image or connection; the callback URL holds the code: no referrer.

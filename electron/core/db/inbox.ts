@@ -87,6 +87,8 @@ function listConditions(filter: ListFilter, form: ConditionForm = 'index'): Cond
   if (filter.status) inList('c.status', filter.status);
   if (filter.network) inList(column('network'), filter.network);
   if (filter.accountId) inList(column('account_id'), filter.accountId);
+  // No index leads with the kind: a check on the rows an index gives.
+  if (filter.kind) inList('+c.kind', filter.kind);
   if (filter.assigneeId !== undefined) {
     sql.push(`${column('assignee_id')} = ?`);
     params.push(filter.assigneeId);

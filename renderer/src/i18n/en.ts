@@ -273,6 +273,11 @@ export const en = {
       'unblock-author': 'A bot cannot block people on Telegram, so there is nothing to unblock: unban them instead.',
       report: 'A bot cannot report a message to Telegram: delete it, and ban its author.',
     },
+    discourse: {
+      hold: 'Discourse queues posts itself (new users, watched words): a published post cannot go back to the queue. Hide it instead.',
+      'block-author': 'Ignoring someone on Discourse is personal to your account and not open to apps: silence the author instead.',
+      'unblock-author': 'Discourse’s ignore list is not open to apps: unsilence the author instead.',
+    },
     wordpress: {
       'block-author': 'WordPress cannot block a commenter through its API: add their address to Settings › Discussion › Disallowed Comment Keys on the site.',
       'ban-author': 'WordPress cannot ban a commenter through its API: add their address to Settings › Discussion › Disallowed Comment Keys on the site.',
@@ -374,6 +379,7 @@ export const en = {
     toggleActive: 'Filters ({count})',
     status: 'Status',
     network: 'Network',
+    kind: 'Kind',
     account: 'Account',
     tag: 'Tag',
     assignee: 'Assignee',
@@ -984,6 +990,25 @@ export const en = {
         errors: {
           auth: 'Telegram does not know this token. Copy it again from {\'@\'}BotFather (/mybots → API Token); if it was revoked, enter the new one.',
           'bad-response': 'Telegram refused to give this bot’s messages to Parvis. The technical details below say why (usually a webhook set by another service).',
+        },
+      },
+      discourse: {
+        heading: 'Connect a Discourse forum',
+        intro: 'Parvis reads your notifications on the forum (replies, mentions, quotes, private messages), new posts in the categories and tags you choose and, for staff, the review queue. You approve Parvis in your browser on the forum; Discourse gives it a key of its own, which you can revoke in your preferences (Apps).',
+        fields: { forum: 'Forum address', categories: 'Categories to follow', tags: 'Tags to follow', username: 'User name the key acts as', apiKey: 'Admin API key' },
+        hints: {
+          forum: 'The address of the forum’s home page, such as https://forum.example.com. Its administrator must allow Parvis’s return address: add http://127.0.0.1:* to the site setting “allowed user api auth redirects”.',
+          categories: 'Optional: category names as in their address (support, feedback) or numbers, separated by commas. Their new posts come to the inbox.',
+          tags: 'Optional: tags whose new topics’ posts come to the inbox, separated by commas.',
+          username: 'Only with an admin API key: the staff member Parvis answers as.',
+          apiKey: 'For staff only, instead of the browser: a key made in Admin › API › Keys for that user (or all users), with read and write rights. It stays in your system keychain.',
+        },
+        help: { apiKey: 'How to create an API key' },
+        otherServer: 'Staff: sign in with an admin API key',
+        errors: {
+          auth: 'The forum refused the key, or the approval was not completed. Sign in again; with an admin API key, check the key and the user name.',
+          'bad-response': 'Parvis found no Discourse forum at this address, or its User API Keys are turned off. Check the address (the forum’s home page).',
+          network: 'Parvis could not reach {server}: the forum may be down, or the address is wrong.',
         },
       },
       wordpress: {

@@ -275,6 +275,11 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unblock-author': 'Un bot ne peut pas bloquer quelqu’un sur Telegram, il n’y a donc rien à débloquer : levez plutôt son bannissement.',
       report: 'Un bot ne peut pas signaler un message à Telegram : supprimez-le et bannissez son auteur.',
     },
+    discourse: {
+      hold: 'Discourse met lui-même des messages en file d’attente (nouveaux membres, mots surveillés) : un message publié ne peut pas y retourner. Masquez-le plutôt.',
+      'block-author': 'Ignorer quelqu’un sur Discourse ne vaut que pour votre compte et n’est pas ouvert aux applications : réduisez plutôt l’auteur au silence.',
+      'unblock-author': 'La liste des personnes ignorées de Discourse n’est pas ouverte aux applications : levez plutôt le silence de l’auteur.',
+    },
     wordpress: {
       'block-author': 'L’API de WordPress ne permet pas de bloquer un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
       'ban-author': 'L’API de WordPress ne permet pas de bannir un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
@@ -376,6 +381,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     toggleActive: 'Filtres ({count})',
     status: 'Statut',
     network: 'Réseau',
+    kind: 'Type',
     account: 'Compte',
     tag: 'Étiquette',
     assignee: 'Responsable',
@@ -986,6 +992,25 @@ export const fr: CatalogueShape = withFrenchTypography({
         errors: {
           auth: 'Telegram ne connaît pas ce jeton. Copiez-le à nouveau depuis {\'@\'}BotFather (/mybots → API Token) ; s’il a été révoqué, saisissez le nouveau.',
           'bad-response': 'Telegram refuse de donner les messages de ce bot à Parvis. Les détails techniques ci-dessous disent pourquoi (le plus souvent un webhook posé par un autre service).',
+        },
+      },
+      discourse: {
+        heading: 'Connecter un forum Discourse',
+        intro: 'Parvis lit vos notifications sur le forum (réponses, mentions, citations, messages privés), les nouveaux messages des catégories et étiquettes que vous choisissez et, pour l’équipe du forum, la file de modération. Vous autorisez Parvis dans votre navigateur, sur le forum ; Discourse lui remet une clé qui lui est propre, révocable dans vos préférences (Applications).',
+        fields: { forum: 'Adresse du forum', categories: 'Catégories à suivre', tags: 'Étiquettes à suivre', username: 'Utilisateur de la clé', apiKey: 'Clé d’API d’administration' },
+        hints: {
+          forum: 'L’adresse de la page d’accueil du forum, comme https://forum.exemple.fr. Son administrateur doit autoriser l’adresse de retour de Parvis : ajouter http://127.0.0.1:* au réglage « allowed user api auth redirects ».',
+          categories: 'Facultatif : les catégories telles qu’écrites dans leur adresse (support, suggestions) ou leur numéro, séparées par des virgules. Leurs nouveaux messages arrivent dans la boîte.',
+          tags: 'Facultatif : les étiquettes dont les nouveaux messages arrivent dans la boîte, séparées par des virgules.',
+          username: 'Seulement avec une clé d’API d’administration : le membre de l’équipe au nom duquel Parvis répond.',
+          apiKey: 'Réservé à l’équipe du forum, au lieu du navigateur : une clé créée dans Admin › API › Clés pour cet utilisateur (ou tous), en lecture et écriture. Elle reste dans le trousseau de votre système.',
+        },
+        help: { apiKey: 'Créer une clé d’API' },
+        otherServer: 'Équipe du forum : se connecter avec une clé d’API d’administration',
+        errors: {
+          auth: 'Le forum a refusé la clé, ou l’autorisation n’a pas été menée à son terme. Reconnectez-vous ; avec une clé d’API d’administration, vérifiez la clé et le nom d’utilisateur.',
+          'bad-response': 'Parvis ne trouve pas de forum Discourse à cette adresse, ou ses clés d’API utilisateur sont désactivées. Vérifiez l’adresse (la page d’accueil du forum).',
+          network: 'Parvis n’a pas pu joindre {server} : le forum est peut-être en panne, ou l’adresse est erronée.',
         },
       },
       wordpress: {

@@ -72,6 +72,7 @@ export function matchesFilter(summary: ConversationSummary, filter: InboxFilter)
   if (filter.status && !filter.status.includes(summary.status)) return false;
   if (filter.network && !filter.network.includes(summary.network)) return false;
   if (filter.accountId && !filter.accountId.includes(summary.accountId)) return false;
+  if (filter.kind && !filter.kind.includes(summary.kind)) return false;
   if (filter.tagId !== undefined && !summary.tagIds.includes(filter.tagId)) return false;
   if (filter.assigneeId !== undefined && summary.assigneeId !== filter.assigneeId) return false;
   if (filter.unassigned !== undefined && (summary.assigneeId === null) !== filter.unassigned) return false;
