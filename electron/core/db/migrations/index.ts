@@ -11,5 +11,6 @@ import { contests } from './0180-contests';
 import { reportIndexes } from './0190-report-indexes';
 import { posts } from './0200-posts';
 import { replyScopeAndAccountLabels } from './0210-reply-scope-account-labels';
+import { keptCounts } from './0280-kept-counts';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels, keptCounts];
