@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Core } from '../electron/core/app';
 import type { NewMessagesHook } from '../electron/core/db/ingest';
 import { callCore } from './measure/call-core';
+import { startStallMeter } from './measure/event-loop';
 import { measureStore } from './measure/store-figures';
 import { measureColdOpen, measureSize } from './measure/storage-figures';
 import { measureUi, type UiOutcome } from './measure/ui-figures';
@@ -62,7 +63,9 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
 
     log(`Generating ${opts.size.toLocaleString('en-US')} messages in ${dataDir}`);
     let reported = 0;
-    const workspace = generateWorkspace(core, {
+    const ingestStalls = startStallMeter();
+    const workspace = await generateWorkspace(core, {
+      stalls: ingestStalls,
       messages: opts.size,
       now,
       seed: opts.seed,
@@ -73,12 +76,14 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
         log(`  ${written.toLocaleString('en-US')} messages (${((performance.now() - started) / 1000).toFixed(0)} s)`);
       },
     });
+    const ingestLoop = ingestStalls.stop();
     const messagesPerSecond = workspace.messages / (workspace.ingestMs / 1000);
     log(`  ingest: ${Math.round(messagesPerSecond).toLocaleString('en-US')} msg/s over ${workspace.pages} pages; ${workspace.conversations.toLocaleString('en-US')} conversations`);
 
     log('Triage (statuses, assignees, tags, read state)');
-    const triage = await applyTriage(core, now);
+    const triage = await applyTriage(core, now, undefined, { measureStalls: true });
     log(`  ${triage.writes.toLocaleString('en-US')} conversation writes in ${(triage.ms / 1000).toFixed(1)} s`);
+    log(`  longest event-loop stall: ingest ${ingestLoop.maxMs.toFixed(1)} ms, triage ${triage.stalls?.maxMs.toFixed(1) ?? '—'} ms`);
 
     log('Store figures');
     const store = await measureStore({ core, workspace, triage, now }, log);
@@ -113,6 +118,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
         pages: workspace.pages,
       },
       triage: { ms: triage.ms, conversationWrites: triage.writes },
+      eventLoop: { ingest: ingestLoop, triage: triage.stalls! },
       store,
       storage,
       open,

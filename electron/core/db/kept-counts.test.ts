@@ -178,6 +178,8 @@ describe('kept counts', () => {
           if (rnd.next() < 0.4) f.held = rnd.next() < 0.5;
           filters[`saved:${i}`] = f;
         }
+        // The badge of notifications: unread open or pending conversations.
+        expect(core.notifier.unreadCount(), after).toBe(bruteCount(rows, byConversation, { status: ['open', 'pending'], unread: true }));
         const counts = h['inbox.count']({ filters }) as Record<string, number>;
         for (const [name, f] of Object.entries(filters)) {
           // Answered from the kept cells, not from the conversations.
