@@ -115,6 +115,10 @@ export function figureRows(r: Omit<BenchResult, 'figures' | 'durationMs' | 'load
   rows.push(row('storage', `database + WAL at ${r.ingest.messages.toLocaleString('en-US')} messages`, r.storage.bytes, 'bytes'));
   if (r.open.coldMs !== null) rows.push(row('startup', 'cold open → first inbox page', r.open.coldMs, 'ms', BUDGETS.coldOpenMs));
   else rows.push({ section: 'startup', figure: 'cold open → first inbox page', value: `unavailable: ${r.open.coldUnavailable ?? ''}`, budget: describeBudget(BUDGETS.coldOpenMs), verdict: '' });
+  for (const step of r.open.coldSteps ?? []) {
+    const read = step.diskBytes === null ? '' : `, ${formatValue(step.diskBytes, 'bytes')} read`;
+    rows.push({ ...row('startup', `  cold: ${step.step}`, step.ms, 'ms'), value: `${formatValue(step.ms, 'ms')}${read}` });
+  }
   rows.push(row('startup', 'warm open (files in OS cache)', r.open.warmMs, 'ms'));
   if (r.ui.available) {
     const ui = r.ui.figures;

@@ -125,6 +125,8 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
 
   return {
     log,
+    /** Throws NotFoundError unless every conversation exists. */
+    requireAll,
     get(id: number, opts: { markRead: boolean }): ConversationDetail {
       const c = conv.get(id);
       if (!c) throw new NotFoundError(`Conversation ${id}`);
