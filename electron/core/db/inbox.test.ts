@@ -64,6 +64,11 @@ describe('inbox list', () => {
       [{ network: ['youtube'] }, /USING COVERING INDEX conv_network_activity \(network=\? AND status=\?/, 4],
       [{ accountId: [1] }, /USING COVERING INDEX conv_account_activity \(account_id=\? AND status=\?/, 4],
       [{ assigneeId: 1 }, /USING COVERING INDEX conv_assignee_activity \(assignee_id=\? AND status=\?/, 4],
+      [{ unread: true }, /USING COVERING INDEX conv_unread_activity \(status=\?/, 4],
+      // Held ones are few: their own index, whatever else the filter names.
+      [{ held: true, network: ['youtube'] }, /USING INDEX conv_held_status_activity \(status=\?/, 4],
+      [{ held: true, accountId: [1], status: ['open'] }, /USING INDEX conv_held_status_activity \(status=\?/, 1],
+      [{ held: true, assigneeId: 1, status: ['open', 'pending'] }, /USING INDEX conv_held_status_activity \(status=\?/, 2],
       [{ tagId: 1 }, /^SEARCH ct USING COVERING INDEX conversation_tags_list \(tag_id=\? AND status=\?/, 4],
       [{ tagId: 1, network: ['youtube', 'mastodon'] }, /^SEARCH ct USING COVERING INDEX conversation_tags_list \(tag_id=\? AND status=\?/, 8],
     ];
@@ -194,6 +199,10 @@ describe('inbox list', () => {
       { network: ['youtube'] },
       { tagId: tag.id },
       { status: ['open', 'pending'], tagId: tag.id, held: false },
+      { tagId: tag.id, network: ['youtube'], unread: true },
+      { unread: true },
+      { held: true, network: ['youtube'] },
+      { held: true, accountId: [m.id], status: ['open', 'pending'] },
     ];
     for (const filter of filters) {
       const label = JSON.stringify(filter);

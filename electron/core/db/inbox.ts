@@ -194,7 +194,13 @@ const MAX_ARMS = 32;
  */
 export function listArms(filter: ListFilter): ListFilter[] {
   const sortsWithoutStatus =
-    filter.network !== undefined || filter.accountId !== undefined || filter.assigneeId !== undefined || filter.unassigned === true || filter.tagId !== undefined;
+    filter.network !== undefined ||
+    filter.accountId !== undefined ||
+    filter.assigneeId !== undefined ||
+    filter.unassigned === true ||
+    filter.tagId !== undefined ||
+    // The unread index has the status first too; without it, unread rows would be sought among all.
+    filter.unread === true;
   const statuses: readonly unknown[] = filter.status ?? (sortsWithoutStatus ? STATUSES : []);
   let arms: ListFilter[] = [filter];
   const split = (key: 'status' | 'network' | 'accountId', list: readonly unknown[]) => {
@@ -262,7 +268,9 @@ export function buildListQuery(filter: ListFilter, cursor: string | null | undef
       params.push(...q.params);
       return q.sql;
     }
-    const where = listConditions(arm);
+    // Held conversations are few: read from the held index, the rest of the filter only checked
+    // (a network's or an account's index would be walked until 51 held ones turned up).
+    const where = listConditions(arm, arm.held === true ? 'check' : 'index');
     if (after) {
       where.sql.push('(c.last_activity_at, c.id) < (?, ?)');
       where.params.push(after.at, after.id);
