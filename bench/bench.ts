@@ -21,6 +21,8 @@ export interface BenchOptions {
   size: number;
   seed: number;
   ui: boolean;
+  /** Time the reports (default true). */
+  reports?: boolean;
   buildUi: boolean;
   /** Keep the profile directory afterwards. */
   keep: boolean;
@@ -86,7 +88,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
     log(`  longest event-loop stall: ingest ${ingestLoop.maxMs.toFixed(1)} ms, triage ${triage.stalls?.maxMs.toFixed(1) ?? '—'} ms`);
 
     log('Store figures');
-    const store = await measureStore({ core, workspace, triage, now }, log);
+    const store = await measureStore({ core, workspace, triage, now, reports: opts.reports }, log);
 
     log('Storage and start-up');
     const storage = measureSize(core, dataDir, workspace.messages);
