@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Core } from '../electron/core/app';
 import type { NewMessagesHook } from '../electron/core/db/ingest';
 import { callCore } from './measure/call-core';
+import { startStallMeter } from './measure/event-loop';
 import { measureStore } from './measure/store-figures';
 import { measurePublishing } from './measure/publishing-figures';
 import { measureColdOpen, measureSize } from './measure/storage-figures';
@@ -21,6 +22,8 @@ export interface BenchOptions {
   size: number;
   seed: number;
   ui: boolean;
+  /** Time the reports (default true). */
+  reports?: boolean;
   buildUi: boolean;
   /** Keep the profile directory afterwards. */
   keep: boolean;
@@ -63,7 +66,9 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
 
     log(`Generating ${opts.size.toLocaleString('en-US')} messages in ${dataDir}`);
     let reported = 0;
-    const workspace = generateWorkspace(core, {
+    const ingestStalls = startStallMeter();
+    const workspace = await generateWorkspace(core, {
+      stalls: ingestStalls,
       messages: opts.size,
       now,
       seed: opts.seed,
@@ -74,15 +79,17 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
         log(`  ${written.toLocaleString('en-US')} messages (${((performance.now() - started) / 1000).toFixed(0)} s)`);
       },
     });
+    const ingestLoop = ingestStalls.stop();
     const messagesPerSecond = workspace.messages / (workspace.ingestMs / 1000);
     log(`  ingest: ${Math.round(messagesPerSecond).toLocaleString('en-US')} msg/s over ${workspace.pages} pages; ${workspace.conversations.toLocaleString('en-US')} conversations`);
 
     log('Triage (statuses, assignees, tags, read state)');
-    const triage = await applyTriage(core, now);
+    const triage = await applyTriage(core, now, undefined, { measureStalls: true });
     log(`  ${triage.writes.toLocaleString('en-US')} conversation writes in ${(triage.ms / 1000).toFixed(1)} s`);
+    log(`  longest event-loop stall: ingest ${ingestLoop.maxMs.toFixed(1)} ms, triage ${triage.stalls?.maxMs.toFixed(1) ?? '—'} ms`);
 
     log('Store figures');
-    const store = await measureStore({ core, workspace, triage, now }, log);
+    const store = await measureStore({ core, workspace, triage, now, reports: opts.reports }, log);
 
     log('Publishing (10,000 scheduled posts in a month)');
     const publishing = await measurePublishing(core, now);
@@ -118,6 +125,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
         pages: workspace.pages,
       },
       triage: { ms: triage.ms, conversationWrites: triage.writes },
+      eventLoop: { ingest: ingestLoop, triage: triage.stalls! },
       store,
       publishing,
       storage,

@@ -23,15 +23,15 @@ describe('parseBenchArgs', () => {
   it('defaults to a million messages with the UI', () => {
     expect(parseBenchArgs([])).toEqual({
       ok: true,
-      args: { size: 1_000_000, out: null, ui: true, buildUi: false, keep: false, seed: 20_251_124, rules: 'on', maxIngestMinutes: 8 },
+      args: { size: 1_000_000, out: null, ui: true, reports: true, buildUi: false, keep: false, seed: 20_251_124, rules: 'on', maxIngestMinutes: 8 },
     });
   });
 
   it('reads every flag, with a separate or an inline value', () => {
-    const parsed = parseBenchArgs(['--size', '100k', '--out=/tmp/r.json', '--no-ui', '--build-ui', '--keep', '--seed', '7', '--rules', 'off', '--max-ingest-minutes=2.5']);
+    const parsed = parseBenchArgs(['--size', '100k', '--out=/tmp/r.json', '--no-ui', '--no-reports', '--build-ui', '--keep', '--seed', '7', '--rules', 'off', '--max-ingest-minutes=2.5']);
     expect(parsed).toEqual({
       ok: true,
-      args: { size: 100_000, out: '/tmp/r.json', ui: false, buildUi: true, keep: true, seed: 7, rules: 'off', maxIngestMinutes: 2.5 },
+      args: { size: 100_000, out: '/tmp/r.json', ui: false, reports: false, buildUi: true, keep: true, seed: 7, rules: 'off', maxIngestMinutes: 2.5 },
     });
     expect(parseBenchArgs(['--no-ui', '--ui'])).toMatchObject({ ok: true, args: { ui: true } });
   });

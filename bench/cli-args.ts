@@ -7,6 +7,8 @@ export interface BenchArgs {
   out: string | null;
   /** Measure the UI in Chromium. */
   ui: boolean;
+  /** Time the reports (issue 18); off to save minutes when working on something else. */
+  reports: boolean;
   /** Rebuild the renderer before measuring the UI. */
   buildUi: boolean;
   /** Keep the generated profile (its path is printed) instead of deleting it. */
@@ -18,11 +20,12 @@ export interface BenchArgs {
   maxIngestMinutes: number;
 }
 
-export const USAGE = `Usage: npm run bench -- [--size N] [--out FILE] [--ui | --no-ui] [--build-ui] [--rules on|off] [--keep] [--seed N]
+export const USAGE = `Usage: npm run bench -- [--size N] [--out FILE] [--ui | --no-ui] [--no-reports] [--build-ui] [--rules on|off] [--keep] [--seed N]
   --size N     messages to generate (default 1000000; 100k and 1M are understood)
   --out FILE   write the JSON result to FILE only (default: bench/results/<date>-<size>.json and latest.json)
   --ui         measure the renderer in Chromium (default)
   --no-ui      skip the renderer figures
+  --no-reports skip the report timings (minutes at a million messages until reports are rolled up)
   --build-ui   rebuild out/renderer before measuring the UI (it is built anyway when missing)
   --rules on   ingest with the moderation rules as shipped (default)
   --rules off  disable every rule (through the contract) before ingesting
@@ -44,7 +47,7 @@ export function parseCount(text: string): number | null {
 }
 
 export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
-  const args: BenchArgs = { size: 1_000_000, out: null, ui: true, buildUi: false, keep: false, seed: 20_251_124, rules: 'on', maxIngestMinutes: 8 };
+  const args: BenchArgs = { size: 1_000_000, out: null, ui: true, reports: true, buildUi: false, keep: false, seed: 20_251_124, rules: 'on', maxIngestMinutes: 8 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -94,6 +97,9 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
         break;
       case '--no-ui':
         args.ui = false;
+        break;
+      case '--no-reports':
+        args.reports = false;
         break;
       case '--build-ui':
         args.buildUi = true;

@@ -28,6 +28,7 @@ async function main(argv: readonly string[]): Promise<number> {
     size: args.size,
     seed: args.seed,
     ui: args.ui,
+    reports: args.reports,
     buildUi: args.buildUi,
     keep: args.keep,
     rules: args.rules,

@@ -40,6 +40,8 @@ export interface StoreScenario {
   workspace: GeneratedWorkspace;
   triage: TriageResult;
   now: number;
+  /** Time the reports (default true). */
+  reports?: boolean;
 }
 
 /** The filters of the built-in views (as renderer/src/inbox/inboxFilter.ts builds them). */
@@ -142,7 +144,7 @@ export async function measureStore(s: StoreScenario, log: (line: string) => void
     ['30 days, one network', { since: s.now - 30 * DAY, until: s.now, network: [s.workspace.accounts[0]!.network] }],
     ['30 days, one member', { since: s.now - 30 * DAY, until: s.now, memberId: s.triage.me.id }],
   ];
-  for (const [name, query] of reportCases) {
+  for (const [name, query] of s.reports === false ? [] : reportCases) {
     const samples = await timeRuns(() => callCore(core, 'reports.get', { timeZone: 'Europe/Paris', ...query } as never), { max: 15 });
     reports.push({ name, latency: summarize(samples) });
     log(`  report ${name}: p95 ${summarize(samples).p95.toFixed(2)} ms`);

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Db } from '../../electron/core/db/connection';
+import type { StallFigures } from '../measure/event-loop';
 import type { LatencySummary } from '../measure/latency';
 import type { ColdOpenFigures, SizeFigures } from '../measure/storage-figures';
 import type { StoreFigures } from '../measure/store-figures';
@@ -50,6 +51,8 @@ export interface BenchResult {
     pages: number;
   };
   triage: { ms: number; conversationWrites: number };
+  /** The longest stalls of the core's event loop while it ingested and while it triaged in bulk. */
+  eventLoop?: { ingest: StallFigures; triage: StallFigures };
   store: StoreFigures;
   /** Absent in results saved before the publishing figures existed. */
   publishing?: PublishingFigures;
@@ -100,9 +103,13 @@ export function figureRows(r: Omit<BenchResult, 'figures' | 'durationMs' | 'load
     row('ingest', `throughput, FTS on, rules ${r.workspace.activeRules.length ? 'on' : 'off'} (${r.ingest.pages} pages)`, r.ingest.messagesPerSecond, 'msg/s', BUDGETS.ingestMessagesPerSecond),
     row('ingest', 'throughput per CPU second', r.ingest.messagesPerCpuSecond, 'msg/s'),
   ];
+  if (r.eventLoop) {
+    rows.push(row('event loop', 'longest stall during ingest (one page)', r.eventLoop.ingest.maxMs, 'ms'));
+    rows.push(row('event loop', 'longest stall during bulk triage (10,000 ids a call)', r.eventLoop.triage.maxMs, 'ms'));
+  }
   for (const f of r.store.inbox) rows.push(...latencyRows('inbox page', `${f.name} (${f.matching.toLocaleString('en-US')})`, f.latency, BUDGETS.inboxPageP95Ms));
   rows.push(...latencyRows('inbox page', `deep: ${r.store.deepPages.pages} pages of ${r.store.deepPages.name}`, r.store.deepPages.latency, BUDGETS.inboxPageP95Ms));
-  rows.push(...latencyRows('inbox page', `sidebar counts (${r.store.sidebarCounts.views} views)`, r.store.sidebarCounts.latency));
+  rows.push(...latencyRows('inbox page', `sidebar counts (${r.store.sidebarCounts.views} views)`, r.store.sidebarCounts.latency, BUDGETS.sidebarCountsP95Ms));
   for (const f of r.store.search) rows.push(...latencyRows('search', `${f.name} (${f.matching.toLocaleString('en-US')})`, f.latency, BUDGETS.searchP95Ms));
   for (const f of r.store.reports ?? []) rows.push(...latencyRows('report', f.name, f.latency, BUDGETS.reportP95Ms));
   if (r.publishing) {
@@ -116,6 +123,10 @@ export function figureRows(r: Omit<BenchResult, 'figures' | 'durationMs' | 'load
   rows.push(row('storage', `database + WAL at ${r.ingest.messages.toLocaleString('en-US')} messages`, r.storage.bytes, 'bytes'));
   if (r.open.coldMs !== null) rows.push(row('startup', 'cold open → first inbox page', r.open.coldMs, 'ms', BUDGETS.coldOpenMs));
   else rows.push({ section: 'startup', figure: 'cold open → first inbox page', value: `unavailable: ${r.open.coldUnavailable ?? ''}`, budget: describeBudget(BUDGETS.coldOpenMs), verdict: '' });
+  for (const step of r.open.coldSteps ?? []) {
+    const read = step.diskBytes === null ? '' : `, ${formatValue(step.diskBytes, 'bytes')} read`;
+    rows.push({ ...row('startup', `  cold: ${step.step}`, step.ms, 'ms'), value: `${formatValue(step.ms, 'ms')}${read}` });
+  }
   rows.push(row('startup', 'warm open (files in OS cache)', r.open.warmMs, 'ms'));
   if (r.ui.available) {
     const ui = r.ui.figures;

@@ -16,9 +16,9 @@ afterEach(async () => {
 });
 
 describe('generateWorkspace', () => {
-  it('writes exactly N messages through ingest, in pages with cursors, in ~0.3·N conversations', () => {
+  it('writes exactly N messages through ingest, in pages with cursors, in ~0.3·N conversations', async () => {
     const c = core();
-    const ws = generateWorkspace(c, { messages: 5000, now: NOW, seed: 11 });
+    const ws = await generateWorkspace(c, { messages: 5000, now: NOW, seed: 11 });
     const count = (sql: string) => (c.db.prepare(sql).get() as { n: number }).n;
     expect(ws.messages).toBe(5000);
     expect(count('SELECT count(*) AS n FROM messages')).toBe(5000);
@@ -36,7 +36,7 @@ describe('generateWorkspace', () => {
 
   it('makes one long thread, and plants the rare term where search finds it', async () => {
     const c = core();
-    const ws = generateWorkspace(c, { messages: 5000, now: NOW, seed: 11 });
+    const ws = await generateWorkspace(c, { messages: 5000, now: NOW, seed: 11 });
     expect(ws.longestThread.messages).toBe(500);
     const thread = c.db
       .prepare<[number, string], { message_count: number }>('SELECT message_count FROM conversations WHERE account_id = ? AND remote_id = ?')
@@ -49,21 +49,21 @@ describe('generateWorkspace', () => {
     expect(page.items.length).toBeGreaterThan(0);
   });
 
-  it('is deterministic for a seed', () => {
-    const shape = (seed: number) => {
+  it('is deterministic for a seed', async () => {
+    const shape = async (seed: number) => {
       const c = core();
-      generateWorkspace(c, { messages: 2000, now: NOW, seed });
+      await generateWorkspace(c, { messages: 2000, now: NOW, seed });
       return c.db.prepare('SELECT remote_id, text FROM messages ORDER BY id LIMIT 20').all();
     };
-    expect(shape(5)).toEqual(shape(5));
-    expect(shape(5)).not.toEqual(shape(6));
+    expect(await shape(5)).toEqual(await shape(5));
+    expect(await shape(5)).not.toEqual(await shape(6));
   });
 });
 
 describe('applyTriage', () => {
   it('leaves statuses, tags, members and assignees as a team would', async () => {
     const c = core();
-    const ws = generateWorkspace(c, { messages: 5000, now: NOW, seed: 11 });
+    const ws = await generateWorkspace(c, { messages: 5000, now: NOW, seed: 11 });
     const triage = await applyTriage(c, NOW);
     expect(triage.tags).toHaveLength(10);
     expect(triage.members).toHaveLength(5);

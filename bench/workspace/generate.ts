@@ -7,6 +7,7 @@
  * produced lazily in time order from a heap of the threads in progress, so a million messages never
  * sit in memory at once.
  */
+import type { StallMeter } from '../measure/event-loop';
 import type { NormalizedItem } from '../../electron/core/connectors/types';
 import type { Core } from '../../electron/core/app';
 import { seededRandom } from '../../e2e/demo/seeded-workspace';
@@ -37,6 +38,8 @@ export interface GenerateOptions {
    * that makes ingest quadratic would otherwise keep the bench busy for hours.
    */
   maxIngestMs?: number;
+  /** Samples the event loop, yielding to it around each page (the stall figures of ingest). */
+  stalls?: StallMeter;
 }
 
 /** Ingest is too slow to finish the workspace in the time allowed. */
@@ -233,7 +236,7 @@ function extraFor(account: BenchAccountSpec, rnd: () => number): Record<string, 
 }
 
 /** Generates the workspace into `core` (which must be empty). */
-export function generateWorkspace(core: Core, opts: GenerateOptions): GeneratedWorkspace {
+export async function generateWorkspace(core: Core, opts: GenerateOptions): Promise<GeneratedWorkspace> {
   const started = performance.now();
   const seed = opts.seed ?? 20_251_124;
   const rnd = seededRandom(seed);
@@ -284,17 +287,24 @@ export function generateWorkspace(core: Core, opts: GenerateOptions): GeneratedW
   let ingestCpuMs = 0;
   let pages = 0;
   let written = 0;
-  const flush = (accountIndex: number) => {
+  // Each page is one call of the core, as the scheduler makes it: with the loop let run around it.
+  const around = async (work: () => void) => {
+    if (opts.stalls) await opts.stalls.around(work);
+    else work();
+  };
+  const flush = async (accountIndex: number) => {
     const items = buffers[accountIndex]!;
     if (items.length === 0) return;
     buffers[accountIndex] = [];
     const cursor = JSON.stringify({ since: items.at(-1)!.remoteId, at: items.at(-1)!.createdAt });
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    core.ingest(accounts[accountIndex]!.stored.id, { items, cursor });
-    ingestMs += performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    ingestCpuMs += (cpu.user + cpu.system) / 1000;
+    await around(() => {
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      core.ingest(accounts[accountIndex]!.stored.id, { items, cursor });
+      ingestMs += performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      ingestCpuMs += (cpu.user + cpu.system) / 1000;
+    });
     pages++;
     opts.onProgress?.(written);
     if (opts.maxIngestMs !== undefined && written >= PROJECTION_AFTER) {
@@ -389,9 +399,9 @@ export function generateWorkspace(core: Core, opts: GenerateOptions): GeneratedW
     } else if (!longest || thread.written > longest.messages) {
       longest = { accountId: accounts[thread.accountIndex]!.stored.id, remoteId: thread.remoteId, messages: thread.written };
     }
-    if (buffers[thread.accountIndex]!.length >= pageSize) flush(thread.accountIndex);
+    if (buffers[thread.accountIndex]!.length >= pageSize) await flush(thread.accountIndex);
   }
-  for (let i = 0; i < buffers.length; i++) flush(i);
+  for (let i = 0; i < buffers.length; i++) await flush(i);
   for (const { stored } of accounts) core.accounts.updateSync(stored.id, { lastPollAt: opts.now - 30_000, nextPollAt: opts.now + 30_000 });
 
   return {

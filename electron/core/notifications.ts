@@ -19,7 +19,10 @@ interface NewMessageRow {
 
 /** `networkName` gives a network's own name (from its descriptor) for the notification's title. */
 export function createNotifier(db: Db, workspace: WorkspaceQueries, settings: () => Settings, networkName: (network: string) => string = (n) => n) {
-  const unread = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM conversations WHERE unread = 1 AND status IN ('open', 'pending')`);
+  // From the kept counts (migration 0280): the same figure without reading every unread conversation.
+  const unread = db.prepare<[], { n: number }>(
+    `SELECT coalesce(sum(n), 0) AS n FROM conversation_counts WHERE tag_id = 0 AND unread = 1 AND status IN ('open', 'pending')`,
+  );
   return {
     unreadCount: () => unread.get()!.n,
     /** The notifications for these freshly ingested messages (one per conversation). */

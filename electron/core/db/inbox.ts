@@ -196,7 +196,13 @@ const MAX_ARMS = 32;
  */
 export function listArms(filter: ListFilter): ListFilter[] {
   const sortsWithoutStatus =
-    filter.network !== undefined || filter.accountId !== undefined || filter.assigneeId !== undefined || filter.unassigned === true || filter.tagId !== undefined;
+    filter.network !== undefined ||
+    filter.accountId !== undefined ||
+    filter.assigneeId !== undefined ||
+    filter.unassigned === true ||
+    filter.tagId !== undefined ||
+    // The unread index has the status first too; without it, unread rows would be sought among all.
+    filter.unread === true;
   const statuses: readonly unknown[] = filter.status ?? (sortsWithoutStatus ? STATUSES : []);
   let arms: ListFilter[] = [filter];
   const split = (key: 'status' | 'network' | 'accountId', list: readonly unknown[]) => {
@@ -212,6 +218,45 @@ export function listArms(filter: ListFilter): ListFilter[] {
 }
 
 /**
+ * One arm of a tag's list: an ordered range of `conversation_tags_list` (the tag's rows carry
+ * their conversation's status and last activity, migration 0280), the rest of the filter checked
+ * on each row's conversation, found by id. The cost follows the page, not the number of tagged
+ * conversations.
+ */
+function tagArmQuery(arm: ListFilter, after: { at: number; id: number } | null, limit: number): { sql: string; params: unknown[] } {
+  const sql = ['ct.tag_id = ?'];
+  const params: unknown[] = [arm.tagId];
+  if (arm.status) {
+    const statuses = [...new Set(arm.status)];
+    sql.push(statuses.length === 1 ? 'ct.status = ?' : `ct.status IN (${statuses.map(() => '?').join(', ')})`);
+    params.push(...statuses);
+  }
+  if (arm.since !== undefined) {
+    sql.push('ct.last_activity_at >= ?');
+    params.push(arm.since);
+  }
+  if (arm.until !== undefined) {
+    sql.push('ct.last_activity_at < ?');
+    params.push(arm.until);
+  }
+  if (after) {
+    sql.push('(ct.last_activity_at, ct.conversation_id) < (?, ?)');
+    params.push(after.at, after.id);
+  }
+  const { status: _status, since: _since, until: _until, tagId: _tag, ...rest } = arm;
+  const checks = listConditions(rest, 'check');
+  sql.push(...checks.sql);
+  params.push(...checks.params, limit + 1);
+  // CROSS JOIN: the tag's range drives, each conversation is then read by id.
+  const join = checks.sql.length > 0 ? 'CROSS JOIN conversations c ON c.id = ct.conversation_id' : '';
+  return {
+    sql: `SELECT ct.conversation_id AS id, ct.last_activity_at FROM conversation_tags ct ${join} WHERE ${sql.join(' AND ')}
+      ORDER BY ct.last_activity_at DESC, ct.conversation_id DESC LIMIT ?`,
+    params,
+  };
+}
+
+/**
  * One page of a list without full-text query: the ids of the first `limit + 1` rows from each
  * arm's index range, merged in list order, then the summary columns of those rows only.
  */
@@ -220,7 +265,14 @@ export function buildListQuery(filter: ListFilter, cursor: string | null | undef
   if (cursor && !after) throw new InvalidCursorError();
   const params: unknown[] = [];
   const arms = listArms(filter).map((arm) => {
-    const where = listConditions(arm);
+    if (arm.tagId !== undefined) {
+      const q = tagArmQuery(arm, after, limit);
+      params.push(...q.params);
+      return q.sql;
+    }
+    // Held conversations are few: read from the held index, the rest of the filter only checked
+    // (a network's or an account's index would be walked until 51 held ones turned up).
+    const where = listConditions(arm, arm.held === true ? 'check' : 'index');
     if (after) {
       where.sql.push('(c.last_activity_at, c.id) < (?, ?)');
       where.params.push(after.at, after.id);
@@ -252,6 +304,35 @@ export function buildCountQueries(filter: ListFilter): { plus: Conditions; minus
   const { held: _notHeld, ...all } = filter;
   return { plus: listConditions(all), minus: listConditions({ ...all, held: true }, 'check') };
 }
+
+/**
+ * The count of a list filter from the kept counts (`conversation_counts`, migration 0280): the sum
+ * of the cells the filter selects, a few hundred rows at most whatever the size of the base.
+ * Null for a filter the cells cannot answer (a date range): that one is counted from its index.
+ */
+export function buildKeptCountQuery(filter: ListFilter): Conditions | null {
+  if (filter.since !== undefined || filter.until !== undefined) return null;
+  const sql = ['k.tag_id = ?'];
+  const params: unknown[] = [filter.tagId ?? 0];
+  const inList = (column: string, values: readonly unknown[]) => {
+    const distinct = [...new Set(values)];
+    sql.push(distinct.length === 1 ? `${column} = ?` : `${column} IN (${distinct.map(() => '?').join(', ')})`);
+    params.push(...distinct);
+  };
+  if (filter.status) inList('k.status', filter.status);
+  if (filter.network) inList('k.network', filter.network);
+  if (filter.accountId) inList('k.account_id', filter.accountId);
+  if (filter.assigneeId !== undefined) {
+    sql.push('k.assignee_id = ?');
+    params.push(filter.assigneeId);
+  }
+  if (filter.unassigned) sql.push('k.assignee_id = 0');
+  if (filter.unread) sql.push('k.unread = 1');
+  if (filter.held !== undefined) sql.push(filter.held ? 'k.held = 1' : 'k.held = 0');
+  return { sql, params };
+}
+
+export const KEPT_COUNT_SQL = (where: Conditions) => `SELECT coalesce(sum(k.n), 0) FROM conversation_counts k WHERE ${where.sql.join(' AND ')}`;
 
 function countSql(where: Conditions): string {
   return `SELECT count(*) FROM conversations c ${where.sql.length ? `WHERE ${where.sql.join(' AND ')}` : ''}`;
@@ -293,6 +374,11 @@ export function createInboxQueries(db: Db, options: InboxQueryOptions = {}) {
     return prepare(countSql(where)).pluck(true).get(...where.params) as number;
   }
 
+  function recount(filter: ListFilter): number {
+    const { plus, minus } = buildCountQueries(filter);
+    return count(plus) - (minus ? count(minus) : 0);
+  }
+
   return {
     /**
      * One page of `limit` rows after `cursor` (the previous page's `nextCursor`). Newest activity
@@ -331,9 +417,12 @@ export function createInboxQueries(db: Db, options: InboxQueryOptions = {}) {
       if (parsed?.unsearchable) return 0;
       const match = parsed?.match ?? null;
       if (match) return search.count(match, searchConditions(rest));
-      const { plus, minus } = buildCountQueries(rest);
-      return count(plus) - (minus ? count(minus) : 0);
+      const kept = buildKeptCountQuery(rest);
+      if (kept) return prepare(KEPT_COUNT_SQL(kept)).pluck(true).get(...kept.params) as number;
+      return recount(rest);
     },
+    /** The same count from the conversations themselves (date ranges; the tests compare both). */
+    recount,
     summaries,
   };
 }

@@ -20,7 +20,34 @@ type ConversationCalls =
   | 'reply.retry'
   | 'reply.discard';
 
+/**
+ * Bulk triage writes at most this many conversations per transaction, then lets the event loop run
+ * (other calls, events, the web bridge) before the next slice: at ten million messages a slice
+ * takes a few milliseconds, 10,000 ids in one go would block the core for a quarter of a second.
+ */
+export const TRIAGE_SLICE = 250;
+
+/**
+ * Applies `write` to `ids` slice by slice. Every id is checked first (`check`, all or nothing);
+ * each slice is its own transaction. Small calls stay synchronous, as before.
+ */
+function inSlices<R>(ids: readonly number[], check: (ids: readonly number[]) => void, write: (ids: readonly number[]) => void, done: () => R): R | Promise<R> {
+  if (ids.length <= TRIAGE_SLICE) {
+    write(ids);
+    return done();
+  }
+  check(ids);
+  return (async () => {
+    for (let i = 0; i < ids.length; i += TRIAGE_SLICE) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      write(ids.slice(i, i + TRIAGE_SLICE));
+    }
+    return done();
+  })();
+}
+
 export function conversationHandlers(s: CoreServices): DomainHandlers<ConversationCalls> {
+  const check = (ids: readonly number[]) => s.conversations.requireAll(ids);
   return {
     'conversation.get': ({ conversationId, markRead }) => {
       const stored = s.conversations.get(conversationId, { markRead });
@@ -29,34 +56,37 @@ export function conversationHandlers(s: CoreServices): DomainHandlers<Conversati
       const detail = { ...stored, language: detectLanguage(community) };
       return markRead ? { ...detail, conversation: { ...detail.conversation, unread: false } } : detail;
     },
-    'conversation.setStatus': ({ conversationIds, status, snoozeUntil }) => {
-      s.conversations.setStatus(conversationIds, status, snoozeUntil ?? null);
-      if (status === 'snoozed') s.scheduleSnooze();
-      s.changed(conversationIds, 'triage');
-      return { ok: true as const };
-    },
-    'conversation.markRead': ({ conversationIds, unread }) => {
-      s.conversations.markRead(conversationIds, unread);
-      s.changed(conversationIds, 'triage');
-      return { ok: true as const };
-    },
+    'conversation.setStatus': ({ conversationIds, status, snoozeUntil }) =>
+      inSlices(conversationIds, check, (ids) => s.conversations.setStatus(ids, status, snoozeUntil ?? null), () => {
+        if (status === 'snoozed') s.scheduleSnooze();
+        s.changed(conversationIds, 'triage');
+        return { ok: true as const };
+      }),
+    'conversation.markRead': ({ conversationIds, unread }) =>
+      inSlices(conversationIds, check, (ids) => s.conversations.markRead(ids, unread), () => {
+        s.changed(conversationIds, 'triage');
+        return { ok: true as const };
+      }),
     'conversation.tag': ({ conversationIds, tagId }) => {
       const tag = s.workspace.tags.get(tagId);
-      s.conversations.tag(conversationIds, tagId, tag.name);
-      s.changed(conversationIds, 'triage');
-      return { ok: true as const };
+      return inSlices(conversationIds, check, (ids) => s.conversations.tag(ids, tagId, tag.name), () => {
+        s.changed(conversationIds, 'triage');
+        return { ok: true as const };
+      });
     },
     'conversation.untag': ({ conversationIds, tagId }) => {
       const tag = s.workspace.tags.get(tagId);
-      s.conversations.untag(conversationIds, tagId, tag.name);
-      s.changed(conversationIds, 'triage');
-      return { ok: true as const };
+      return inSlices(conversationIds, check, (ids) => s.conversations.untag(ids, tagId, tag.name), () => {
+        s.changed(conversationIds, 'triage');
+        return { ok: true as const };
+      });
     },
     'conversation.assign': ({ conversationIds, memberId }) => {
       const member = memberId === null ? null : s.workspace.members.get(memberId);
-      s.conversations.assign(conversationIds, memberId, member?.name ?? null);
-      s.changed(conversationIds, 'triage');
-      return { ok: true as const };
+      return inSlices(conversationIds, check, (ids) => s.conversations.assign(ids, memberId, member?.name ?? null), () => {
+        s.changed(conversationIds, 'triage');
+        return { ok: true as const };
+      });
     },
     'conversation.addNote': ({ conversationId, text }, ctx) => {
       const id = s.conversations.addNote(conversationId, ctx.member.id, text);

@@ -12,5 +12,6 @@ import { reportIndexes } from './0190-report-indexes';
 import { posts } from './0200-posts';
 import { replyScopeAndAccountLabels } from './0210-reply-scope-account-labels';
 import { postKeyGeneration } from './0261-post-key-generation';
+import { keptCounts } from './0280-kept-counts';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels, postKeyGeneration];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels, postKeyGeneration, keptCounts];
