@@ -17,6 +17,8 @@ const quietConnector: Connector = {
   poll: async () => ({ items: [], cursor: null, hasMore: false, rateLimit: null, skipped: [] }),
   reply: async () => ({ remoteId: 'r1', createdAt: 1 }),
   moderate: async () => ({}),
+  // Publishes, so posts to its account can be scheduled (a connector without it is not offered).
+  publish: async () => ({ kind: 'published', remoteId: 'p1', permalink: null, createdAt: 1 }),
 };
 const identity = { remoteId: 'did:plc:brand', handle: 'brand.bsky.social', name: 'Brand' };
 /** What every descriptor double shares. */

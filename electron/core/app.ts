@@ -374,7 +374,14 @@ export function createCore(opts: CoreOptions): Core {
     connectivity,
     descriptors,
     knownDescriptors,
-    connectorPublishes: (network) => (registry?.has(network) ? typeof registry.get(network).publish === 'function' : null),
+    connectorPublishes: (network) => {
+      if (!registry?.has(network)) return null;
+      try {
+        return typeof registry.get(network).publish === 'function';
+      } catch {
+        return null; // a connector that cannot be built here says nothing about publishing
+      }
+    },
     networkEnvironment: (network) => networkEnvironment(setup, network),
     developerApps,
     me,
