@@ -208,6 +208,18 @@ export interface Connector {
    * the network still holds it; throws `bad-response` when the network has neither (cancelled there).
    */
   findScheduled?(ctx: AccountContext, req: PublishRequest & { remoteScheduledId: string }): Promise<PublishResult | null>;
+  /**
+   * Present when the network can push news (IMAP IDLE): opens a connection that calls `onChange`
+   * when something new is there, so the scheduler polls at once instead of at the next interval.
+   * The connector keeps it open (reconnecting with a backoff) until `close`; polling goes on as
+   * usual, so a lost push costs at most one interval.
+   */
+  watch?(ctx: AccountContext, onChange: () => void): AccountWatch;
+}
+
+/** A push connection opened by `Connector.watch`. */
+export interface AccountWatch {
+  close(): Promise<void>;
 }
 
 export type ConnectorErrorKind = 'auth' | 'rate-limited' | 'network' | 'not-supported' | 'bad-response';
