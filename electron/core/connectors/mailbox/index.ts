@@ -520,10 +520,11 @@ function commandCounter(onCommand: (command: string) => void) {
     debug(entry: { src?: string; msg?: string }) {
       if (entry?.src === 'c' && typeof entry.msg === 'string') {
         const words = entry.msg.split(' ');
-        // "<tag> <COMMAND> …", or "DONE" to end IDLE.
-        const command = words.length > 1 ? words[1]! : words[0]!;
-        if (command === 'UID' && words[2]) onCommand(`UID ${words[2].toUpperCase()}`);
-        else onCommand(command.toUpperCase());
+        // "<tag> <COMMAND> …", "DONE" (ends IDLE), or a continuation line: never its content
+        // (an AUTHENTICATE continuation carries the password).
+        if (words.length < 2) onCommand(words[0] === 'DONE' ? 'DONE' : '(continuation)');
+        else if (words[1] === 'UID' && words[2]) onCommand(`UID ${words[2].toUpperCase()}`);
+        else onCommand(words[1]!.toUpperCase());
       }
     },
     info: quiet,
