@@ -130,6 +130,56 @@ describe('CONDSTORE: only what changed', () => {
   });
 });
 
+describe('Attachments, fetched only when asked', () => {
+  it('each is listed with its IMAP part id and fetched alone, byte for byte; a message filed elsewhere says so', async () => {
+    const connector = createEmailConnector();
+    const ctx = await signIn();
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(70_000, 7)]);
+    await deliver({
+      from: 'alice@example.test',
+      to: 'contact@parvis.test',
+      subject: 'Facture et photo',
+      messageId: '<att-1@example.test>',
+      html: '<p>Voici <img src="cid:logo@x"></p>',
+      attachments: [
+        { filename: 'logo.png', content: Buffer.from('PNGDATA'), cid: 'logo@x', contentType: 'image/png' },
+        { filename: 'facture.pdf', content: pdf, contentType: 'application/pdf' },
+        { filename: 'page.html', content: '<script>alert(1)</script>', contentType: 'text/html' },
+      ],
+    });
+    let cursor: string | null = null;
+    let found: NormalizedItem | undefined;
+    for (let i = 0; i < 20 && !found; i++) {
+      const page = await connector.poll(ctx, cursor);
+      cursor = page.cursor ?? cursor;
+      found = page.items.find((item) => item.remoteId === '<att-1@example.test>');
+      if (!page.hasMore) break;
+    }
+    expect(found).toBeDefined();
+    // The image shown inside the HTML is not listed; the two files are, each with its part id.
+    const listed = found!.attachments!;
+    // Sizes as the server counts them (encoded), brought back to the file's size.
+    expect(listed[0]!.alt).toBe('facture.pdf (application/pdf, 68 KB)');
+    expect(listed[1]!.alt).toMatch(/^page\.html \(text\/html, 2\d B\)$/);
+    expect(listed).toHaveLength(2);
+    expect(listed.map((a) => /;SECTION=([\d.]+)$/.exec(a.url)?.[1])).toEqual(['2', '3']);
+
+    const request = (index: number, maxBytes = 25 * 1024 * 1024) => ({ messageRemoteId: found!.remoteId, messageExtra: found!.extra, attachment: listed[index]!, maxBytes });
+    const file = await connector.fetchAttachment!(ctx, request(0));
+    expect(file).toMatchObject({ filename: 'facture.pdf', contentType: 'application/pdf' });
+    expect(file.content.equals(pdf)).toBe(true);
+    const page = await connector.fetchAttachment!(ctx, request(1));
+    expect(page.content.toString()).toBe('<script>alert(1)</script>');
+    // Too large for what Parvis carries: refused before anything is downloaded.
+    await expect(connector.fetchAttachment!(ctx, request(0, 10_000))).rejects.toMatchObject({ kind: 'not-supported', message: expect.stringContaining('larger than') });
+
+    await asAnotherClient(async (client) => {
+      await client.messageMove(String(await uidOf(client, '<att-1@example.test>')), 'Archive', { uid: true });
+    });
+    await expect(connector.fetchAttachment!(ctx, request(0))).rejects.toMatchObject({ kind: 'not-supported', message: expect.stringContaining('no longer in INBOX') });
+  });
+});
+
 describe('IDLE through the core', () => {
   let core: ReturnType<typeof makeCore> | undefined;
   afterEach(async () => {

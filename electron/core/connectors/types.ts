@@ -215,6 +215,25 @@ export interface Connector {
    * usual, so a lost push costs at most one interval.
    */
   watch?(ctx: AccountContext, onChange: () => void): AccountWatch;
+  /**
+   * Fetches one attachment of a stored message (the user asked for it): `attachment` is what the
+   * connector listed at poll time. Throws `not-supported` when it is gone from the network.
+   */
+  fetchAttachment?(ctx: AccountContext, req: AttachmentRequest): Promise<AttachmentContent>;
+}
+
+export interface AttachmentRequest {
+  messageRemoteId: string;
+  messageExtra?: Record<string, unknown>;
+  attachment: Attachment;
+  /** Larger attachments are refused (before they are downloaded, where the network says the size). */
+  maxBytes: number;
+}
+
+export interface AttachmentContent {
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 /** A push connection opened by `Connector.watch`. */

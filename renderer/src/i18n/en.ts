@@ -440,6 +440,9 @@ export const en = {
     image: 'Image',
     reveal: 'Show image',
     revealFlagged: 'Show flagged image',
+    saveAttachment: 'Save…',
+    savingAttachment: 'Fetching…',
+    saveAttachmentLabel: 'Save the attachment {name}',
     attachment: {
       image: 'Image',
       video: 'Video',
@@ -1458,6 +1461,7 @@ export const en = {
     triage: 'The change',
     undoModeration: 'Undoing the moderation action',
     sendReply: 'Sending the reply',
+    fetchAttachment: 'Fetching the attachment',
     retryReply: 'Retrying the reply',
     retryModeration: 'Retrying the moderation action',
     discardReply: 'Discarding the reply',

@@ -442,6 +442,9 @@ export const fr: CatalogueShape = withFrenchTypography({
     image: 'Image',
     reveal: 'Afficher l’image',
     revealFlagged: 'Afficher l’image signalée',
+    saveAttachment: 'Enregistrer…',
+    savingAttachment: 'Récupération…',
+    saveAttachmentLabel: 'Enregistrer la pièce jointe {name}',
     attachment: {
       image: 'Image',
       video: 'Vidéo',
@@ -1460,6 +1463,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     triage: 'La modification',
     undoModeration: 'L’annulation de l’action de modération',
     sendReply: 'L’envoi de la réponse',
+    fetchAttachment: 'La récupération de la pièce jointe',
     retryReply: 'Le nouvel essai d’envoi',
     retryModeration: 'Le nouvel essai de l’action de modération',
     discardReply: 'L’abandon de la réponse',

@@ -32,7 +32,7 @@
  * client), found by UID when the mailbox is unchanged, else by Message-ID.
  */
 import { createHash } from 'node:crypto';
-import { ImapFlow, type ListResponse } from 'imapflow';
+import { ImapFlow, type ListResponse, type MessageStructureObject } from 'imapflow';
 import { backoffDelay } from '../http';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -40,6 +40,8 @@ import {
   ConnectorError,
   type AccountContext,
   type AccountWatch,
+  type AttachmentContent,
+  type AttachmentRequest,
   type Capabilities,
   type Connector,
   type ModerateRequest,
@@ -51,7 +53,7 @@ import {
   type ReplyRequest,
   type ReplyResult,
 } from '../types';
-import { ThreadMemory, readMessage, type EmailExtra } from './convert';
+import { ThreadMemory, attachmentParts, listedName, readMessage, tidyText, type EmailExtra } from './convert';
 import { readSettings, tlsOptions, type MailSettings, type ServerSettings } from './settings';
 
 /** Longest answer Parvis sends (an email has no real limit; this keeps a paste accident out). */
@@ -249,10 +251,10 @@ class EmailConnector implements Connector {
         const skipped: PollResult['skipped'] = [];
         if (page.length > 0) {
           const maxBytes = this.options.maxMessageBytes ?? 25 * 1024 * 1024;
-          const fetched: { uid: number; source: Buffer; internalDate: Date | null }[] = [];
+          const fetched: { uid: number; source: Buffer; internalDate: Date | null; structure: MessageStructureObject | null }[] = [];
           for await (const message of client.fetch(
             page.join(','),
-            { uid: true, internalDate: true, source: { start: 0, maxLength: maxBytes } },
+            { uid: true, internalDate: true, bodyStructure: true, source: { start: 0, maxLength: maxBytes } },
             { uid: true },
           )) {
             if (!message.source) {
@@ -260,7 +262,7 @@ class EmailConnector implements Connector {
               continue;
             }
             const date = message.internalDate ? new Date(message.internalDate) : null;
-            fetched.push({ uid: message.uid, source: message.source, internalDate: date && !Number.isNaN(date.getTime()) ? date : null });
+            fetched.push({ uid: message.uid, source: message.source, internalDate: date && !Number.isNaN(date.getTime()) ? date : null, structure: message.bodyStructure ?? null });
           }
           fetched.sort((a, b) => a.uid - b.uid);
           const imapUrlBase = `imap://${encodeURIComponent(settings.login)}@${settings.imap.host}:${settings.imap.port}`;
@@ -307,6 +309,46 @@ class EmailConnector implements Connector {
         client.off('expunge', onExpunge);
       }
     });
+  }
+
+  async fetchAttachment(ctx: AccountContext, req: AttachmentRequest): Promise<AttachmentContent> {
+    const where = /\/([^/;]{1,300});UIDVALIDITY=(\d{1,10})\/;UID=(\d{1,10})(?:\/;SECTION=([0-9]{1,4}(?:\.[0-9]{1,4}){0,20}))?$/.exec(req.attachment.url);
+    if (!where) throw new ConnectorError('not-supported', 'This attachment was not listed from an IMAP mailbox.');
+    const mailboxPath = decodeURIComponent(where[1]!);
+    const [uidValidity, uid, section] = [where[2]!, Number(where[3]), where[4] ?? null];
+    const extra = (req.messageExtra ?? {}) as Partial<EmailExtra>;
+    const messageId = extra.messageId ?? req.messageRemoteId;
+    // Messages without a Message-ID got one made of their UID: only the UID finds them.
+    const madeUp = messageId.endsWith('.parvis.invalid>');
+    const wanted = listedName(req.attachment.alt);
+    return this.imap(ctx, 'IMAP attachment', async (client) =>
+      withMailbox(client, mailboxPath, true, async () => {
+        let uids: number[] = [];
+        if (String(client.mailbox && client.mailbox.uidValidity) === uidValidity) {
+          // The UID still names this message only if its Message-ID says so.
+          uids = (await client.search(madeUp ? { uid: String(uid) } : { uid: String(uid), header: { 'message-id': messageId } }, { uid: true })) || [];
+        }
+        if (uids.length === 0 && !madeUp) uids = (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
+        if (uids.length === 0) throw new ConnectorError('not-supported', `This message is no longer in ${mailboxPath}: it was moved or deleted in another mail client.`);
+        const target = String(uids[0]);
+        const message = await client.fetchOne(target, { uid: true, bodyStructure: true }, { uid: true });
+        const parts = message && message.bodyStructure ? attachmentParts(message.bodyStructure) : [];
+        // The part listed, checked by its name; else the part of that name (listed before part ids were kept).
+        const part = parts.find((p) => p.part === section && tidyText(p.filename, 200) === wanted) ?? parts.find((p) => tidyText(p.filename, 200) === wanted);
+        if (!part) throw new ConnectorError('not-supported', `The message no longer has the attachment “${wanted}”.`);
+        if (part.size > req.maxBytes) throw new ConnectorError('not-supported', `This attachment is larger than ${Math.round(req.maxBytes / 1024 / 1024)} MB: open it in a mail client.`);
+        const download = await client.download(target, part.part, { uid: true, maxBytes: req.maxBytes + 1 });
+        if (!download.content) throw new ConnectorError('not-supported', `The server did not send the attachment “${wanted}”.`);
+        const chunks: Buffer[] = [];
+        let total = 0;
+        for await (const chunk of download.content as AsyncIterable<Buffer>) {
+          total += chunk.length;
+          if (total > req.maxBytes) throw new ConnectorError('not-supported', `This attachment is larger than ${Math.round(req.maxBytes / 1024 / 1024)} MB: open it in a mail client.`);
+          chunks.push(chunk);
+        }
+        return { filename: part.filename, contentType: part.contentType, content: Buffer.concat(chunks) };
+      }),
+    );
   }
 
   watch(ctx: AccountContext, onChange: () => void): AccountWatch {
