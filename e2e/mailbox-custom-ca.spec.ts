@@ -2,7 +2,8 @@
  * A mailbox whose servers' certificates come from the company's own certificate authority, through
  * the UI (web mode) against a real Dovecot started with a private CA (e2e/real/harness/mail.ts):
  * refused until the CA's PEM file is picked in the connect form; then connected with no fingerprint
- * typed, and an email arrives. A file too large for the field is refused in the form.
+ * typed, and an email arrives. A file too large for the field is refused in the form. The email's
+ * attachment is listed, not fetched, until Save is clicked: then it downloads, byte for byte.
  */
 import { expect } from '@playwright/test';
 import nodemailer from 'nodemailer';
@@ -29,7 +30,7 @@ const test = networkedTest.extend<{ mail: RealMail }>({
 
 test.setTimeout(120_000);
 
-test('the company’s certificate authority, picked as a file, lets the mailbox connect with no fingerprint', async ({ app: page, mail }) => {
+test('the company’s certificate authority, picked as a file, lets the mailbox connect with no fingerprint; an attachment downloads on Save only', async ({ app: page, mail }) => {
   await page.getByTestId('empty-connect').click();
   await page.locator('[data-network="mailbox"]').click();
   const dialog = page.getByTestId('connect-dialog');
@@ -56,12 +57,30 @@ test('the company’s certificate authority, picked as a file, lets the mailbox 
   await dialog.getByRole('button', { name: 'Terminé' }).click();
 
   const mx = nodemailer.createTransport({ host: '127.0.0.1', port: mail.mxPort, secure: false, ignoreTLS: true });
-  await mx.sendMail({ from: 'Alice Martin <alice@example.test>', to: 'contact@parvis.test', subject: 'Autorité', messageId: '<ui-ca-1@example.test>', text: 'Le certificat de l’entreprise est reconnu ?' });
+  const invoice = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(5_000, 3)]);
+  await mx.sendMail({
+    from: 'Alice Martin <alice@example.test>',
+    to: 'contact@parvis.test',
+    subject: 'Autorité',
+    messageId: '<ui-ca-1@example.test>',
+    text: 'Le certificat de l’entreprise est reconnu ? La facture est jointe.',
+    attachments: [{ filename: 'facture.pdf', content: invoice, contentType: 'application/pdf' }],
+  });
   mx.close();
   await mail.flushQueue();
   await page.keyboard.press('g');
   await page.keyboard.press('c');
   await page.getByTestId('account-card').first().getByRole('button', { name: 'Vérifier maintenant' }).click();
   await page.keyboard.press('Escape');
-  await expect(page.getByTestId('conversation-list').getByRole('option', { name: /Autorité/ })).toBeVisible();
+  const row = page.getByTestId('conversation-list').getByRole('option', { name: /Autorité/ });
+  await expect(row).toBeVisible();
+  await row.click();
+  const listed = page.getByTestId('attachment-listed');
+  await expect(listed).toContainText('facture.pdf (application/pdf, 5 KB)');
+  const [download] = await Promise.all([page.waitForEvent('download'), listed.getByRole('button', { name: 'Enregistrer la pièce jointe facture.pdf (application/pdf, 5 KB)' }).click()]);
+  expect(download.suggestedFilename()).toBe('facture.pdf');
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  expect(Buffer.concat(chunks).equals(invoice)).toBe(true);
 });
