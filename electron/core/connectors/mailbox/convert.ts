@@ -205,13 +205,18 @@ export function attachmentParts(root: MessageStructureObject): AttachmentPart[] 
         part: node.part || '1',
         filename: name || (type === 'message/rfc822' ? 'message.eml' : 'attachment'),
         contentType: type,
-        // base64: 3 bytes per 4 characters, lines of 76 characters and a CRLF.
-        size: (node.encoding || '').toLowerCase() === 'base64' ? Math.floor(((encoded * 76) / 78) * 0.75) : encoded,
+        size: (node.encoding || '').toLowerCase() === 'base64' ? base64Size(encoded) : encoded,
       });
     }
   };
   walk(root, null);
   return found;
+}
+
+/** Bytes of base64 text of this many octets: 3 bytes per 4 characters, a CRLF after each full line of 76. */
+function base64Size(octets: number): number {
+  const breaks = Math.floor(octets / 78);
+  return Math.max(0, Math.floor(((octets - 2 * breaks) * 3) / 4));
 }
 
 /** The name an attachment was listed under (the alt text before its type and size). */
