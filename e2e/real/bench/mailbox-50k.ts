@@ -100,8 +100,10 @@ async function main() {
     for (;;) {
       const page = await connector.poll(ctx, cursor);
       polls++;
+      const before = read;
       read += page.items.length + page.skipped.length;
       cursor = page.cursor ?? cursor;
+      if (Math.floor(read / 5000) > Math.floor(before / 5000)) console.log(`  … ${read} read after ${((Date.now() - t1) / 1000).toFixed(0)} s`);
       if (!page.hasMore) break;
     }
     const firstMs = Date.now() - t1;
