@@ -376,6 +376,21 @@ export const calls = {
       .strict(),
     output: z.object({ messageId: Id }),
   },
+  /**
+   * Fetches one attachment of a message from its network, only when the user asks (an email's
+   * part, by UID and part id). The content comes back to be saved where the user chooses; nothing
+   * is opened or kept by Parvis. At most 25 MB.
+   */
+  'attachment.fetch': {
+    input: z.object({ messageId: Id, index: z.number().int().min(0).max(99) }).strict(),
+    output: z.object({
+      filename: z.string().max(255),
+      contentType: z.string().max(255),
+      size: z.number().int().nonnegative(),
+      /** The content, base64. */
+      data: z.string(),
+    }),
+  },
   /** Sends a failed or dead reply again. */
   'reply.retry': { input: z.object({ messageId: Id }).strict(), output: Ok },
   /** Discards a reply that failed (removes the local message and its outbox row). */

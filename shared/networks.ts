@@ -27,7 +27,7 @@ export const SignInMethod = z.enum(SIGN_IN_METHODS);
 export type SignInMethod = z.infer<typeof SignInMethod>;
 
 /** Input kinds of a sign-in field; each maps to a form control and a zod check. */
-export const FIELD_KINDS = ['text', 'url', 'email', 'password', 'number', 'boolean', 'select'] as const;
+export const FIELD_KINDS = ['text', 'url', 'email', 'password', 'number', 'boolean', 'select', 'file'] as const;
 
 /**
  * One field of a network's sign-in form. Labels and hints come from the catalogues:
@@ -47,7 +47,7 @@ export const SignInField = z.object({
   defaultValue: z.union([z.string(), z.number(), z.boolean()]).nullable(),
   /** An example of the expected shape, shown as the placeholder (not translated: a format). */
   example: z.string().nullable(),
-  /** Choices of a `select` field. */
+  /** Choices of a `select` field; for a `file` field, the file name endings it takes (.pem). */
   options: z.array(z.string()),
   /** Browser autocomplete hint. */
   autocomplete: z.string().nullable(),
@@ -98,6 +98,9 @@ function fieldSchema(field: SignInField): z.ZodType {
       return z.string().min(Math.max(1, field.minLength)).max(field.maxLength);
     case 'text':
       return z.string().trim().min(Math.max(1, field.minLength)).max(field.maxLength);
+    case 'file':
+      // A text file the user picked (a PEM certificate), sent as its content.
+      return z.string().min(Math.max(1, field.minLength)).max(field.maxLength);
   }
 }
 

@@ -37,7 +37,7 @@ it('fills the inbox through the connectors, applies the triage, and keeps new ac
   // The contact mailbox needs Dovecot and Postfix (Debian packages); without them the demo has none.
   const withMailbox = mailServersInstalled();
   // Mailbox: three conversations: the damaged lamp (an email and its follow-up), the wholesale enquiry, the press request.
-  expect(ready.conversations).toEqual({ mastodon: expect.any(Number), bluesky: expect.any(Number), youtube: expect.any(Number), facebook: expect.any(Number), instagram: expect.any(Number), x: expect.any(Number), reddit: expect.any(Number), discourse: expect.any(Number), wordpress: expect.any(Number), feeds: expect.any(Number), ...(withMailbox ? { mailbox: 3 } : {}) });
+  expect(ready.conversations).toEqual({ mastodon: expect.any(Number), bluesky: expect.any(Number), youtube: expect.any(Number), facebook: expect.any(Number), instagram: expect.any(Number), x: expect.any(Number), reddit: expect.any(Number), discourse: expect.any(Number), wordpress: expect.any(Number), feeds: expect.any(Number), telegram: 8, ...(withMailbox ? { mailbox: 3 } : {}) });
   const accounts = await callCore(core, 'accounts.list', {});
   expect(accounts.map((a) => [a.network, a.state, a.lastError])).toEqual([
     ['bluesky', 'ok', null],
@@ -49,6 +49,7 @@ it('fills the inbox through the connectors, applies the triage, and keeps new ac
     ['mastodon', 'ok', null],
     ['mastodon', 'ok', null],
     ['reddit', 'ok', null],
+    ['telegram', 'ok', null],
     ['wordpress', 'ok', null],
     ['x', 'ok', null],
     ['youtube', 'ok', null],

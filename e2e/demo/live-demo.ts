@@ -40,6 +40,7 @@ import { writeMetaDemo } from './meta-demo';
 import { startMastodonServer, type MastodonServer } from '../networks/mastodon';
 import { startRedditServer, type RedditServer } from '../networks/reddit';
 import { startXServer, type XServer } from '../networks/x';
+import { startTelegramServer, type TelegramServer } from '../networks/telegram';
 import { startYouTubeServer, type YouTubeServer } from '../networks/youtube';
 import { DEMO_MAILBOX, startDemoMailbox, type DemoMailbox } from './mailbox-demo';
 import { startWebMode, type WebMode, type WebModeOptions } from '../../electron/web/start';
@@ -234,6 +235,8 @@ interface DemoServers {
   discourse: DiscourseServer;
   wordpress: WordPressServer;
   feeds: FeedServer;
+  /** The Bot API: the brand's bot, administrator of its community group. */
+  telegram: TelegramServer;
   close(): Promise<void>;
 }
 
@@ -271,7 +274,8 @@ async function startDemoServers(clock: HistoryClock, people: readonly DemoPerson
     const discourse = track(await startDiscourseServer({ username: 'atelierlumen', now }));
     const wordpress = track(await startWordPressServer({ user: 'atelierlumen', now }));
     const feeds = track(await startFeedServer());
-    return { mastodon: [french, english, press], bluesky, youtube, meta, x, reddit, discourse, wordpress, feeds, close: () => Promise.all(started.map((s) => s.close())).then(() => undefined) };
+    const telegram = track(await startTelegramServer({ bot: { username: 'AtelierLumenBot', first_name: 'Atelier Lumen' }, now }));
+    return { mastodon: [french, english, press], bluesky, youtube, meta, x, reddit, discourse, wordpress, feeds, telegram, close: () => Promise.all(started.map((s) => s.close())).then(() => undefined) };
   } catch (err) {
     await Promise.all(started.map((s) => s.close()));
     throw err;
@@ -283,6 +287,36 @@ async function startDemoServers(clock: HistoryClock, people: readonly DemoPerson
  * the last hours: mentions and replies under its announcement, direct and private messages, new
  * comments and a reported one waiting in the modqueue.
  */
+/**
+ * The brand's community group on Telegram, where its bot is administrator: questions in French and
+ * English written in the last hours, some answered by other members (a reply chain is one
+ * conversation): eight conversations.
+ */
+function writeTelegram(servers: DemoServers, now: number): void {
+  const t = servers.telegram.control;
+  const group = t.addChat({ type: 'supergroup', title: 'Atelier Lumen · Communauté', username: 'atelierlumen_communaute' });
+  const at = (minutesAgo: number) => Math.floor((now - minutesAgo * 60_000) / 1000);
+  const people = {
+    ines: t.user({ first_name: 'Inès', last_name: 'Garnier', username: 'ines_g' }),
+    paul: t.user({ first_name: 'Paul', last_name: 'Lefèvre' }),
+    olivia: t.user({ first_name: 'Olivia', last_name: 'Hart', username: 'olivia_hart' }),
+    malik: t.user({ first_name: 'Malik', username: 'malik_deco' }),
+    jeanne: t.user({ first_name: 'Jeanne', last_name: 'Morel' }),
+    tom: t.user({ first_name: 'Tom', last_name: 'Becker', username: 'tbecker' }),
+  };
+  const post = (from: typeof people.ines, text: string, minutesAgo: number, replyTo?: number) => t.post({ chatId: group.id, from, text, date: at(minutesAgo), ...(replyTo ? { replyTo } : {}) }).message_id;
+  const bulb = post(people.ines, 'Bonjour à tous ! Quelle ampoule mettez-vous dans la lampe Dune ? La mienne chauffe un peu.', 290);
+  post(people.paul, 'Une LED 2700 K, E27, 6 W chez moi : aucune chauffe.', 275, bulb);
+  post(people.olivia, 'Hi everyone, is the Halo floor lamp dimmable with a standard dimmer?', 240);
+  const workshop = post(people.malik, 'Est-ce que l’atelier de Lyon se visite le samedi ?', 200);
+  post(people.jeanne, 'J’y suis allée samedi dernier : ouvert de 10 h à 18 h, sans rendez-vous.', 190, workshop);
+  post(people.jeanne, 'Ma commande 48377 indique « livrée » mais je n’ai rien reçu…', 150);
+  post(people.tom, 'Do you have spare linen shades for the Dune? Mine got stained.', 110);
+  post(people.ines, 'Petite photo de ma Dune dans l’entrée, je l’adore 😍', 80);
+  post(people.malik, 'Les abat-jour en lin sont-ils lavables en machine ?', 50);
+  post(people.olivia, 'Any news on the Halo restock in the UK shop?', 20);
+}
+
 function writeXAndReddit(servers: DemoServers, now: number): void {
   const minutesAgo = (m: number) => now - m * 60_000;
   const x = servers.x.control;
@@ -684,6 +718,7 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
 
   try {
     const local = localEndpoints({ bluesky: servers.bluesky.url, youtube: servers.youtube.url, x: servers.x.url, reddit: servers.reddit.url });
+    local.endpoints = { ...local.endpoints, telegram: { api: servers.telegram.url } };
     // The local Meta app stands for the one the user enters (or a build embeds).
     const metaApp = { clientId: servers.meta.control.app.clientId, clientSecret: servers.meta.control.app.clientSecret };
     const endpoints = {
@@ -738,14 +773,17 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
     // The press review: the other local feeds carry images on hosts that do not exist here, which
     // the image screening would try to fetch.
     const feedAccounts = [await connectAccount(core, { network: 'feeds', fields: { url: servers.feeds.feedUrl('broken-dates.rss.xml') } })];
+    // The brand's Telegram bot, administrator of its community group.
+    const telegramAccount = await connectAccount(core, { network: 'telegram', fields: { token: servers.telegram.control.token } });
     // The contact mailbox (real Dovecot and Postfix, when installed), with its emails already in.
     mailbox = await startDemoMailbox(core, (level, message) => log(level, message));
-    const ids = [...accountIds.values(), ...metaAccounts.map((a) => a.id), xAccount.id, redditAccount.id, forumAccount.id, blogAccount.id, ...feedAccounts.map((a) => a.id), ...(mailbox ? [mailbox.account.id] : [])];
+    const ids = [...accountIds.values(), ...metaAccounts.map((a) => a.id), xAccount.id, redditAccount.id, telegramAccount.id, forumAccount.id, blogAccount.id, ...feedAccounts.map((a) => a.id), ...(mailbox ? [mailbox.account.id] : [])];
     if (!(await historySynced(core, ids, 0, SETTLE_TIMEOUT_MS))) log('warn', 'demo: the accounts’ first polls are late');
 
     const history = writeHistory(workspace, servers, people, clock, Date.now());
     writeXAndReddit(servers, Date.now());
     writeForumAndBlog(servers, Date.now());
+    writeTelegram(servers, Date.now());
     const writtenAt = Date.now();
     for (const id of ids) void callCore(core, 'accounts.pollNow', { accountId: id }).catch(() => undefined);
 
@@ -799,6 +837,7 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
         { network: 'discourse', url: servers.discourse.url, account: 'atelierlumen (Support)', connected: true },
         { network: 'wordpress', url: servers.wordpress.url, account: servers.wordpress.control.user, connected: true },
         { network: 'feeds', url: servers.feeds.feedUrl('broken-dates.rss.xml'), account: 'Revue de presse Lumière', connected: true },
+        { network: 'telegram', url: servers.telegram.url, account: '@AtelierLumenBot (Atelier Lumen · Communauté)', connected: true },
         ...(mailbox ? [{ network: 'mailbox', url: `imap://127.0.0.1:${mailbox.mail.imapsPort}`, account: DEMO_MAILBOX.address, connected: true }] : []),
       ],
       blueskyLogin: { ...DEMO_BLUESKY_LOGIN },

@@ -181,7 +181,7 @@ describe('Email: the real Dovecot and Postfix', () => {
     }
     // The attachment is listed, not opened: its name, type and size, pointing at the IMAP part.
     expect(hostile.attachments).toEqual([
-      { kind: 'file', url: expect.stringMatching(/^imap:\/\/contact%40parvis\.test@127\.0\.0\.1:\d+\/INBOX;UIDVALIDITY=\d+\/;UID=\d+\/;SECTION=1$/), alt: 'facture.pdf.exe (application/octet-stream, 18 B)' },
+      { kind: 'file', url: expect.stringMatching(/^imap:\/\/contact%40parvis\.test@127\.0\.0\.1:\d+\/INBOX;UIDVALIDITY=\d+\/;UID=\d+\/;SECTION=2$/), alt: 'facture.pdf.exe (application/octet-stream, 18 B)' },
     ]);
 
     // The answer.

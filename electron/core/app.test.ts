@@ -19,6 +19,7 @@ const quietConnector: Connector = {
   moderate: async () => ({}),
   // Publishes, so posts to its account can be scheduled (a connector without it is not offered).
   publish: async () => ({ kind: 'published', remoteId: 'p1', permalink: null, createdAt: 1 }),
+  fetchAttachment: async (_ctx, req) => ({ filename: req.attachment.alt ?? 'file', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4') }),
 };
 const identity = { remoteId: 'did:plc:brand', handle: 'brand.bsky.social', name: 'Brand' };
 /** What every descriptor double shares. */
@@ -112,7 +113,7 @@ function seed() {
 }
 
 /** A valid input for every call, so that no handler goes untested. */
-function validInputs(ctx: { postId: number; lateTargetId: number; accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number; chooseFlowId: string; choiceId: string; actionId: number; contestId?: number; drawnContestId?: number }): Record<CallName, unknown> {
+function validInputs(ctx: { postId: number; lateTargetId: number; accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number; chooseFlowId: string; choiceId: string; actionId: number; contestId?: number; drawnContestId?: number; attachmentMessageId?: number }): Record<CallName, unknown> {
   return {
     'accounts.choose': { flowId: ctx.chooseFlowId, choiceIds: [ctx.choiceId] },
     'developerApps.set': { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' },
@@ -154,6 +155,7 @@ function validInputs(ctx: { postId: number; lateTargetId: number; accId: number;
     'author.setNotes': { authorId: ctx.authorId, notes: 'VIP' },
     'reply.send': { conversationId: ctx.convId, text: 'Désolés !' },
     'reply.retry': { messageId: ctx.messageId },
+    'attachment.fetch': { messageId: ctx.attachmentMessageId ?? ctx.incomingId, index: 0 },
     'reply.discard': { messageId: ctx.messageId },
     'savedReplies.list': {},
     'savedReplies.create': { name: 'Merci', text: 'Merci {name} !' },
@@ -228,7 +230,14 @@ describe('contract handlers', () => {
         drawn = core.handlers['contests.create']({ name: 'D', posts: [{ accountId: acc.id, postKey: 'post-c' }], winners: 1, alternates: 0, filters: ContestFilters.parse({ excludeEarlierWinners: false }) }) as { id: number };
         await core.handlers['contests.draw']({ contestId: drawn.id });
       }
-      const inputs = validInputs({ postId, lateTargetId, contestId: contest?.id, drawnContestId: drawn?.id, chooseFlowId: choose.flowId, choiceId: choose.choices[0]!.id, accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id, actionId });
+      // An attachment to fetch: a message listing one, on an account with credentials.
+      let attachmentMessageId: number | undefined;
+      if (name === 'attachment.fetch') {
+        await core.secrets.set(accountSecretKey(acc.id), JSON.stringify({ accessToken: 'token' }));
+        core.ingest(acc.id, { items: [item({ remoteId: 'with-file', threadRemoteId: 'F', text: 'Voici la facture', attachments: [{ kind: 'file', url: 'imap://x/INBOX;UIDVALIDITY=1/;UID=1/;SECTION=2', alt: 'facture.pdf' }] })], cursor: null });
+        attachmentMessageId = (core.db.prepare("SELECT id FROM messages WHERE remote_id = 'with-file'").get() as { id: number }).id;
+      }
+      const inputs = validInputs({ attachmentMessageId, postId, lateTargetId, contestId: contest?.id, drawnContestId: drawn?.id, chooseFlowId: choose.flowId, choiceId: choose.choices[0]!.id, accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id, actionId });
       await ok(name, inputs[name]);
       await core.dispose();
     }

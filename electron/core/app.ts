@@ -388,6 +388,8 @@ export function createCore(opts: CoreOptions): Core {
     changed,
     scheduleSnooze,
     writeCredentials,
+    connectorFor: (network) => (registry?.has(network) ? registry.get(network) : null),
+    accountContext,
   };
   const accountCalls = accountHandlers(services);
   const { closeFlows, ...accountDomain } = accountCalls;

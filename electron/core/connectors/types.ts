@@ -212,6 +212,37 @@ export interface Connector {
   rescheduleHeld?(ctx: AccountContext, req: { remoteScheduledId: string; scheduledAt: number }): Promise<void>;
   /** Takes back a post the network holds (it will not publish it); false when the network no longer holds it. */
   cancelHeld?(ctx: AccountContext, req: { remoteScheduledId: string }): Promise<boolean>;
+  /**
+   * Present when the network can push news (IMAP IDLE): opens a connection that calls `onChange`
+   * when something new is there, so the scheduler polls at once instead of at the next interval.
+   * The connector keeps it open (reconnecting with a backoff) until `close`; polling goes on as
+   * usual, so a lost push costs at most one interval.
+   */
+  watch?(ctx: AccountContext, onChange: () => void): AccountWatch;
+  /**
+   * Fetches one attachment of a stored message (the user asked for it): `attachment` is what the
+   * connector listed at poll time. Throws `not-supported` when it is gone from the network.
+   */
+  fetchAttachment?(ctx: AccountContext, req: AttachmentRequest): Promise<AttachmentContent>;
+}
+
+export interface AttachmentRequest {
+  messageRemoteId: string;
+  messageExtra?: Record<string, unknown>;
+  attachment: Attachment;
+  /** Larger attachments are refused (before they are downloaded, where the network says the size). */
+  maxBytes: number;
+}
+
+export interface AttachmentContent {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** A push connection opened by `Connector.watch`. */
+export interface AccountWatch {
+  close(): Promise<void>;
 }
 
 export type ConnectorErrorKind = 'auth' | 'rate-limited' | 'network' | 'not-supported' | 'bad-response';

@@ -1,5 +1,8 @@
 /** One conversation: reading it, triage (status, tags, assignee), notes, drafts and replies. */
 import { lastIncomingAt, replyWindowState } from '../../../shared/reply-window';
+import { Attachment } from '../../../shared/model';
+import { redact } from '../connectors/http';
+import { ConnectorError } from '../connectors/types';
 import { detectLanguage } from '../moderation/language';
 import { CoreError } from '../rpc';
 import type { DomainHandlers } from './context';
@@ -17,6 +20,7 @@ type ConversationCalls =
   | 'draft.get'
   | 'author.setNotes'
   | 'reply.send'
+  | 'attachment.fetch'
   | 'reply.retry'
   | 'reply.discard';
 
@@ -44,6 +48,18 @@ function inSlices<R>(ids: readonly number[], check: (ids: readonly number[]) => 
     }
     return done();
   })();
+
+/** Largest attachment fetched on demand (it crosses IPC as base64). */
+export const ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+
+/** A file name safe to offer for saving: no folders, no control or reserved characters, not empty. */
+export function safeFilename(name: string): string {
+  const clean = name
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069/\\:*?"<>|]/g, '_')
+    .replace(/^[.\s]+|[.\s]+$/g, '')
+    .slice(0, 200);
+  return clean || 'attachment';
 }
 
 export function conversationHandlers(s: CoreServices): DomainHandlers<ConversationCalls> {
@@ -67,6 +83,34 @@ export function conversationHandlers(s: CoreServices): DomainHandlers<Conversati
         s.changed(conversationIds, 'triage');
         return { ok: true as const };
       }),
+    'attachment.fetch': async ({ messageId, index }) => {
+      const row = s.db
+        .prepare<[number], { account_id: number; remote_id: string; attachments: string; extra: string | null; network: string }>(
+          'SELECT m.account_id, m.remote_id, m.attachments, m.extra, a.network FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.id = ?',
+        )
+        .get(messageId);
+      if (!row) throw new CoreError('not-found', `No message ${messageId}.`);
+      const listed = Attachment.safeParse((JSON.parse(row.attachments) as unknown[])[index]);
+      if (!listed.success) throw new CoreError('not-found', `Message ${messageId} has no attachment ${index}.`);
+      const connector = s.connectorFor(row.network as Parameters<CoreServices['connectorFor']>[0]);
+      if (!connector?.fetchAttachment) throw new CoreError('not-supported', 'This network gives no way to fetch an attachment.');
+      const ctx = await s.accountContext(row.account_id);
+      if (!ctx) throw new CoreError('auth', 'No credentials are stored for this account: sign in again.');
+      const maxBytes = ATTACHMENT_MAX_BYTES;
+      try {
+        const got = await connector.fetchAttachment(ctx, {
+          messageRemoteId: row.remote_id,
+          messageExtra: row.extra ? (JSON.parse(row.extra) as Record<string, unknown>) : undefined,
+          attachment: listed.data,
+          maxBytes,
+        });
+        if (got.content.length > maxBytes) throw new CoreError('not-supported', `This attachment is larger than ${maxBytes / 1024 / 1024} MB: open it in a mail client.`);
+        return { filename: safeFilename(got.filename), contentType: got.contentType.slice(0, 255), size: got.content.length, data: got.content.toString('base64') };
+      } catch (err) {
+        if (err instanceof ConnectorError) throw new CoreError(err.kind, redact(err.message, Object.values(ctx.credentials)));
+        throw err;
+      }
+    },
     'conversation.tag': ({ conversationIds, tagId }) => {
       const tag = s.workspace.tags.get(tagId);
       return inSlices(conversationIds, check, (ids) => s.conversations.tag(ids, tagId, tag.name), () => {

@@ -3,7 +3,7 @@
  * and the core's events. Built once by the composition root (core/app.ts).
  */
 import type { EventPayload } from '../../../shared/contract';
-import type { Member } from '../../../shared/model';
+import type { Member, Network } from '../../../shared/model';
 import type { ConnectivityMonitor } from '../connectivity';
 import type { DeveloperApps } from '../connectors/developer-apps';
 import type { NetworkDescriptor, NetworkEnvironment } from '../connectors/descriptor';
@@ -18,6 +18,7 @@ import type { createOutboxQueue } from '../outbox/queue';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SettingsStore } from '../settings/settings-store';
 import type { SyncScheduler } from '../sync/scheduler';
+import type { AccountContext, Connector } from '../connectors/types';
 import type { PostStore } from '../db/posts';
 import type { Publisher } from '../outbox/publisher';
 
@@ -59,4 +60,8 @@ export interface CoreServices {
   /** Sets the snooze timer again after a snooze changed. */
   scheduleSnooze(): void;
   writeCredentials(accountId: number, credentials: Record<string, string>): Promise<void>;
+  /** The connector of a network, when this run can reach it (null: offline demo, unknown network). */
+  connectorFor(network: Network): Connector | null;
+  /** An account's connector context with its credentials from the keychain (null: none stored). */
+  accountContext(accountId: number): Promise<AccountContext | null>;
 }

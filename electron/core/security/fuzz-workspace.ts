@@ -74,6 +74,7 @@ export async function makeFuzzCore(): Promise<{ core: FuzzCore; valid: Record<Ca
     'author.setNotes': { authorId, notes: 'VIP' },
     'reply.send': { conversationId: convId, text: 'Désolés !' },
     'reply.retry': { messageId },
+    'attachment.fetch': { messageId: firstMessageId, index: 0 },
     'reply.discard': { messageId: messageId + 1000 },
     'savedReplies.list': {},
     'savedReplies.create': { name: 'Bonjour', text: 'Bonjour {name}' },

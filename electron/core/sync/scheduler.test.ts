@@ -944,3 +944,92 @@ describe('SyncScheduler: daily quota (YouTube)', () => {
 });
 
 function noop(): void {}
+
+/** A fake connector that can push (IMAP IDLE): records the watches it opened and closed. */
+class PushingConnector extends FakeConnector {
+  readonly watches: { accountId: number; credentials: Record<string, string>; push: () => void; closed: boolean }[] = [];
+
+  watch(ctx: AccountContext, onChange: () => void) {
+    const entry = { accountId: ctx.accountId, credentials: { ...ctx.credentials }, push: onChange, closed: false };
+    this.watches.push(entry);
+    return {
+      close: async () => {
+        entry.closed = true;
+      },
+    };
+  }
+
+  open(accountId: number) {
+    return this.watches.filter((w) => w.accountId === accountId && !w.closed);
+  }
+}
+
+describe('SyncScheduler: push (watch)', () => {
+  it('opens one watch once the account caught up; a push polls at once, not at the interval', async () => {
+    const time = new FakeTime(T0);
+    const mailbox = new PushingConnector('mailbox', time, (_ctx, _cursor, call) => page([`1-${call}`], `c${call}`, { hasMore: call < 2 }));
+    const t = setup([mailbox], { time });
+    t.addAccount(1, 'mailbox');
+    t.scheduler.start();
+    await time.advance(0);
+    // Still reading pages: no watch yet.
+    expect(mailbox.watches).toHaveLength(0);
+    await time.advance(1_000);
+    expect(mailbox.callsFor(1)).toHaveLength(2);
+    expect(mailbox.open(1)).toHaveLength(1);
+    expect(mailbox.open(1)[0]!.credentials).toEqual({ accessToken: 'token-1-SECRET' });
+
+    await time.advance(10_000);
+    mailbox.open(1)[0]!.push();
+    await time.advance(0);
+    expect(mailbox.callsFor(1).map((c) => c.at - T0)).toEqual([0, 1_000, 11_000]);
+    expect(t.store.messages.size).toBe(3);
+    // Polls after that do not open a second watch.
+    await time.advance(2 * MINUTE);
+    expect(mailbox.watches).toHaveLength(1);
+    await t.scheduler.stop();
+    expect(mailbox.open(1)).toHaveLength(0);
+  });
+
+  it('closes the watch on pause, on removal and when the account needs a new sign-in; a push after close polls nothing', async () => {
+    const time = new FakeTime(T0);
+    let refuse = false;
+    const mailbox = new PushingConnector('mailbox', time, (_ctx, _cursor, call) => {
+      if (refuse) throw new ConnectorError('auth', 'password refused');
+      return page([`1-${call}`], `c${call}`);
+    });
+    const t = setup([mailbox], { time });
+    t.addAccount(1, 'mailbox');
+    t.addAccount(2, 'mailbox');
+    t.scheduler.start();
+    await time.advance(0);
+    expect(mailbox.open(1)).toHaveLength(1);
+    expect(mailbox.open(2)).toHaveLength(1);
+
+    const first = mailbox.open(1)[0]!;
+    t.scheduler.pause(1);
+    expect(first.closed).toBe(true);
+    first.push();
+    await time.advance(0);
+    expect(mailbox.callsFor(1)).toHaveLength(1);
+    // Resumed: polled at once, and a fresh watch after that poll.
+    t.scheduler.resume(1);
+    await time.advance(0);
+    expect(mailbox.callsFor(1)).toHaveLength(2);
+    expect(mailbox.open(1)).toHaveLength(1);
+    expect(mailbox.open(1)[0]).not.toBe(first);
+
+    // Removed from the store: the next refresh forgets it and closes its watch.
+    t.store.accounts.delete(2);
+    t.scheduler.refreshAccounts();
+    expect(mailbox.open(2)).toHaveLength(0);
+
+    // The password is refused on the next poll: needs sign-in, watch closed.
+    refuse = true;
+    mailbox.open(1)[0]!.push();
+    await time.advance(0);
+    expect(t.store.getAccount(1)).toMatchObject({ state: 'needs-sign-in' });
+    expect(mailbox.open(1)).toHaveLength(0);
+    await t.scheduler.stop();
+  });
+});

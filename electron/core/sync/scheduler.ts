@@ -13,6 +13,9 @@
  *   themselves (offline is normal: quiet logs, the account stays `ok`); an `auth` error first asks
  *   the connector to refresh the credentials, else marks the account `needs-sign-in` and stops
  *   polling it until `resume` (nothing queued for it is touched).
+ * - Push: once an account has caught up, a connector that can push (IMAP IDLE) gets a watch that
+ *   asks for a poll when news arrive (`pollNow`); it is closed when the account is paused,
+ *   removed, stopped or signed in again, and polling at the interval goes on underneath.
  * - A page and its cursor are committed together by `store.commitPage`; the cursor is re-read from
  *   the store before every poll, so a failed commit re-polls from the old cursor and never skips.
  */
@@ -20,7 +23,7 @@ import type { SyncStatus } from '../../../shared/contract';
 import { ERROR_KINDS, type AppError, type ErrorKind, type Network, type RateLimit } from '../../../shared/model';
 import { backoffDelay, redact } from '../connectors/http';
 import { canRefreshCredentials, type ConnectorRegistry } from '../connectors/registry';
-import { ConnectorError, type AccountContext, type Connector, type PollResult } from '../connectors/types';
+import { ConnectorError, type AccountContext, type AccountWatch, type Connector, type PollResult } from '../connectors/types';
 import { QuotaBudget } from './quota-budget';
 import type { AccountSyncPatch, CommitResult, CredentialsProvider, SyncAccount, SyncStore } from './store';
 
@@ -113,6 +116,8 @@ interface AccountLoop {
   lastPollCost: number | null;
   /** `pollNow` callers waiting for the next poll to finish (told whether a poll ran). */
   waiters: ((polled: boolean) => void)[];
+  /** The connector's push connection, once the account has caught up (see `Connector.watch`). */
+  watch: AccountWatch | null;
 }
 
 function isErrorKind(value: unknown): value is ErrorKind {
@@ -202,6 +207,7 @@ export class SyncScheduler {
     this.started = false;
     for (const loop of this.loops.values()) {
       this.disarm(loop);
+      this.closeWatch(loop);
       loop.queued = false;
       loop.pollAgain = false;
     }
@@ -226,6 +232,7 @@ export class SyncScheduler {
         this.loops.set(account.id, loop);
       }
       loop.paused = account.paused;
+      if (loop.paused) this.closeWatch(loop);
       // The store's state wins, except during a poll, whose outcome will set it.
       if (!loop.polling && account.state === 'needs-sign-in') loop.stopped = true;
       else if (!loop.polling && account.state === 'ok') loop.stopped = false;
@@ -267,6 +274,7 @@ export class SyncScheduler {
     loop.paused = true;
     loop.pollAgain = false;
     this.disarm(loop);
+    this.closeWatch(loop);
     this.dequeue(loop);
     this.releaseWaiters(loop);
     this.store.updateAccountSync(accountId, { paused: true, nextPollAt: null });
@@ -290,6 +298,8 @@ export class SyncScheduler {
     loop.paused = false;
     loop.stopped = false;
     loop.failures = 0;
+    // New credentials may have come with it: the next caught-up poll opens a fresh watch.
+    this.closeWatch(loop);
     this.store.updateAccountSync(accountId, { paused: false });
     this.logger.info('account resumed', { accountId });
     if (!this.started || loop.polling || loop.queued) return;
@@ -339,6 +349,7 @@ export class SyncScheduler {
       blockedUntil: 0,
       lastPollCost: null,
       waiters: [],
+      watch: null,
     };
   }
 
@@ -471,6 +482,7 @@ export class SyncScheduler {
     const loop = this.loops.get(id);
     if (!loop) return;
     this.disarm(loop);
+    this.closeWatch(loop);
     this.dequeue(loop);
     loop.pollAgain = false;
     this.releaseWaiters(loop);
@@ -560,6 +572,40 @@ export class SyncScheduler {
       }
     }
     this.afterSuccess(loop, account, page);
+    if (!page.hasMore) this.openWatch(loop, connector, account, credentials);
+  }
+
+  /** Opens the connector's push connection for a caught-up account (once; see `Connector.watch`). */
+  private openWatch(loop: AccountLoop, connector: Connector, account: SyncAccount, credentials: Record<string, string>): void {
+    if (!connector.watch || loop.watch || !this.started || loop.paused || loop.stopped || this.loops.get(loop.id) !== loop) return;
+    const ctx: AccountContext = {
+      accountId: account.id,
+      network: account.network,
+      serverUrl: account.serverUrl,
+      remoteId: account.remoteId,
+      handle: account.handle,
+      credentials,
+    };
+    try {
+      loop.watch = connector.watch(ctx, () => {
+        if (this.loops.get(loop.id) !== loop || !loop.watch) return;
+        this.logger.debug('the network pushed news: polling now', { accountId: loop.id });
+        void this.pollNow(loop.id);
+      });
+      this.logger.debug('push connection opened', { accountId: loop.id });
+    } catch (err) {
+      this.logger.warn('could not open the push connection; polling at the interval', {
+        accountId: loop.id,
+        error: describeFailure(err, Object.values(credentials)).message,
+      });
+    }
+  }
+
+  private closeWatch(loop: AccountLoop): void {
+    const watch = loop.watch;
+    loop.watch = null;
+    if (!watch) return;
+    watch.close().catch((err: unknown) => this.logger.debug('push connection closed with an error', { accountId: loop.id, error: describeFailure(err, []).message }));
   }
 
   /** One poll; on `auth`, refreshes the credentials (where the network allows) and polls once more. */
@@ -701,6 +747,7 @@ export class SyncScheduler {
     loop.stopped = true;
     loop.pollAgain = false;
     this.disarm(loop);
+    this.closeWatch(loop);
     this.dequeue(loop);
     this.logger.warn(state === 'needs-sign-in' ? 'account needs a new sign-in; polling stopped' : 'polling stopped', {
       accountId: account.id,

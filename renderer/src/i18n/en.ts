@@ -450,6 +450,9 @@ export const en = {
     image: 'Image',
     reveal: 'Show image',
     revealFlagged: 'Show flagged image',
+    saveAttachment: 'Save…',
+    savingAttachment: 'Fetching…',
+    saveAttachmentLabel: 'Save the attachment {name}',
     attachment: {
       image: 'Image',
       video: 'Video',
@@ -931,6 +934,7 @@ export const en = {
     },
     noNetworks: 'This build cannot connect accounts. The demo workspace works offline, with sample conversations.',
     otherNetworks: 'Other networks',
+    fileTooLarge: 'This file is too large for this field (at most {size} KB): is it the right one?',
     heading: 'Connect a {network} account',
     browserHint: 'Your browser opens on the sign-in page; once you allow Parvis, come back here: it continues by itself.',
     otherServer: 'Another server',
@@ -1043,12 +1047,13 @@ export const en = {
       mailbox: {
         heading: 'Connect a mailbox',
         intro: 'Parvis reads the mailbox’s inbox over IMAP and answers over SMTP, as a mail client does; answers are also filed in its Sent folder. Your mail provider’s help pages give the server names. The password stays in your system keychain.',
-        fields: { email: 'Email address', password: 'Password', imapHost: 'Incoming mail server (IMAP)', imapSecurity: 'Incoming mail encryption', smtpHost: 'Outgoing mail server (SMTP)', smtpSecurity: 'Outgoing mail encryption', login: 'Login, if not the address', imapPort: 'IMAP port', smtpPort: 'SMTP port', certificate: 'Accept this server certificate (SHA-256 fingerprint)' },
+        fields: { email: 'Email address', password: 'Password', imapHost: 'Incoming mail server (IMAP)', imapSecurity: 'Incoming mail encryption', smtpHost: 'Outgoing mail server (SMTP)', smtpSecurity: 'Outgoing mail encryption', login: 'Login, if not the address', imapPort: 'IMAP port', smtpPort: 'SMTP port', certificate: 'Accept this server certificate (SHA-256 fingerprint)', customCa: 'Trust this certificate authority (PEM file)' },
         hints: {
           password: 'The mailbox’s password, or an app password where the provider asks for one (Gmail, Outlook, iCloud with two-step verification).',
           imapPort: 'Leave empty for the usual one: 993 with TLS, 143 with STARTTLS.',
           smtpPort: 'Leave empty for the usual one: 465 with TLS, 587 with STARTTLS.',
           certificate: 'Only for a server with its own certificate (self-signed or from a private authority). Compare the fingerprint Parvis shows with the one your administrator gives you, and paste it here only if they match.',
+          customCa: 'For servers whose certificates come from your organisation’s own authority: pick its certificate (a .pem or .crt file your administrator gives you). Parvis then trusts the certificates it signed for this mailbox only, the server name still checked.',
         },
         otherServer: 'Login, ports and certificate',
         errors: {
@@ -1554,6 +1559,7 @@ export const en = {
     triage: 'The change',
     undoModeration: 'Undoing the moderation action',
     sendReply: 'Sending the reply',
+    fetchAttachment: 'Fetching the attachment',
     retryReply: 'Retrying the reply',
     retryModeration: 'Retrying the moderation action',
     discardReply: 'Discarding the reply',

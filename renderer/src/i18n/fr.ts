@@ -452,6 +452,9 @@ export const fr: CatalogueShape = withFrenchTypography({
     image: 'Image',
     reveal: 'Afficher l’image',
     revealFlagged: 'Afficher l’image signalée',
+    saveAttachment: 'Enregistrer…',
+    savingAttachment: 'Récupération…',
+    saveAttachmentLabel: 'Enregistrer la pièce jointe {name}',
     attachment: {
       image: 'Image',
       video: 'Vidéo',
@@ -933,6 +936,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     },
     noNetworks: 'Cette version ne peut pas connecter de compte. L’espace de démonstration fonctionne hors ligne, avec des conversations d’exemple.',
     otherNetworks: 'Autres réseaux',
+    fileTooLarge: 'Ce fichier est trop gros pour ce champ ({size} Ko au plus) : est-ce le bon ?',
     heading: 'Connecter un compte {network}',
     browserHint: 'Votre navigateur s’ouvre sur la page de connexion ; une fois Parvis autorisé, revenez ici : la suite se fait toute seule.',
     otherServer: 'Un autre serveur',
@@ -1045,12 +1049,13 @@ export const fr: CatalogueShape = withFrenchTypography({
       mailbox: {
         heading: 'Connecter une boîte aux lettres',
         intro: 'Parvis lit la boîte de réception en IMAP et répond en SMTP, comme un logiciel de messagerie ; les réponses sont aussi rangées dans ses éléments envoyés. Les pages d’aide de votre fournisseur donnent le nom des serveurs. Le mot de passe reste dans le trousseau de votre système.',
-        fields: { email: 'Adresse électronique', password: 'Mot de passe', imapHost: 'Serveur de réception (IMAP)', imapSecurity: 'Chiffrement en réception', smtpHost: 'Serveur d’envoi (SMTP)', smtpSecurity: 'Chiffrement à l’envoi', login: 'Identifiant, s’il diffère de l’adresse', imapPort: 'Port IMAP', smtpPort: 'Port SMTP', certificate: 'Accepter ce certificat du serveur (empreinte SHA-256)' },
+        fields: { email: 'Adresse électronique', password: 'Mot de passe', imapHost: 'Serveur de réception (IMAP)', imapSecurity: 'Chiffrement en réception', smtpHost: 'Serveur d’envoi (SMTP)', smtpSecurity: 'Chiffrement à l’envoi', login: 'Identifiant, s’il diffère de l’adresse', imapPort: 'Port IMAP', smtpPort: 'Port SMTP', certificate: 'Accepter ce certificat du serveur (empreinte SHA-256)', customCa: 'Faire confiance à cette autorité de certification (fichier PEM)' },
         hints: {
           password: 'Le mot de passe de la boîte, ou un mot de passe d’application si le fournisseur en demande un (Gmail, Outlook, iCloud avec la validation en deux étapes).',
           imapPort: 'Laissez vide pour le port habituel : 993 en TLS, 143 en STARTTLS.',
           smtpPort: 'Laissez vide pour le port habituel : 465 en TLS, 587 en STARTTLS.',
           certificate: 'Seulement pour un serveur qui a son propre certificat (autosigné ou d’une autorité privée). Comparez l’empreinte que Parvis affiche avec celle que vous donne votre administrateur, et collez-la ici seulement si elles sont identiques.',
+          customCa: 'Pour les serveurs dont les certificats viennent de l’autorité de votre organisation : choisissez son certificat (un fichier .pem ou .crt que vous donne votre administrateur). Parvis fait alors confiance aux certificats qu’elle a signés, pour cette boîte seulement, et vérifie toujours le nom du serveur.',
         },
         otherServer: 'Identifiant, ports et certificat',
         errors: {
@@ -1556,6 +1561,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     triage: 'La modification',
     undoModeration: 'L’annulation de l’action de modération',
     sendReply: 'L’envoi de la réponse',
+    fetchAttachment: 'La récupération de la pièce jointe',
     retryReply: 'Le nouvel essai d’envoi',
     retryModeration: 'Le nouvel essai de l’action de modération',
     discardReply: 'L’abandon de la réponse',

@@ -3,7 +3,7 @@
  * software send them) turned into inbox items: threads, hostile HTML, attachments, broken senders.
  */
 import { describe, expect, it } from 'vitest';
-import { ThreadMemory, emailHtmlToText, normalizeMessageId, readMessage, type ReadContext } from './convert';
+import { ThreadMemory, attachmentParts, emailHtmlToText, listedName, normalizeMessageId, readMessage, type ReadContext } from './convert';
 import { replyMessageId, replyReferences } from './index';
 import { normalizeFingerprint, readHost } from './settings';
 
@@ -132,10 +132,37 @@ describe('reading an email', () => {
       Buffer.from('MZ').toString('base64'),
       '--b1--',
     ]);
+    // Without the server's BODYSTRUCTURE the parts have no id yet: the message's URL, found by name when fetched.
     expect(message.attachments).toEqual([
-      { kind: 'file', url: 'imap://contact%40atelier-lumen.fr@imap.atelier-lumen.fr:993/INBOX;UIDVALIDITY=1700000000/;UID=12/;SECTION=1', alt: 'lampe.jpg (image/jpeg, 3 KB)' },
-      { kind: 'file', url: 'imap://contact%40atelier-lumen.fr@imap.atelier-lumen.fr:993/INBOX;UIDVALIDITY=1700000000/;UID=12/;SECTION=2', alt: 'facture.exe (application/x-msdownload, 2 B)' },
+      { kind: 'file', url: 'imap://contact%40atelier-lumen.fr@imap.atelier-lumen.fr:993/INBOX;UIDVALIDITY=1700000000/;UID=12', alt: 'lampe.jpg (image/jpeg, 3 KB)' },
+      { kind: 'file', url: 'imap://contact%40atelier-lumen.fr@imap.atelier-lumen.fr:993/INBOX;UIDVALIDITY=1700000000/;UID=12', alt: 'facture.exe (application/x-msdownload, 2 B)' },
     ]);
+  });
+
+  it('with the BODYSTRUCTURE, each attachment is named by its IMAP part id; body text and images shown in the HTML are not attachments', () => {
+    const structure = {
+      type: 'multipart/mixed',
+      childNodes: [
+        {
+          part: '1',
+          type: 'multipart/related',
+          childNodes: [
+            { part: '1.1', type: 'multipart/alternative', childNodes: [{ part: '1.1.1', type: 'text/plain', size: 20 }, { part: '1.1.2', type: 'text/html', size: 80 }] },
+            { part: '1.2', type: 'image/png', id: '<logo@x>', disposition: 'inline', size: 400, encoding: 'base64' },
+          ],
+        },
+        { part: '2', type: 'application/pdf', disposition: 'attachment', dispositionParameters: { filename: 'facture.pdf' }, encoding: 'base64', size: 4000 },
+        { part: '3', type: 'text/csv', disposition: 'attachment', dispositionParameters: { filename: 'commandes.csv' }, size: 120 },
+        { part: '4', type: 'message/rfc822', size: 900 },
+      ],
+    };
+    expect(attachmentParts(structure)).toEqual([
+      { part: '2', filename: 'facture.pdf', contentType: 'application/pdf', size: 2923 },
+      { part: '3', filename: 'commandes.csv', contentType: 'text/csv', size: 120 },
+      { part: '4', filename: 'message.eml', contentType: 'message/rfc822', size: 900 },
+    ]);
+    expect(listedName('facture.pdf (application/pdf, 3 KB)')).toBe('facture.pdf');
+    expect(listedName('rapport (final).pdf (application/pdf, 3 KB)')).toBe('rapport (final).pdf');
   });
 
   it('a message without sender is skipped with a reason; one without Message-ID or a sane date is still read', async () => {

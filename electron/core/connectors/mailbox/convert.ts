@@ -7,13 +7,16 @@
  *   tricks: display:none, zero-size or transparent text), images (remote ones track the reader)
  *   and comments are dropped; links keep their text only (the address follows in brackets, so a
  *   reader sees where "Your bank" really points).
- * - Attachments are listed (name, type, size) and never opened or downloaded.
+ * - Attachments are listed (name, type, size) and never opened or downloaded: each is named by an
+ *   IMAP URL (RFC 5092) with the message's UID and, from the server's BODYSTRUCTURE, its part id,
+ *   so that one part can be fetched when the user asks (`fetchAttachment`).
  * - Threads: the conversation is the thread's first message, from `References` (its first id is
  *   the thread's root, RFC 5322 §3.6.4), else from what the answered message (`In-Reply-To`)
  *   belonged to, else the message itself.
  */
 import { compile } from 'html-to-text';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { MessageStructureObject } from 'imapflow';
 import type { Attachment } from '../../../../shared/model';
 import type { NormalizedAuthor, NormalizedItem } from '../types';
 
@@ -150,6 +153,8 @@ export class ThreadMemory {
 export interface FetchedMessage {
   uid: number;
   source: Buffer;
+  /** The server's BODYSTRUCTURE, which numbers the parts (absent: attachments are listed without part ids). */
+  structure?: MessageStructureObject | null;
   /** When the server received it (INTERNALDATE), used when the Date header is missing or absurd. */
   internalDate: Date | null;
 }
@@ -165,6 +170,58 @@ export interface ReadContext {
   /** Where an IMAP URL to the message points (RFC 5092), e.g. imap://contact%40x@imap.x:993 */
   imapUrlBase: string;
   now: number;
+}
+
+/** One attachment as the server's BODYSTRUCTURE describes it. */
+export interface AttachmentPart {
+  /** The IMAP part id (`2`, `1.3`), to fetch it alone. */
+  part: string;
+  filename: string;
+  contentType: string;
+  /** Decoded size, estimated from the encoded one. */
+  size: number;
+}
+
+/**
+ * The attachments of a message from its BODYSTRUCTURE, in order: parts marked `attachment`, and
+ * parts that are neither text nor an image shown inside the HTML (multipart/related with a
+ * Content-ID). An attached email (message/rfc822) is one attachment, not opened.
+ */
+export function attachmentParts(root: MessageStructureObject): AttachmentPart[] {
+  const found: AttachmentPart[] = [];
+  const walk = (node: MessageStructureObject, parentType: string | null) => {
+    const type = (node.type || 'application/octet-stream').toLowerCase();
+    if (node.childNodes && type.startsWith('multipart/')) {
+      for (const child of node.childNodes) walk(child, type);
+      return;
+    }
+    const disposition = (node.disposition || '').toLowerCase();
+    const name = node.dispositionParameters?.filename || node.parameters?.name || null;
+    const shownInHtml = parentType === 'multipart/related' && !!node.id && disposition !== 'attachment';
+    const isBodyText = type.startsWith('text/') && disposition !== 'attachment' && !name;
+    if (!shownInHtml && !isBodyText && (disposition === 'attachment' || !type.startsWith('text/') || name)) {
+      const encoded = node.size ?? 0;
+      found.push({
+        part: node.part || '1',
+        filename: name || (type === 'message/rfc822' ? 'message.eml' : 'attachment'),
+        contentType: type,
+        size: (node.encoding || '').toLowerCase() === 'base64' ? base64Size(encoded) : encoded,
+      });
+    }
+  };
+  walk(root, null);
+  return found;
+}
+
+/** Bytes of base64 text of this many octets: 3 bytes per 4 characters, a CRLF after each full line of 76. */
+function base64Size(octets: number): number {
+  const breaks = Math.floor(octets / 78);
+  return Math.max(0, Math.floor(((octets - 2 * breaks) * 3) / 4));
+}
+
+/** The name an attachment was listed under (the alt text before its type and size). */
+export function listedName(alt: string | null | undefined): string {
+  return (alt ?? '').replace(/ \([^()]*\)$/, '');
 }
 
 /** Parses and converts one fetched message. Never throws: what cannot be read is skipped with a reason. */
@@ -196,15 +253,16 @@ export function convertParsed(parsed: ParsedMail, message: FetchedMessage, ctx: 
   const body = plain || fromHtml;
   const text = subject && !parent ? `${subject}\n\n${body}`.trim() : body || subject;
 
-  const attachments: Attachment[] = parsed.attachments
-    .filter((a) => a.contentDisposition === 'attachment' || !a.related)
-    .slice(0, 50)
-    .map((a, index) => ({
-      kind: 'file' as const,
-      // An IMAP URL (RFC 5092) names the part on the server; nothing is downloaded until asked.
-      url: `${ctx.imapUrlBase}/${encodeURIComponent(ctx.mailbox)};UIDVALIDITY=${ctx.uidValidity}/;UID=${message.uid}/;SECTION=${index + 1}`,
-      alt: `${tidyText(a.filename ?? 'attachment', 200)} (${a.contentType}, ${humanSize(a.size)})`,
-    }));
+  // An IMAP URL (RFC 5092) names the part on the server; nothing is downloaded until asked.
+  const messageUrl = `${ctx.imapUrlBase}/${encodeURIComponent(ctx.mailbox)};UIDVALIDITY=${ctx.uidValidity}/;UID=${message.uid}`;
+  const attachments: Attachment[] = message.structure
+    ? attachmentParts(message.structure)
+        .slice(0, 50)
+        .map((p) => ({ kind: 'file' as const, url: `${messageUrl}/;SECTION=${p.part}`, alt: `${tidyText(p.filename, 200)} (${p.contentType}, ${humanSize(p.size)})` }))
+    : parsed.attachments
+        .filter((a) => a.contentDisposition === 'attachment' || !a.related)
+        .slice(0, 50)
+        .map((a) => ({ kind: 'file' as const, url: messageUrl, alt: `${tidyText(a.filename ?? 'attachment', 200)} (${a.contentType}, ${humanSize(a.size)})` }));
 
   const headerDate = parsed.date?.getTime();
   const createdAt = headerDate && Number.isFinite(headerDate) && headerDate <= ctx.now + 24 * 3600_000 ? headerDate : (message.internalDate?.getTime() ?? ctx.now);

@@ -1,13 +1,14 @@
 /**
  * Email: a shared mailbox (contact@…, support@…) over IMAP and SMTP, with its address, password
  * and the servers' names; TLS always (implicit or STARTTLS), certificates checked, and a server
- * with its own certificate accepted only when the user enters that certificate's fingerprint.
+ * with its own certificate accepted only when the user enters that certificate's fingerprint or
+ * picks the certificate authority that signed it (a PEM file, kept with the account).
  */
 import { signInField } from '../../../../shared/networks';
 import type { NetworkDescriptor } from '../descriptor';
 import { ConnectorError } from '../types';
 import { EMAIL_CAPABILITIES, checkMailbox, createEmailConnector } from './index';
-import { DEFAULT_PORTS, SECURITY, normalizeFingerprint, readHost, trustServer, type MailSettings, type Security } from './settings';
+import { DEFAULT_PORTS, SECURITY, normalizeFingerprint, readCustomCa, readHost, trustServer, type MailSettings, type Security } from './settings';
 
 export const mailbox: NetworkDescriptor = {
   id: 'mailbox',
@@ -26,17 +27,19 @@ export const mailbox: NetworkDescriptor = {
       signInField({ name: 'imapPort', kind: 'number', required: false, advanced: true, minLength: 1, maxLength: 65535, example: '993' }),
       signInField({ name: 'smtpPort', kind: 'number', required: false, advanced: true, minLength: 1, maxLength: 65535, example: '465' }),
       signInField({ name: 'certificate', kind: 'text', required: false, advanced: true, maxLength: 120, example: 'SHA-256 AB:CD:EF:…' }),
+      signInField({ name: 'customCa', kind: 'file', required: false, advanced: true, maxLength: 200_000, options: ['.pem', '.crt', '.cer'] }),
     ],
     yields: 'one',
     async start(fields) {
       const address = String(fields.email).trim().toLowerCase();
       const accepted = fields.certificate ? normalizeFingerprint(String(fields.certificate)) : null;
       if (fields.certificate && !accepted) throw new ConnectorError('not-supported', 'The certificate fingerprint is a SHA-256 one: 64 hexadecimal digits, with or without colons.');
+      const customCa = fields.customCa ? readCustomCa(String(fields.customCa)) : null;
       const imapSecurity = String(fields.imapSecurity) as Security;
       const smtpSecurity = String(fields.smtpSecurity) as Security;
       // Certificates first, before the password goes anywhere.
-      const imap = await trustServer('imap', { host: readHost(fields.imapHost), port: Number(fields.imapPort ?? DEFAULT_PORTS.imap[imapSecurity]), security: imapSecurity }, accepted);
-      const smtp = await trustServer('smtp', { host: readHost(fields.smtpHost), port: Number(fields.smtpPort ?? DEFAULT_PORTS.smtp[smtpSecurity]), security: smtpSecurity }, accepted);
+      const imap = await trustServer('imap', { host: readHost(fields.imapHost), port: Number(fields.imapPort ?? DEFAULT_PORTS.imap[imapSecurity]), security: imapSecurity, customCa }, accepted);
+      const smtp = await trustServer('smtp', { host: readHost(fields.smtpHost), port: Number(fields.smtpPort ?? DEFAULT_PORTS.smtp[smtpSecurity]), security: smtpSecurity, customCa }, accepted);
       const settings: MailSettings = { v: 1, imap, smtp, address, login: fields.login ? String(fields.login).trim() : address };
       const password = String(fields.password);
       await checkMailbox(settings, password);

@@ -10,6 +10,19 @@
  * rebuilt, UIDs mean something else now), the read starts over from the first UID: again the
  * Message-IDs keep what is stored from being doubled.
  *
+ * Changes: where the server has CONDSTORE (RFC 7162; Dovecot has it), the cursor also keeps the
+ * INBOX's HIGHESTMODSEQ. A poll that finds it unchanged (and the same UIDVALIDITY) knows nothing was
+ * added, flagged or removed, and stops there: after the first read of a large mailbox, a poll is
+ * a login and an EXAMINE. When it moved, the poll reads new UIDs as above and, once caught up,
+ * asks for what changed since (`UID FETCH … (FLAGS) (CHANGEDSINCE m VANISHED)`, QRESYNC): a message
+ * that left the INBOX (deleted, or filed into another folder by another client) or was flagged
+ * \Deleted there is reported deleted, so it no longer waits for an answer in Parvis. The UIDs of the
+ * latest messages travel in the cursor for this (bounded): an older message that leaves the INBOX
+ * stays as it is in Parvis. Without CONDSTORE, polls read new UIDs only.
+ *
+ * Push: `watch` keeps one more connection, idling on the INBOX (IMAP IDLE), and tells the scheduler
+ * to poll as soon as the server announces a new message or a change; it reconnects with a backoff.
+ *
  * Replying: Nodemailer composes the answer once, with `In-Reply-To` and `References` from the
  * message answered and a Message-ID derived from the outbox's idempotency key; the same bytes go
  * to SMTP and, by IMAP APPEND, to the Sent folder. After a crash, `findReply` looks for that
@@ -19,23 +32,28 @@
  * client), found by UID when the mailbox is unchanged, else by Message-ID.
  */
 import { createHash } from 'node:crypto';
-import { ImapFlow, type ListResponse } from 'imapflow';
+import { ImapFlow, type ListResponse, type MessageStructureObject } from 'imapflow';
+import { backoffDelay } from '../http';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import {
   ConnectorError,
   type AccountContext,
+  type AccountWatch,
+  type AttachmentContent,
+  type AttachmentRequest,
   type Capabilities,
   type Connector,
   type ModerateRequest,
   type ModerationAction,
   type NormalizedAuthor,
+  type NormalizedDeletion,
   type NormalizedItem,
   type PollResult,
   type ReplyRequest,
   type ReplyResult,
 } from '../types';
-import { ThreadMemory, readMessage, type EmailExtra } from './convert';
+import { ThreadMemory, attachmentParts, listedName, readMessage, tidyText, type EmailExtra } from './convert';
 import { readSettings, tlsOptions, type MailSettings, type ServerSettings } from './settings';
 
 /** Longest answer Parvis sends (an email has no real limit; this keeps a paste accident out). */
@@ -72,6 +90,14 @@ export interface EmailConnectorOptions {
   maxMessageBytes?: number;
   timeoutMs?: number;
   now?: () => number;
+  /** UIDs of the latest messages kept in the cursor, to name the ones that leave the INBOX. */
+  uidMemorySize?: number;
+  /** Push connection: first reconnection delay and longest one (default 2 s, 5 min). */
+  watchBackoff?: { baseMs: number; capMs: number };
+  /** IDLE is restarted this often (servers drop it after 30 min; RFC 2177 says re-issue before). Default 10 min. */
+  maxIdleMs?: number;
+  /** Counts the IMAP commands sent (for the bench); not for the product. */
+  onCommand?: (command: string) => void;
 }
 
 interface EmailCursor {
@@ -79,10 +105,14 @@ interface EmailCursor {
   uidValidity: string | null;
   lastUid: number;
   roots: [string, string][];
+  /** HIGHESTMODSEQ of the INBOX when it was last read up to `lastUid` with its changes (CONDSTORE). */
+  modseq?: string | null;
+  /** [UID, Message-ID] of the latest messages read, oldest first (bounded). */
+  uids?: [number, string][];
 }
 
 function readCursor(raw: string | null): EmailCursor {
-  const empty: EmailCursor = { v: 1, uidValidity: null, lastUid: 0, roots: [] };
+  const empty: EmailCursor = { v: 1, uidValidity: null, lastUid: 0, roots: [], modseq: null, uids: [] };
   if (!raw) return empty;
   try {
     const parsed = JSON.parse(raw) as Partial<EmailCursor>;
@@ -92,6 +122,8 @@ function readCursor(raw: string | null): EmailCursor {
       uidValidity: typeof parsed.uidValidity === 'string' ? parsed.uidValidity : null,
       lastUid: Number.isSafeInteger(parsed.lastUid) && parsed.lastUid! >= 0 ? parsed.lastUid! : 0,
       roots: Array.isArray(parsed.roots) ? parsed.roots.filter((e): e is [string, string] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') : [],
+      modseq: typeof parsed.modseq === 'string' && /^\d{1,20}$/.test(parsed.modseq) ? parsed.modseq : null,
+      uids: Array.isArray(parsed.uids) ? parsed.uids.filter((e): e is [number, string] => Array.isArray(e) && Number.isSafeInteger(e[0]) && typeof e[1] === 'string') : [],
     };
   } catch {
     return empty;
@@ -161,7 +193,7 @@ class EmailConnector implements Connector {
     const settings = readSettings(ctx.credentials);
     const password = ctx.credentials.password;
     if (!password) throw new ConnectorError('auth', 'No password is stored for this mailbox: sign in again.');
-    const client = imapClient(settings, password, this.options.timeoutMs);
+    const client = imapClient(settings, password, this.options.timeoutMs, { onCommand: this.options.onCommand });
     // Errors after a failed command also arrive as events: without a listener they would crash the process.
     client.on('error', () => undefined);
     try {
@@ -189,26 +221,40 @@ class EmailConnector implements Connector {
   async poll(ctx: AccountContext, rawCursor: string | null): Promise<PollResult> {
     const state = readCursor(rawCursor);
     return this.imap(ctx, 'IMAP read', async (client, settings) => {
+      // Messages that leave the INBOX while it is open (QRESYNC reports them as VANISHED UIDs).
+      const vanished = new Set<number>();
+      const onExpunge = (event: { uid?: number; vanished?: boolean }) => {
+        if (event.vanished && typeof event.uid === 'number') vanished.add(event.uid);
+      };
+      client.on('expunge', onExpunge);
       const lock = await client.getMailboxLock('INBOX', { readOnly: true });
       try {
         const mailbox = client.mailbox;
         if (!mailbox) throw new ConnectorError('bad-response', 'The server opened no INBOX.');
         const uidValidity = String(mailbox.uidValidity);
+        const sameMailbox = state.uidValidity === uidValidity;
+        const condstore = client.enabled.has('CONDSTORE') && !mailbox.noModseq && mailbox.highestModseq !== undefined;
+        const modseq = condstore ? String(mailbox.highestModseq) : null;
+        // Nothing added, flagged or removed since the last complete read: done (one EXAMINE).
+        if (sameMailbox && modseq !== null && state.modseq === modseq) {
+          return { items: [], cursor: null, hasMore: false, rateLimit: null, skipped: [] };
+        }
         // A new UIDVALIDITY: the old UIDs mean nothing now, read from the start (Message-IDs dedupe).
-        const lastUid = state.uidValidity === uidValidity ? state.lastUid : 0;
+        const lastUid = sameMailbox ? state.lastUid : 0;
         const found = mailbox.exists === 0 ? [] : ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []);
         // `n:*` always includes the last message, even when its UID is below n.
         const pending = found.filter((uid) => uid > lastUid).sort((a, b) => a - b);
         const page = pending.slice(0, this.pageSize);
         const memory = new ThreadMemory(state.roots, this.options.memorySize ?? 2000);
+        const uidMemory = new Map<number, string>(sameMailbox ? state.uids : []);
         const items: NormalizedItem[] = [];
         const skipped: PollResult['skipped'] = [];
         if (page.length > 0) {
           const maxBytes = this.options.maxMessageBytes ?? 25 * 1024 * 1024;
-          const fetched: { uid: number; source: Buffer; internalDate: Date | null }[] = [];
+          const fetched: { uid: number; source: Buffer; internalDate: Date | null; structure: MessageStructureObject | null }[] = [];
           for await (const message of client.fetch(
             page.join(','),
-            { uid: true, internalDate: true, source: { start: 0, maxLength: maxBytes } },
+            { uid: true, internalDate: true, bodyStructure: true, source: { start: 0, maxLength: maxBytes } },
             { uid: true },
           )) {
             if (!message.source) {
@@ -216,28 +262,99 @@ class EmailConnector implements Connector {
               continue;
             }
             const date = message.internalDate ? new Date(message.internalDate) : null;
-            fetched.push({ uid: message.uid, source: message.source, internalDate: date && !Number.isNaN(date.getTime()) ? date : null });
+            fetched.push({ uid: message.uid, source: message.source, internalDate: date && !Number.isNaN(date.getTime()) ? date : null, structure: message.bodyStructure ?? null });
           }
           fetched.sort((a, b) => a.uid - b.uid);
           const imapUrlBase = `imap://${encodeURIComponent(settings.login)}@${settings.imap.host}:${settings.imap.port}`;
           for (const message of fetched) {
             const result = await readMessage(message, { mailbox: 'INBOX', uidValidity, ownAddress: settings.address, memory, imapUrlBase, now: this.now() });
-            if (result.kind === 'item') items.push(result.item);
-            else skipped.push({ remoteId: result.remoteId, reason: result.reason });
+            if (result.kind === 'item') {
+              items.push(result.item);
+              uidMemory.set(message.uid, result.item.remoteId);
+            } else skipped.push({ remoteId: result.remoteId, reason: result.reason });
           }
         }
+        const hasMore = pending.length > page.length;
+        // Changes to messages already read, once caught up (the modseq then covers everything read).
+        const deleted: NormalizedDeletion[] = [];
+        let nextModseq = sameMailbox ? (state.modseq ?? null) : null;
+        if (!hasMore && modseq !== null) {
+          if (sameMailbox && state.modseq && lastUid > 0) {
+            const flaggedDeleted: number[] = [];
+            for await (const message of client.fetch(`1:${lastUid}`, { uid: true, flags: true }, { uid: true, changedSince: BigInt(state.modseq) })) {
+              if (message.flags?.has('\\Deleted')) flaggedDeleted.push(message.uid);
+            }
+            const now = this.now();
+            for (const uid of [...vanished, ...flaggedDeleted]) {
+              const remoteId = uidMemory.get(uid);
+              if (remoteId && !deleted.some((d) => d.remoteId === remoteId)) deleted.push({ remoteId, deletedAt: now });
+              if (vanished.has(uid)) uidMemory.delete(uid);
+            }
+          }
+          nextModseq = modseq;
+        }
+        const uidLimit = this.options.uidMemorySize ?? 1000;
         const next: EmailCursor = {
           v: 1,
           uidValidity,
           // Past the whole page, understood or not (a broken message must not block the mailbox).
           lastUid: page.length > 0 ? page[page.length - 1]! : lastUid,
           roots: memory.entries(),
+          modseq: nextModseq,
+          uids: [...uidMemory.entries()].sort((a, b) => a[0] - b[0]).slice(-uidLimit),
         };
-        return { items, cursor: JSON.stringify(next), hasMore: pending.length > page.length, rateLimit: null, skipped };
+        return { items, cursor: JSON.stringify(next), hasMore, rateLimit: null, skipped, ...(deleted.length > 0 ? { deleted } : {}) };
       } finally {
         lock.release();
+        client.off('expunge', onExpunge);
       }
     });
+  }
+
+  async fetchAttachment(ctx: AccountContext, req: AttachmentRequest): Promise<AttachmentContent> {
+    const where = /\/([^/;]{1,300});UIDVALIDITY=(\d{1,10})\/;UID=(\d{1,10})(?:\/;SECTION=([0-9]{1,4}(?:\.[0-9]{1,4}){0,20}))?$/.exec(req.attachment.url);
+    if (!where) throw new ConnectorError('not-supported', 'This attachment was not listed from an IMAP mailbox.');
+    const mailboxPath = decodeURIComponent(where[1]!);
+    const [uidValidity, uid, section] = [where[2]!, Number(where[3]), where[4] ?? null];
+    const extra = (req.messageExtra ?? {}) as Partial<EmailExtra>;
+    const messageId = extra.messageId ?? req.messageRemoteId;
+    // Messages without a Message-ID got one made of their UID: only the UID finds them.
+    const madeUp = messageId.endsWith('.parvis.invalid>');
+    const wanted = listedName(req.attachment.alt);
+    return this.imap(ctx, 'IMAP attachment', async (client) =>
+      withMailbox(client, mailboxPath, true, async () => {
+        let uids: number[] = [];
+        if (String(client.mailbox && client.mailbox.uidValidity) === uidValidity) {
+          // The UID still names this message only if its Message-ID says so.
+          uids = (await client.search(madeUp ? { uid: String(uid) } : { uid: String(uid), header: { 'message-id': messageId } }, { uid: true })) || [];
+        }
+        if (uids.length === 0 && !madeUp) uids = (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
+        if (uids.length === 0) throw new ConnectorError('not-supported', `This message is no longer in ${mailboxPath}: it was moved or deleted in another mail client.`);
+        const target = String(uids[0]);
+        const message = await client.fetchOne(target, { uid: true, bodyStructure: true }, { uid: true });
+        const parts = message && message.bodyStructure ? attachmentParts(message.bodyStructure) : [];
+        // The part listed, checked by its name; else the part of that name (listed before part ids were kept).
+        const part = parts.find((p) => p.part === section && tidyText(p.filename, 200) === wanted) ?? parts.find((p) => tidyText(p.filename, 200) === wanted);
+        if (!part) throw new ConnectorError('not-supported', `The message no longer has the attachment “${wanted}”.`);
+        if (part.size > req.maxBytes) throw new ConnectorError('not-supported', `This attachment is larger than ${Math.round(req.maxBytes / 1024 / 1024)} MB: open it in a mail client.`);
+        const download = await client.download(target, part.part, { uid: true, maxBytes: req.maxBytes + 1 });
+        if (!download.content) throw new ConnectorError('not-supported', `The server did not send the attachment “${wanted}”.`);
+        const chunks: Buffer[] = [];
+        let total = 0;
+        for await (const chunk of download.content as AsyncIterable<Buffer>) {
+          total += chunk.length;
+          if (total > req.maxBytes) throw new ConnectorError('not-supported', `This attachment is larger than ${Math.round(req.maxBytes / 1024 / 1024)} MB: open it in a mail client.`);
+          chunks.push(chunk);
+        }
+        return { filename: part.filename, contentType: part.contentType, content: Buffer.concat(chunks) };
+      }),
+    );
+  }
+
+  watch(ctx: AccountContext, onChange: () => void): AccountWatch {
+    const settings = readSettings(ctx.credentials);
+    const password = ctx.credentials.password;
+    return new InboxWatch(settings, password ?? '', onChange, this.options);
   }
 
   async reply(ctx: AccountContext, req: ReplyRequest): Promise<ReplyResult> {
@@ -337,8 +454,87 @@ class EmailConnector implements Connector {
   }
 }
 
-export function imapClient(settings: MailSettings, password: string, timeoutMs = 30_000): ImapFlow {
-  return new ImapFlow({
+/**
+ * The push connection of one mailbox: the INBOX opened read-only and left in IDLE (imapflow
+ * re-issues it every `maxIdleMs`). A new message, a flag change or a removal announced by the
+ * server calls `onChange`; a lost connection is opened again after a growing delay (and calls
+ * `onChange` once back, for what came meanwhile). Errors never surface: polling at the interval
+ * goes on, and the poll is what tells the account's state.
+ */
+class InboxWatch implements AccountWatch {
+  private client: ImapFlow | null = null;
+  private closed = false;
+  private failures = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private connectedOnce = false;
+
+  constructor(
+    private readonly settings: MailSettings,
+    private readonly password: string,
+    private readonly onChange: () => void,
+    private readonly options: EmailConnectorOptions,
+  ) {
+    void this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    this.timer = null;
+    if (this.closed) return;
+    const client = imapClient(this.settings, this.password, this.options.timeoutMs, { idle: true, maxIdleMs: this.options.maxIdleMs ?? 10 * 60_000 });
+    this.client = client;
+    client.on('error', () => undefined);
+    const changed = () => {
+      if (!this.closed && this.client === client) this.onChange();
+    };
+    client.on('exists', changed);
+    client.on('expunge', changed);
+    client.on('flags', changed);
+    client.on('close', () => {
+      if (this.client === client) this.client = null;
+      this.retry();
+    });
+    try {
+      await client.connect();
+      await client.mailboxOpen('INBOX', { readOnly: true });
+      if (this.closed) {
+        await client.logout().catch(() => client.close());
+        return;
+      }
+      this.failures = 0;
+      // Back after a cut: what arrived meanwhile was announced to no one.
+      if (this.connectedOnce) this.onChange();
+      this.connectedOnce = true;
+      await client.idle();
+    } catch {
+      client.close();
+    }
+  }
+
+  private retry(): void {
+    if (this.closed || this.timer) return;
+    const { baseMs, capMs } = this.options.watchBackoff ?? { baseMs: 2_000, capMs: 5 * 60_000 };
+    const delay = backoffDelay(this.failures++, baseMs, capMs);
+    this.timer = setTimeout(() => void this.connect(), delay);
+    this.timer.unref?.();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const client = this.client;
+    this.client = null;
+    if (client) await client.logout().catch(() => client.close());
+  }
+}
+
+export function imapClient(
+  settings: MailSettings,
+  password: string,
+  timeoutMs = 30_000,
+  extra: { idle?: boolean; maxIdleMs?: number; onCommand?: (command: string) => void } = {},
+): ImapFlow {
+  const client = new ImapFlow({
     host: settings.imap.host,
     port: settings.imap.port,
     secure: settings.imap.security === 'tls',
@@ -346,11 +542,39 @@ export function imapClient(settings: MailSettings, password: string, timeoutMs =
     auth: { user: settings.login, pass: password },
     tls: tlsOptions(settings.imap),
     logger: false,
-    disableAutoIdle: true,
+    // QRESYNC: messages that leave the INBOX are named by UID (VANISHED), where the server can.
+    qresync: true,
+    disableAutoIdle: !extra.idle,
+    ...(extra.maxIdleMs ? { maxIdleTime: extra.maxIdleMs } : {}),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
-    socketTimeout: Math.max(timeoutMs, 60_000),
+    // An idling connection is quiet by design: IDLE is re-issued well before this.
+    socketTimeout: extra.idle ? Math.max(timeoutMs, (extra.maxIdleMs ?? 10 * 60_000) + 60_000) : Math.max(timeoutMs, 60_000),
+    ...(extra.onCommand ? { logger: commandCounter(extra.onCommand) } : {}),
   });
+  return client;
+}
+
+/** An imapflow logger that reports each command the client sends (its name only), nothing else. */
+function commandCounter(onCommand: (command: string) => void) {
+  const quiet = () => undefined;
+  return {
+    debug(entry: { src?: string; msg?: string }) {
+      if (entry?.src === 'c' && typeof entry.msg === 'string') {
+        const words = entry.msg.split(' ');
+        // "<tag> <COMMAND> …", "DONE" (ends IDLE), or a continuation line: never its content
+        // (an AUTHENTICATE continuation carries the password).
+        if (words.length < 2) onCommand(words[0] === 'DONE' ? 'DONE' : '(continuation)');
+        else if (words[1] === 'UID' && words[2]) onCommand(`UID ${words[2].toUpperCase()}`);
+        else onCommand(words[1]!.toUpperCase());
+      }
+    },
+    info: quiet,
+    warn: quiet,
+    error: quiet,
+    trace: quiet,
+    fatal: quiet,
+  };
 }
 
 export function smtpTransport(settings: MailSettings, password: string, timeoutMs = 30_000) {

@@ -9,6 +9,10 @@
  * self-signed or private-CA certificate is accepted only when the user typed its SHA-256
  * fingerprint: sign-in then fetches the certificate *before* any password is sent, compares, and
  * pins its PEM; later connections trust that exact certificate, and only it, besides the system CAs.
+ *
+ * A company's own certificate authority can be added too (a PEM file the user picks): its
+ * certificates are trusted like the system's (chain and host name checked), in addition to the
+ * system CAs, for this mailbox only.
  */
 import { X509Certificate } from 'node:crypto';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
@@ -24,6 +28,8 @@ export interface ServerSettings {
   security: Security;
   /** PEM of a certificate the user accepted by its fingerprint (self-signed, private CA). */
   pinnedCertificate?: string | null;
+  /** PEM of certificate authorities the user added (their company's own CA), trusted besides the system's. */
+  customCa?: string | null;
 }
 
 export interface MailSettings {
@@ -81,12 +87,40 @@ function pemOf(cert: PeerCertificate): string {
 export function tlsOptions(server: ServerSettings): ConnectionOptions {
   const options: ConnectionOptions = { minVersion: 'TLSv1.2', rejectUnauthorized: true };
   if (!isIP(server.host)) options.servername = server.host;
+  const extra = server.customCa ? splitPem(server.customCa) : [];
   if (server.pinnedCertificate) {
     const pinned = new X509Certificate(server.pinnedCertificate).fingerprint256;
-    options.ca = [...rootCertificates, server.pinnedCertificate];
+    extra.push(server.pinnedCertificate);
     options.checkServerIdentity = (host, cert) => (cert.fingerprint256 === pinned ? undefined : checkServerIdentity(host, cert));
   }
+  if (extra.length > 0) options.ca = [...rootCertificates, ...extra];
   return options;
+}
+
+/** The certificates of a PEM text, each as its own PEM block. */
+export function splitPem(pem: string): string[] {
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => `${m[0]}\n`);
+}
+
+/**
+ * Reads a certificate authority file the user picked: PEM certificates only, at most 20, each a
+ * CA (basic constraints say so) and valid today. Returns them as one PEM text, or throws why not.
+ */
+export function readCustomCa(text: string, now = Date.now()): string {
+  const blocks = splitPem(text);
+  if (blocks.length === 0) throw new ConnectorError('not-supported', 'The certificate authority file holds no PEM certificate (-----BEGIN CERTIFICATE-----).');
+  if (blocks.length > 20) throw new ConnectorError('not-supported', 'The certificate authority file holds more than 20 certificates.');
+  for (const block of blocks) {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(block);
+    } catch {
+      throw new ConnectorError('not-supported', 'The certificate authority file holds a certificate that cannot be read.');
+    }
+    if (!cert.ca) throw new ConnectorError('not-supported', `“${cert.subject.replace(/\n/g, ', ')}” is not a certificate authority: give the authority's certificate, or the server certificate's fingerprint.`);
+    if (Date.parse(cert.validTo) < now) throw new ConnectorError('not-supported', `The certificate authority “${cert.subject.replace(/\n/g, ', ')}” expired on ${cert.validTo}.`);
+  }
+  return blocks.join('');
 }
 
 /** What a server's certificate is, fetched without sending anything but STARTTLS. */
@@ -134,6 +168,7 @@ function expectLine(socket: Socket, done: RegExp, fail: RegExp, timeoutMs: numbe
  * the protocol's two commands (IMAP `STARTTLS`, SMTP `EHLO` + `STARTTLS`), nothing else is sent.
  */
 export async function presentedCertificate(protocol: 'imap' | 'smtp', server: ServerSettings, timeoutMs = 15_000): Promise<PresentedCertificate> {
+  // The system's CAs and the user's own, not a pinned certificate: what is checked is whether it is trusted without one.
   const base = { ...tlsOptions({ ...server, pinnedCertificate: null }), rejectUnauthorized: false };
   let plain: Socket | undefined;
   try {
@@ -187,6 +222,6 @@ export async function trustServer(protocol: 'imap' | 'smtp', server: ServerSetti
   throw new ConnectorError(
     'bad-response',
     `The certificate of ${server.host}:${server.port} (${protocol.toUpperCase()}) is not trusted (${presented.problem}). ` +
-      `If you trust this server, enter its SHA-256 fingerprint in the certificate field: ${presented.fingerprint}`,
+      `If you trust this server, enter its SHA-256 fingerprint in the certificate field (${presented.fingerprint}), or add the certificate authority that signed it.`,
   );
 }
