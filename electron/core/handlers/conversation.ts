@@ -48,6 +48,7 @@ function inSlices<R>(ids: readonly number[], check: (ids: readonly number[]) => 
     }
     return done();
   })();
+}
 
 /** Largest attachment fetched on demand (it crosses IPC as base64). */
 export const ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
