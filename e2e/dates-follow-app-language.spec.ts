@@ -49,7 +49,7 @@ const EN: Words = {
   openingHour: '9:00 AM',
 };
 
-async function openIn(page: Page, words: Words, reload: () => Promise<void>): Promise<void> {
+async function openIn(page: Page, words: Words, reload: () => Promise<unknown>): Promise<void> {
   await reload();
   await expect(page.locator('html')).toHaveAttribute('lang', words.language);
   await expect(page.getByTestId('conversation-list')).toBeFocused();
@@ -61,7 +61,7 @@ function scenario(words: Words): void {
   test(`a custom snooze is typed and shown in the app's language (${words.language}, browser ${words.browser})`, async ({ app: page, parvis }) => {
     await parvis.core.handlers['settings.set']({ language: words.language });
     await openIn(page, words, () => page.reload());
-    expect(await page.evaluate(() => navigator.language)).toBe(words.browser);
+    expect(await page.evaluate('navigator.language')).toBe(words.browser);
 
     await page.keyboard.press('s');
     const dialog = page.getByRole('dialog', { name: words.snoozeTitle });

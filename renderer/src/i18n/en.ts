@@ -1118,6 +1118,8 @@ export const en = {
     send: 'Report',
   },
   rules: {
+    /** The names of the rules Parvis ships, while the user has not renamed them. */
+    shippedNames: { netiquette: 'Netiquette', media: 'Image screening' },
     title: 'Netiquette rules',
     description: 'Rules look at every new message, top to bottom, and act on those they catch: hold for review, hide, tag, assign…',
     new: 'New rule',

@@ -1120,6 +1120,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     send: 'Signaler',
   },
   rules: {
+    shippedNames: { netiquette: 'Nétiquette', media: 'Filtrage des images' },
     title: 'Règles de nétiquette',
     description: 'Les règles examinent chaque nouveau message, de haut en bas, et agissent sur ceux qu’elles retiennent : mise en attente, masquage, étiquette, attribution…',
     new: 'Nouvelle règle',
