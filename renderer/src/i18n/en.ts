@@ -720,6 +720,9 @@ export const en = {
     sync: 'Sync',
     pollInterval: 'Check accounts every (seconds)',
     notifications: 'Notify me of new conversations',
+    followedViews: 'Saved views that notify',
+    followedViewsHelp: 'New messages in conversations assigned to you always notify; tick the saved views whose new messages should too.',
+    followedViewsNone: 'No saved view yet: filter the inbox, then “Save as view”.',
     browserNotifications: 'Also as browser notifications',
     browserNotificationState: {
       unsupported: 'This browser cannot show notifications.',

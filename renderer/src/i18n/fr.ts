@@ -722,6 +722,9 @@ export const fr: CatalogueShape = withFrenchTypography({
     sync: 'Synchronisation',
     pollInterval: 'Vérifier les comptes toutes les (secondes)',
     notifications: 'Me prévenir des nouvelles conversations',
+    followedViews: 'Vues enregistrées qui notifient',
+    followedViewsHelp: 'Les nouveaux messages des conversations qui vous sont assignées notifient toujours ; cochez les vues enregistrées dont les nouveaux messages doivent notifier aussi.',
+    followedViewsNone: 'Aucune vue enregistrée pour l’instant : filtrez la boîte de réception, puis « Enregistrer comme vue ».',
     browserNotifications: 'Aussi par des notifications du navigateur',
     browserNotificationState: {
       unsupported: 'Ce navigateur ne sait pas afficher de notifications.',
