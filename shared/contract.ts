@@ -285,6 +285,18 @@ export const calls = {
       .strict(),
     output: InboxPage,
   },
+  /**
+   * For several filters at once (the sidebar's views): how many conversations each holds and how
+   * many of them are unread; and `unreadConversations`, the unread open or pending conversations
+   * the window title, the badge and the tray count.
+   */
+  'inbox.viewCounts': {
+    input: z.object({ filters: z.record(z.string().max(64), InboxFilter) }).strict(),
+    output: z.object({
+      views: z.record(z.string(), z.object({ total: z.number().int(), unread: z.number().int() })),
+      unreadConversations: z.number().int(),
+    }),
+  },
   /** Counts for several filters at once (sidebar views). */
   'inbox.count': {
     input: z.object({ filters: z.record(z.string().max(64), InboxFilter) }).strict(),

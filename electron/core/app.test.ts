@@ -130,6 +130,7 @@ function validInputs(ctx: { postId: number; lateTargetId: number; accId: number;
     'accounts.remove': { accountId: ctx.accId },
     'inbox.list': { filter: { status: ['open'] }, limit: 10 },
     'inbox.count': { filters: { open: { status: ['open'] } } },
+    'inbox.viewCounts': { filters: { open: { status: ['open'] } } },
     'inbox.summaries': { conversationIds: [ctx.convId, 99999] },
     'conversation.get': { conversationId: ctx.convId },
     'conversation.setStatus': { conversationIds: [ctx.convId], status: 'pending' },

@@ -11,6 +11,7 @@ export const en = {
     retry: 'Try again',
   },
   sidebar: {
+    countTitle: 'Unread: {unread} of {total}',
     label: 'Views and accounts',
     views: 'Views',
     savedViews: 'Saved views',

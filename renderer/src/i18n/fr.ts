@@ -13,6 +13,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     retry: 'Réessayer',
   },
   sidebar: {
+    countTitle: 'Non lues : {unread} sur {total}',
     label: 'Vues et comptes',
     views: 'Vues',
     savedViews: 'Vues enregistrées',
