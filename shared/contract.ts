@@ -451,8 +451,6 @@ export const calls = {
     input: z.object({ query: z.string().max(200).optional(), cursor: z.string().max(40).nullable().optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }),
   },
-  /** The audit log as CSV (RFC 4180), for a spreadsheet. */
-  'audit.exportCsv': { input: z.object({ query: z.string().max(200).optional() }).strict(), output: z.object({ filename: z.string(), csv: z.string() }) },
 
   /** A report over a period compared with the one before it, from the local store. */
   'reports.get': { input: ReportQuery, output: Report },

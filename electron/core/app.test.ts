@@ -175,7 +175,6 @@ function validInputs(ctx: { postId: number; lateTargetId: number; accId: number;
     'lexicons.get': {},
     'lexicons.set': { allow: ['con carne'] },
     'audit.list': { query: 'block' },
-    'audit.exportCsv': {},
     'settings.get': {},
     'settings.set': { language: 'fr' },
     'reports.get': { since: 0, until: 86_400_000 * 7, bucket: 'week', timeZone: 'Europe/Paris' },

@@ -95,7 +95,6 @@ export async function makeFuzzCore(): Promise<{ core: FuzzCore; valid: Record<Ca
     'lexicons.get': {},
     'lexicons.set': { lexicons: lexicons.lexicons.slice(0, 1), allow: ['cul-de-sac'] },
     'audit.list': { query: 'hide', cursor: null, limit: 10 },
-    'audit.exportCsv': { query: 'hide' },
     'settings.get': {},
     'settings.set': { language: 'fr', pollIntervalSeconds: 120 },
   };
