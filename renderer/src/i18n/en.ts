@@ -411,7 +411,7 @@ export const en = {
     applied: 'already applied',
   },
   dateField: {
-    placeholder: { date: 'Pick a date', datetime: 'Pick a date and time', time: 'Pick a time' },
+    placeholder: { date: 'mm/dd/yyyy', datetime: 'mm/dd/yyyy h:mm AM', time: 'h:mm AM' },
     toggleOverlay: 'Show or hide the calendar',
     menu: 'Calendar',
     openTimePicker: 'Choose the time',

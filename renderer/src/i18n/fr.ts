@@ -413,7 +413,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     applied: 'déjà appliquée',
   },
   dateField: {
-    placeholder: { date: 'Choisir une date', datetime: 'Choisir une date et une heure', time: 'Choisir une heure' },
+    placeholder: { date: 'jj/mm/aaaa', datetime: 'jj/mm/aaaa hh:mm', time: 'hh:mm' },
     toggleOverlay: 'Afficher ou masquer le calendrier',
     menu: 'Calendrier',
     openTimePicker: 'Choisir l’heure',
