@@ -289,6 +289,18 @@ export const calls = {
       .strict(),
     output: InboxPage,
   },
+  /**
+   * For several filters at once (the sidebar's views): how many conversations each holds and how
+   * many of them are unread; and `unreadConversations`, the unread open or pending conversations
+   * the window title, the badge and the tray count.
+   */
+  'inbox.viewCounts': {
+    input: z.object({ filters: z.record(z.string().max(64), InboxFilter) }).strict(),
+    output: z.object({
+      views: z.record(z.string(), z.object({ total: z.number().int(), unread: z.number().int() })),
+      unreadConversations: z.number().int(),
+    }),
+  },
   /** Counts for several filters at once (sidebar views). */
   'inbox.count': {
     input: z.object({ filters: z.record(z.string().max(64), InboxFilter) }).strict(),
@@ -458,8 +470,6 @@ export const calls = {
     input: z.object({ query: z.string().max(200).optional(), cursor: z.string().max(40).nullable().optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }),
   },
-  /** The audit log as CSV (RFC 4180), for a spreadsheet. */
-  'audit.exportCsv': { input: z.object({ query: z.string().max(200).optional() }).strict(), output: z.object({ filename: z.string(), csv: z.string() }) },
 
   /** A report over a period compared with the one before it, from the local store. */
   'reports.get': { input: ReportQuery, output: Report },

@@ -184,6 +184,26 @@ export const RuleAction = z.discriminatedUnion('type', [
 ]);
 export type RuleAction = z.infer<typeof RuleAction>;
 
+// ── Shipped rule names ──────────────────────────────────────────────────────────────────────────
+
+/**
+ * The rules Parvis ships, by rule id, with the name the core stores for them. The renderer words
+ * these from its catalogues (`rules.shippedNames.<id>`), so French reads "Nétiquette"; a name the
+ * user typed is theirs and is shown as it is.
+ */
+export const SHIPPED_RULE_NAMES = { netiquette: 'Netiquette', media: 'Image screening' } as const;
+export type ShippedRuleId = keyof typeof SHIPPED_RULE_NAMES;
+
+/**
+ * Which shipped rule a name stands for: the rule's id when the rule is a shipped one still under
+ * its shipped name, else null. Without an id (an audit entry's "rule: <name>"), the name alone.
+ */
+export function shippedRuleName(ruleId: string | null, name: string): ShippedRuleId | null {
+  const ids = Object.keys(SHIPPED_RULE_NAMES) as ShippedRuleId[];
+  if (ruleId !== null) return ids.includes(ruleId as ShippedRuleId) && SHIPPED_RULE_NAMES[ruleId as ShippedRuleId] === name ? (ruleId as ShippedRuleId) : null;
+  return ids.find((id) => SHIPPED_RULE_NAMES[id] === name) ?? null;
+}
+
 // ── Rules ──────────────────────────────────────────────────────────────────────────────────────
 
 /** One rule. Rules run in list order. */

@@ -251,6 +251,15 @@ describe('inbox list', () => {
     expect(ids({ unread: true })).toEqual([c, b]);
     expect(ids({ since: 1500, until: 2500 })).toEqual([b]);
     expect(core.handlers['inbox.count']({ filters: { open: { status: ['open'] }, mine: { assigneeId: me.id } } })).toEqual({ open: 2, mine: 1 });
+    // The sidebar's unread counts and the window title's count come from the core, and follow a change at once.
+    expect(core.handlers['inbox.viewCounts']({ filters: { open: { status: ['open'] }, mine: { assigneeId: me.id } } })).toEqual({
+      views: { open: { total: 2, unread: 1 }, mine: { total: 1, unread: 1 } },
+      unreadConversations: 1,
+    });
+    core.handlers['conversation.markRead']({ conversationIds: [b!], unread: false });
+    expect(core.handlers['inbox.viewCounts']({ filters: { open: { status: ['open'] } } })).toEqual({ views: { open: { total: 2, unread: 0 } }, unreadConversations: 0 });
+    core.handlers['conversation.setStatus']({ conversationIds: [c!], status: 'pending' });
+    expect(core.handlers['inbox.viewCounts']({ filters: {} })).toEqual({ views: {}, unreadConversations: 1 });
   });
 });
 

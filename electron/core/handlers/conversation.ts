@@ -67,8 +67,10 @@ export function conversationHandlers(s: CoreServices): DomainHandlers<Conversati
   const check = (ids: readonly number[]) => s.conversations.requireAll(ids);
   return {
     'conversation.get': ({ conversationId, markRead }) => {
+      // Whether it was unread before this read marks it read: the counts and the title follow then.
+      const wasUnread = markRead && s.inbox.summaries([conversationId])[0]?.unread === true;
       const stored = s.conversations.get(conversationId, { markRead });
-      if (markRead && stored.conversation.unread) s.changed([conversationId], 'triage');
+      if (wasUnread) s.changed([conversationId], 'triage');
       const community = stored.messages.filter((m) => m.direction === 'in').map((m) => m.text).join('\n');
       const detail = { ...stored, language: detectLanguage(community) };
       return markRead ? { ...detail, conversation: { ...detail.conversation, unread: false } } : detail;

@@ -15,8 +15,7 @@ type ModerationCalls =
   | 'rules.setAutoHide'
   | 'lexicons.get'
   | 'lexicons.set'
-  | 'audit.list'
-  | 'audit.exportCsv';
+  | 'audit.list';
 
 export function moderationHandlers(s: CoreServices): DomainHandlers<ModerationCalls> {
   const { moderation } = s;
@@ -62,6 +61,5 @@ export function moderationHandlers(s: CoreServices): DomainHandlers<ModerationCa
     'lexicons.get': () => moderation.lexicons.get(),
     'lexicons.set': (patch) => moderation.lexicons.set(patch),
     'audit.list': ({ query, cursor, limit }) => moderation.audit.list(query, cursor, limit),
-    'audit.exportCsv': ({ query }) => moderation.audit.exportCsv(query),
   };
 }

@@ -18,11 +18,13 @@ import { isIP } from 'node:net';
 import type { Db } from '../db/connection';
 import { createMessageWriter } from '../db/messages';
 import { USER_AGENT } from '../connectors/http';
+import { SHIPPED_RULE_NAMES } from '../../../shared/moderation';
 import type { ScreenMediaHook } from './media';
 
 /** The rule key and name under which image screening flags and holds messages. */
 export const MEDIA_RULE_KEY = 'media';
-export const MEDIA_RULE_NAME = 'Image screening';
+/** Stored as the flag's rule name; the renderer words it from its catalogues. */
+export const MEDIA_RULE_NAME = SHIPPED_RULE_NAMES[MEDIA_RULE_KEY];
 const ORIGIN = `rule: ${MEDIA_RULE_NAME}`;
 
 // ─── Fetching ────────────────────────────────────────────────────────────────────────────────

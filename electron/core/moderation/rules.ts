@@ -27,6 +27,7 @@ import {
   RegexCondition as RegexConditionBase,
   RuleAction,
   RuleDefinitionBase,
+  SHIPPED_RULE_NAMES,
   RuleCondition as SharedRuleCondition,
   WordsCondition as WordsConditionBase,
 } from '../../../shared/moderation';
@@ -432,7 +433,7 @@ export function defaultRules(options: DefaultRulesOptions = {}): RuleDefinition[
   return [
     {
       id: 'netiquette',
-      name: 'Netiquette',
+      name: SHIPPED_RULE_NAMES.netiquette,
       enabled: true,
       match: 'all',
       conditions: [{ type: 'lexicon', categories: ['insult', 'hate', 'sexual'], languages: ['fr', 'en'], minSeverity: 'strong', negate: false }],

@@ -168,17 +168,4 @@ describe('manual moderation', () => {
       unsupportedReasons: { 'block-author': expect.stringContaining('ban') },
     });
   });
-
-  it('exports the audit log as CSV, safe for spreadsheets', () => {
-    const acc = setup();
-    core.ingest(acc.id, { items: [item({ remoteId: 'c1', text: '=HYPERLINK("http://evil")', author: { remoteId: 'x', handle: '=cmd', name: '=cmd' } })], cursor: null });
-    const messageId = (core.db.prepare('SELECT id FROM messages').get() as { id: number }).id;
-    call('moderation.act', { messageId, action: 'remove' });
-    const { csv, filename } = call<{ csv: string; filename: string }>('audit.exportCsv', {});
-    expect(filename).toMatch(/^parvis-moderation-\d{4}-\d{2}-\d{2}\.csv$/);
-    const [header, line] = csv.trim().split('\r\n');
-    expect(header).toBe('time (UTC),who,action,origin,network,target,network answer');
-    expect(line).toContain(',remove,manual,youtube,');
-    expect(line).toContain(`"'=cmd (=cmd): =HYPERLINK(""http://evil"")"`);
-  });
 });

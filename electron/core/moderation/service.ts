@@ -92,12 +92,6 @@ function excerpt(text: string, max = 80): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-function csvCell(value: string): string {
-  // Formula injection: a cell starting with = + - @ is text, not a formula, in spreadsheets.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function createModerationService(opts: ModerationServiceOptions) {
   const { db, now } = opts;
   const setting = {
@@ -535,20 +529,6 @@ export function createModerationService(opts: ModerationServiceOptions) {
           return { id: r.id, at: r.at, actor: r.actor, conversationId: r.conversation_id, action: d.action, target: d.target, network: d.network, origin: d.origin, outcome };
         });
         return { items, nextCursor: more ? String(items.at(-1)!.id) : null };
-      },
-      exportCsv(query: string | undefined): { filename: string; csv: string } {
-        const header = ['time (UTC)', 'who', 'action', 'origin', 'network', 'target', 'network answer'];
-        const lines = [header.join(',')];
-        let cursor: string | null = null;
-        do {
-          const page = this.list(query, cursor, 500);
-          for (const e of page.items) {
-            lines.push([new Date(e.at).toISOString(), e.actor, e.action, e.origin, e.network ?? '', e.target, e.outcome].map(csvCell).join(','));
-          }
-          cursor = page.nextCursor;
-        } while (cursor);
-        const day = new Date(now()).toISOString().slice(0, 10);
-        return { filename: `parvis-moderation-${day}.csv`, csv: `${lines.join('\r\n')}\r\n` };
       },
     },
 

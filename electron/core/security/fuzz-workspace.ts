@@ -52,6 +52,7 @@ export async function makeFuzzCore(): Promise<{ core: FuzzCore; valid: Record<Ca
     'accounts.cancelConnect': { flowId: '00000000-0000-0000-0000-000000000000' },
     'inbox.list': { filter: { status: ['open'], network: [account.network], query: 'lampe', since: 0 }, cursor: null, limit: 10 },
     'inbox.count': { filters: { open: { status: ['open'] }, mine: { assigneeId: member.id } } },
+    'inbox.viewCounts': { filters: { open: { status: ['open'] }, mine: { assigneeId: member.id } } },
     'inbox.summaries': { conversationIds: [first, second] },
     'conversation.get': { conversationId: second, markRead: true },
     'conversation.setStatus': { conversationIds: [second], status: 'snoozed', snoozeUntil: 4_000_000_000_000 },
@@ -95,7 +96,6 @@ export async function makeFuzzCore(): Promise<{ core: FuzzCore; valid: Record<Ca
     'lexicons.get': {},
     'lexicons.set': { lexicons: lexicons.lexicons.slice(0, 1), allow: ['cul-de-sac'] },
     'audit.list': { query: 'hide', cursor: null, limit: 10 },
-    'audit.exportCsv': { query: 'hide' },
     'settings.get': {},
     'settings.set': { language: 'fr', pollIntervalSeconds: 120 },
   };

@@ -4,6 +4,7 @@
  * spreadsheet sorts and converts them); names and excerpts are data, kept as they are.
  */
 import type { AuditEntry } from '../../../shared/contract';
+import { ruleDisplayName } from '../rules/ruleName';
 import { auditOrigin, auditOutcome } from './auditOutcome';
 
 /** Translates a catalogue key (vue-i18n's `t`). */
@@ -25,9 +26,9 @@ export function auditRow(entry: AuditEntry, t: Translate, te: (key: string) => b
   const answer = t(`audit.outcome.${outcome.state}`);
   return [
     new Date(entry.at).toISOString(),
-    /^rule: (.+)$/s.exec(entry.actor)?.[1] ?? (entry.actor === 'system' ? t('activity.system') : entry.actor),
+    ((rule) => (rule === undefined ? (entry.actor === 'system' ? t('activity.system') : entry.actor) : ruleDisplayName(t, null, rule)))(/^rule: (.+)$/s.exec(entry.actor)?.[1]),
     te(actionKey) ? t(actionKey) : t('audit.unknownAction'),
-    origin.kind === 'manual' ? t('audit.manual') : origin.kind === 'rule' ? t('audit.csv.byRule', { rule: origin.rule }) : t('audit.outcome.other'),
+    origin.kind === 'manual' ? t('audit.manual') : origin.kind === 'rule' ? t('audit.csv.byRule', { rule: ruleDisplayName(t, null, origin.rule) }) : t('audit.outcome.other'),
     entry.network === null ? '' : networkName(entry.network),
     entry.target,
     outcome.errorKind ? `${answer} (${t(`errors.${outcome.errorKind}`)})` : answer,

@@ -90,6 +90,15 @@ export function useCoreEvents(commands: Commands): void {
     if (app.info?.shell === 'web') document.title = payload.unreadCount > 0 ? `(${payload.unreadCount}) Parvis` : 'Parvis';
   }
 
+  // The tab's title follows the inbox's unread count (the core counts it) after any change, not only
+  // when a notification fires. (The desktop app's main process sets its window title and badge.)
+  watch(
+    () => views.unreadConversations,
+    (count) => {
+      if (app.info?.shell === 'web' && count !== null) document.title = count > 0 ? `(${count}) Parvis` : 'Parvis';
+    },
+  );
+
   const off = [
     api.on('inbox.changed', onChanged),
     api.on('sync.status', (status) => accounts.applyStatus(status)),

@@ -22,7 +22,7 @@ export function snoozeUntil(preset: SnoozePreset, now: Date): Date {
 }
 
 /**
- * Reads a `<input type="datetime-local">` value ("2026-11-25T14:30") as local time. Returns null
+ * Reads a date field's value ("2026-11-25T14:30") as local time. Returns null
  * when it is empty, malformed or not in the future, so the picker can say why it cannot snooze.
  */
 export function customSnoozeUntil(value: string, now: Date): Date | null {

@@ -86,6 +86,14 @@ export class FakeCore implements ApiClient {
         const filters = i.filters as Record<string, Parameters<typeof matchesFilter>[1]>;
         return Object.fromEntries(Object.entries(filters).map(([key, f]) => [key, this.rows.filter((r) => matchesFilter(r, f)).length]));
       }
+      case 'inbox.viewCounts': {
+        const filters = i.filters as Record<string, Parameters<typeof matchesFilter>[1]>;
+        const count = (f: Parameters<typeof matchesFilter>[1]) => this.rows.filter((r) => matchesFilter(r, f)).length;
+        return {
+          views: Object.fromEntries(Object.entries(filters).map(([key, f]) => [key, { total: count(f), unread: count({ ...f, unread: true }) }])),
+          unreadConversations: count({ status: ['open', 'pending'], unread: true }),
+        };
+      }
       case 'conversation.setStatus':
         return this.patch(i.conversationIds as Id[], {
           kind: 'status',

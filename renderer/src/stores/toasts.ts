@@ -47,6 +47,8 @@ const MAX_TOASTS = 4;
 
 export const useToastsStore = defineStore('toasts', () => {
   const toasts = ref<Toast[]>([]);
+  /** Where the stacked toasts sit on screen (viewport px), null when none shows: the list keeps its cursor clear of them. */
+  const covering = ref<{ top: number; left: number; right: number } | null>(null);
   let nextId = 0;
 
   function dismiss(id: number): void {
@@ -68,5 +70,5 @@ export const useToastsStore = defineStore('toasts', () => {
     return push({ messageKey: 'toasts.failed', keyParams: { what: whatKey, why: `errors.${kind}` }, tone: 'error' });
   }
 
-  return { toasts, push, pushError, dismiss };
+  return { toasts, covering, push, pushError, dismiss };
 });

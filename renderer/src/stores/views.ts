@@ -14,7 +14,12 @@ const COUNT_REFRESH_DELAY_MS = 150;
 export const useViewsStore = defineStore('views', () => {
   const members = useMembersStore();
   const savedViews = ref<SavedView[]>([]);
+  /** How many conversations each view holds. */
   const counts = ref<Partial<Record<ViewKey, number>>>({});
+  /** How many of them are unread (the core counts both). */
+  const unreadCounts = ref<Partial<Record<ViewKey, number>>>({});
+  /** Unread open or pending conversations: the window title's count, the same as the badge's. */
+  const unreadConversations = ref<number | null>(null);
   let countTimer: ReturnType<typeof setTimeout> | null = null;
   let countGeneration = 0;
 
@@ -41,11 +46,15 @@ export const useViewsStore = defineStore('views', () => {
     }
     countGeneration += 1;
     const generation = countGeneration;
-    const fresh = await api.call('inbox.count', { filters });
-    if (generation === countGeneration) counts.value = fresh as Partial<Record<ViewKey, number>>;
+    const fresh = await api.call('inbox.viewCounts', { filters });
+    if (generation !== countGeneration) return;
+    const entries = Object.entries(fresh.views) as [ViewKey, { total: number; unread: number }][];
+    counts.value = Object.fromEntries(entries.map(([key, c]) => [key, c.total]));
+    unreadCounts.value = Object.fromEntries(entries.map(([key, c]) => [key, c.unread]));
+    unreadConversations.value = fresh.unreadConversations;
   }
 
-  /** Re-counts soon; calls within the delay share one `inbox.count`. */
+  /** Re-counts soon; calls within the delay share one `inbox.viewCounts`. */
   function refreshCountsSoon(): void {
     if (countTimer !== null) return;
     countTimer = setTimeout(() => {
@@ -81,5 +90,5 @@ export const useViewsStore = defineStore('views', () => {
     }
   }
 
-  return { savedViews, orderedSavedViews, counts, allKeys, filterOf, load, refreshCounts, refreshCountsSoon, create, remove };
+  return { savedViews, orderedSavedViews, counts, unreadCounts, unreadConversations, allKeys, filterOf, load, refreshCounts, refreshCountsSoon, create, remove };
 });
