@@ -171,6 +171,8 @@ export const DeveloperAppInfo = z.object({
   source: z.enum(['user', 'environment', 'build']).nullable(),
   /** The client id in use (public information, shown so the user knows which app it is). */
   clientId: z.string().nullable(),
+  /** Another network whose app this one uses (Instagram uses the Meta app entered for Facebook). */
+  sharedWith: Network.optional(),
 });
 export type DeveloperAppInfo = z.infer<typeof DeveloperAppInfo>;
 

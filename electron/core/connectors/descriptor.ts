@@ -60,6 +60,11 @@ export interface NetworkDescriptor {
     readonly redirectUri?: string;
     /** Environment variables that override the user's app (developers, packaged defaults). */
     readonly environment: { readonly clientId: string; readonly clientSecret?: string };
+    /**
+     * Another network whose app this one uses (Instagram uses the Meta app entered for Facebook):
+     * one app, entered once, kept under that network's keychain entry.
+     */
+    readonly sharedWith?: string;
   };
   readonly capabilities: Capabilities;
   readonly text: TextLimits;

@@ -17,7 +17,8 @@ export const instagram: NetworkDescriptor = {
     browserHost: 'www.facebook.com',
     start: (_fields, env) => startMetaSignIn(env, 'Instagram'),
   },
-  developerApp: META_DEVELOPER_APP,
+  // One Meta app serves Facebook and Instagram: entered once, under Facebook's entry.
+  developerApp: { ...META_DEVELOPER_APP, sharedWith: 'facebook' },
   capabilities: INSTAGRAM_CAPABILITIES,
   text: { maxReplyLength: INSTAGRAM_CAPABILITIES.maxReplyLength, counting: 'code-points', linkLength: null },
   publish: ['image', 'video'],
