@@ -53,6 +53,8 @@ export interface NormalizedItem {
    * remote id (an edit of a message never seen is stored as new). Replaying it changes nothing.
    */
   editedAt?: number | null;
+  /** Closed to new comments on the network (a locked Reddit post or comment, an Instagram media with comments off). */
+  locked?: boolean;
 }
 
 /**
@@ -94,7 +96,9 @@ export type ModerationAction =
   | 'report'
   | 'unblock-author'
   | 'unmute-author'
-  | 'unban-author';
+  | 'unban-author'
+  | 'lock'
+  | 'unlock';
 
 export interface Capabilities {
   /** Maximum reply length in characters (graphemes for Bluesky). */

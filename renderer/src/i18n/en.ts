@@ -159,6 +159,8 @@ export const en = {
       'unblock-author': 'Author unblocked',
       'unmute-author': 'Author unmuted',
       'unban-author': 'Author unbanned',
+      lock: 'Closed to new comments',
+      unlock: 'Open to comments again',
       report: 'Reported to the moderators',
     },
     /** A moderation action done, and on what: `what` is one of `done`. */
@@ -186,6 +188,8 @@ export const en = {
       'unblock-author': 'Unblocking the author',
       'unmute-author': 'Unmuting the author',
       'unban-author': 'Unbanning the author',
+      lock: 'Closing to new comments',
+      unlock: 'Reopening to comments',
       report: 'Reporting the message',
     },
     refused: '“{action}” is not possible here. {why}',
@@ -204,6 +208,8 @@ export const en = {
     'unblock-author': 'Unblock the author',
     'unmute-author': 'Unmute the author',
     'unban-author': 'Unban the author',
+    lock: 'Close to new comments',
+    unlock: 'Reopen to comments',
     report: 'Report',
     'contest-draw': 'Contest draw',
     'contest-redraw': 'Contest redraw',
@@ -213,6 +219,8 @@ export const en = {
     notOnNetwork: 'This message has not reached the network yet.',
     generic: 'This network does not allow it.',
     mastodon: {
+      lock: "Mastodon cannot close a post to replies: block or mute the authors, or report the post.",
+      unlock: "Mastodon cannot close posts to replies, so there is nothing to reopen.",
       hide: 'Mastodon cannot hide a reply under your post. Block or mute the author, or report the post to the server’s moderators.',
       remove: 'Only the author or their server’s moderators can remove a Mastodon post. Report it, or block the author.',
       spam: 'Mastodon has no spam folder for replies: report the post and block the author.',
@@ -223,6 +231,8 @@ export const en = {
       approve: 'Mastodon has no review queue for replies.',
     },
     bluesky: {
+      lock: "Parvis cannot close a Bluesky thread: choose who can reply on your post in Bluesky (its thread gate).",
+      unlock: "Parvis does not close Bluesky threads, so there is nothing to reopen: change who can reply on your post in Bluesky.",
       remove: 'Bluesky does not let you remove other people’s posts: hide the reply, or block or report its author.',
       spam: 'Bluesky has no spam folder: report the post as spam instead.',
       'ban-author': 'Bluesky has no bans: block the author instead.',
@@ -233,6 +243,8 @@ export const en = {
       approve: 'Bluesky has no moderation queue.',
     },
     youtube: {
+      lock: "The YouTube API cannot turn comments off on a video: do it in YouTube Studio.",
+      unlock: "The YouTube API cannot turn comments back on: do it in YouTube Studio.",
       hide: 'YouTube has no “hidden” state: hold the comment for review, or remove it.',
       spam: 'A channel cannot mark comments as spam through the YouTube API: remove the comment instead.',
       'block-author': 'YouTube has no block through its API: ban the author instead.',
@@ -242,6 +254,8 @@ export const en = {
       'unban-author': 'The YouTube API cannot lift a ban: in YouTube Studio, open Settings, then Community, and remove the person from “Hidden users”.',
     },
     facebook: {
+      lock: "The Graph API cannot turn comments off on a Page post: limit who can comment on the post on Facebook.",
+      unlock: "The Graph API cannot turn comments back on: change who can comment on the post on Facebook.",
       hold: 'Facebook has no review queue for Page comments: hide the comment instead (only its author and their friends see it).',
       approve: 'Facebook has no review queue for Page comments: unhide a hidden comment instead.',
       spam: 'Parvis cannot mark a Facebook comment as spam: hide or delete it, and ban its author.',
@@ -263,6 +277,8 @@ export const en = {
       'unmute-author': 'Parvis cannot mute people on Instagram, so there is nothing to unmute.',
     },
     telegram: {
+      lock: "A bot cannot close one message to replies: restrict or ban the authors instead.",
+      unlock: "A bot cannot close messages to replies, so there is nothing to reopen.",
       hide: 'Telegram cannot hide a message: delete it, or restrict or ban its author.',
       unhide: 'Telegram cannot hide messages, so there is nothing to unhide.',
       hold: 'Telegram has no review queue: messages appear in the group at once.',
@@ -273,6 +289,8 @@ export const en = {
       report: 'A bot cannot report a message to Telegram: delete it, and ban its author.',
     },
     wordpress: {
+      lock: "Parvis does not close WordPress posts to comments: untick “Allow comments” on the post in WordPress.",
+      unlock: "Parvis does not close WordPress posts to comments: tick “Allow comments” on the post in WordPress.",
       'block-author': 'WordPress cannot block a commenter through its API: add their address to Settings › Discussion › Disallowed Comment Keys on the site.',
       'ban-author': 'WordPress cannot ban a commenter through its API: add their address to Settings › Discussion › Disallowed Comment Keys on the site.',
       'mute-author': 'WordPress has no mute: hold or mark the comments as spam.',
@@ -282,6 +300,8 @@ export const en = {
       report: 'WordPress has nobody to report to: mark the comment as spam.',
     },
     x: {
+      lock: "The X API cannot change who may reply once a post is published: hide the replies, or change it on x.com.",
+      unlock: "The X API cannot change who may reply to a published post: change it on x.com.",
       'block-author': 'The X API no longer lets apps block accounts: block them on x.com, or mute them here.',
       'unblock-author': 'The X API cannot unblock accounts: unblock them on x.com.',
       remove: 'Only its author can delete an X post: hide the reply, or mute its author.',
@@ -301,6 +321,8 @@ export const en = {
       'delete-own': 'Delete your own Reddit comments on reddit.com.',
     },
     mailbox: {
+      lock: "An email cannot be closed to replies.",
+      unlock: "An email cannot be closed to replies, so there is nothing to reopen.",
       hide: 'An email is private to the mailbox: move it to Junk or to the Trash instead.',
       unhide: 'An email is private to the mailbox: there is nothing to unhide.',
       hold: 'A mailbox has no review queue: mail arrives as it is sent.',
@@ -327,6 +349,8 @@ export const en = {
       'unblock-author': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       'unban-author': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       'unmute-author': 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      lock: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      unlock: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       report: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
     },
   },

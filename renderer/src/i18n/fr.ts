@@ -156,6 +156,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unblock-author': 'Auteur débloqué',
       'unmute-author': 'Auteur sorti de la sourdine',
       'unban-author': 'Bannissement levé',
+      lock: 'Fermé aux nouveaux commentaires',
+      unlock: 'De nouveau ouvert aux commentaires',
       report: 'Signalé aux modérateurs',
     },
     /** Une action de modération faite, et sur quoi : `what` est l’un des `done`. */
@@ -183,6 +185,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unblock-author': 'Le déblocage de l’auteur',
       'unmute-author': 'La fin de la sourdine de l’auteur',
       'unban-author': 'La levée du bannissement',
+      lock: 'La fermeture aux nouveaux commentaires',
+      unlock: 'La réouverture aux commentaires',
       report: 'Le signalement du message',
     },
     refused: '« {action} » n’est pas possible ici. {why}',
@@ -206,6 +210,8 @@ export const fr: CatalogueShape = withFrenchTypography({
     'unblock-author': 'Débloquer l’auteur',
     'unmute-author': 'Sortir l’auteur de la sourdine',
     'unban-author': 'Lever le bannissement',
+    lock: 'Fermer aux nouveaux commentaires',
+    unlock: 'Rouvrir aux commentaires',
     report: 'Signaler',
     'contest-draw': 'Tirage au sort',
     'contest-redraw': 'Nouveau tirage au sort',
@@ -215,6 +221,8 @@ export const fr: CatalogueShape = withFrenchTypography({
     notOnNetwork: 'Ce message n’est pas encore arrivé sur le réseau.',
     generic: 'Ce réseau ne le permet pas.',
     mastodon: {
+      lock: "Mastodon ne peut pas fermer une publication aux réponses : bloquez ou masquez les auteurs, ou signalez la publication.",
+      unlock: "Mastodon ne ferme pas les publications aux réponses : il n’y a rien à rouvrir.",
       hide: 'Mastodon ne sait pas masquer une réponse sous votre publication. Bloquez ou mettez l’auteur en sourdine, ou signalez la publication aux modérateurs du serveur.',
       remove: 'Seuls l’auteur ou les modérateurs de son serveur peuvent supprimer une publication Mastodon. Signalez-la, ou bloquez l’auteur.',
       spam: 'Mastodon n’a pas de dossier d’indésirables pour les réponses : signalez la publication et bloquez l’auteur.',
@@ -225,6 +233,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       approve: 'Mastodon n’a pas de file de modération pour les réponses.',
     },
     bluesky: {
+      lock: "Parvis ne peut pas fermer un fil Bluesky : choisissez qui peut répondre à votre publication dans Bluesky.",
+      unlock: "Parvis ne ferme pas les fils Bluesky : il n’y a rien à rouvrir. Changez qui peut répondre à votre publication dans Bluesky.",
       remove: 'Bluesky ne permet pas de supprimer les publications des autres : masquez la réponse, ou bloquez ou signalez son auteur.',
       spam: 'Bluesky n’a pas de dossier d’indésirables : signalez plutôt la publication comme spam.',
       'ban-author': 'Bluesky ne connaît pas le bannissement : bloquez plutôt l’auteur.',
@@ -235,6 +245,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       approve: 'Bluesky n’a pas de file de modération.',
     },
     youtube: {
+      lock: "L’API YouTube ne peut pas désactiver les commentaires d’une vidéo : faites-le dans YouTube Studio.",
+      unlock: "L’API YouTube ne peut pas réactiver les commentaires : faites-le dans YouTube Studio.",
       hide: 'YouTube ne connaît pas l’état « masqué » : retenez le commentaire pour modération, ou supprimez-le.',
       spam: 'Une chaîne ne peut pas classer un commentaire comme indésirable via l’API YouTube : supprimez-le plutôt.',
       'block-author': 'L’API YouTube ne permet pas de bloquer : bannissez plutôt l’auteur.',
@@ -244,6 +256,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unban-author': 'L’API YouTube ne peut pas lever un bannissement : dans YouTube Studio, ouvrez Paramètres, puis Communauté, et retirez la personne des « Utilisateurs masqués ».',
     },
     facebook: {
+      lock: "L’API Graph ne peut pas désactiver les commentaires d’une publication de Page : limitez qui peut commenter depuis Facebook.",
+      unlock: "L’API Graph ne peut pas réactiver les commentaires : changez qui peut commenter la publication depuis Facebook.",
       hold: 'Facebook n’a pas de file de modération pour les commentaires d’une Page : masquez plutôt le commentaire (seuls son auteur et ses amis le voient).',
       approve: 'Facebook n’a pas de file de modération pour les commentaires d’une Page : réaffichez plutôt un commentaire masqué.',
       spam: 'Parvis ne peut pas signaler un commentaire Facebook comme indésirable : masquez-le ou supprimez-le, et bannissez son auteur.',
@@ -265,6 +279,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unmute-author': 'Parvis ne met personne en sourdine sur Instagram : il n’y a rien à rétablir.',
     },
     telegram: {
+      lock: "Un bot ne peut pas fermer un message aux réponses : restreignez ou bannissez plutôt les auteurs.",
+      unlock: "Un bot ne ferme pas les messages aux réponses : il n’y a rien à rouvrir.",
       hide: 'Telegram ne permet pas de masquer un message : supprimez-le, ou restreignez ou bannissez son auteur.',
       unhide: 'Telegram ne masque pas les messages : il n’y a rien à réafficher.',
       hold: 'Telegram n’a pas de file de modération : les messages paraissent aussitôt dans le groupe.',
@@ -275,6 +291,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       report: 'Un bot ne peut pas signaler un message à Telegram : supprimez-le et bannissez son auteur.',
     },
     wordpress: {
+      lock: "Parvis ne ferme pas les articles WordPress aux commentaires : décochez « Autoriser les commentaires » sur l’article dans WordPress.",
+      unlock: "Parvis ne ferme pas les articles WordPress aux commentaires : cochez « Autoriser les commentaires » sur l’article dans WordPress.",
       'block-author': 'L’API de WordPress ne permet pas de bloquer un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
       'ban-author': 'L’API de WordPress ne permet pas de bannir un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
       'mute-author': 'WordPress ne sait pas mettre quelqu’un en sourdine : mettez ses commentaires en attente ou en indésirables.',
@@ -284,6 +302,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       report: 'WordPress n’a personne à qui signaler : classez le commentaire en indésirable.',
     },
     x: {
+      lock: "L’API X ne permet pas de changer qui peut répondre une fois la publication faite : masquez les réponses, ou changez-le sur x.com.",
+      unlock: "L’API X ne permet pas de changer qui peut répondre à une publication déjà faite : changez-le sur x.com.",
       'block-author': 'L’API X ne permet plus aux applications de bloquer un compte : bloquez-le sur x.com, ou mettez-le en sourdine ici.',
       'unblock-author': 'L’API X ne permet pas de débloquer un compte : débloquez-le sur x.com.',
       remove: 'Seul son auteur peut supprimer une publication X : masquez la réponse, ou mettez son auteur en sourdine.',
@@ -303,6 +323,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'delete-own': 'Supprimez vos propres commentaires Reddit sur reddit.com.',
     },
     mailbox: {
+      lock: "Un courriel ne peut pas être fermé aux réponses.",
+      unlock: "Un courriel ne peut pas être fermé aux réponses : il n’y a rien à rouvrir.",
       hide: 'Un e-mail est privé à la boîte : déplacez-le plutôt dans les indésirables ou la corbeille.',
       unhide: 'Un e-mail est privé à la boîte : il n’y a rien à réafficher.',
       hold: 'Une boîte aux lettres n’a pas de file de modération : le courrier arrive tel qu’il est envoyé.',
@@ -329,6 +351,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unblock-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       'unban-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       'unmute-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      lock: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      unlock: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       report: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
     },
   },

@@ -43,6 +43,8 @@ export const X_CAPABILITIES: Capabilities = {
   reply: true,
   moderation: ['hide', 'unhide', 'mute-author', 'unmute-author', 'delete-own'],
   unsupportedReasons: {
+    lock: 'The X API cannot change who may reply once a post is published: hide the replies, or change it on x.com.',
+    unlock: 'The X API cannot change who may reply to a published post: change it on x.com.',
     'block-author': 'The X API no longer lets apps block accounts (it can only list blocks): block them on x.com, or mute them here.',
     'unblock-author': 'The X API cannot unblock accounts: unblock them on x.com.',
     remove: 'Only the author can delete an X post: hide the reply, or mute its author.',

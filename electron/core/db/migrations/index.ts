@@ -11,5 +11,6 @@ import { contests } from './0180-contests';
 import { reportIndexes } from './0190-report-indexes';
 import { posts } from './0200-posts';
 import { replyScopeAndAccountLabels } from './0210-reply-scope-account-labels';
+import { locksAndAccountSettings } from './0230-locks-and-account-settings';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels, locksAndAccountSettings];
