@@ -20,7 +20,8 @@
  * - Writes: comment replies, private replies (`recipient: { comment_id }`, once per comment, within
  *   7 days), Messenger and Instagram Direct sends within the 24-hour window, or 7 days with
  *   `MESSAGE_TAG` + `HUMAN_AGENT`; hide/unhide (`is_hidden` / IG `hide`), delete, ban
- *   (`/{page}/blocked`), IG `comment_enabled`.
+ *   (`/{page}/blocked`), IG `comment_enabled` (a media with comments off takes no new comment or
+ *   reply, the account's own included: `(#100) Comments are disabled for this media`).
  * - Batch: `POST /` (or `/{v}/`) with `batch=[{ method, relative_url, body }]`, at most 50,
  *   answers `[{ code, headers, body }]` with each body a JSON string; each item counts as a call.
  * - Usage: `X-App-Usage` (percent of the app's hourly budget) on every answer, and
@@ -399,6 +400,8 @@ export async function startMetaServer(options: MetaServerOptions = {}): Promise<
       return m;
     },
     igComment(mediaId, spec) {
+      // Comments turned off on a media: Instagram takes none, not even the account's own.
+      if (igMedia.get(mediaId)?.commentsEnabled === false) throw new GraphError(400, 100, '(#100) Comments are disabled for this media');
       const c: IgCommentItem = {
         id: `1795${id()}`,
         mediaId,

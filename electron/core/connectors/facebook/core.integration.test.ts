@@ -365,3 +365,43 @@ it('thirty Messenger conversations written since the last poll all arrive: the t
   await waitFor('every conversation', () => messages.every((m) => row(c, fb!.id, m.id)));
   expect(control.calls.filter((call) => call.path.endsWith('/conversations') && call.query.get('after'))).toHaveLength(1);
 });
+
+it('comments turned off on an Instagram media from a comment’s menu (after the undo window): Instagram takes no new comment, an answer is refused in plain words; turned back on, Instagram takes comments again; a media with comments off arrives closed', async () => {
+  const { c, meta } = await startAll();
+  const { control } = meta;
+  const { instagram } = control.addPage({ name: 'Atelier Lumen', instagram: { username: 'atelier.lumen' } });
+  const accounts = await signIn(c, () => true);
+  const ig = accounts.find((a) => a.network === 'instagram')!;
+  const media = control.media(instagram!.id, { caption: 'Soldes : -30 % sur Dune' });
+  const heated = control.igComment(media.id, { text: 'Encore des soldes bidon', from: { id: '1789000222', username: 'troll.42' } });
+  const closed = control.media(instagram!.id, { caption: 'Concours terminé' });
+  const late = control.igComment(closed.id, { text: 'Qui a gagné ?', from: { id: '1789000444', username: 'nina.b' } });
+  closed.commentsEnabled = false;
+  await callCore(c, 'accounts.pollNow', { accountId: ig.id });
+  const comment = await waitFor('the Instagram comment', () => row(c, ig.id, heated.id));
+  const lateRow = await waitFor('the comment on the closed media', () => row(c, ig.id, late.id));
+  const lockedOf = (id: number) => c.db.prepare<[number], number>('SELECT locked FROM messages WHERE id = ?').pluck(true).get(id);
+  expect([lockedOf(comment.id), lockedOf(lateRow.id)]).toEqual([0, 1]);
+
+  await callCore(c, 'moderation.act', { messageId: comment.id, action: 'lock' });
+  // Held for its undo window: still open on Instagram meanwhile.
+  expect(media.commentsEnabled).toBe(true);
+  await waitFor('comments off on Instagram', () => media.commentsEnabled === false, HELD_ACTION_WAIT_MS);
+  expect(() => control.igComment(media.id, { text: 'Et maintenant ?', from: { id: '1789000333', username: 'lea.design' } })).toThrow(/Comments are disabled/);
+  const { messages } = await callCore(c, 'conversation.get', { conversationId: comment.conversation_id, markRead: false });
+  expect(messages.find((m) => m.id === comment.id)?.locked).toBe(true);
+
+  // An answer while comments are off is refused in plain words, and the text is kept.
+  const { messageId } = await callCore(c, 'reply.send', { conversationId: comment.conversation_id, text: 'Les soldes sont bien réels.' });
+  const refused = await waitFor('the refusal', () => {
+    const o = c.db.prepare<[number], { state: string; last_error: string | null }>('SELECT o.state, o.last_error FROM outbox o JOIN messages m ON m.outbox_id = o.id WHERE m.id = ?').get(messageId);
+    return o?.last_error ? o : undefined;
+  });
+  expect(refused.last_error).toMatch(/Comments are turned off on this Instagram post/);
+  expect(control.sent.filter((s) => s.text === 'Les soldes sont bien réels.')).toEqual([]);
+
+  // Turned back on (not held): the media takes comments again.
+  await callCore(c, 'moderation.act', { messageId: comment.id, action: 'unlock' });
+  await waitFor('comments on again', () => media.commentsEnabled === true, 3000);
+  expect(control.igComment(media.id, { text: 'Merci !', from: { id: '1789000333', username: 'lea.design' } }).text).toBe('Merci !');
+});
