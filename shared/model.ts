@@ -140,6 +140,8 @@ export const Account = z.object({
   lastError: AppError.nullable(),
   rateLimit: RateLimit.nullable(),
   createdAt: Timestamp,
+  /** The settings its network declares (`accountSettings`), as the user set them; absent: the defaults. */
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 export type Account = z.infer<typeof Account>;
 

@@ -67,6 +67,11 @@ export interface NetworkDescriptor {
     readonly sharedWith?: string;
   };
   readonly capabilities: Capabilities;
+  /**
+   * Settings of a connected account the user may change without signing in again; the connector
+   * reads them in `AccountContext.settings` at every call (absent: the field's default).
+   */
+  readonly accountSettings?: readonly SignInField[];
   readonly text: TextLimits;
   readonly publish: readonly (typeof PUBLISH_KINDS)[number][];
   /** A daily quota the scheduler plans polling against (YouTube's units). */
@@ -115,6 +120,7 @@ export function publicInfo(descriptor: NetworkDescriptor, developerApp: Develope
     text: descriptor.text,
     publish: [...descriptor.publish],
     quota: descriptor.quota ? { unitsPerDay: descriptor.quota.limit, timeZone: descriptor.quota.timeZone } : null,
+    ...(descriptor.accountSettings?.length ? { accountSettings: [...descriptor.accountSettings] } : {}),
   };
 }
 

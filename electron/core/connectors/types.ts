@@ -127,6 +127,8 @@ export interface AccountContext {
   handle: string;
   /** Secret material (tokens), read from the SecretStore by the scheduler. */
   credentials: Record<string, string>;
+  /** The account's settings as the user set them (the descriptor's `accountSettings`); never secrets. */
+  settings?: Readonly<Record<string, string | number | boolean>>;
   /** Called when the connector refreshed its tokens; the caller writes them to the keychain. */
   onCredentialsRefreshed?: (credentials: Record<string, string>) => Promise<void>;
   /**

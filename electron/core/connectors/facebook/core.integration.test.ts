@@ -405,3 +405,33 @@ it('comments turned off on an Instagram media from a comment’s menu (after the
   await waitFor('comments on again', () => media.commentsEnabled === true, 3000);
   expect(control.igComment(media.id, { text: 'Merci !', from: { id: '1789000333', username: 'lea.design' } }).text).toBe('Merci !');
 });
+
+it('the Graph API version set in an account’s settings is used at once; one Meta does not serve is said in plain words; a malformed one is refused', async () => {
+  const { c, meta } = await startAll();
+  const { control } = meta;
+  const { page } = control.addPage({ name: 'Atelier Lumen', instagram: { username: 'atelier.lumen' } });
+  const accounts = await signIn(c, () => true);
+  const fb = accounts.find((a) => a.network === 'facebook')!;
+  await waitFor('the first poll', () => c.accounts.get(fb.id)?.lastPollAt);
+  const networks = await callCore(c, 'accounts.networks', {});
+  expect(networks.find((n) => n.id === 'facebook')!.accountSettings?.map((f) => [f.name, f.defaultValue])).toEqual([['graphApiVersion', 'v21.0']]);
+
+  await callCore(c, 'accounts.setSettings', { accountId: fb.id, settings: { graphApiVersion: 'v23.0' } });
+  const post = control.post(page.id, { message: 'Nouvelle collection' });
+  const question = control.comment(post.id, { message: 'Livrez-vous en Belgique ?', from: camille });
+  const since = control.calls.length;
+  await waitFor('the comment, read with v23.0', () => row(c, fb.id, question.id));
+  expect(new Set(control.calls.slice(since).map((call) => call.version))).toEqual(new Set(['v23.0']));
+
+  // A version Meta does not serve: the account says so, and where to change it.
+  await callCore(c, 'accounts.setSettings', { accountId: fb.id, settings: { graphApiVersion: 'v99.0' } });
+  const refused = await waitFor('the refusal', () => statuses.find((s) => s.accountId === fb.id && s.lastError?.kind === 'not-supported'));
+  expect(refused.lastError!.message).toBe('Meta does not serve the Graph API version v99.0 set in this account’s settings: set a version Meta serves (Parvis is tested with v21.0), or clear it.');
+
+  // Cleared: back to the pinned version, polling again.
+  await expect(callCore(c, 'accounts.setSettings', { accountId: fb.id, settings: { graphApiVersion: 'latest' } })).rejects.toThrow();
+  const cleared = await callCore(c, 'accounts.setSettings', { accountId: fb.id, settings: { graphApiVersion: '' } });
+  expect(cleared.settings).toBeUndefined();
+  await waitFor('polling again with v21.0', async () => (await callCore(c, 'accounts.list', {})).find((a) => a.id === fb.id)?.lastError === null);
+  expect(control.calls.at(-1)!.version).toBe('v21.0');
+});

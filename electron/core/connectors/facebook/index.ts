@@ -106,7 +106,8 @@ export function graphFor(ctx: AccountContext, options: { defaultBaseUrl?: string
   return {
     graph: new GraphClient({
       baseUrl: ctx.serverUrl || options.defaultBaseUrl || GRAPH_API_BASE_URL,
-      version: options.version ?? GRAPH_API_VERSION,
+      // The account's setting wins over the pinned version.
+      version: typeof ctx.settings?.graphApiVersion === 'string' && ctx.settings.graphApiVersion ? ctx.settings.graphApiVersion : (options.version ?? GRAPH_API_VERSION),
       token,
       timeoutMs: options.timeoutMs,
       now: options.now,

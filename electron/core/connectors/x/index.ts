@@ -206,7 +206,9 @@ export function createXConnector(options: XConnectorOptions): RefreshableConnect
       const month = monthOf(at);
       const cursor = readCursor(cursorText, month);
       const session = await openSession(ctx);
-      const cap = session.credentials.monthlyReadCap;
+      // The account's setting (changed without signing in again) wins over the cap given at sign-in.
+      const setting = ctx.settings?.monthlyReadCap;
+      const cap = typeof setting === 'number' && setting > 0 ? setting : session.credentials.monthlyReadCap;
       let reads = readsThisMonth(cursor, at);
       cursor.month = month;
       const out = { items: [] as NormalizedItem[], skipped: [] as PollResult['skipped'] };
@@ -216,7 +218,7 @@ export function createXConnector(options: XConnectorOptions): RefreshableConnect
         const until = nextMonthStart(at);
         throw new ConnectorError(
           'rate-limited',
-          `The monthly read cap of this X account is reached (${reads} of ${cap} reads): Parvis reads it again on ${monthName(until)} (UTC), or sooner if you raise the cap by signing in again.`,
+          `The monthly read cap of this X account is reached (${reads} of ${cap} reads): Parvis reads it again on ${monthName(until)} (UTC), or sooner if you raise the cap in the account’s settings.`,
           until - at,
         );
       }
