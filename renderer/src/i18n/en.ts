@@ -803,6 +803,16 @@ export const en = {
     renameSave: 'Save',
     renameCancel: 'Cancel',
     renamed: 'Account renamed “{name}”',
+    /** The settings a network lets the user change on a connected account (no new sign-in). */
+    settings: {
+      open: 'Settings',
+      openNamed: 'Settings of {name}',
+      save: 'Save',
+      cancel: 'Cancel',
+      saved: 'Settings of {name} saved: Parvis checks the account with them now.',
+      defaultValue: 'Empty: {value}',
+      fields: { monthlyReadCap: 'Monthly read cap', graphApiVersion: 'Graph API version' },
+    },
     title: 'Accounts',
     description: 'The accounts Parvis checks for comments, mentions and messages, and how each one is doing.',
     connect: 'Connect an account',
@@ -957,7 +967,7 @@ export const en = {
         heading: 'Connect an X account',
         intro: 'Sign in on x.com with the account your team answers for. Parvis asks to read your mentions and direct messages, to reply, to hide replies to your posts and to mute accounts. X bills every read: set the most Parvis may read each month.',
         fields: { monthlyReadCap: 'Monthly read cap' },
-        hints: { monthlyReadCap: 'X charges your developer account for each post, profile and message read. Parvis stops reading this account for the rest of the month when the next page could pass this number. To change it later, sign in again.' },
+        hints: { monthlyReadCap: 'X charges your developer account for each post, profile and message read. Parvis stops reading this account for the rest of the month when the next page could pass this number. You can change it later in the account’s settings.' },
         help: { monthlyReadCap: 'X API pricing' },
       },
       reddit: {
@@ -1492,6 +1502,7 @@ export const en = {
     saveSavedReply: 'Saving the saved reply',
     deleteSavedReply: 'Deleting the saved reply',
     renameAccount: 'Renaming the account',
+    accountSettings: 'Saving the account’s settings',
     saveSettings: 'Saving the settings',
     pauseAccount: 'Pausing the account',
     resumeAccount: 'Resuming the account',

@@ -805,6 +805,16 @@ export const fr: CatalogueShape = withFrenchTypography({
     renameSave: 'Enregistrer',
     renameCancel: 'Annuler',
     renamed: 'Compte renommé « {name} »',
+    /** The settings a network lets the user change on a connected account (no new sign-in). */
+    settings: {
+      open: 'Réglages',
+      openNamed: 'Réglages de {name}',
+      save: 'Enregistrer',
+      cancel: 'Annuler',
+      saved: 'Réglages de {name} enregistrés : Parvis vérifie le compte avec eux dès maintenant.',
+      defaultValue: 'Vide : {value}',
+      fields: { monthlyReadCap: 'Plafond de lectures par mois', graphApiVersion: 'Version de l’API Graph' },
+    },
     title: 'Comptes',
     description: 'Les comptes où Parvis va chercher commentaires, mentions et messages, et l’état de chacun.',
     connect: 'Connecter un compte',
@@ -959,7 +969,7 @@ export const fr: CatalogueShape = withFrenchTypography({
         heading: 'Connecter un compte X',
         intro: 'Identifiez-vous sur x.com avec le compte pour lequel votre équipe répond. Parvis demande à lire vos mentions et vos messages privés, à répondre, à masquer les réponses à vos publications et à mettre des comptes en sourdine. X facture chaque lecture : fixez le maximum que Parvis peut lire chaque mois.',
         fields: { monthlyReadCap: 'Plafond de lectures par mois' },
-        hints: { monthlyReadCap: 'X facture à votre compte développeur chaque publication, profil et message lu. Parvis cesse de lire ce compte jusqu’à la fin du mois dès que la page suivante pourrait dépasser ce nombre. Pour le changer ensuite, reconnectez-vous.' },
+        hints: { monthlyReadCap: 'X facture à votre compte développeur chaque publication, profil et message lu. Parvis cesse de lire ce compte jusqu’à la fin du mois dès que la page suivante pourrait dépasser ce nombre. Vous pourrez le changer ensuite dans les réglages du compte.' },
         help: { monthlyReadCap: 'Tarifs de l’API X' },
       },
       reddit: {
@@ -1494,6 +1504,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     saveSavedReply: 'L’enregistrement de la réponse',
     deleteSavedReply: 'La suppression de la réponse enregistrée',
     renameAccount: 'Le changement de nom du compte',
+    accountSettings: 'L’enregistrement des réglages du compte',
     saveSettings: 'L’enregistrement des réglages',
 
     pauseAccount: 'La mise en pause du compte',
