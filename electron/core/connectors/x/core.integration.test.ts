@@ -155,7 +155,8 @@ it('a 429 with its reset pauses only that account until the reset, while another
   expect(limited.control.requests.slice(requestsAtRefusal).filter((r) => r.at < until)).toEqual([]);
 });
 
-it('the monthly read cap stops polling before a page could pass it, and the account says so', async () => {
+/** Forty people mention the account, connected with a cap of 100 reads: its first poll reads 33 mentions (66 reads). */
+async function fortyFansCappedAt100() {
   const server = await xServer();
   const { control } = server;
   const people = Array.from({ length: 40 }, (_, i) => control.user({ username: `fan${i}`, name: `Fan ${i}` }));
@@ -164,6 +165,11 @@ it('the monthly read cap stops polling before a page could pass it, and the acco
   const account = await connectAccount(c, { network: 'x', fields: { monthlyReadCap: 100 } });
   // First poll: a page of 33 mentions (each with its author: 66 reads) fits in 100.
   await waitFor('the first page', async () => (await callCore(c, 'accounts.list', {})).find((a) => a.id === account.id)?.rateLimit?.quotaUsed === 66);
+  return { control, people, c, account };
+}
+
+it('the monthly read cap stops polling before a page could pass it, and the account says so', async () => {
+  const { control, people, c, account } = await fortyFansCappedAt100();
   expect(control.reads - 1).toBe(66);
 
   const later = Array.from({ length: 20 }, (_, i) => control.post({ author: people[i]!, text: `@atelierlumen encore moi, ${i}` }));
@@ -190,13 +196,7 @@ it('the monthly read cap stops polling before a page could pass it, and the acco
 });
 
 it('the monthly read cap raised in the account’s settings applies at once, without signing in again; lowered, it stops polling at the new cap', async () => {
-  const server = await xServer();
-  const { control } = server;
-  const people = Array.from({ length: 40 }, (_, i) => control.user({ username: `fan${i}`, name: `Fan ${i}` }));
-  for (const p of people) control.post({ author: p, text: `@atelierlumen bonjour de ${p.name}` });
-  const c = startCore(server);
-  const account = await connectAccount(c, { network: 'x', fields: { monthlyReadCap: 100 } });
-  await waitFor('the first page', async () => (await callCore(c, 'accounts.list', {})).find((a) => a.id === account.id)?.rateLimit?.quotaUsed === 66);
+  const { control, people, c, account } = await fortyFansCappedAt100();
   const later = Array.from({ length: 20 }, (_, i) => control.post({ author: people[i]!, text: `@atelierlumen encore moi, ${i}` }));
   await callCore(c, 'accounts.pollNow', { accountId: account.id });
   await waitFor('the cap reached', () => statuses.find((s) => s.accountId === account.id && s.lastError?.kind === 'rate-limited'));
