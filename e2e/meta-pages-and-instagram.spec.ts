@@ -2,7 +2,8 @@
  * Facebook Pages and Instagram through the UI (web mode) against the local Graph API: one
  * Facebook Login in the browser, a Page and an Instagram account chosen among what it gives; a
  * Page comment, a Messenger message and an Instagram comment arrive within one poll; each answer
- * reaches Meta under the right parent; a private reply, a hidden comment and a banned author; a
+ * reaches Meta under the right parent; a private reply, a hidden comment and a banned author;
+ * comments turned off on the Instagram post and back on; a
  * Messenger conversation past the 7-day window is refused in plain words and the text stays.
  */
 import { expect, type Page } from '@playwright/test';
@@ -134,6 +135,11 @@ test('one Facebook sign-in adds a Page and its Instagram account; comments and m
   await answer(page, '89 €, livraison offerte.');
   const ig = await waitFor('the Instagram reply', () => control.sent.find((s) => s.text === '89 €, livraison offerte.'), 10_000);
   expect(ig).toMatchObject({ kind: 'ig-reply', parentId: igQuestion.id });
+  // Comments turned off on the Instagram post from the comment's menu (held a few seconds with Undo), then back on.
+  await moderate(page, 'lea.design', 'Fermer aux nouveaux commentaires');
+  await waitFor('comments off on Instagram', () => !media.commentsEnabled, 15_000);
+  await moderate(page, 'lea.design', 'Rouvrir aux commentaires');
+  await waitFor('comments on again on Instagram', () => media.commentsEnabled, 10_000);
 
   // Past the window: refused in plain words, the text stays in the composer, nothing reaches Meta.
   await open(page, /colis est arrivé abîmé/);

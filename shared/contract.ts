@@ -246,6 +246,14 @@ export const calls = {
   'accounts.pause': { input: z.object({ accountId: Id }).strict(), output: Ok },
   /** Names an account in Parvis (null or blank: the network's display name again). */
   'accounts.setLabel': { input: z.object({ accountId: Id, label: z.string().max(60).nullable() }).strict(), output: Account },
+  /**
+   * Changes an account's settings (those its network declares in `accountSettings`, checked with
+   * their schema; an empty value goes back to the default). The account is polled at once with them.
+   */
+  'accounts.setSettings': {
+    input: z.object({ accountId: Id, settings: z.record(z.string().max(32), z.union([z.string().max(300), z.number(), z.boolean(), z.null()])) }).strict(),
+    output: Account,
+  },
   /** Resumes polling (also retries an account that needed to sign in). */
   'accounts.resume': { input: z.object({ accountId: Id }).strict(), output: Ok },
   /**

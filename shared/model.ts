@@ -52,6 +52,9 @@ export const MODERATION_ACTIONS = [
   'unblock-author',
   'unmute-author',
   'unban-author',
+  /** Closes a post or comment to new comments (Reddit's lock, Instagram's comments turned off on a media). */
+  'lock',
+  'unlock',
 ] as const;
 export type ModerationActionName = (typeof MODERATION_ACTIONS)[number];
 
@@ -63,7 +66,7 @@ export type ModerationActionName = (typeof MODERATION_ACTIONS)[number];
 export const MODERATION_UNDO_WINDOW_MS = 5_000;
 
 /** The actions held for `MODERATION_UNDO_WINDOW_MS` before they leave (see above). */
-export const UNDOABLE_MODERATION_ACTIONS: readonly ModerationActionName[] = ['hide', 'remove', 'spam', 'block-author', 'mute-author', 'ban-author'];
+export const UNDOABLE_MODERATION_ACTIONS: readonly ModerationActionName[] = ['hide', 'remove', 'spam', 'block-author', 'mute-author', 'ban-author', 'lock'];
 
 /**
  * Every kind of entry the core writes to a conversation's activity log (each has a sentence in
@@ -137,6 +140,8 @@ export const Account = z.object({
   lastError: AppError.nullable(),
   rateLimit: RateLimit.nullable(),
   createdAt: Timestamp,
+  /** The settings its network declares (`accountSettings`), as the user set them; absent: the defaults. */
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 export type Account = z.infer<typeof Account>;
 
@@ -258,6 +263,8 @@ export const Message = z.object({
   editedAt: Timestamp.nullable().optional(),
   /** When Parvis learned that the message was deleted on its network; the text is kept locally. */
   deletedAt: Timestamp.nullable().optional(),
+  /** Closed to new comments on its network (see the `lock` moderation action). */
+  locked: z.boolean().optional(),
 });
 export type Message = z.infer<typeof Message>;
 

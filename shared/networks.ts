@@ -53,6 +53,8 @@ export const SignInField = z.object({
   autocomplete: z.string().nullable(),
   /** A page on the network's site that helps fill the field (where to make an app password). */
   helpUrl: z.string().nullable(),
+  /** A text field's whole value must match this regular expression (a version like `v21.0`). */
+  pattern: z.string().max(200).nullable().optional(),
 });
 export type SignInField = z.infer<typeof SignInField>;
 
@@ -96,8 +98,10 @@ function fieldSchema(field: SignInField): z.ZodType {
     case 'password':
       // Passwords are taken as typed: a space may be part of one.
       return z.string().min(Math.max(1, field.minLength)).max(field.maxLength);
-    case 'text':
-      return z.string().trim().min(Math.max(1, field.minLength)).max(field.maxLength);
+    case 'text': {
+      const text = z.string().trim().min(Math.max(1, field.minLength)).max(field.maxLength);
+      return field.pattern ? text.regex(new RegExp(`^(?:${field.pattern})$`)) : text;
+    }
     case 'file':
       // A text file the user picked (a PEM certificate), sent as its content.
       return z.string().min(Math.max(1, field.minLength)).max(field.maxLength);
@@ -174,6 +178,8 @@ export const DeveloperAppInfo = z.object({
   source: z.enum(['user', 'environment', 'build']).nullable(),
   /** The client id in use (public information, shown so the user knows which app it is). */
   clientId: z.string().nullable(),
+  /** Another network whose app this one uses (Instagram uses the Meta app entered for Facebook). */
+  sharedWith: Network.optional(),
 });
 export type DeveloperAppInfo = z.infer<typeof DeveloperAppInfo>;
 
@@ -200,5 +206,10 @@ export const NetworkInfo = z.object({
   publish: z.array(z.enum(PUBLISH_KINDS)),
   /** The network has a daily quota (YouTube) that the accounts screen shows. */
   quota: z.object({ unitsPerDay: z.number().int().positive(), timeZone: z.string() }).nullable(),
+  /**
+   * What the user may change on a connected account without signing in again (X's monthly read
+   * cap, the Graph API version). Labels: `connect.fields.<name>`, hints `connect.hints.<network>.<name>`.
+   */
+  accountSettings: z.array(SignInField).optional(),
 });
 export type NetworkInfo = z.infer<typeof NetworkInfo>;

@@ -1,7 +1,8 @@
 /**
  * A local, stateful stand-in for Meta's Graph API (Facebook Pages, Messenger, Instagram
  * professional accounts) and Facebook Login, for connector tests, integration tests, Playwright
- * specs and the demo. Paths are versioned (`/v21.0/...`; any `vNN.N` is accepted and recorded),
+ * specs and the demo. Paths are versioned (`/v21.0/...`; any `vNN.N` up to `latestVersion` is
+ * accepted and recorded, a newer one answers code 2500 "Unknown path components" as Meta does),
  * tokens travel as `Authorization: Bearer` or `access_token`, and it follows the real API where a
  * client's behaviour depends on it:
  *
@@ -20,7 +21,8 @@
  * - Writes: comment replies, private replies (`recipient: { comment_id }`, once per comment, within
  *   7 days), Messenger and Instagram Direct sends within the 24-hour window, or 7 days with
  *   `MESSAGE_TAG` + `HUMAN_AGENT`; hide/unhide (`is_hidden` / IG `hide`), delete, ban
- *   (`/{page}/blocked`), IG `comment_enabled`.
+ *   (`/{page}/blocked`), IG `comment_enabled` (a media with comments off takes no new comment or
+ *   reply, the account's own included: `(#100) Comments are disabled for this media`).
  * - Batch: `POST /` (or `/{v}/`) with `batch=[{ method, relative_url, body }]`, at most 50,
  *   answers `[{ code, headers, body }]` with each body a JSON string; each item counts as a call.
  * - Usage: `X-App-Usage` (percent of the app's hourly budget) on every answer, and
@@ -193,8 +195,13 @@ export interface MetaServer {
 
 export interface MetaServerOptions {
   app?: MetaApp;
+  /** The newest Graph API version served (default v24.0); a newer one is refused with code 2500. */
+  latestVersion?: string;
   now?: () => number;
 }
+
+/** `v21.0` → 21.0, for comparing versions. */
+const versionNumber = (v: string) => Number(v.slice(1));
 
 class GraphError extends Error {
   constructor(
@@ -292,6 +299,7 @@ interface Grant {
 export async function startMetaServer(options: MetaServerOptions = {}): Promise<MetaServer> {
   const now = options.now ?? Date.now;
   const app: MetaApp = options.app ?? { clientId: '1234567890123456', clientSecret: 'local-meta-app-secret' };
+  const latestVersion = options.latestVersion ?? 'v24.0';
   let seq = 100;
   const id = () => String(++seq * 7919 + 17_000_000_000_000);
   const pages = new Map<string, MetaPage>();
@@ -399,6 +407,8 @@ export async function startMetaServer(options: MetaServerOptions = {}): Promise<
       return m;
     },
     igComment(mediaId, spec) {
+      // Comments turned off on a media: Instagram takes none, not even the account's own.
+      if (igMedia.get(mediaId)?.commentsEnabled === false) throw new GraphError(400, 100, '(#100) Comments are disabled for this media');
       const c: IgCommentItem = {
         id: `1795${id()}`,
         mediaId,
@@ -917,6 +927,11 @@ export async function startMetaServer(options: MetaServerOptions = {}): Promise<
     const match = /^\/(v\d+\.\d+)(\/.*)?$/.exec(url.pathname);
     const version = match?.[1] ?? '';
     const path = match ? (match[2] ?? '/') : url.pathname;
+    // A version newer than Meta serves is read as a path it does not know (code 2500), as Meta does.
+    if (match && versionNumber(version) > versionNumber(latestVersion)) {
+      sendJson(res, 400, new GraphError(400, 2500, `Unknown path components: /${version}${path === '/' ? '' : path}`).body(), { 'X-App-Usage': appUsageHeader() });
+      return;
+    }
 
     // Facebook Login's dialog (www.facebook.com/{v}/dialog/oauth): approves at once for the user.
     if (path === '/dialog/oauth') {

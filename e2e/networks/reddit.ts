@@ -20,7 +20,7 @@
  * - `/r/{sub}/comments`: the subreddit's newest comments (removed ones left out); `/user/{name}/comments`
  *   and `/message/sent`: the account's own comments and messages, newest first.
  * - `POST /api/comment` (comment, post or message; a locked thread refuses with THREAD_LOCKED in
- *   `json.errors`), `/api/approve`, `/api/remove` (`spam`), `/api/lock`, `/r/{sub}/api/friend` with
+ *   `json.errors`), `/api/approve`, `/api/remove` (`spam`), `/api/lock` and `/api/unlock`, `/r/{sub}/api/friend` with
  *   `type=banned`, `ban_reason`, `duration` (1..999 days, absent: permanent): moderators only (403).
  * - `X-Ratelimit-Used/-Remaining/-Reset` (seconds left in the 10-minute window) on every answer
  *   and 429 once spent.
@@ -369,12 +369,12 @@ export async function startRedditServer(options: RedditServerOptions = {}): Prom
         replies.push(created);
         return send(200, { json: { errors: [], data: { things: [wire(created)] } } }, headers);
       }
-      if (['/api/approve', '/api/remove', '/api/lock'].includes(url.pathname)) {
+      if (['/api/approve', '/api/remove', '/api/lock', '/api/unlock'].includes(url.pathname)) {
         const t = things.get(form.get('id') ?? '');
         if (!t || !moderates(t.subreddit)) return send(403, { message: 'Forbidden', error: 403 }, headers);
         if (url.pathname === '/api/approve') Object.assign(t, { approved: true, removed: false, spam: false, filtered: false, reports: [] });
         else if (url.pathname === '/api/remove') Object.assign(t, { removed: true, approved: false, spam: form.get('spam') === 'true' });
-        else t.locked = true;
+        else t.locked = url.pathname === '/api/lock';
         return send(200, {}, headers);
       }
       if ((m = /^\/r\/([^/]+)\/api\/friend$/.exec(url.pathname))) {

@@ -120,6 +120,8 @@ function validInputs(ctx: { postId: number; lateTargetId: number; accId: number;
     'developerApps.clear': { network: 'pages' },
     'accounts.pause': { accountId: ctx.accId },
     'accounts.setLabel': { accountId: ctx.accId, label: 'Lumen · Mastodon FR' },
+    // Mastodon accounts have no settings of their own (X's read cap is in the X tests).
+    'accounts.setSettings': { accountId: ctx.accId, settings: {} },
     'accounts.resume': { accountId: ctx.accId },
     'accounts.pollNow': { accountId: ctx.accId },
     'accounts.networks': {},

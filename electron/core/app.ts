@@ -267,6 +267,7 @@ export function createCore(opts: CoreOptions): Core {
       remoteId: account.remoteId,
       handle: account.handle,
       credentials,
+      settings: account.settings ?? {},
       onCredentialsRefreshed: (fresh) => writeCredentials(accountId, fresh),
     };
   };

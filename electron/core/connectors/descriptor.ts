@@ -60,8 +60,18 @@ export interface NetworkDescriptor {
     readonly redirectUri?: string;
     /** Environment variables that override the user's app (developers, packaged defaults). */
     readonly environment: { readonly clientId: string; readonly clientSecret?: string };
+    /**
+     * Another network whose app this one uses (Instagram uses the Meta app entered for Facebook):
+     * one app, entered once, kept under that network's keychain entry.
+     */
+    readonly sharedWith?: string;
   };
   readonly capabilities: Capabilities;
+  /**
+   * Settings of a connected account the user may change without signing in again; the connector
+   * reads them in `AccountContext.settings` at every call (absent: the field's default).
+   */
+  readonly accountSettings?: readonly SignInField[];
   readonly text: TextLimits;
   readonly publish: readonly (typeof PUBLISH_KINDS)[number][];
   /** A daily quota the scheduler plans polling against (YouTube's units). */
@@ -114,6 +124,7 @@ export function publicInfo(descriptor: NetworkDescriptor, developerApp: Develope
     text: descriptor.text,
     publish: publishes ? [...descriptor.publish] : [],
     quota: descriptor.quota ? { unitsPerDay: descriptor.quota.limit, timeZone: descriptor.quota.timeZone } : null,
+    ...(descriptor.accountSettings?.length ? { accountSettings: [...descriptor.accountSettings] } : {}),
   };
 }
 

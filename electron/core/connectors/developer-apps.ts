@@ -43,8 +43,10 @@ export function createDeveloperApps(opts: {
     const clientSecret = names.clientSecret ? env[names.clientSecret]?.trim() : undefined;
     return { clientId, ...(clientSecret ? { clientSecret } : {}) };
   };
-  const fromKeychain = async (network: string): Promise<DeveloperApp | null> => {
-    const raw = await opts.secrets.get(developerAppSecretKey(network));
+  /** The network whose keychain entry holds the app (itself, or the one it shares an app with). */
+  const owner = (network: string) => specOf(network).sharedWith ?? network;
+  const readKeychain = async (key: string): Promise<DeveloperApp | null> => {
+    const raw = await opts.secrets.get(key);
     if (!raw) return null;
     try {
       const parsed = JSON.parse(raw) as Partial<DeveloperApp>;
@@ -53,12 +55,15 @@ export function createDeveloperApps(opts: {
       return null;
     }
   };
+  // An app entered under the sharing network itself (before it shared) still serves.
+  const fromKeychain = async (network: string): Promise<DeveloperApp | null> =>
+    (await readKeychain(developerAppSecretKey(owner(network)))) ?? (owner(network) !== network ? readKeychain(developerAppSecretKey(network)) : null);
   const resolve = async (network: string): Promise<{ app: DeveloperApp; source: NonNullable<DeveloperAppInfo['source']> } | null> => {
     const environment = fromEnvironment(network);
     if (environment) return { app: environment, source: 'environment' };
     const user = await fromKeychain(network);
     if (user) return { app: user, source: 'user' };
-    const built = opts.defaults?.[network];
+    const built = opts.defaults?.[network] ?? opts.defaults?.[owner(network)];
     return built ? { app: built, source: 'build' } : null;
   };
   const info = async (network: string): Promise<DeveloperAppInfo | null> => {
@@ -72,6 +77,7 @@ export function createDeveloperApps(opts: {
       redirectUri: spec.redirectUri ?? null,
       source: current?.source ?? null,
       clientId: current?.app.clientId ?? null,
+      ...(spec.sharedWith ? { sharedWith: spec.sharedWith } : {}),
     };
   };
 
@@ -84,12 +90,13 @@ export function createDeveloperApps(opts: {
     async set(network, app) {
       const spec = specOf(network);
       if (spec.needsSecret && !app.clientSecret) throw new CoreError('invalid-input', `${network} needs the app's client secret too`);
-      await opts.secrets.set(developerAppSecretKey(network), JSON.stringify(app));
+      await opts.secrets.set(developerAppSecretKey(owner(network)), JSON.stringify(app));
+      if (owner(network) !== network) await opts.secrets.delete(developerAppSecretKey(network));
       return (await info(network))!;
     },
     async clear(network) {
-      specOf(network);
-      await opts.secrets.delete(developerAppSecretKey(network));
+      await opts.secrets.delete(developerAppSecretKey(owner(network)));
+      if (owner(network) !== network) await opts.secrets.delete(developerAppSecretKey(network));
       return info(network);
     },
   };

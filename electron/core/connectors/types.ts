@@ -53,6 +53,8 @@ export interface NormalizedItem {
    * remote id (an edit of a message never seen is stored as new). Replaying it changes nothing.
    */
   editedAt?: number | null;
+  /** Closed to new comments on the network (a locked Reddit post or comment, an Instagram media with comments off). */
+  locked?: boolean;
 }
 
 /**
@@ -94,7 +96,9 @@ export type ModerationAction =
   | 'report'
   | 'unblock-author'
   | 'unmute-author'
-  | 'unban-author';
+  | 'unban-author'
+  | 'lock'
+  | 'unlock';
 
 export interface Capabilities {
   /** Maximum reply length in characters (graphemes for Bluesky). */
@@ -123,6 +127,8 @@ export interface AccountContext {
   handle: string;
   /** Secret material (tokens), read from the SecretStore by the scheduler. */
   credentials: Record<string, string>;
+  /** The account's settings as the user set them (the descriptor's `accountSettings`); never secrets. */
+  settings?: Readonly<Record<string, string | number | boolean>>;
   /** Called when the connector refreshed its tokens; the caller writes them to the keychain. */
   onCredentialsRefreshed?: (credentials: Record<string, string>) => Promise<void>;
   /**

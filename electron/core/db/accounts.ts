@@ -23,6 +23,7 @@ interface AccountRow {
   next_poll_at: number | null;
   last_error: string | null;
   rate_limit: string | null;
+  settings: string | null;
   created_at: number;
 }
 
@@ -69,6 +70,7 @@ function toStored(r: AccountRow): StoredAccount {
     lastPollAt: r.last_poll_at,
     nextPollAt: r.next_poll_at,
     lastError: json<AppError>(r.last_error),
+    settings: json<Record<string, string | number | boolean>>(r.settings) ?? {},
   };
 }
 
@@ -86,6 +88,7 @@ export function toAccount(a: StoredAccount, createdAt: number): Account {
     lastError: a.lastError,
     rateLimit: a.rateLimit,
     createdAt,
+    ...(a.settings && Object.keys(a.settings).length ? { settings: a.settings } : {}),
   };
 }
 
@@ -128,6 +131,10 @@ export function createAccountQueries(db: Db, now: () => number) {
     setLabel(id: number, label: string | null) {
       const value = label === null || label.trim() === '' ? null : label.trim();
       if (db.prepare('UPDATE accounts SET label = ? WHERE id = ?').run(value, id).changes === 0) throw new NotFoundError(`Account ${id}`);
+    },
+    /** Replaces the account's settings (checked by the caller against its network's fields). */
+    setSettings(id: number, settings: Record<string, string | number | boolean>) {
+      if (db.prepare('UPDATE accounts SET settings = ? WHERE id = ?').run(JSON.stringify(settings), id).changes === 0) throw new NotFoundError(`Account ${id}`);
     },
     remove(id: number) {
       if (db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes === 0) throw new NotFoundError(`Account ${id}`);

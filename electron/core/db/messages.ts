@@ -149,12 +149,12 @@ export function createMessageWriter(db: Db) {
        context_remote_id, context_text, context_url, context_author, unread, held, message_count, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`);
   const insertMessage = db.prepare<
-    [string, number, number, string | null, string | null, number, string, string, string | null, string, number, string, string | null, string | null, number | null]
+    [string, number, number, string | null, string | null, number, string, string, string | null, string, number, string, string | null, string | null, number | null, number]
   >(`
     INSERT INTO messages
       (uid, conversation_id, account_id, remote_id, parent_remote_id, author_id, direction, text, html,
-       attachments, created_at, moderation, permalink, extra, edited_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+       attachments, created_at, moderation, permalink, extra, edited_at, locked)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertFts = db.prepare<[number, string, string, string]>('INSERT INTO messages_fts (rowid, text, author, handle) VALUES (?, ?, ?, ?)');
   const deleteFts = db.prepare<[number]>('DELETE FROM messages_fts WHERE rowid = ?');
   // A newer message moves the conversation up, refreshes its snippet, and an incoming one
@@ -241,6 +241,7 @@ export function createMessageWriter(db: Db) {
   const countDown = db.prepare<[number]>('UPDATE conversations SET message_count = message_count - 1 WHERE id = ?');
   const setModeration = db.prepare<[string, number]>('UPDATE messages SET moderation = ? WHERE id = ?');
   const setAttachments = db.prepare<[string, number]>('UPDATE messages SET attachments = ? WHERE id = ?');
+  const setLocked = db.prepare<[number, number]>('UPDATE messages SET locked = ? WHERE id = ?');
   const applyEdit = db.prepare<[string, string | null, string, number, number]>(
     'UPDATE messages SET text = ?, html = ?, attachments = ?, edited_at = ? WHERE id = ?',
   );
@@ -402,6 +403,7 @@ export function createMessageWriter(db: Db) {
         // How the message relates to its context (a quote, not a reply) is kept with it for the thread view.
         item.extra || item.context?.relation ? JSON.stringify({ ...item.extra, ...(item.context?.relation ? { contextRelation: item.context.relation } : {}) }) : null,
         item.editedAt ?? null,
+        item.locked ? 1 : 0,
       );
       const messageId = Number(info.lastInsertRowid);
       batch.add(messageId, item.text, indexAuthorOf(item.author.name, item.author.handle));
@@ -452,6 +454,11 @@ export function createMessageWriter(db: Db) {
     setModeration(messageId: number, conversationId: number, state: ModerationState): void {
       setModeration.run(state, messageId);
       recomputeHeld.run(conversationId);
+    },
+
+    /** Whether the message is closed to new comments on its network (a lock, or comments turned off). */
+    setLocked(messageId: number, locked: boolean): void {
+      setLocked.run(locked ? 1 : 0, messageId);
     },
 
     /** Attachments rewritten (e.g. with local screening verdicts); entries are kept as given. */

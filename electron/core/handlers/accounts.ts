@@ -41,6 +41,7 @@ type AccountCalls =
   | 'accounts.finishConnect'
   | 'accounts.choose'
   | 'accounts.cancelConnect'
+  | 'accounts.setSettings'
   | 'developerApps.set'
   | 'developerApps.clear';
 
@@ -137,6 +138,22 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
     },
     'accounts.setLabel': ({ accountId, label }) => {
       s.accounts.setLabel(accountId, label);
+      s.changed(undefined, 'account');
+      return s.accounts.list().find((a) => a.id === accountId)!;
+    },
+    'accounts.setSettings': ({ accountId, settings }) => {
+      const account = s.accounts.require(accountId);
+      const fields = descriptorFor(account.network).accountSettings ?? [];
+      if (fields.length === 0 && Object.keys(settings).length > 0) throw new CoreError('invalid-input', `${account.network} accounts have no settings to change`);
+      // Unknown names are refused (strict); empty values go back to the default.
+      const checked = signInFieldsSchema(fields).parse(Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v ?? ''])));
+      const kept: Record<string, string | number | boolean> = {};
+      for (const field of fields) {
+        const value = field.name in settings ? checked[field.name] : account.settings?.[field.name];
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') kept[field.name] = value;
+      }
+      s.accounts.setSettings(accountId, kept);
+      s.scheduler?.settingsChanged(accountId);
       s.changed(undefined, 'account');
       return s.accounts.list().find((a) => a.id === accountId)!;
     },

@@ -70,6 +70,7 @@ export function networkEquivalent(action: ModerationActionName, caps: Capabiliti
 interface MessageRow {
   id: number;
   moderation: ModerationState;
+  locked: number;
   author_blocked: number | null;
   author_muted: number | null;
   author_banned: number | null;
@@ -142,7 +143,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
   };
 
   const messageRow = db.prepare<[number], MessageRow>(`
-    SELECT m.id, m.moderation, m.conversation_id, m.account_id, m.remote_id, m.direction, m.text, m.extra, m.author_id,
+    SELECT m.id, m.moderation, m.locked, m.conversation_id, m.account_id, m.remote_id, m.direction, m.text, m.extra, m.author_id,
            au.remote_id AS author_remote_id, au.handle AS author_handle, au.name AS author_name,
            au.blocked AS author_blocked, au.muted AS author_muted, au.banned AS author_banned,
            c.network, c.remote_id AS conversation_remote_id
@@ -199,6 +200,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
     const caps = opts.capabilitiesFor(m.network);
     const state = LOCAL_STATE[action];
     if (state) writer.setModeration(m.id, m.conversation_id, state);
+    if (action === 'lock' || action === 'unlock') writer.setLocked(m.id, action === 'lock');
     if (m.author_id !== null) {
       if (action === 'block-author') setAuthorFlag.blocked.run(m.author_id);
       if (action === 'ban-author') setAuthorFlag.banned.run(m.author_id);
@@ -242,6 +244,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
         // What undo puts back.
         before: {
           moderation: m.moderation,
+          locked: m.locked === 1,
           author: m.author_id === null ? null : { blocked: m.author_blocked === 1, muted: m.author_muted === 1, banned: m.author_banned === 1 },
         },
       }),
@@ -254,7 +257,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
     messageId: number;
     outboxId: number | null;
     undone?: boolean;
-    before?: { moderation: ModerationState; author: { blocked: boolean; muted: boolean; banned: boolean } | null };
+    before?: { moderation: ModerationState; locked?: boolean; author: { blocked: boolean; muted: boolean; banned: boolean } | null };
   }
 
   function ensureTag(name: string): number {
@@ -380,6 +383,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
         const m = messageRow.get(detail.messageId);
         if (m && detail.before) {
           if (LOCAL_STATE[detail.action] && m.moderation !== detail.before.moderation) writer.setModeration(m.id, m.conversation_id, detail.before.moderation);
+          if ((detail.action === 'lock' || detail.action === 'unlock') && detail.before.locked !== undefined) writer.setLocked(m.id, detail.before.locked);
           const author = detail.before.author;
           if (author && m.author_id !== null) restoreAuthor.run(Number(author.blocked), Number(author.muted), Number(author.banned), m.author_id);
         }

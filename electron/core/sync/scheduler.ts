@@ -308,6 +308,25 @@ export class SyncScheduler {
   }
 
   /**
+   * An account's settings changed (a higher read cap, another API version): a wait that the old
+   * settings imposed is lifted and the account polled now with the new ones. A network that still
+   * refuses (its own rate limit) blocks it again with its own reset.
+   */
+  settingsChanged(accountId: number): void {
+    const loop = this.loops.get(accountId);
+    if (!loop || loop.paused) return;
+    loop.blockedUntil = 0;
+    loop.stopped = false;
+    loop.failures = 0;
+    if (!this.started) return;
+    if (loop.polling) loop.pollAgain = true;
+    else if (!loop.queued) {
+      this.disarm(loop);
+      this.enqueue(loop, true);
+    }
+  }
+
+  /**
    * The poll interval setting changed: re-plans the accounts that wait for their regular interval
    * (not those backing off, waiting for a rate limit, or paced by a daily quota).
    */
@@ -622,6 +641,7 @@ export class SyncScheduler {
       remoteId: account.remoteId,
       handle: account.handle,
       credentials: creds,
+      settings: account.settings ?? {},
       ...(this.store.knownRemoteIds ? { knownRemoteIds: (ids: string[]) => this.store.knownRemoteIds!(account.id, ids) } : {}),
       onCredentialsRefreshed: async (fresh) => {
         secrets.push(...Object.values(fresh));

@@ -36,6 +36,8 @@ export interface SyncAccount {
   nextPollAt: number | null;
   /** Why the last poll failed; null after a success. */
   lastError: AppError | null;
+  /** The account's settings (the descriptor's `accountSettings`), as the user set them. */
+  settings?: Record<string, string | number | boolean>;
 }
 
 /** What one committed page changed. */

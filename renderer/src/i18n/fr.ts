@@ -158,6 +158,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unblock-author': 'Auteur débloqué',
       'unmute-author': 'Auteur sorti de la sourdine',
       'unban-author': 'Bannissement levé',
+      lock: 'Fermé aux nouveaux commentaires',
+      unlock: 'De nouveau ouvert aux commentaires',
       report: 'Signalé aux modérateurs',
     },
     /** Une action de modération faite, et sur quoi : `what` est l’un des `done`. */
@@ -185,6 +187,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unblock-author': 'Le déblocage de l’auteur',
       'unmute-author': 'La fin de la sourdine de l’auteur',
       'unban-author': 'La levée du bannissement',
+      lock: 'La fermeture aux nouveaux commentaires',
+      unlock: 'La réouverture aux commentaires',
       report: 'Le signalement du message',
     },
     refused: '« {action} » n’est pas possible ici. {why}',
@@ -208,6 +212,8 @@ export const fr: CatalogueShape = withFrenchTypography({
     'unblock-author': 'Débloquer l’auteur',
     'unmute-author': 'Sortir l’auteur de la sourdine',
     'unban-author': 'Lever le bannissement',
+    lock: 'Fermer aux nouveaux commentaires',
+    unlock: 'Rouvrir aux commentaires',
     report: 'Signaler',
     'contest-draw': 'Tirage au sort',
     'contest-redraw': 'Nouveau tirage au sort',
@@ -217,6 +223,8 @@ export const fr: CatalogueShape = withFrenchTypography({
     notOnNetwork: 'Ce message n’est pas encore arrivé sur le réseau.',
     generic: 'Ce réseau ne le permet pas.',
     mastodon: {
+      lock: "Mastodon ne peut pas fermer une publication aux réponses : bloquez ou masquez les auteurs, ou signalez la publication.",
+      unlock: "Mastodon ne ferme pas les publications aux réponses : il n’y a rien à rouvrir.",
       hide: 'Mastodon ne sait pas masquer une réponse sous votre publication. Bloquez ou mettez l’auteur en sourdine, ou signalez la publication aux modérateurs du serveur.',
       remove: 'Seuls l’auteur ou les modérateurs de son serveur peuvent supprimer une publication Mastodon. Signalez-la, ou bloquez l’auteur.',
       spam: 'Mastodon n’a pas de dossier d’indésirables pour les réponses : signalez la publication et bloquez l’auteur.',
@@ -227,6 +235,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       approve: 'Mastodon n’a pas de file de modération pour les réponses.',
     },
     bluesky: {
+      lock: "Parvis ne peut pas fermer un fil Bluesky : choisissez qui peut répondre à votre publication dans Bluesky.",
+      unlock: "Parvis ne ferme pas les fils Bluesky : il n’y a rien à rouvrir. Changez qui peut répondre à votre publication dans Bluesky.",
       remove: 'Bluesky ne permet pas de supprimer les publications des autres : masquez la réponse, ou bloquez ou signalez son auteur.',
       spam: 'Bluesky n’a pas de dossier d’indésirables : signalez plutôt la publication comme spam.',
       'ban-author': 'Bluesky ne connaît pas le bannissement : bloquez plutôt l’auteur.',
@@ -237,6 +247,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       approve: 'Bluesky n’a pas de file de modération.',
     },
     youtube: {
+      lock: "L’API YouTube ne peut pas désactiver les commentaires d’une vidéo : faites-le dans YouTube Studio.",
+      unlock: "L’API YouTube ne peut pas réactiver les commentaires : faites-le dans YouTube Studio.",
       hide: 'YouTube ne connaît pas l’état « masqué » : retenez le commentaire pour modération, ou supprimez-le.',
       spam: 'Une chaîne ne peut pas classer un commentaire comme indésirable via l’API YouTube : supprimez-le plutôt.',
       'block-author': 'L’API YouTube ne permet pas de bloquer : bannissez plutôt l’auteur.',
@@ -246,6 +258,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unban-author': 'L’API YouTube ne peut pas lever un bannissement : dans YouTube Studio, ouvrez Paramètres, puis Communauté, et retirez la personne des « Utilisateurs masqués ».',
     },
     facebook: {
+      lock: "L’API Graph ne peut pas désactiver les commentaires d’une publication de Page : limitez qui peut commenter depuis Facebook.",
+      unlock: "L’API Graph ne peut pas réactiver les commentaires : changez qui peut commenter la publication depuis Facebook.",
       hold: 'Facebook n’a pas de file de modération pour les commentaires d’une Page : masquez plutôt le commentaire (seuls son auteur et ses amis le voient).',
       approve: 'Facebook n’a pas de file de modération pour les commentaires d’une Page : réaffichez plutôt un commentaire masqué.',
       spam: 'Parvis ne peut pas signaler un commentaire Facebook comme indésirable : masquez-le ou supprimez-le, et bannissez son auteur.',
@@ -267,6 +281,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unmute-author': 'Parvis ne met personne en sourdine sur Instagram : il n’y a rien à rétablir.',
     },
     telegram: {
+      lock: "Un bot ne peut pas fermer un message aux réponses : restreignez ou bannissez plutôt les auteurs.",
+      unlock: "Un bot ne ferme pas les messages aux réponses : il n’y a rien à rouvrir.",
       hide: 'Telegram ne permet pas de masquer un message : supprimez-le, ou restreignez ou bannissez son auteur.',
       unhide: 'Telegram ne masque pas les messages : il n’y a rien à réafficher.',
       hold: 'Telegram n’a pas de file de modération : les messages paraissent aussitôt dans le groupe.',
@@ -282,6 +298,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unblock-author': 'La liste des personnes ignorées de Discourse n’est pas ouverte aux applications : levez plutôt le silence de l’auteur.',
     },
     wordpress: {
+      lock: "Parvis ne ferme pas les articles WordPress aux commentaires : décochez « Autoriser les commentaires » sur l’article dans WordPress.",
+      unlock: "Parvis ne ferme pas les articles WordPress aux commentaires : cochez « Autoriser les commentaires » sur l’article dans WordPress.",
       'block-author': 'L’API de WordPress ne permet pas de bloquer un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
       'ban-author': 'L’API de WordPress ne permet pas de bannir un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
       'mute-author': 'WordPress ne sait pas mettre quelqu’un en sourdine : mettez ses commentaires en attente ou en indésirables.',
@@ -291,6 +309,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       report: 'WordPress n’a personne à qui signaler : classez le commentaire en indésirable.',
     },
     x: {
+      lock: "L’API X ne permet pas de changer qui peut répondre une fois la publication faite : masquez les réponses, ou changez-le sur x.com.",
+      unlock: "L’API X ne permet pas de changer qui peut répondre à une publication déjà faite : changez-le sur x.com.",
       'block-author': 'L’API X ne permet plus aux applications de bloquer un compte : bloquez-le sur x.com, ou mettez-le en sourdine ici.',
       'unblock-author': 'L’API X ne permet pas de débloquer un compte : débloquez-le sur x.com.',
       remove: 'Seul son auteur peut supprimer une publication X : masquez la réponse, ou mettez son auteur en sourdine.',
@@ -310,6 +330,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'delete-own': 'Supprimez vos propres commentaires Reddit sur reddit.com.',
     },
     mailbox: {
+      lock: "Un courriel ne peut pas être fermé aux réponses.",
+      unlock: "Un courriel ne peut pas être fermé aux réponses : il n’y a rien à rouvrir.",
       hide: 'Un e-mail est privé à la boîte : déplacez-le plutôt dans les indésirables ou la corbeille.',
       unhide: 'Un e-mail est privé à la boîte : il n’y a rien à réafficher.',
       hold: 'Une boîte aux lettres n’a pas de file de modération : le courrier arrive tel qu’il est envoyé.',
@@ -336,6 +358,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unblock-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       'unban-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       'unmute-author': 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      lock: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      unlock: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       report: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
     },
   },
@@ -892,6 +916,16 @@ export const fr: CatalogueShape = withFrenchTypography({
     renameSave: 'Enregistrer',
     renameCancel: 'Annuler',
     renamed: 'Compte renommé « {name} »',
+    /** The settings a network lets the user change on a connected account (no new sign-in). */
+    settings: {
+      open: 'Réglages',
+      openNamed: 'Réglages de {name}',
+      save: 'Enregistrer',
+      cancel: 'Annuler',
+      saved: 'Réglages de {name} enregistrés : Parvis vérifie le compte avec eux dès maintenant.',
+      defaultValue: 'Vide : {value}',
+      fields: { monthlyReadCap: 'Plafond de lectures par mois', graphApiVersion: 'Version de l’API Graph' },
+    },
     title: 'Comptes',
     description: 'Les comptes où Parvis va chercher commentaires, mentions et messages, et l’état de chacun.',
     connect: 'Connecter un compte',
@@ -1066,7 +1100,7 @@ export const fr: CatalogueShape = withFrenchTypography({
         heading: 'Connecter un compte X',
         intro: 'Identifiez-vous sur x.com avec le compte pour lequel votre équipe répond. Parvis demande à lire vos mentions et vos messages privés, à répondre, à masquer les réponses à vos publications et à mettre des comptes en sourdine. X facture chaque lecture : fixez le maximum que Parvis peut lire chaque mois.',
         fields: { monthlyReadCap: 'Plafond de lectures par mois' },
-        hints: { monthlyReadCap: 'X facture à votre compte développeur chaque publication, profil et message lu. Parvis cesse de lire ce compte jusqu’à la fin du mois dès que la page suivante pourrait dépasser ce nombre. Pour le changer ensuite, reconnectez-vous.' },
+        hints: { monthlyReadCap: 'X facture à votre compte développeur chaque publication, profil et message lu. Parvis cesse de lire ce compte jusqu’à la fin du mois dès que la page suivante pourrait dépasser ce nombre. Vous pourrez le changer ensuite dans les réglages du compte.' },
         help: { monthlyReadCap: 'Tarifs de l’API X' },
       },
       reddit: {
@@ -1604,6 +1638,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     saveSavedReply: 'L’enregistrement de la réponse',
     deleteSavedReply: 'La suppression de la réponse enregistrée',
     renameAccount: 'Le changement de nom du compte',
+    accountSettings: 'L’enregistrement des réglages du compte',
     saveSettings: 'L’enregistrement des réglages',
 
     pauseAccount: 'La mise en pause du compte',

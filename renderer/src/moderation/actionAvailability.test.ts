@@ -55,12 +55,15 @@ describe('menuActions', () => {
   it('offers what fits the message’s state', () => {
     expect(menuActions(message({ id: 1, moderation: 'held' })).slice(0, 2)).toEqual(['approve', 'hide']);
     expect(menuActions(message({ id: 1, moderation: 'hidden' })).slice(0, 2)).toEqual(['hold', 'unhide']);
-    expect(menuActions(message({ id: 1 }))).toEqual(['hold', 'hide', 'remove', 'spam', 'block-author', 'mute-author', 'ban-author', 'report']);
+    expect(menuActions(message({ id: 1 }))).toEqual(['hold', 'hide', 'remove', 'spam', 'lock', 'block-author', 'mute-author', 'ban-author', 'report']);
     // Blocked and muted authors can be unblocked and unmuted from the same place.
-    expect(menuActions(message({ id: 1 }), { blocked: true, muted: true })).toEqual(['hold', 'hide', 'remove', 'spam', 'unblock-author', 'unmute-author', 'ban-author', 'report']);
+    expect(menuActions(message({ id: 1 }), { blocked: true, muted: true })).toEqual(['hold', 'hide', 'remove', 'spam', 'lock', 'unblock-author', 'unmute-author', 'ban-author', 'report']);
     // A banned author (YouTube, Telegram) is offered the unban.
     expect(menuActions(message({ id: 1 }), { blocked: false, muted: false, banned: true })).toContain('unban-author');
     expect(menuActions(message({ id: 1 }), { blocked: false, muted: false, banned: true })).not.toContain('ban-author');
+    // A post or comment closed to new comments (Reddit's lock, Instagram's comments off) can be reopened.
+    expect(menuActions(message({ id: 1, locked: true }))).toContain('unlock');
+    expect(menuActions(message({ id: 1, locked: true }))).not.toContain('lock');
     expect(menuActions(message({ id: 1, direction: 'out' }))).toEqual(['delete-own']);
   });
 });

@@ -124,6 +124,11 @@ export const useAccountsStore = defineStore('accounts', () => {
     return run(id, 'actions.renameAccount', () => api.call('accounts.setLabel', { accountId: id, label: trimmed === '' ? null : trimmed }));
   }
 
+  /** Saves an account's settings (its network's `accountSettings`); an empty value goes back to the default. */
+  function setSettings(id: Id, settings: Record<string, string | number | boolean | null>): Promise<boolean> {
+    return run(id, 'actions.accountSettings', () => api.call('accounts.setSettings', { accountId: id, settings }));
+  }
+
   /** The name of an account wherever it is shown: the user's label, else the network's name, else the handle. */
   function nameOf(account: Pick<Account, 'label' | 'displayName' | 'handle'>): string {
     return account.label || account.displayName || account.handle;
@@ -151,5 +156,5 @@ export const useAccountsStore = defineStore('accounts', () => {
     }
   }
 
-  return { accounts, loaded, polling, busy, networks, networksLoaded, byId, needingAttention, networkInfo, lookOf, textOf, nameOf, nameById, load, loadNetworks, applyStatus, pause, resume, pollNow, setLabel, remove };
+  return { accounts, loaded, polling, busy, networks, networksLoaded, byId, needingAttention, networkInfo, lookOf, textOf, nameOf, nameById, load, loadNetworks, applyStatus, pause, resume, pollNow, setLabel, setSettings, remove };
 });

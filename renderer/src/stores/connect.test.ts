@@ -4,6 +4,7 @@ import type { Account } from '../../../shared/model';
 import { signInField, type NetworkInfo } from '../../../shared/networks';
 import { setApiClient } from '../api';
 import { ApiError } from '../api/apiError';
+import { useAccountsStore } from './accounts';
 import { useConnectStore } from './connect';
 import { FakeCore } from './fakeCore';
 
@@ -110,6 +111,22 @@ describe('useConnectStore', () => {
     expect(core.callsOf('developerApps.set')).toEqual([{ network: 'app-net', clientId: 'my-id', clientSecret: 'my-secret' }]);
     expect(connect.step).toBe('details');
     expect(connect.network?.developerApp?.source).toBe('user');
+  });
+
+  it('does not ask again for an app another network shares: the Meta app entered for Facebook serves Instagram', async () => {
+    const app = { needsSecret: true, consoleUrl: 'https://console.example', redirectUri: null, source: null, clientId: null };
+    const fb = networkInfo({ ...BROWSER, id: 'facebook', developerApp: app });
+    const ig = networkInfo({ ...BROWSER, id: 'instagram', developerApp: { ...app, sharedWith: 'facebook' } });
+    const other = networkInfo({ ...BROWSER, id: 'x', developerApp: app });
+    core.handle('developerApps.set', () => ({ ...app, source: 'user', clientId: 'meta-id' }));
+    const accounts = useAccountsStore();
+    accounts.networks = [fb, ig, other];
+    const connect = useConnectStore();
+    connect.choose(fb);
+    await connect.saveDeveloperApp('meta-id', 'meta-secret');
+    connect.choose(accounts.networks.find((n) => n.id === 'instagram')!);
+    expect(connect.step).toBe('details');
+    expect(accounts.networks.find((n) => n.id === 'x')!.developerApp?.source).toBeNull();
   });
 
   it('lets the user pick among several accounts a sign-in gave, and adds only those', async () => {

@@ -93,7 +93,12 @@ export const useConnectStore = defineStore('connect', () => {
     try {
       const info = await api.call('developerApps.set', { network: chosen.id, clientId: clientId.trim(), ...(clientSecret.trim() ? { clientSecret: clientSecret.trim() } : {}) });
       network.value = { ...chosen, developerApp: info };
-      accounts.networks = accounts.networks.map((n) => (n.id === chosen.id ? { ...n, developerApp: info } : n));
+      // One app may serve several networks (Facebook and Instagram share the Meta app): each of them has it now.
+      const appOf = (n: NetworkInfo) => n.developerApp?.sharedWith ?? n.id;
+      const app = appOf(chosen);
+      accounts.networks = accounts.networks.map((n) =>
+        n.id === chosen.id ? { ...n, developerApp: info } : n.developerApp && appOf(n) === app ? { ...n, developerApp: { ...info, sharedWith: n.developerApp.sharedWith } } : n,
+      );
       step.value = 'details';
     } catch (failure) {
       error.value = asAppError(failure);

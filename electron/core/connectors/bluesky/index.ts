@@ -56,6 +56,8 @@ export const BLUESKY_CAPABILITIES: Capabilities = {
   reply: true,
   moderation: ['hide', 'unhide', 'block-author', 'unblock-author', 'mute-author', 'unmute-author', 'report', 'delete-own'],
   unsupportedReasons: {
+    lock: 'Parvis cannot close a Bluesky thread: choose who can reply on your post in Bluesky (its thread gate).',
+    unlock: 'Parvis does not close Bluesky threads, so there is nothing to reopen: change who can reply on your post in Bluesky.',
     hide: 'Bluesky hides replies only in threads that start with one of your own posts (the thread gate lists at most 300 hidden replies).',
     unhide: 'Bluesky can unhide only replies hidden in threads that start with one of your own posts.',
     remove: 'Bluesky does not let you remove other people’s posts: hide the reply, or block or report its author.',

@@ -365,3 +365,73 @@ it('thirty Messenger conversations written since the last poll all arrive: the t
   await waitFor('every conversation', () => messages.every((m) => row(c, fb!.id, m.id)));
   expect(control.calls.filter((call) => call.path.endsWith('/conversations') && call.query.get('after'))).toHaveLength(1);
 });
+
+it('comments turned off on an Instagram media from a comment’s menu (after the undo window): Instagram takes no new comment, an answer is refused in plain words; turned back on, Instagram takes comments again; a media with comments off arrives closed', async () => {
+  const { c, meta } = await startAll();
+  const { control } = meta;
+  const { instagram } = control.addPage({ name: 'Atelier Lumen', instagram: { username: 'atelier.lumen' } });
+  const accounts = await signIn(c, () => true);
+  const ig = accounts.find((a) => a.network === 'instagram')!;
+  const media = control.media(instagram!.id, { caption: 'Soldes : -30 % sur Dune' });
+  const heated = control.igComment(media.id, { text: 'Encore des soldes bidon', from: { id: '1789000222', username: 'troll.42' } });
+  const closed = control.media(instagram!.id, { caption: 'Concours terminé' });
+  const late = control.igComment(closed.id, { text: 'Qui a gagné ?', from: { id: '1789000444', username: 'nina.b' } });
+  closed.commentsEnabled = false;
+  await callCore(c, 'accounts.pollNow', { accountId: ig.id });
+  const comment = await waitFor('the Instagram comment', () => row(c, ig.id, heated.id));
+  const lateRow = await waitFor('the comment on the closed media', () => row(c, ig.id, late.id));
+  const lockedOf = (id: number) => c.db.prepare<[number], number>('SELECT locked FROM messages WHERE id = ?').pluck(true).get(id);
+  expect([lockedOf(comment.id), lockedOf(lateRow.id)]).toEqual([0, 1]);
+
+  await callCore(c, 'moderation.act', { messageId: comment.id, action: 'lock' });
+  // Held for its undo window: still open on Instagram meanwhile.
+  expect(media.commentsEnabled).toBe(true);
+  await waitFor('comments off on Instagram', () => media.commentsEnabled === false, HELD_ACTION_WAIT_MS);
+  expect(() => control.igComment(media.id, { text: 'Et maintenant ?', from: { id: '1789000333', username: 'lea.design' } })).toThrow(/Comments are disabled/);
+  const { messages } = await callCore(c, 'conversation.get', { conversationId: comment.conversation_id, markRead: false });
+  expect(messages.find((m) => m.id === comment.id)?.locked).toBe(true);
+
+  // An answer while comments are off is refused in plain words, and the text is kept.
+  const { messageId } = await callCore(c, 'reply.send', { conversationId: comment.conversation_id, text: 'Les soldes sont bien réels.' });
+  const refused = await waitFor('the refusal', () => {
+    const o = c.db.prepare<[number], { state: string; last_error: string | null }>('SELECT o.state, o.last_error FROM outbox o JOIN messages m ON m.outbox_id = o.id WHERE m.id = ?').get(messageId);
+    return o?.last_error ? o : undefined;
+  });
+  expect(refused.last_error).toMatch(/Comments are turned off on this Instagram post/);
+  expect(control.sent.filter((s) => s.text === 'Les soldes sont bien réels.')).toEqual([]);
+
+  // Turned back on (not held): the media takes comments again.
+  await callCore(c, 'moderation.act', { messageId: comment.id, action: 'unlock' });
+  await waitFor('comments on again', () => media.commentsEnabled === true, 3000);
+  expect(control.igComment(media.id, { text: 'Merci !', from: { id: '1789000333', username: 'lea.design' } }).text).toBe('Merci !');
+});
+
+it('the Graph API version set in an account’s settings is used at once; one Meta does not serve is said in plain words; a malformed one is refused', async () => {
+  const { c, meta } = await startAll();
+  const { control } = meta;
+  const { page } = control.addPage({ name: 'Atelier Lumen', instagram: { username: 'atelier.lumen' } });
+  const accounts = await signIn(c, () => true);
+  const fb = accounts.find((a) => a.network === 'facebook')!;
+  await waitFor('the first poll', () => c.accounts.get(fb.id)?.lastPollAt);
+  const networks = await callCore(c, 'accounts.networks', {});
+  expect(networks.find((n) => n.id === 'facebook')!.accountSettings?.map((f) => [f.name, f.defaultValue])).toEqual([['graphApiVersion', 'v21.0']]);
+
+  await callCore(c, 'accounts.setSettings', { accountId: fb.id, settings: { graphApiVersion: 'v23.0' } });
+  const post = control.post(page.id, { message: 'Nouvelle collection' });
+  const question = control.comment(post.id, { message: 'Livrez-vous en Belgique ?', from: camille });
+  const since = control.calls.length;
+  await waitFor('the comment, read with v23.0', () => row(c, fb.id, question.id));
+  expect(new Set(control.calls.slice(since).map((call) => call.version))).toEqual(new Set(['v23.0']));
+
+  // A version Meta does not serve: the account says so, and where to change it.
+  await callCore(c, 'accounts.setSettings', { accountId: fb.id, settings: { graphApiVersion: 'v99.0' } });
+  const refused = await waitFor('the refusal', () => statuses.find((s) => s.accountId === fb.id && s.lastError?.kind === 'not-supported'));
+  expect(refused.lastError!.message).toBe('Meta does not serve the Graph API version v99.0 set in this account’s settings: set a version Meta serves (Parvis is tested with v21.0), or clear it.');
+
+  // Cleared: back to the pinned version, polling again.
+  await expect(callCore(c, 'accounts.setSettings', { accountId: fb.id, settings: { graphApiVersion: 'latest' } })).rejects.toThrow();
+  const cleared = await callCore(c, 'accounts.setSettings', { accountId: fb.id, settings: { graphApiVersion: '' } });
+  expect(cleared.settings).toBeUndefined();
+  await waitFor('polling again with v21.0', async () => (await callCore(c, 'accounts.list', {})).find((a) => a.id === fb.id)?.lastError === null);
+  expect(control.calls.at(-1)!.version).toBe('v21.0');
+});

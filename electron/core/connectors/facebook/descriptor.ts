@@ -3,6 +3,7 @@
  * every Page the user manages and the Instagram professional accounts linked to them, and the user
  * picks which to add (Instagram accounts are filed under the Instagram network).
  */
+import { signInField } from '../../../../shared/networks';
 import type { NetworkDescriptor, NetworkEnvironment } from '../descriptor';
 import { browserFlow } from '../descriptor';
 import { ConnectorError } from '../types';
@@ -16,6 +17,23 @@ export const META_DEVELOPER_APP = {
   consoleUrl: 'https://developers.facebook.com/apps/',
   environment: { clientId: 'PARVIS_META_APP_ID', clientSecret: 'PARVIS_META_APP_SECRET' },
 } as const;
+
+/**
+ * The Graph API version of an account, pinned by default; the user may move an account to a newer
+ * one (Meta keeps each version about two years) without waiting for a Parvis release.
+ */
+export const META_ACCOUNT_SETTINGS = [
+  signInField({
+    name: 'graphApiVersion',
+    kind: 'text',
+    required: false,
+    maxLength: 8,
+    defaultValue: GRAPH_API_VERSION,
+    example: GRAPH_API_VERSION,
+    pattern: 'v\\d{1,3}\\.\\d{1,2}',
+    helpUrl: 'https://developers.facebook.com/docs/graph-api/changelog/versions',
+  }),
+] as const;
 
 /** Where the Graph API and the login dialog are (tests point them at a local server), and the pinned version. */
 export function metaEndpoints(env: NetworkEnvironment): { api: string; authorize: string; version: string } {
@@ -58,6 +76,7 @@ export const facebook: NetworkDescriptor = {
     start: (_fields, env) => startMetaSignIn(env, 'Facebook'),
   },
   developerApp: META_DEVELOPER_APP,
+  accountSettings: META_ACCOUNT_SETTINGS,
   capabilities: FACEBOOK_CAPABILITIES,
   text: { maxReplyLength: FACEBOOK_CAPABILITIES.maxReplyLength, counting: 'code-points', linkLength: null },
   publish: ['text', 'image', 'video', 'link'],

@@ -144,6 +144,19 @@ export function graphError(err: GraphErrorBody, status: number, where: string, u
   return new ConnectorError('bad-response', detail, null, status);
 }
 
+/** "Unknown path components": what Meta answers for a path it cannot read, a version it does not serve included. */
+export const UNKNOWN_PATH_CODE = 2500;
+
+/** The Graph API refused the version in the path (it answers "unknown path components"): said in plain words, with where to change it. */
+export function unknownVersion(version: string, status: number): ConnectorError {
+  return new ConnectorError(
+    'not-supported',
+    `Meta does not serve the Graph API version ${version} set in this account’s settings: set a version Meta serves (Parvis is tested with ${GRAPH_API_VERSION}), or clear it.`,
+    null,
+    status,
+  );
+}
+
 /** A page of an edge. */
 export interface GraphPage<T> {
   data: T[];
@@ -238,7 +251,9 @@ export class GraphClient {
     if (response.status >= 200 && response.status < 300 && typeof body !== 'object') {
       throw new ConnectorError('bad-response', `${where}: ${response.status} an answer that is not JSON`, null, response.status);
     }
-    const e = graphError(error, response.status, where, usage, this.now());
+    // Every path of Parvis's is known at the pinned version: another version is the likely cause.
+    const e =
+      error.code === UNKNOWN_PATH_CODE && this.options.version !== GRAPH_API_VERSION ? unknownVersion(this.options.version, response.status) : graphError(error, response.status, where, usage, this.now());
     throw new ConnectorError(e.kind, redact(e.message, [this.options.token, ...(this.options.secrets ?? [])]), e.retryAfterMs, e.status);
   }
 

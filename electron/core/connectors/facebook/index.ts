@@ -33,6 +33,8 @@ import { oldestWatched, readWatched, reconcile, type Watched } from './watch';
 export const MAX_REPLY_LENGTH = 2000;
 
 const UNSUPPORTED: Partial<Record<ModerationAction, string>> = {
+    lock: 'The Graph API cannot turn comments off on a Page post: limit who can comment on the post on Facebook.',
+    unlock: 'The Graph API cannot turn comments back on: change who can comment on the post on Facebook.',
   hold: 'Facebook has no review queue for Page comments: hide the comment instead (only its author and their friends see it).',
   approve: 'Facebook has no review queue for Page comments: unhide a hidden comment instead.',
   spam: 'The Graph API cannot mark a comment as spam: hide or delete it, and ban its author.',
@@ -104,7 +106,8 @@ export function graphFor(ctx: AccountContext, options: { defaultBaseUrl?: string
   return {
     graph: new GraphClient({
       baseUrl: ctx.serverUrl || options.defaultBaseUrl || GRAPH_API_BASE_URL,
-      version: options.version ?? GRAPH_API_VERSION,
+      // The account's setting wins over the pinned version.
+      version: typeof ctx.settings?.graphApiVersion === 'string' && ctx.settings.graphApiVersion ? ctx.settings.graphApiVersion : (options.version ?? GRAPH_API_VERSION),
       token,
       timeoutMs: options.timeoutMs,
       now: options.now,

@@ -79,6 +79,8 @@ export function convertMediaComments(rawComments: unknown[], media: WireMedia, i
       moderation: c.hidden ? 'hidden' : 'visible',
       context: tagged ? null : context,
       extra: { type: 'comment', mediaId: media.id, ...(fromId ? { userId: fromId } : {}), at: c.timestamp, ...(tagged ? { mention: true } : {}) } satisfies InstagramExtra,
+      // Comments turned off on the account's media: the menu offers to turn them back on.
+      ...(!tagged && media.is_comment_enabled === false ? { locked: true } : {}),
     });
     return c;
   };

@@ -3,7 +3,7 @@
  * Facebook Login and the user's Meta app, like the Pages (one sign-in lists both, the user picks).
  */
 import type { NetworkDescriptor } from '../descriptor';
-import { META_DEVELOPER_APP, metaEndpoints, startMetaSignIn } from '../facebook/descriptor';
+import { META_ACCOUNT_SETTINGS, META_DEVELOPER_APP, metaEndpoints, startMetaSignIn } from '../facebook/descriptor';
 import { createInstagramConnector, INSTAGRAM_CAPABILITIES } from './index';
 
 export const instagram: NetworkDescriptor = {
@@ -17,7 +17,9 @@ export const instagram: NetworkDescriptor = {
     browserHost: 'www.facebook.com',
     start: (_fields, env) => startMetaSignIn(env, 'Instagram'),
   },
-  developerApp: META_DEVELOPER_APP,
+  // One Meta app serves Facebook and Instagram: entered once, under Facebook's entry.
+  developerApp: { ...META_DEVELOPER_APP, sharedWith: 'facebook' },
+  accountSettings: META_ACCOUNT_SETTINGS,
   capabilities: INSTAGRAM_CAPABILITIES,
   text: { maxReplyLength: INSTAGRAM_CAPABILITIES.maxReplyLength, counting: 'code-points', linkLength: null },
   publish: ['image', 'video'],

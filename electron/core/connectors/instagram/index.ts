@@ -2,7 +2,8 @@
  * The Instagram professional account connector (Instagram Graph API through the linked Facebook
  * Page's token): comments and replies on the account's media, media that mention it, and its
  * Instagram Direct conversations (the Page's `conversations?platform=instagram`, under the same
- * messaging window as Messenger); reply, hide, unhide, delete.
+ * messaging window as Messenger); reply, hide, unhide, delete; comments turned off (and on again)
+ * on the account's media (`lock` and `unlock`: `POST /{ig-media-id}?comment_enabled=`).
  *
  * One poll makes two batch requests: the media, the mentions and the Direct threads, then the
  * comments (with their replies) of every media that has any. Instagram's comment edges take no
@@ -36,7 +37,7 @@ export const INSTAGRAM_CAPABILITIES: Capabilities = {
   maxReplyLength: MAX_REPLY_LENGTH,
   directMessages: true,
   reply: true,
-  moderation: ['hide', 'unhide', 'remove', 'delete-own'],
+  moderation: ['hide', 'unhide', 'remove', 'delete-own', 'lock', 'unlock'],
   unsupportedReasons: UNSUPPORTED,
   replyWindow: { hours: STANDARD_WINDOW_HOURS, extendedHours: HUMAN_AGENT_WINDOW_HOURS },
 };
@@ -60,6 +61,8 @@ const WATCH = { keepMs: 3 * 86_400_000, max: 100 };
 /** Comments read per media (with up to 50 replies each). */
 const COMMENTS_PER_MEDIA = 50;
 const OVERLAP_MS = 120_000;
+/** Instagram's refusal of a comment on a media whose comments are turned off. */
+const COMMENTS_OFF = /comments (?:are|have been) (?:disabled|turned off)/i;
 const MEDIA_FIELDS = 'id,caption,timestamp,permalink,username,comments_count,is_comment_enabled';
 const COMMENT_FIELDS = 'id,text,timestamp,username,from,hidden,parent_id';
 
@@ -196,7 +199,14 @@ export function createInstagramConnector(options: InstagramConnectorOptions = {}
           message: req.text,
         });
       } else {
-        out = await graph.post(`${req.parentRemoteId}/replies`, { message: req.text });
+        try {
+          out = await graph.post(`${req.parentRemoteId}/replies`, { message: req.text });
+        } catch (err) {
+          if (err instanceof ConnectorError && err.kind === 'bad-response' && COMMENTS_OFF.test(err.message)) {
+            throw new ConnectorError('not-supported', `Comments are turned off on this Instagram post: turn them back on (“Reopen to comments” in the message’s menu) to answer. (${err.message})`, null, err.status);
+          }
+          throw err;
+        }
       }
       if (typeof out.id !== 'string') throw new ConnectorError('bad-response', 'Instagram did not say which comment it made');
       return { remoteId: out.id, createdAt: at, extra: { type: 'comment', ...(extra.mediaId ? { mediaId: extra.mediaId } : {}), userId: ctx.remoteId, at } };
@@ -234,6 +244,14 @@ export function createInstagramConnector(options: InstagramConnectorOptions = {}
             throw err;
           }
           return {};
+        case 'lock':
+        case 'unlock': {
+          // Comments are turned off on the media the comment is on, for everyone (the account too).
+          if (extra.mention) throw new ConnectorError('not-supported', 'Comments can be turned off only on the account’s own Instagram posts, not on a post that mentions it.');
+          if (!extra.mediaId) throw new ConnectorError('not-supported', 'Parvis does not know which Instagram post this comment is on.');
+          await graph.post(extra.mediaId, { comment_enabled: req.action === 'lock' ? 'false' : 'true' });
+          return { remoteResult: { mediaId: extra.mediaId, commentsEnabled: req.action === 'unlock' } };
+        }
         default:
           throw new ConnectorError('not-supported', UNSUPPORTED[req.action] ?? `Instagram does not support ${req.action}`);
       }

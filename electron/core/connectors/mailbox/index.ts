@@ -60,6 +60,8 @@ import { readSettings, tlsOptions, type MailSettings, type ServerSettings } from
 export const MAX_EMAIL_LENGTH = 100_000;
 
 const UNSUPPORTED: Partial<Record<ModerationAction, string>> = {
+    lock: 'An email cannot be closed to replies.',
+    unlock: 'An email cannot be closed to replies, so there is nothing to reopen.',
   hide: 'An email is private to the mailbox: move it to Junk or Trash instead.',
   unhide: 'An email is private to the mailbox: there is nothing to unhide.',
   hold: 'A mailbox has no review queue: mail arrives as it is sent.',

@@ -88,6 +88,8 @@ const MAX_REPLY_LENGTH = 500;
 const REPORT_COMMENT_LENGTH = 1000;
 
 const UNSUPPORTED: Partial<Record<ModerationAction, string>> = {
+    lock: 'Mastodon cannot close a post to replies: block or mute the authors, or report the post.',
+    unlock: 'Mastodon cannot close posts to replies, so there is nothing to reopen.',
   hide: 'Mastodon cannot hide a reply under your post. Block or mute the author, or report the post to the server moderators.',
   unhide: 'Mastodon cannot hide replies, so there is nothing to unhide.',
   remove:

@@ -92,8 +92,9 @@ export class RedditClient {
     return this.post('/api/remove', { id, spam: String(spam) });
   }
 
-  lock(id: string): Promise<unknown> {
-    return this.post('/api/lock', { id });
+  /** Closes a post or comment to new comments (`/api/lock`), or reopens it (`/api/unlock`). */
+  lock(id: string, locked: boolean): Promise<unknown> {
+    return this.post(locked ? '/api/lock' : '/api/unlock', { id });
   }
 
   /** Bans a user from a subreddit: `duration` in days (1..999), absent for a permanent ban. */

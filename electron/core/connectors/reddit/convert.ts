@@ -57,6 +57,7 @@ export function commentToItem(c: WireComment, listedIn: RedditMessageExtra['list
     moderation: listedIn === 'modqueue' ? 'held' : 'visible',
     context: c.link_title ? { remoteId: post, text: c.link_title, url: null, authorName: c.subreddit ? `r/${c.subreddit}` : null } : null,
     extra: extra as unknown as Record<string, unknown>,
+    ...(c.locked ? { locked: true } : {}),
     editedAt: editedAt(c.edited),
   };
 }
@@ -77,6 +78,7 @@ export function postToItem(p: WirePost, listedIn: RedditMessageExtra['listedIn']
     moderation: listedIn === 'modqueue' ? 'held' : 'visible',
     context: { remoteId: p.name, text: p.title, url: `${REDDIT_WEB}${p.permalink}`, authorName: `r/${p.subreddit}` },
     extra: extra as unknown as Record<string, unknown>,
+    ...(p.locked ? { locked: true } : {}),
     editedAt: editedAt(p.edited),
   };
 }

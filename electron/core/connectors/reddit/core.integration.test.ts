@@ -175,3 +175,39 @@ it('a refresh token Reddit refuses turns the account "needs sign-in"; the queued
   const sent = await waitFor('the reply delivered', () => control.replies.find((r) => r.body === 'Elle part demain.'));
   expect(sent.firstMessageName).toBe(pm.name);
 });
+
+it('a comment is locked on Reddit after the undo window (an undone lock never leaves), then unlocked; a post locked on Reddit arrives locked', async () => {
+  const server = await redditServer();
+  const { control } = server;
+  const c = startCore(server);
+  const account = await connectAccount(c, { network: 'reddit', fields: { subreddits: 'r/AtelierLumen' } });
+  const post = control.post({ subreddit: 'AtelierLumen', author: 'camille_rx', title: 'Débat : lampes Dune ou Sirocco ?' });
+  control.get(post.name)!.locked = true;
+  control.report(post.name, 'Hors sujet');
+  const heated = control.comment({ parent: post.name, author: 'troll42', text: 'Vous êtes tous des vendus' });
+  await callCore(c, 'accounts.pollNow', { accountId: account.id });
+  const comment = await waitFor('the comment', () => message(account.id, heated.name));
+  await waitFor('the locked post from the modqueue', () => message(account.id, post.name));
+  const lockedOf = (remoteId: string) => c.db.prepare<[number, string], number>('SELECT locked FROM messages WHERE account_id = ? AND remote_id = ?').pluck(true).get(account.id, remoteId);
+  expect(lockedOf(post.name)).toBe(1);
+  expect(lockedOf(heated.name)).toBe(0);
+
+  // Undone within its window: Reddit never hears of it, and Parvis shows it open again.
+  const first = await callCore(c, 'moderation.act', { messageId: comment.id, action: 'lock' });
+  expect(first.undoUntil).not.toBeNull();
+  expect(lockedOf(heated.name)).toBe(1);
+  await callCore(c, 'moderation.undo', { actionIds: [first.actionId] });
+  expect(lockedOf(heated.name)).toBe(0);
+
+  await callCore(c, 'moderation.act', { messageId: comment.id, action: 'lock' });
+  await waitFor('locked on Reddit', () => control.get(heated.name)?.locked === true, HELD_ACTION_WAIT_MS);
+  expect(control.requests.filter((r) => r.path === '/api/lock')).toHaveLength(1);
+  const { messages } = await callCore(c, 'conversation.get', { conversationId: comment.conversation_id, markRead: false });
+  expect(messages.find((m) => m.remoteId === heated.name)?.locked).toBe(true);
+
+  // The way back leaves at once (it is not held).
+  await callCore(c, 'moderation.act', { messageId: comment.id, action: 'unlock' });
+  await waitFor('unlocked on Reddit', () => control.get(heated.name)?.locked === false, 3000);
+  expect(lockedOf(heated.name)).toBe(0);
+  expect(control.get(post.name)!.locked).toBe(true);
+});

@@ -2,7 +2,7 @@
  * The Reddit connector: the account's inbox (comment and post replies, username mentions, private
  * messages), the modqueue of every subreddit it moderates (`r/mod`: reported items and those caught
  * by the spam filter), and new comments in the subreddits chosen at sign-in; replies; approve,
- * remove, mark as spam, and ban from a subreddit with a reason.
+ * remove, mark as spam, lock and unlock, and ban from a subreddit with a reason.
  *
  * Listings are newest first. The inbox and each subreddit are read in sweeps that walk `after`
  * down to the newest item seen before (kept in the cursor with its time): a poll cut short resumes
@@ -39,7 +39,7 @@ export const REDDIT_CAPABILITIES: Capabilities = {
   maxReplyLength: REDDIT_MAX_COMMENT_LENGTH,
   directMessages: true,
   reply: true,
-  moderation: ['approve', 'remove', 'spam', 'ban-author'],
+  moderation: ['approve', 'remove', 'spam', 'lock', 'unlock', 'ban-author'],
   unsupportedReasons: {
     hide: 'Reddit has no hidden state: remove the comment, or approve it.',
     unhide: 'Reddit has no hidden state: approve a removed comment to restore it.',
@@ -238,6 +238,10 @@ export function createRedditConnector(options: RedditConnectorOptions): Refresha
         case 'spam':
           await session.client.remove(id, req.action === 'spam');
           return { remoteResult: { removed: id, spam: req.action === 'spam' } };
+        case 'lock':
+        case 'unlock':
+          await session.client.lock(id, req.action === 'lock');
+          return { remoteResult: { [req.action === 'lock' ? 'locked' : 'unlocked']: id } };
         case 'ban-author': {
           if (!extra.subreddit) throw new ConnectorError('not-supported', 'Parvis does not know the subreddit of this message, so it cannot ban its author there.');
           if (req.authorRemoteId === '[deleted]') throw new ConnectorError('not-supported', 'The author deleted their Reddit account: there is no one to ban.');

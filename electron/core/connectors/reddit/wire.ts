@@ -46,6 +46,7 @@ export const WirePost = z.object({
   subreddit: z.string(),
   permalink: z.string(),
   edited: z.union([z.boolean(), z.number()]).optional(),
+  locked: z.boolean().optional(),
   num_reports: z.number().nullable().optional(),
   user_reports: z.array(z.array(z.unknown())).optional(),
   mod_reports: z.array(z.array(z.unknown())).optional(),

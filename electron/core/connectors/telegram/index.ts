@@ -33,6 +33,8 @@ import type { WireChat } from './wire';
 export const MAX_MESSAGE_LENGTH = 4096;
 
 const UNSUPPORTED: Partial<Record<ModerationAction, string>> = {
+    lock: 'A bot cannot close one message to replies: restrict or ban the authors instead.',
+    unlock: 'A bot cannot close messages to replies, so there is nothing to reopen.',
   hide: 'Telegram cannot hide a message: delete it, or restrict or ban its author.',
   unhide: 'Telegram cannot hide messages, so there is nothing to unhide.',
   hold: 'Telegram has no review queue: messages appear in the group at once.',

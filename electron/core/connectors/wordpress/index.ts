@@ -53,6 +53,10 @@ function unsupportedReason(action: ModerationAction): string {
     case 'unblock-author':
     case 'unmute-author':
       return 'WordPress’s REST API cannot block a commenter: add their address to Settings › Discussion › Disallowed Comment Keys on the site.';
+    case 'lock':
+      return 'Parvis does not close WordPress posts to comments: untick “Allow comments” on the post in WordPress.';
+    case 'unlock':
+      return 'Parvis does not close WordPress posts to comments: tick “Allow comments” on the post in WordPress.';
     case 'report':
       return 'WordPress has nobody to report to: mark the comment as spam.';
     default:

@@ -155,7 +155,8 @@ it('a 429 with its reset pauses only that account until the reset, while another
   expect(limited.control.requests.slice(requestsAtRefusal).filter((r) => r.at < until)).toEqual([]);
 });
 
-it('the monthly read cap stops polling before a page could pass it, and the account says so', async () => {
+/** Forty people mention the account, connected with a cap of 100 reads: its first poll reads 33 mentions (66 reads). */
+async function fortyFansCappedAt100() {
   const server = await xServer();
   const { control } = server;
   const people = Array.from({ length: 40 }, (_, i) => control.user({ username: `fan${i}`, name: `Fan ${i}` }));
@@ -164,6 +165,11 @@ it('the monthly read cap stops polling before a page could pass it, and the acco
   const account = await connectAccount(c, { network: 'x', fields: { monthlyReadCap: 100 } });
   // First poll: a page of 33 mentions (each with its author: 66 reads) fits in 100.
   await waitFor('the first page', async () => (await callCore(c, 'accounts.list', {})).find((a) => a.id === account.id)?.rateLimit?.quotaUsed === 66);
+  return { control, people, c, account };
+}
+
+it('the monthly read cap stops polling before a page could pass it, and the account says so', async () => {
+  const { control, people, c, account } = await fortyFansCappedAt100();
   expect(control.reads - 1).toBe(66);
 
   const later = Array.from({ length: 20 }, (_, i) => control.post({ author: people[i]!, text: `@atelierlumen encore moi, ${i}` }));
@@ -187,6 +193,39 @@ it('the monthly read cap stops polling before a page could pass it, and the acco
   await new Promise((r) => setTimeout(r, 300));
   expect(control.requests.length).toBe(requests);
   expect(control.reads - 1).toBe(88);
+});
+
+it('the monthly read cap raised in the account’s settings applies at once, without signing in again; lowered, it stops polling at the new cap', async () => {
+  const { control, people, c, account } = await fortyFansCappedAt100();
+  const later = Array.from({ length: 20 }, (_, i) => control.post({ author: people[i]!, text: `@atelierlumen encore moi, ${i}` }));
+  await callCore(c, 'accounts.pollNow', { accountId: account.id });
+  await waitFor('the cap reached', () => statuses.find((s) => s.accountId === account.id && s.lastError?.kind === 'rate-limited'));
+  expect(later.filter((p) => message(account.id, p.id)).length).toBe(11);
+  const authorizations = control.requests.filter((r) => r.path.includes('oauth2')).length;
+
+  // Raised to 1,000 in the settings: the account is read again at once, up to the new cap.
+  const updated = await callCore(c, 'accounts.setSettings', { accountId: account.id, settings: { monthlyReadCap: 1000 } });
+  expect(updated.settings).toEqual({ monthlyReadCap: 1000 });
+  await waitFor('the rest of the mentions', () => later.every((p) => message(account.id, p.id)), 5000);
+  const after = await waitFor('a poll within the new cap', async () => {
+    const a = (await callCore(c, 'accounts.list', {})).find((x) => x.id === account.id)!;
+    return a.lastError === null && a.rateLimit?.quotaLimit === 1000 ? a : undefined;
+  });
+  expect(after.state).toBe('ok');
+  // No new sign-in: no authorization, no token request, the keychain's cap untouched.
+  expect(control.requests.filter((r) => r.path.includes('oauth2')).length).toBe(authorizations);
+  expect(JSON.parse((await c.secrets.get(accountSecretKey(account.id)))!)).toMatchObject({ monthlyReadCap: '100' });
+
+  // A cap below what this month already read stops the next poll at once, and says so.
+  const reads = control.reads;
+  await callCore(c, 'accounts.setSettings', { accountId: account.id, settings: { monthlyReadCap: 100 } });
+  const stopped = await waitFor('the lower cap reached', () => [...statuses].reverse().find((s) => s.accountId === account.id && s.lastError?.kind === 'rate-limited' && /of 100 reads/.test(s.lastError.message)));
+  expect(stopped.lastError!.message).toMatch(/raise the cap in the account’s settings/);
+  expect(control.reads).toBe(reads);
+  // A cap out of range is refused, and the setting kept.
+  await expect(callCore(c, 'accounts.setSettings', { accountId: account.id, settings: { monthlyReadCap: 5 } })).rejects.toThrow();
+  await expect(callCore(c, 'accounts.setSettings', { accountId: account.id, settings: { graphApiVersion: 'v21.0' } })).rejects.toThrow();
+  expect((await callCore(c, 'accounts.list', {})).find((a) => a.id === account.id)!.settings).toEqual({ monthlyReadCap: 100 });
 });
 
 it('a refresh token X refuses turns the account "needs sign-in"; the queued reply waits and goes out after the new sign-in', async () => {

@@ -14,23 +14,24 @@ async function xClient(env: NetworkEnvironment): Promise<XOAuthClient> {
   return { clientId: app.clientId, authorizeUrl: env.endpoints.authorize, tokenUrl: env.endpoints.token };
 }
 
+/** The monthly read cap: asked at sign-in, changed later in the account's settings. */
+const READ_CAP_FIELD = signInField({
+  name: 'monthlyReadCap',
+  kind: 'number',
+  required: false,
+  minLength: 100,
+  maxLength: 10_000_000,
+  defaultValue: DEFAULT_MONTHLY_READ_CAP,
+  helpUrl: 'https://docs.x.com/x-api/getting-started/pricing',
+});
+
 export const x: NetworkDescriptor = {
   id: 'x',
   displayName: 'X',
   icon: { glyph: 'X', color: '#0f1419' },
   signIn: {
     method: 'oauth',
-    fields: [
-      signInField({
-        name: 'monthlyReadCap',
-        kind: 'number',
-        required: false,
-        minLength: 100,
-        maxLength: 10_000_000,
-        defaultValue: DEFAULT_MONTHLY_READ_CAP,
-        helpUrl: 'https://docs.x.com/x-api/getting-started/pricing',
-      }),
-    ],
+    fields: [READ_CAP_FIELD],
     yields: 'one',
     browserHost: 'x.com',
     async start(fields, env) {
@@ -50,6 +51,7 @@ export const x: NetworkDescriptor = {
     redirectUri: 'http://127.0.0.1/callback',
     environment: { clientId: 'PARVIS_X_CLIENT_ID' },
   },
+  accountSettings: [READ_CAP_FIELD],
   capabilities: X_CAPABILITIES,
   text: { maxReplyLength: X_MAX_POST_LENGTH, counting: 'code-points-fixed-links', linkLength: 23 },
   publish: ['text', 'image', 'video', 'link'],

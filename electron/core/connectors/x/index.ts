@@ -43,6 +43,8 @@ export const X_CAPABILITIES: Capabilities = {
   reply: true,
   moderation: ['hide', 'unhide', 'mute-author', 'unmute-author', 'delete-own'],
   unsupportedReasons: {
+    lock: 'The X API cannot change who may reply once a post is published: hide the replies, or change it on x.com.',
+    unlock: 'The X API cannot change who may reply to a published post: change it on x.com.',
     'block-author': 'The X API no longer lets apps block accounts (it can only list blocks): block them on x.com, or mute them here.',
     'unblock-author': 'The X API cannot unblock accounts: unblock them on x.com.',
     remove: 'Only the author can delete an X post: hide the reply, or mute its author.',
@@ -204,7 +206,9 @@ export function createXConnector(options: XConnectorOptions): RefreshableConnect
       const month = monthOf(at);
       const cursor = readCursor(cursorText, month);
       const session = await openSession(ctx);
-      const cap = session.credentials.monthlyReadCap;
+      // The account's setting (changed without signing in again) wins over the cap given at sign-in.
+      const setting = ctx.settings?.monthlyReadCap;
+      const cap = typeof setting === 'number' && setting > 0 ? setting : session.credentials.monthlyReadCap;
       let reads = readsThisMonth(cursor, at);
       cursor.month = month;
       const out = { items: [] as NormalizedItem[], skipped: [] as PollResult['skipped'] };
@@ -214,7 +218,7 @@ export function createXConnector(options: XConnectorOptions): RefreshableConnect
         const until = nextMonthStart(at);
         throw new ConnectorError(
           'rate-limited',
-          `The monthly read cap of this X account is reached (${reads} of ${cap} reads): Parvis reads it again on ${monthName(until)} (UTC), or sooner if you raise the cap by signing in again.`,
+          `The monthly read cap of this X account is reached (${reads} of ${cap} reads): Parvis reads it again on ${monthName(until)} (UTC), or sooner if you raise the cap in the account’s settings.`,
           until - at,
         );
       }

@@ -74,6 +74,8 @@ export const YOUTUBE_CAPABILITIES: Capabilities = {
   reply: true,
   moderation: ['hold', 'approve', 'remove', 'ban-author', 'delete-own'],
   unsupportedReasons: {
+    lock: 'The YouTube API cannot turn comments off on a video: do it in YouTube Studio.',
+    unlock: 'The YouTube API cannot turn comments back on: do it in YouTube Studio.',
     hide: 'YouTube has no "hidden" state: hold the comment for review, or remove it.',
     unhide: 'YouTube has no "hidden" state: approve a held comment to publish it.',
     spam: 'A channel cannot mark comments as spam through the YouTube API: remove the comment instead.',

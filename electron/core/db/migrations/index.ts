@@ -11,7 +11,8 @@ import { contests } from './0180-contests';
 import { reportIndexes } from './0190-report-indexes';
 import { posts } from './0200-posts';
 import { replyScopeAndAccountLabels } from './0210-reply-scope-account-labels';
+import { locksAndAccountSettings } from './0230-locks-and-account-settings';
 import { postKeyGeneration } from './0261-post-key-generation';
 import { keptCounts } from './0280-kept-counts';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels, postKeyGeneration, keptCounts];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels, locksAndAccountSettings, postKeyGeneration, keptCounts];
