@@ -39,7 +39,7 @@ describe('startNetworkedWebMode', () => {
         ['telegram', 'api-key', ['token']],
         ['discourse', 'oauth', ['forum', 'categories', 'tags', 'username', 'apiKey']],
         ['wordpress', 'server-login', ['site', 'user', 'password']],
-        ['mailbox', 'server-login', ['email', 'password', 'imapHost', 'imapSecurity', 'smtpHost', 'smtpSecurity', 'login', 'imapPort', 'smtpPort', 'certificate']],
+        ['mailbox', 'server-login', ['email', 'password', 'imapHost', 'imapSecurity', 'smtpHost', 'smtpSecurity', 'login', 'imapPort', 'smtpPort', 'certificate', 'customCa']],
         ['feeds', 'none', ['url']],
       ]);
       // The local Google client stands for the one a build embeds: YouTube can be connected at once.

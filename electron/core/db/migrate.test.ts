@@ -97,7 +97,7 @@ describe('migrations', () => {
     db.prepare(`INSERT INTO accounts (network, server_url, remote_id, handle, display_name, created_at) VALUES ('x', 'https://api.x.com', '1', '@a', 'A', 1)`).run();
     db.prepare(`INSERT INTO conversations (account_id, network, remote_id, kind, last_activity_at, created_at) VALUES (1, 'x', 't1', 'mention', 1, 1)`).run();
     db.prepare(`INSERT INTO messages (uid, conversation_id, account_id, remote_id, direction, text, created_at) VALUES ('01J0000000000000000000000B', 1, 1, 'm1', 'in', 'Bonjour', 1)`).run();
-    expect(runMigrations(db, MIGRATIONS)).toEqual([230]);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([230, 261, 280]);
     expect(db.prepare('SELECT settings FROM accounts').get()).toEqual({ settings: '{}' });
     expect(db.prepare('SELECT locked FROM messages').get()).toEqual({ locked: 0 });
     expect(() => db.prepare('UPDATE messages SET locked = 2').run()).toThrow(/CHECK/);
