@@ -8,24 +8,11 @@
  * Post HTML ("cooked") is untrusted: the text is extracted here, the HTML kept for the renderer's
  * sanitizer.
  */
-import { compile } from 'html-to-text';
+import { htmlToText } from '../comment-html';
 import type { ConversationKind, ModerationState } from '../../../../shared/model';
 import type { NormalizedAuthor, NormalizedItem } from '../types';
 import { NOTIFICATION_TYPES, WireNotification, WirePost, WireReviewable, describeIssues, type WireReviewList } from './wire';
 
-const toText = compile({
-  wordwrap: false,
-  selectors: [
-    { selector: 'a', options: { ignoreHref: true } },
-    { selector: 'img', format: 'skip' },
-  ],
-});
-
-export function htmlToText(html: string): string {
-  return toText(html)
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
 
 /** An absolute avatar address from Discourse's `avatar_template` (`/user_avatar/…/{size}/…`). */
 export function avatarUrl(template: string | null | undefined, forumUrl: string): string | null {

@@ -26,7 +26,8 @@ import {
 } from '../types';
 import { decodeReportReason } from '../../../../shared/report-reasons';
 import { DiscourseClient, type DiscourseKey, type HttpFactory } from './client';
-import { authorOf, convertPost, convertReviewable, htmlToText, kindOfNotification, notificationPostId, parseNotification, parsePost, postUrl } from './convert';
+import { htmlToText } from '../comment-html';
+import { authorOf, convertPost, convertReviewable, kindOfNotification, notificationPostId, parseNotification, parsePost, postUrl } from './convert';
 import type { WirePost } from './wire';
 
 /** How long a silence and a suspension last (Discourse requires an end). */

@@ -8,24 +8,11 @@
  * visitors of the same name apart, through a digest.
  */
 import { createHash } from 'node:crypto';
-import { compile } from 'html-to-text';
+import { htmlToText } from '../comment-html';
 import type { ModerationState } from '../../../../shared/model';
 import type { NormalizedItem } from '../types';
 import { WireComment, WireEmbeddedPost, describeIssues } from './wire';
 
-const toText = compile({
-  wordwrap: false,
-  selectors: [
-    { selector: 'a', options: { ignoreHref: true } },
-    { selector: 'img', format: 'skip' },
-  ],
-});
-
-export function htmlToText(html: string): string {
-  return toText(html)
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
 
 /** The state a comment's status stands for in Parvis. Unknown statuses (plugins') are skipped. */
 export function moderationOf(status: string): ModerationState | null {
