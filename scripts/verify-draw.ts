@@ -21,11 +21,6 @@ try {
 }
 const result = verifyCertificate(data);
 const cert = data as { contest?: { name?: string }; entrantCount?: number; entrantsSha256?: string; winners?: { handle: string }[] };
-if (result.ok) {
-  console.log(`CONFIRMED: "${cert.contest?.name}" — ${cert.entrantCount} entrants, list SHA-256 ${cert.entrantsSha256}`);
-  console.log(`Winners, recomputed from the seed: ${(cert.winners ?? []).map((w) => w.handle).join(', ')}`);
-  process.exit(0);
-}
 const why: Record<string, string> = {
   malformed: 'the file is not a parvis-draw-certificate/1 certificate',
   'entrants-hash': 'the entrant list does not have the SHA-256 the certificate states',
@@ -34,6 +29,12 @@ const why: Record<string, string> = {
   winners: 'the winners are not those the seed gives for this list',
   alternates: 'the alternates are not those the seed gives for this list',
 };
-console.error('REFUSED: this certificate does not hold.');
-for (const p of result.problems) console.error(`- ${why[p] ?? p}`);
-process.exit(1);
+if (result.ok) {
+  console.log(`CONFIRMED: "${cert.contest?.name}" — ${cert.entrantCount} entrants, list SHA-256 ${cert.entrantsSha256}`);
+  console.log(`Winners, recomputed from the seed: ${(cert.winners ?? []).map((w) => w.handle).join(', ')}`);
+} else {
+  console.error('REFUSED: this certificate does not hold.');
+  for (const p of result.problems) console.error(`- ${why[p] ?? p}`);
+  // Set, not exit: the verdict above is written out in full before the process ends.
+  process.exitCode = 1;
+}
