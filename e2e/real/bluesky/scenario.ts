@@ -88,6 +88,12 @@ export async function runScenario(driver: BlueskyDriver): Promise<Transcript> {
 
   // 1. Activity around a post of the brand: a reply, a mention, a quote.
   const root: Ref = await driver.ownPost('Notre nouvelle version est là');
+  // The AppView indexes each account's records in parallel with the others'. A reply indexed in
+  // the same instant as its parent (written a few milliseconds apart, under load) sees no parent,
+  // and the parent sees no reply yet, so neither raises the reply notification: the real network
+  // loses it (seen once in six runs on a loaded machine). People reply to a post that is already
+  // there, so the post is indexed before anyone answers it.
+  await driver.settle();
   await driver.reply('alice', root, 'Bravo pour la sortie');
   await driver.mention('bob', 'une question sur les tarifs');
   await driver.quote('chloe', root, 'À lire absolument');
