@@ -142,6 +142,8 @@ export const Account = z.object({
   createdAt: Timestamp,
   /** The settings its network declares (`accountSettings`), as the user set them; absent: the defaults. */
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Its removal has begun: it is paused and what it holds goes a slice at a time. */
+  removing: z.boolean().optional(),
 });
 export type Account = z.infer<typeof Account>;
 

@@ -393,7 +393,9 @@ export function createCore(opts: CoreOptions): Core {
     accountContext,
   };
   const accountCalls = accountHandlers(services);
-  const { closeFlows, ...accountDomain } = accountCalls;
+  const { closeFlows, resumeRemovals, stopRemovals, ...accountDomain } = accountCalls;
+  // An account whose removal a previous run began goes on being removed, a slice at a time.
+  resumeRemovals((message) => opts.log?.('error', message));
   const handlers: Handlers = joinHandlers(
     [
       appHandlers(services, { name: APP_NAME, version: APP_VERSION, demo: opts.demo ?? false, shell: opts.shell, systemLocale: opts.systemLocale }),
@@ -435,6 +437,7 @@ export function createCore(opts: CoreOptions): Core {
     async close() {
       if (snoozeTimer) clearTimeout(snoozeTimer);
       closeFlows();
+      await stopRemovals();
       connectivity.stop();
       executor?.stop();
       publisher?.stop();

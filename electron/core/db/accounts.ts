@@ -6,6 +6,7 @@ import type { Account, AccountState, AppError, Network, RateLimit } from '../../
 import type { AccountSyncPatch, SyncAccount } from '../sync/store';
 import type { Db } from './connection';
 import { NotFoundError } from './conversations';
+import { ConflictError } from './workspace';
 
 interface AccountRow {
   id: number;
@@ -24,6 +25,7 @@ interface AccountRow {
   last_error: string | null;
   rate_limit: string | null;
   settings: string | null;
+  removing: number;
   created_at: number;
 }
 
@@ -32,6 +34,8 @@ export interface StoredAccount extends SyncAccount {
   displayName: string;
   /** The user's own name for the account (null: none). */
   label?: string | null;
+  /** Its removal has begun (see `account-removal.ts`). */
+  removing?: boolean;
 }
 
 export interface NewAccount {
@@ -43,6 +47,14 @@ export interface NewAccount {
 }
 
 export type { AccountSyncPatch };
+
+/** Connecting again an account whose removal has not finished. */
+export class AccountBeingRemovedError extends ConflictError {
+  constructor(readonly handle: string) {
+    super(`${handle} is still being removed: connect it again when its removal has finished`);
+    this.name = 'AccountBeingRemovedError';
+  }
+}
 
 function json<T>(text: string | null): T | null {
   if (!text) return null;
@@ -71,6 +83,7 @@ function toStored(r: AccountRow): StoredAccount {
     nextPollAt: r.next_poll_at,
     lastError: json<AppError>(r.last_error),
     settings: json<Record<string, string | number | boolean>>(r.settings) ?? {},
+    ...(r.removing === 1 ? { removing: true } : {}),
   };
 }
 
@@ -89,6 +102,7 @@ export function toAccount(a: StoredAccount, createdAt: number): Account {
     rateLimit: a.rateLimit,
     createdAt,
     ...(a.settings && Object.keys(a.settings).length ? { settings: a.settings } : {}),
+    ...(a.removing ? { removing: true } : {}),
   };
 }
 
@@ -115,8 +129,12 @@ export function createAccountQueries(db: Db, now: () => number) {
           VALUES (?, ?, ?, ?, ?, ?)
           ON CONFLICT (network, server_url, remote_id) DO UPDATE SET
             handle = excluded.handle, display_name = excluded.display_name, state = 'ok', last_error = NULL
+          WHERE removing = 0
           RETURNING id`)
-        .get(a.network, a.serverUrl, a.remoteId, a.handle, a.displayName, now())!;
+        .get(a.network, a.serverUrl, a.remoteId, a.handle, a.displayName, now());
+      // The same account is still being removed: connecting it again must wait for the end,
+      // or the removal would take the new connection with it.
+      if (!row) throw new AccountBeingRemovedError(a.handle);
       return toStored(one.get(row.id)!);
     },
     /** Which of these remote ids the account's messages already hold (one query, any count). */

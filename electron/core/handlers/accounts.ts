@@ -8,6 +8,7 @@ import type { Account } from '../../../shared/model';
 import { signInFieldsSchema } from '../../../shared/networks';
 import { publicInfo, type NetworkDescriptor } from '../connectors/descriptor';
 import type { OAuthFlow, SignInResult } from '../connectors/sign-in';
+import { createAccountRemoval, removeInSlices } from '../db/account-removal';
 import { CoreError } from '../rpc';
 import { accountSecretKey } from '../secrets/secret-store';
 import type { DomainHandlers } from './context';
@@ -53,10 +54,42 @@ type Flow =
 /** Abandons every sign-in still in progress (the core is closing). */
 export interface AccountHandlers extends DomainHandlers<AccountCalls> {
   closeFlows(): void;
+  /** Goes on with the removals a previous run did not finish (at start). */
+  resumeRemovals(log?: (message: string) => void): void;
+  /** Stops removing between two slices (the core is closing); the next start goes on. */
+  stopRemovals(): Promise<void>;
 }
 
 export function accountHandlers(s: CoreServices): AccountHandlers {
   const flows = new Map<string, Flow>();
+  const removal = createAccountRemoval(s.db);
+  /** Removals under way, by account: a second "remove" waits for the first. */
+  const removals = new Map<number, Promise<void>>();
+  let closing = false;
+
+  const removeAccount = (accountId: number): Promise<void> => {
+    const running = removals.get(accountId);
+    if (running) return running;
+    const done = (async () => {
+      try {
+        await removeInSlices(removal, accountId, {
+          stop: () => closing,
+          // The inbox shrinks as the slices go: the lists and counts follow every quarter second.
+          onProgress: () => s.changed(undefined, 'account'),
+        });
+      } finally {
+        removals.delete(accountId);
+      }
+      if (closing) return;
+      s.scheduler?.refreshAccounts();
+      s.changed(undefined, 'account');
+    })();
+    removals.set(accountId, done);
+    return done;
+  };
+  const refuseWhileRemoving = (accountId: number) => {
+    if (removal.isRemoving(accountId)) throw new CoreError('conflict', 'This account is being removed');
+  };
 
   const descriptorFor = (network: string): NetworkDescriptor => {
     const descriptor = s.descriptors.find((d) => d.id === network);
@@ -131,9 +164,11 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
       s.accounts.require(accountId);
       // Secrets first: if the keychain fails, the account stays and the user can retry.
       await s.secrets.delete(accountSecretKey(accountId));
-      s.accounts.remove(accountId);
+      // At once: no more polls, nothing more sent. Then what it holds goes a slice at a time.
+      removal.begin(accountId);
       s.scheduler?.refreshAccounts();
       s.changed(undefined, 'account');
+      await removeAccount(accountId);
       return { ok: true as const };
     },
     'accounts.setLabel': ({ accountId, label }) => {
@@ -159,6 +194,7 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
     },
     'accounts.pause': ({ accountId }) => {
       s.accounts.require(accountId);
+      refuseWhileRemoving(accountId);
       if (s.scheduler) s.scheduler.pause(accountId);
       else s.accounts.updateSync(accountId, { paused: true });
       s.changed(undefined, 'account');
@@ -166,6 +202,7 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
     },
     'accounts.resume': ({ accountId }) => {
       s.accounts.require(accountId);
+      refuseWhileRemoving(accountId);
       if (s.scheduler) s.scheduler.resume(accountId);
       else s.accounts.updateSync(accountId, { paused: false });
       s.executor?.wake();
@@ -174,6 +211,7 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
     },
     'accounts.pollNow': async ({ accountId }) => {
       s.accounts.require(accountId);
+      refuseWhileRemoving(accountId);
       if (!s.scheduler) throw new CoreError('not-supported', 'Syncing is not available in this build');
       const checked = await s.scheduler.pollNow(accountId);
       const account = s.accounts.list().find((a) => a.id === accountId);
@@ -228,6 +266,14 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
     closeFlows() {
       for (const entry of flows.values()) if (entry.step === 'browser') entry.flow.cancel();
       flows.clear();
+    },
+    resumeRemovals(log) {
+      // A slice that fails (a full disk) leaves the store as it was; the next start tries again.
+      for (const accountId of removal.pending()) void removeAccount(accountId).catch((err) => log?.(`removing account ${accountId}: ${String(err)}`));
+    },
+    async stopRemovals() {
+      closing = true;
+      await Promise.allSettled([...removals.values()]);
     },
   };
 }
