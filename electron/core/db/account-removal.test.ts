@@ -4,12 +4,15 @@
  * the other accounts keep everything, nothing queued for it is sent, and a removal cut by a crash
  * goes on at the next start.
  */
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../secrets/secret-store';
 import { createSettingsStore, memoryBackend } from '../settings/settings-store';
 import { createCore } from '../app';
 import { addAccount, item, makeCore } from '../testing/core-fixture';
 import { createAccountRemoval, removeInSlices } from './account-removal';
+import { runMigrations } from './migrate';
+import { MIGRATIONS } from './migrations';
 
 let core: ReturnType<typeof makeCore>;
 afterEach(async () => core?.dispose());
@@ -164,5 +167,23 @@ describe('removing an account', () => {
     expect(slices).toBe(4);
     expect(removal.pending()).toEqual([gone.id]);
     expectCountsKept(core, 'stopped');
+  });
+});
+
+describe('schema 370', () => {
+  it('drops the search rows an older removal left above the newest message, so a new message never matches words it lacks', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    runMigrations(db, MIGRATIONS.filter((m) => m.version < 370));
+    db.exec(`
+      INSERT INTO accounts (id, network, server_url, remote_id, handle, display_name, created_at) VALUES (1, 'mastodon', 'https://m.example', 'me', '@me', 'Me', 0);
+      INSERT INTO conversations (id, account_id, network, remote_id, kind, last_activity_at, created_at) VALUES (1, 1, 'mastodon', 't1', 'comment', 0, 0);
+      INSERT INTO messages (id, conversation_id, account_id, remote_id, direction, text, created_at) VALUES (1, 1, 1, 'm1', 'in', 'bonjour', 0);
+      INSERT INTO messages_fts (rowid, text, author, handle) VALUES (1, 'bonjour', '', ''), (2, 'insulte', '', ''), (3, 'insulte', '', '');
+    `);
+    runMigrations(db, MIGRATIONS);
+    expect(db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid').pluck().all('bonjour')).toEqual([1]);
+    expect(db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?').pluck().all('insulte')).toEqual([]);
+    db.close();
   });
 });
