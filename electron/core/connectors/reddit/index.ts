@@ -49,6 +49,8 @@ export const REDDIT_CAPABILITIES: Capabilities = {
     report: 'As a moderator, remove the item instead of reporting it.',
     'delete-own': 'Delete your own Reddit comments on reddit.com.',
   },
+  // POST /r/{sub}/api/friend: `duration` is 1..999 days; without it the ban is permanent.
+  banDuration: { maxDays: 999, permanent: true, defaultDays: null },
 };
 
 const Sweep = z.object({ after: z.string(), newest: z.string(), newestAt: z.number() }).nullable();
@@ -246,8 +248,8 @@ export function createRedditConnector(options: RedditConnectorOptions): Refresha
           if (!extra.subreddit) throw new ConnectorError('not-supported', 'Parvis does not know the subreddit of this message, so it cannot ban its author there.');
           if (req.authorRemoteId === '[deleted]') throw new ConnectorError('not-supported', 'The author deleted their Reddit account: there is no one to ban.');
           // Reddit wants a reason; a ban from Parvis without one says where it came from.
-          await session.client.ban(extra.subreddit, req.authorRemoteId, req.reason?.trim() || 'Banned from Parvis', null);
-          return { remoteResult: { banned: req.authorRemoteId, subreddit: extra.subreddit } };
+          await session.client.ban(extra.subreddit, req.authorRemoteId, req.reason?.trim() || 'Banned from Parvis', req.durationDays ?? null);
+          return { remoteResult: { banned: req.authorRemoteId, subreddit: extra.subreddit, durationDays: req.durationDays ?? null } };
         }
         default:
           throw notSupported('reddit', req.action);
