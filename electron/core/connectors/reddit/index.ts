@@ -25,7 +25,8 @@ import {
   type ReplyRequest,
   type ReplyResult,
 } from '../types';
-import { accessTokenExpired, credentialsFromRecord, credentialsToRecord, refreshRedditCredentials, signInWithReddit, type RedditCredentials, type RedditOAuthClient } from './auth';
+import { freshCredentials, singleFlightRefresh } from '../oauth-refresh';
+import { credentialsFromRecord, credentialsToRecord, refreshRedditCredentials, signInWithReddit, type RedditCredentials, type RedditOAuthClient } from './auth';
 import { REDDIT_API_BASE_URL, RedditClient } from './client';
 import { REDDIT_WEB, authorOf, thingsToItems, type RedditMessageExtra } from './convert';
 
@@ -110,6 +111,15 @@ export function createRedditConnector(options: RedditConnectorOptions): Refresha
     return typeof options.oauth === 'function' ? options.oauth() : options.oauth;
   }
 
+  /**
+   * The poll and the outbox renewing at once share one refresh. Reddit keeps the refresh token, so
+   * a done refresh is not handed out again (a later 401 must get a new access token).
+   */
+  const refreshOnce = singleFlightRefresh<RedditCredentials>(
+    async (credentials) => refreshRedditCredentials(await oauthClient(), credentials, { now, timeoutMs: options.http?.timeoutMs }),
+    { keepDoneMs: 0 },
+  );
+
   class Session {
     credentials: RedditCredentials;
     readonly client: RedditClient;
@@ -123,10 +133,7 @@ export function createRedditConnector(options: RedditConnectorOptions): Refresha
       });
     }
     async ready(): Promise<void> {
-      if (accessTokenExpired(this.credentials, now())) {
-        this.credentials = await refreshRedditCredentials(await oauthClient(), this.credentials, { now, timeoutMs: options.http?.timeoutMs });
-        await this.ctx.onCredentialsRefreshed?.(credentialsToRecord(this.credentials));
-      }
+      this.credentials = await freshCredentials(this.credentials, { now: now(), refresh: refreshOnce, save: async (c) => this.ctx.onCredentialsRefreshed?.(credentialsToRecord(c)) });
     }
   }
 
@@ -257,7 +264,7 @@ export function createRedditConnector(options: RedditConnectorOptions): Refresha
     },
 
     async refreshCredentials(ctx: AccountContext): Promise<Record<string, string>> {
-      return credentialsToRecord(await refreshRedditCredentials(await oauthClient(), credentialsFromRecord(ctx.credentials), { now, timeoutMs: options.http?.timeoutMs }));
+      return credentialsToRecord(await refreshOnce(credentialsFromRecord(ctx.credentials)));
     },
   };
   return connector;
