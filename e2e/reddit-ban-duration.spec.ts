@@ -5,10 +5,33 @@
  */
 import { expect, type Page } from '@playwright/test';
 import { MODERATION_UNDO_WINDOW_MS } from '../shared/model';
+import { STATIC_DIR } from './fixtures';
 import { networkedTest } from './networked-test';
-import { callCore, connectAccount, waitFor } from './networks/fixture';
+import { FAST_OUTBOX, FAST_SYNC, LOCAL_REDDIT_CLIENT, callCore, connectAccount, localEndpoints, startNetworkedWebMode, waitFor } from './networks/fixture';
+import { startRedditServer, type RedditServer } from './networks/reddit';
 
-const test = networkedTest;
+/**
+ * The networked fixtures with a Reddit server of this test's own: the worker's is shared, and the
+ * modqueue item left here (banned, not removed) must not show in another spec's review queue.
+ */
+const test = networkedTest.extend<{ reddit: RedditServer }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
+  reddit: async ({}, use) => {
+    const server = await startRedditServer({ clientId: LOCAL_REDDIT_CLIENT.clientId });
+    await use(server);
+    await server.close();
+  },
+  mode: async ({ reddit }, use) => {
+    const mode = await startNetworkedWebMode({ endpoints: localEndpoints({ bluesky: 'http://127.0.0.1:9', youtube: 'http://127.0.0.1:9', reddit: reddit.url }) }, {
+      staticDir: STATIC_DIR,
+      syncOptions: FAST_SYNC,
+      outboxOptions: FAST_OUTBOX,
+      pollIntervalSeconds: 15,
+    });
+    await use(mode);
+    await mode.close();
+  },
+});
 
 /** Walks the open message menu down to `name` and chooses it with Enter. */
 async function chooseInMenu(page: Page, name: string): Promise<void> {
@@ -21,8 +44,8 @@ async function chooseInMenu(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-test('a Reddit ban for 7 days chosen in the ban dialog reaches Reddit with duration 7 and its reason', async ({ app: page, mode, networks }) => {
-  const { control } = networks.reddit;
+test('a Reddit ban for 7 days chosen in the ban dialog reaches Reddit with duration 7 and its reason', async ({ app: page, mode, reddit }) => {
+  const { control } = reddit;
   control.subreddit('LumenBan', { moderated: true });
   const account = await connectAccount(mode.core, { network: 'reddit', fields: { subreddits: 'r/LumenBan' } });
   const post = control.post({ subreddit: 'LumenBan', author: 'camille_rx', title: 'Ma lampe Dune clignote' });
