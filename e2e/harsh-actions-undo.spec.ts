@@ -18,8 +18,8 @@ import { startTelegramServer, type TelegramServer } from './networks/telegram';
 const list = (page: Page) => page.getByTestId('conversation-list');
 
 const WORDS = {
-  fr: { undo: 'Annuler (z)', banned: 'Auteur banni', undone: 'Annulé : rien n’a été envoyé au réseau', ban: 'Bannir l’auteur', unban: 'Lever le bannissement', bannedFlag: 'Banni', lifted: 'Bannissement levé' },
-  en: { undo: 'Undo (z)', banned: 'Author banned', undone: 'Undone: nothing was sent to the network', ban: 'Ban the author', unban: 'Unban the author', bannedFlag: 'Banned', lifted: 'Author unbanned' },
+  fr: { undo: 'Annuler (z)', banned: 'Auteur banni', undone: 'Annulé : rien n’a été envoyé au réseau', ban: 'Bannir l’auteur', confirmBan: 'Bannir', unban: 'Lever le bannissement', bannedFlag: 'Banni', lifted: 'Bannissement levé' },
+  en: { undo: 'Undo (z)', banned: 'Author banned', undone: 'Undone: nothing was sent to the network', ban: 'Ban the author', confirmBan: 'Ban', unban: 'Unban the author', bannedFlag: 'Banned', lifted: 'Author unbanned' },
 } as const;
 type Language = keyof typeof WORDS;
 
@@ -147,10 +147,15 @@ for (const language of ['fr', 'en'] as const) {
 
     await page.keyboard.press('m');
     await chooseInMenu(page, words.ban);
+    // Telegram bans can last a number of days: the dialog asks, and starts at "permanently".
+    const dialog = page.getByTestId('ban-dialog');
+    await expect(dialog.locator('input[value="permanent"]')).toBeChecked();
+    await dialog.getByRole('button', { name: words.confirmBan, exact: true }).click();
     // Held for the undo window, then it leaves.
     await expect(page.locator('.toast').filter({ hasText: words.banned }).getByRole('button', { name: words.undo })).toBeVisible();
     expect(control.chat(group.id)?.banned.has(spammer.id)).toBe(false);
     await waitFor('the ban on Telegram', () => (control.chat(group.id)?.banned.has(spammer.id) ? true : null), MODERATION_UNDO_WINDOW_MS + 10_000);
+    expect(control.chat(group.id)?.bannedUntil.get(spammer.id)).toBe(0);
     await expect(page.getByTestId('author-banned')).toHaveText(words.bannedFlag);
     await expect(page.getByTestId('author-unconfirmed')).toHaveCount(0);
 

@@ -438,7 +438,8 @@ export const calls = {
    * outbox when it has a network side, and written to the audit log.
    */
   'moderation.act': {
-    input: z.object({ messageId: Id, action: ModerationAction, reason: z.string().max(1000).optional() }).strict(),
+    /** `durationDays`: how long a ban lasts (absent: permanent, or the network's default where it has no permanent ban). */
+    input: z.object({ messageId: Id, action: ModerationAction, reason: z.string().max(1000).optional(), durationDays: z.number().int().min(1).max(999).optional() }).strict(),
     /**
      * `actionId`: the audit entry, to undo the action with `moderation.undo`; `undoUntil`: when a
      * harsh action leaves for the network (null: it is not held, e.g. a local review state).

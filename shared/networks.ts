@@ -163,6 +163,8 @@ export const NetworkCapabilities = z.object({
   replyWindow: z.object({ hours: z.number().positive(), extendedHours: z.number().positive().nullable() }).nullable().optional(),
   /** A comment's author can be answered privately, in a direct message. */
   privateReplies: z.boolean().optional(),
+  /** A ban can last a chosen number of days (1..maxDays); `permanent`: it can also have no end; `defaultDays` null: permanent by default. */
+  banDuration: z.object({ maxDays: z.number().int().positive(), permanent: z.boolean(), defaultDays: z.number().int().positive().nullable() }).nullable().optional(),
 });
 export type NetworkCapabilities = z.infer<typeof NetworkCapabilities>;
 

@@ -225,6 +225,17 @@ describe('errors and rights', () => {
     expect(control.chat(group.id)!.banned.has(troll.id)).toBe(true);
     expect((await api('unbanChatMember', { chat_id: group.id, user_id: troll.id, only_if_banned: true })).body.result).toBe(true);
     expect(control.chat(group.id)!.banned.has(troll.id)).toBe(false);
+    // until_date: more than 366 days or less than 30 seconds from now is a ban forever (0).
+    const inDays = (days: number) => Math.floor(Date.now() / 1000) + days * 86_400;
+    const week = inDays(7);
+    await api('banChatMember', { chat_id: group.id, user_id: troll.id, until_date: week });
+    expect(control.chat(group.id)!.bannedUntil.get(troll.id)).toBe(week);
+    await api('banChatMember', { chat_id: group.id, user_id: troll.id, until_date: inDays(400) });
+    expect(control.chat(group.id)!.bannedUntil.get(troll.id)).toBe(0);
+    await api('banChatMember', { chat_id: group.id, user_id: troll.id, until_date: Math.floor(Date.now() / 1000) + 10 });
+    expect(control.chat(group.id)!.bannedUntil.get(troll.id)).toBe(0);
+    await api('unbanChatMember', { chat_id: group.id, user_id: troll.id, only_if_banned: true });
+    expect(control.chat(group.id)!.bannedUntil.has(troll.id)).toBe(false);
     expect((await api('restrictChatMember', { chat_id: group.id, user_id: troll.id, permissions: { can_send_messages: false } })).body.description).toBe(
       'Bad Request: method is available only for supergroups',
     );

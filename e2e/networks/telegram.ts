@@ -15,7 +15,8 @@
  *   replied not found") unless allow_sending_without_reply; text is 1..4096 UTF-16 units.
  * - deleteMessage: 48 hours for everyone; others' messages need the bot to be an administrator
  *   with can_delete_messages; the real error texts.
- * - banChatMember / unbanChatMember (only_if_banned) / restrictChatMember (supergroups only) /
+ * - banChatMember (`until_date`: over 366 days or under 30 s from now is forever, kept as 0) /
+ *   unbanChatMember (only_if_banned) / restrictChatMember (supergroups only) /
  *   getChatAdministrators, with the rights checks and error texts of the real server.
  * - Errors: `{ ok: false, error_code, description, parameters: { retry_after } }`; flood control
  *   answers 429 with `parameters.retry_after` and no Retry-After header; a revoked token answers 401.
@@ -79,6 +80,8 @@ export interface ServerChat {
   nextMessageId: number;
   messages: Map<number, StoredMessage>;
   banned: Set<number>;
+  /** A banned member's `until_date` (Unix seconds) as ChatMemberBanned reports it: 0 is forever. */
+  bannedUntil: Map<number, number>;
   restricted: Map<number, Record<string, unknown>>;
   /** Human administrators (the creator first). */
   admins: TelegramUser[];
@@ -334,6 +337,10 @@ export async function startTelegramServer(options: TelegramServerOptions = {}): 
       if (chat.admins.some((a) => a.id === userId)) throw new ApiError(400, 'Bad Request: user is an administrator of the chat');
       if (!users.has(userId)) throw new ApiError(400, 'Bad Request: user not found');
       chat.banned.add(userId);
+      // "Banned for more than 366 days or less than 30 seconds from the current time: forever."
+      const until = p.until_date === undefined ? 0 : Number(p.until_date);
+      const left = until - nowSeconds();
+      chat.bannedUntil.set(userId, !Number.isFinite(until) || left < 30 || left > 366 * 86_400 ? 0 : until);
       return true;
     },
     unbanChatMember: (p) => {
@@ -343,9 +350,11 @@ export async function startTelegramServer(options: TelegramServerOptions = {}): 
       const userId = Number(p.user_id);
       if (p.only_if_banned === true || p.only_if_banned === 'true') {
         chat.banned.delete(userId);
+        chat.bannedUntil.delete(userId);
         return true;
       }
       chat.banned.delete(userId);
+      chat.bannedUntil.delete(userId);
       return true;
     },
     restrictChatMember: (p) => {
@@ -487,6 +496,7 @@ export async function startTelegramServer(options: TelegramServerOptions = {}): 
         nextMessageId: 1,
         messages: new Map(),
         banned: new Set(),
+        bannedUntil: new Map(),
         restricted: new Map(),
         admins: type === 'private' ? [] : [owner],
       });

@@ -120,6 +120,7 @@ export function publicInfo(descriptor: NetworkDescriptor, developerApp: Develope
       unsupportedReasons: { ...capabilities.unsupportedReasons } as Record<string, string>,
       replyWindow: capabilities.replyWindow ?? null,
       privateReplies: capabilities.privateReplies ?? false,
+      banDuration: capabilities.banDuration ? { ...capabilities.banDuration } : null,
     },
     text: descriptor.text,
     publish: publishes ? [...descriptor.publish] : [],

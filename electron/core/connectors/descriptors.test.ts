@@ -60,3 +60,17 @@ describe.each(NETWORK_DESCRIPTORS.map((d) => [d.id, d] as const))('the %s descri
     for (const catalogue of [en, fr]) expect(entry(catalogue, `connect.devApp.guide.${id}.step1`)).toEqual(expect.any(String));
   });
 });
+
+describe('ban durations', () => {
+  it('only the networks whose bans take a length say so, with their limits, and they can ban', () => {
+    const withLength = Object.fromEntries(
+      NETWORK_DESCRIPTORS.map((d) => [d.id, publicInfo(d, null).capabilities.banDuration ?? null] as const).filter(([, length]) => length !== null),
+    );
+    expect(withLength).toEqual({
+      reddit: { maxDays: 999, permanent: true, defaultDays: null },
+      telegram: { maxDays: 366, permanent: true, defaultDays: null },
+      discourse: { maxDays: 999, permanent: false, defaultDays: 30 },
+    });
+    for (const id of Object.keys(withLength)) expect(NETWORK_DESCRIPTORS.find((d) => d.id === id)!.capabilities.moderation).toContain('ban-author');
+  });
+});

@@ -115,6 +115,18 @@ export interface Capabilities {
   replyWindow?: { hours: number; extendedHours: number | null };
   /** A comment's author can be answered privately, in a direct message (Meta's private replies). */
   privateReplies?: boolean;
+  /** A ban can last a number of days (`ModerateRequest.durationDays`); absent: a ban has no length. */
+  banDuration?: BanDuration;
+}
+
+/** How long a network lets a ban last. */
+export interface BanDuration {
+  /** The longest ban in days the network takes (Reddit 999; Telegram 366, longer is forever). */
+  maxDays: number;
+  /** A ban may be permanent (sent without a length). */
+  permanent: boolean;
+  /** What a ban without a chosen length lasts, in days; null: permanent. */
+  defaultDays: number | null;
 }
 
 /** Everything a connector needs to act for one account. Secrets come from the keychain. */
@@ -166,6 +178,8 @@ export interface ModerateRequest {
   authorRemoteId: string;
   conversationRemoteId: string;
   reason?: string;
+  /** `ban-author` only, where the network's `banDuration` allows it: days the ban lasts (absent: the network's default, see `BanDuration`). */
+  durationDays?: number;
   messageExtra?: Record<string, unknown>;
   idempotencyKey: string;
 }

@@ -25,8 +25,8 @@ export function moderationHandlers(s: CoreServices): DomainHandlers<ModerationCa
       const networks = new Set([...s.descriptors.map((d) => d.id), ...s.accounts.list().map((a) => a.network)]);
       return moderation.capabilities([...networks]);
     },
-    'moderation.act': ({ messageId, action, reason }) => {
-      const { conversationId, queued, actionId, undoUntil } = moderation.act(messageId, action, reason);
+    'moderation.act': ({ messageId, action, reason, durationDays }) => {
+      const { conversationId, queued, actionId, undoUntil } = moderation.act(messageId, action, reason, durationDays);
       s.changed([conversationId], 'moderation');
       // A held action is due later: the executor sets its timer for then.
       if (queued) s.executor?.wake();

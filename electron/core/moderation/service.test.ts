@@ -169,3 +169,58 @@ describe('manual moderation', () => {
     });
   });
 });
+
+describe('a ban with a duration', () => {
+  /** A test double with Reddit's bans: 1..999 days, or permanent. */
+  const redditLike: Connector = {
+    ...youtubeLike,
+    network: 'reddit',
+    capabilities: {
+      maxReplyLength: 10_000, directMessages: true, reply: true,
+      moderation: ['approve', 'remove', 'spam', 'ban-author'],
+      banDuration: { maxDays: 999, permanent: true, defaultDays: null },
+    },
+  };
+
+  function withBothNetworks() {
+    core = makeCore({ registry: createRegistry([youtubeLike, redditLike]), startSync: false });
+    const reddit = core.accounts.upsert({ network: 'reddit', serverUrl: 'https://oauth.reddit.example', remoteId: 't2_me', handle: 'u/brand', displayName: 'Brand' });
+    const youtube = addAccount(core, 'youtube');
+    const author = { remoteId: 'troll42', handle: 'u/troll42', name: 'troll42' };
+    core.ingest(reddit.id, { items: [item({ remoteId: 't1_bad', threadRemoteId: 't3_post', text: 'camelote', author })], cursor: null });
+    core.ingest(youtube.id, { items: [item({ remoteId: 'yt1', threadRemoteId: 'V', text: 'camelote', author: { remoteId: 'UCtroll', handle: '@troll', name: 'Troll' } })], cursor: null });
+    const idOf = (remoteId: string) => (core.db.prepare('SELECT id FROM messages WHERE remote_id = ?').get(remoteId) as { id: number }).id;
+    return { redditMessage: idOf('t1_bad'), youtubeMessage: idOf('yt1') };
+  }
+  const queued = () => core.db.prepare(`SELECT json_extract(payload, '$.action') AS action, json_extract(payload, '$.durationDays') AS days, json_extract(payload, '$.reason') AS reason FROM outbox`).all();
+
+  it('carries the days chosen to the outbox job that the connector receives, and says so in the audit log', () => {
+    const { redditMessage } = withBothNetworks();
+    call('moderation.act', { messageId: redditMessage, action: 'ban-author', reason: 'Spam répété', durationDays: 7 });
+    expect(queued()).toEqual([{ action: 'ban-author', days: 7, reason: 'Spam répété' }]);
+    const logged = core.db.prepare(`SELECT json_extract(detail, '$.durationDays') AS days FROM activity WHERE kind = 'moderation'`).get();
+    expect(logged).toEqual({ days: 7 });
+  });
+
+  it('a ban without days is permanent: the job carries no duration', () => {
+    const { redditMessage } = withBothNetworks();
+    call('moderation.act', { messageId: redditMessage, action: 'ban-author' });
+    expect(queued()).toEqual([{ action: 'ban-author', days: null, reason: null }]);
+  });
+
+  it('refuses, queueing nothing, days on a network whose bans have no length, beyond its longest ban, or on another action', () => {
+    const { redditMessage, youtubeMessage } = withBothNetworks();
+    expect(() => call('moderation.act', { messageId: youtubeMessage, action: 'ban-author', durationDays: 7 })).toThrow(/has no duration/);
+    expect(() => call('moderation.act', { messageId: redditMessage, action: 'ban-author', durationDays: 1000 })).toThrow(/at most 999 days/);
+    expect(() => call('moderation.act', { messageId: redditMessage, action: 'remove', durationDays: 7 })).toThrow(/Only a ban/);
+    expect(queued()).toEqual([]);
+    expect(core.db.prepare('SELECT count(*) AS n FROM authors WHERE banned = 1').get()).toEqual({ n: 0 });
+  });
+
+  it('tells the renderer which networks take a duration', () => {
+    withBothNetworks();
+    const caps = call<Record<string, { banDuration?: unknown }>>('moderation.capabilities', {});
+    expect(caps.reddit!.banDuration).toEqual({ maxDays: 999, permanent: true, defaultDays: null });
+    expect(caps.youtube!.banDuration).toBeNull();
+  });
+});

@@ -196,6 +196,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
     reason?: string,
     sendToNetwork = true,
     networkAction: ModerationActionName = action,
+    durationDays?: number,
   ): { queued: boolean; actionId: number; undoUntil: number | null } {
     const caps = opts.capabilitiesFor(m.network);
     const state = LOCAL_STATE[action];
@@ -223,6 +224,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
         authorRemoteId: m.author_remote_id ?? '',
         conversationRemoteId: m.conversation_remote_id,
         reason,
+        ...(durationDays !== undefined && sent === 'ban-author' ? { durationDays } : {}),
         messageExtra: m.extra ? (JSON.parse(m.extra) as Record<string, unknown>) : undefined,
       };
       const at = now();
@@ -241,6 +243,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
         network: m.network,
         outboxId,
         reason: reason ?? null,
+        ...(durationDays !== undefined ? { durationDays } : {}),
         // What undo puts back.
         before: {
           moderation: m.moderation,
@@ -341,7 +344,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
     },
 
     /** A manual action on a message; returns its conversation, and how to undo it. */
-    act: db.transaction((messageId: number, action: ModerationActionName, reason: string | undefined): { conversationId: number; queued: boolean; actionId: number; undoUntil: number | null } => {
+    act: db.transaction((messageId: number, action: ModerationActionName, reason: string | undefined, durationDays?: number): { conversationId: number; queued: boolean; actionId: number; undoUntil: number | null } => {
       const m = messageRow.get(messageId);
       if (!m) throw new NotFoundError(`Message ${messageId}`);
       const caps = opts.capabilitiesFor(m.network);
@@ -351,8 +354,14 @@ export function createModerationService(opts: ModerationServiceOptions) {
       }
       if (action === 'delete-own' && m.direction !== 'out') throw new CoreError('not-supported', 'Only your own messages can be deleted');
       if (m.remote_id === null && !localAction) throw new CoreError('conflict', 'This message is not on the network yet');
+      if (durationDays !== undefined) {
+        if (action !== 'ban-author') throw new CoreError('invalid-input', 'Only a ban has a duration');
+        const limits = caps?.banDuration;
+        if (!limits) throw new CoreError('not-supported', `A ban on ${m.network} has no duration`);
+        if (durationDays > limits.maxDays) throw new CoreError('invalid-input', `A ban on ${m.network} lasts at most ${limits.maxDays} days`);
+      }
       const actor = opts.actorName();
-      const { queued, actionId, undoUntil } = applyAction(m, action, 'manual', actor, reason);
+      const { queued, actionId, undoUntil } = applyAction(m, action, 'manual', actor, reason, true, action, durationDays);
       return { conversationId: m.conversation_id, queued, actionId, undoUntil };
     }),
 
@@ -406,6 +415,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
           unsupportedReasons: Object.fromEntries(Object.entries(caps.unsupportedReasons ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
           replyWindow: caps.replyWindow ?? null,
           privateReplies: caps.privateReplies ?? false,
+          banDuration: caps.banDuration ?? null,
         };
       }
       return out;

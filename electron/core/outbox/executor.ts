@@ -26,6 +26,8 @@ export interface ModeratePayload {
   authorRemoteId: string;
   conversationRemoteId: string;
   reason?: string;
+  /** Days a ban lasts (absent: the network's default, permanent where it allows). */
+  durationDays?: number;
   messageExtra?: Record<string, unknown>;
 }
 

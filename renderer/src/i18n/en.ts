@@ -1258,6 +1258,17 @@ export const en = {
     hint: 'The report and these words go to {network}’s moderators. The author is not told who reported them.',
     send: 'Report',
   },
+  ban: {
+    title: 'Ban the author on {network}',
+    howLong: 'For how long?',
+    days: '{n} day | {n} days',
+    permanent: 'Permanently',
+    other: 'Another length',
+    otherDays: 'Days, from 1 to {max}',
+    reason: 'Reason (optional; some networks show it to the author)',
+    hint: 'The ban reaches {network} after a few seconds: until then, Undo takes it back.',
+    confirm: 'Ban',
+  },
   rules: {
     /** The names of the rules Parvis ships, while the user has not renamed them. */
     shippedNames: { netiquette: 'Netiquette', media: 'Image screening' },

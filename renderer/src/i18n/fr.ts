@@ -1260,6 +1260,17 @@ export const fr: CatalogueShape = withFrenchTypography({
     hint: 'Le signalement et ces mots sont transmis aux modérateurs de {network}. L’auteur ne sait pas qui l’a signalé.',
     send: 'Signaler',
   },
+  ban: {
+    title: 'Bannir l’auteur sur {network}',
+    howLong: 'Pour combien de temps ?',
+    days: '{n} jour | {n} jours',
+    permanent: 'Définitivement',
+    other: 'Une autre durée',
+    otherDays: 'Jours, de 1 à {max}',
+    reason: 'Motif (facultatif ; certains réseaux le montrent à l’auteur)',
+    hint: 'Le bannissement part vers {network} au bout de quelques secondes : d’ici là, Annuler le reprend.',
+    confirm: 'Bannir',
+  },
   rules: {
     shippedNames: { netiquette: 'Nétiquette', media: 'Filtrage des images' },
     title: 'Règles de nétiquette',

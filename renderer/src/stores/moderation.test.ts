@@ -152,3 +152,18 @@ describe('useModerationStore.act', () => {
     expect(useTriageStore().undoStack).toHaveLength(1);
   });
 });
+
+describe('useModerationStore: a ban with a length', () => {
+  it('sends the days chosen with the ban, and says which networks take a length', async () => {
+    core.handle('moderation.capabilities', () => ({
+      bluesky: BLUESKY,
+      reddit: { maxReplyLength: 10_000, reply: true, directMessages: true, moderation: ['approve', 'remove', 'spam', 'ban-author'], unsupportedReasons: {}, banDuration: { maxDays: 999, permanent: true, defaultDays: null } },
+    }));
+    const moderation = useModerationStore();
+    await moderation.load();
+    expect(moderation.banDuration('reddit')).toEqual({ maxDays: 999, permanent: true, defaultDays: null });
+    expect(moderation.banDuration('bluesky')).toBeNull();
+    expect(await moderation.act(message({ id: 11, conversationId: 1 }), 'reddit', 'ban-author', 'Spam répété', 7)).toBe(true);
+    expect(core.callsOf('moderation.act')).toEqual([{ messageId: 11, action: 'ban-author', reason: 'Spam répété', durationDays: 7 }]);
+  });
+});

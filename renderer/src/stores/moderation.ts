@@ -98,7 +98,7 @@ export const useModerationStore = defineStore('moderation', () => {
    * action waits a few seconds in the outbox with "Undo" in its toast; deleting your own message
    * on the network cannot be undone there, so it is confirmed first.
    */
-  async function act(message: Message, network: Network, action: ModerationActionName, reason?: string): Promise<boolean> {
+  async function act(message: Message, network: Network, action: ModerationActionName, reason?: string, durationDays?: number): Promise<boolean> {
     const allowed = availability(action, message, network);
     if (!allowed.enabled) {
       explainRefusal({ action, network, availability: allowed });
@@ -116,7 +116,7 @@ export const useModerationStore = defineStore('moderation', () => {
     }
     const target = labelOf(message) ?? { author: '?', excerpt: '' };
     try {
-      const done = await api.call('moderation.act', { messageId: message.id, action, ...(reason ? { reason } : {}) });
+      const done = await api.call('moderation.act', { messageId: message.id, action, ...(reason ? { reason } : {}), ...(durationDays !== undefined ? { durationDays } : {}) });
       if (done.undoUntil !== null) {
         const undo = undoer([done.actionId]);
         triage.remember(undo);
@@ -222,5 +222,10 @@ export const useModerationStore = defineStore('moderation', () => {
     return failed ? [] : plans.map((p) => p.id);
   }
 
-  return { capabilities, loaded, load, availability, explainRefusal, act, review };
+  /** How long a ban can last on a network; null where a ban has no length (the UI does not ask). */
+  function banDuration(network: Network): NonNullable<NetworkCapabilities['banDuration']> | null {
+    return capabilities.value[network]?.banDuration ?? null;
+  }
+
+  return { capabilities, loaded, load, availability, explainRefusal, act, review, banDuration };
 });

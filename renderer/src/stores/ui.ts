@@ -19,6 +19,7 @@ export type Overlay =
   | 'connect'
   | 'moderate'
   | 'report'
+  | 'ban'
   | 'confirm';
 
 /** Places a command can send focus to; the component owning the place does the focusing. */
@@ -125,8 +126,8 @@ export const useUiStore = defineStore('ui', () => {
     resolve?.(confirmed);
   }
 
-  /** Opens the moderation menu, or the report dialog, of a message. */
-  function openModeration(which: 'moderate' | 'report', messageId: Id): void {
+  /** Opens the moderation menu, the report dialog, or the ban dialog (reason and length), of a message. */
+  function openModeration(which: 'moderate' | 'report' | 'ban', messageId: Id): void {
     openOverlay(which);
     moderationTarget.value = messageId;
   }

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startDiscourseServer, type DiscourseServer } from '../../../../e2e/networks/discourse';
 import { ConnectorError, type AccountContext } from '../types';
-import { createDiscourseConnector } from './index';
+import { SUSPEND_DAYS, createDiscourseConnector } from './index';
 
 let server: DiscourseServer;
 let ctx: AccountContext;
@@ -84,4 +84,21 @@ it('finds a reply already sent (a crash after the send) and answers null when th
   expect(control.post(Number(again.remoteId))).toMatchObject({ topicId: topic.id, replyToPostNumber: question.postNumber });
   // Too short for Discourse: a refusal the outbox stops at, with Discourse's words.
   await expect(connector.reply(ctx, { ...req, text: 'Merci !' })).rejects.toMatchObject({ kind: 'not-supported', message: expect.stringMatching(/too short/) });
+});
+
+it('suspends for the days chosen, and for SUSPEND_DAYS when none are (Discourse wants an end)', async () => {
+  const { control } = server;
+  const camille = control.user({ username: 'camille' });
+  const dan = control.user({ username: 'dan' });
+  const { topic, post } = control.topic({ title: 'Aide', by: camille, raw: 'Une question sur la lampe Dune, svp.' });
+  const rude = control.reply({ topicId: topic.id, by: dan, raw: 'Quelle marque de voleurs' });
+  const tillOf = (id: number) => Date.parse(control.userById(id)!.suspendedTill!);
+  const before = Date.now();
+  await connector.moderate(ctx, { action: 'ban-author', messageRemoteId: String(rude.id), authorRemoteId: String(dan.id), conversationRemoteId: `t${topic.id}`, reason: 'Insultes', durationDays: 3, idempotencyKey: 'b1' });
+  await connector.moderate(ctx, { action: 'ban-author', messageRemoteId: String(post.id), authorRemoteId: String(camille.id), conversationRemoteId: `t${topic.id}`, reason: 'Spam', idempotencyKey: 'b2' });
+  const after = Date.now();
+  expect(tillOf(dan.id)).toBeGreaterThanOrEqual(before + 3 * 86_400_000);
+  expect(tillOf(dan.id)).toBeLessThanOrEqual(after + 3 * 86_400_000);
+  expect(tillOf(camille.id)).toBeGreaterThanOrEqual(before + SUSPEND_DAYS * 86_400_000);
+  expect(tillOf(camille.id)).toBeLessThanOrEqual(after + SUSPEND_DAYS * 86_400_000);
 });

@@ -45,6 +45,8 @@ export const DISCOURSE_CAPABILITIES: Capabilities = {
     'block-author': 'Ignoring a user on Discourse is personal to your account and not open to apps: silence the author instead.',
     'unblock-author': 'Discourse’s ignore list is not open to apps: unsilence the author instead.',
   },
+  // A suspension needs `suspend_until`: Parvis sends the days chosen, SUSPEND_DAYS by default.
+  banDuration: { maxDays: 999, permanent: false, defaultDays: SUSPEND_DAYS },
 };
 
 /** PostActionType ids (Discourse's flags). */
@@ -328,9 +330,11 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
         case 'mute-author':
           await client.silence(userId, new Date(now() + SILENCE_DAYS * 86_400_000), req.reason ?? 'Silenced from Parvis');
           return { remoteResult: { silencedDays: SILENCE_DAYS } };
-        case 'ban-author':
-          await client.suspend(userId, new Date(now() + SUSPEND_DAYS * 86_400_000), req.reason ?? 'Suspended from Parvis');
-          return { remoteResult: { suspendedDays: SUSPEND_DAYS } };
+        case 'ban-author': {
+          const days = req.durationDays ?? SUSPEND_DAYS;
+          await client.suspend(userId, new Date(now() + days * 86_400_000), req.reason ?? 'Suspended from Parvis');
+          return { remoteResult: { suspendedDays: days } };
+        }
         case 'unmute-author':
           await client.unsilence(userId);
           return {};

@@ -10,8 +10,8 @@
  */
 import type { AxiosInstance } from 'axios';
 import { createHttpClient } from '../http';
-import { exchangeCode, refreshAccessToken, startLoopbackAuthorization, type TokenSet } from '../oauth';
-import { ConnectorError } from '../types';
+import { exchangeCode, startLoopbackAuthorization } from '../oauth';
+import { accessTokenExpired, atTokenEndpoint, refreshTokens, tokensFrom, tokensFromRecord, tokensToRecord, type OAuthTokens } from '../oauth-refresh';
 
 export const REDDIT_AUTHORIZE_URL = 'https://www.reddit.com/api/v1/authorize.compact';
 export const REDDIT_TOKEN_URL = 'https://www.reddit.com/api/v1/access_token';
@@ -32,33 +32,18 @@ export interface RedditOAuthClient {
   redirectPort?: number;
 }
 
-export interface RedditCredentials {
-  accessToken: string;
-  refreshToken?: string;
-  expiresAt?: number;
-  scope?: string;
+export interface RedditCredentials extends OAuthTokens {
   /** Subreddits whose new comments are read, without `r/`. */
   subreddits: string[];
 }
 
 export function credentialsToRecord(c: RedditCredentials): Record<string, string> {
-  const out: Record<string, string> = { accessToken: c.accessToken, subreddits: c.subreddits.join(',') };
-  if (c.refreshToken) out.refreshToken = c.refreshToken;
-  if (c.expiresAt !== undefined) out.expiresAt = String(c.expiresAt);
-  if (c.scope) out.scope = c.scope;
-  return out;
+  return { ...tokensToRecord(c), subreddits: c.subreddits.join(',') };
 }
 
+/** @throws ConnectorError `auth` when no access token is stored. */
 export function credentialsFromRecord(record: Record<string, string>): RedditCredentials {
-  if (!record.accessToken) throw new ConnectorError('auth', 'No Reddit access token is stored for this account: sign in again.');
-  const expiresAt = record.expiresAt && /^\d+$/.test(record.expiresAt) ? Number(record.expiresAt) : undefined;
-  return {
-    accessToken: record.accessToken,
-    ...(record.refreshToken ? { refreshToken: record.refreshToken } : {}),
-    ...(expiresAt !== undefined ? { expiresAt } : {}),
-    ...(record.scope ? { scope: record.scope } : {}),
-    subreddits: parseSubreddits(record.subreddits ?? ''),
-  };
+  return { ...tokensFromRecord(record, 'Reddit'), subreddits: parseSubreddits(record.subreddits ?? '') };
 }
 
 /** `r/Lampes, lumen_fr r/x` → `['Lampes', 'lumen_fr', 'x']` (Reddit's names: 3..21 letters, digits, _). */
@@ -70,9 +55,7 @@ export function parseSubreddits(text: string): string[] {
   return [...new Set(names)].slice(0, 20);
 }
 
-export function accessTokenExpired(c: RedditCredentials, now: number, skewMs = 60_000): boolean {
-  return c.expiresAt !== undefined && now >= c.expiresAt - skewMs;
-}
+export { accessTokenExpired };
 
 /** The token endpoint's client: Basic auth with the app id and an empty password, Reddit's User-Agent. */
 function tokenHttp(client: RedditOAuthClient, timeoutMs?: number): AxiosInstance {
@@ -81,18 +64,6 @@ function tokenHttp(client: RedditOAuthClient, timeoutMs?: number): AxiosInstance
   http.defaults.headers.Authorization = `Basic ${Buffer.from(`${client.clientId}:`).toString('base64')}`;
   http.defaults.headers['User-Agent'] = REDDIT_USER_AGENT;
   return http;
-}
-
-function fromTokens(tokens: TokenSet, subreddits: string[], previous?: RedditCredentials): RedditCredentials {
-  const refreshToken = tokens.refreshToken ?? previous?.refreshToken;
-  const scope = tokens.scope ?? previous?.scope;
-  return {
-    accessToken: tokens.accessToken,
-    ...(refreshToken ? { refreshToken } : {}),
-    ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
-    ...(scope ? { scope } : {}),
-    subreddits,
-  };
 }
 
 export async function signInWithReddit(
@@ -118,23 +89,11 @@ export async function signInWithReddit(
     http: tokenHttp(client, options.timeoutMs),
     now: options.now,
   });
-  return fromTokens(tokens, options.subreddits);
+  return { ...tokensFrom(tokens), subreddits: options.subreddits };
 }
 
 /** @throws ConnectorError `auth` when Reddit refuses the refresh token (revoked: `invalid_grant`). */
 export async function refreshRedditCredentials(client: RedditOAuthClient, credentials: RedditCredentials, options: { now?: () => number; timeoutMs?: number } = {}): Promise<RedditCredentials> {
-  if (!credentials.refreshToken) throw new ConnectorError('auth', 'The Reddit access token expired and there is no refresh token: sign in again.');
-  try {
-    const tokens = await refreshAccessToken({
-      tokenUrl: client.tokenUrl ?? REDDIT_TOKEN_URL,
-      clientId: client.clientId,
-      refreshToken: credentials.refreshToken,
-      http: tokenHttp(client, options.timeoutMs),
-      now: options.now,
-    });
-    return fromTokens(tokens, credentials.subreddits, credentials);
-  } catch (err) {
-    if (err instanceof ConnectorError && err.kind === 'auth') throw new ConnectorError('auth', `Reddit refused to renew the sign-in: sign in again (${err.message})`, null, err.status);
-    throw err;
-  }
+  const endpoint = { tokenUrl: client.tokenUrl ?? REDDIT_TOKEN_URL, clientId: client.clientId, http: tokenHttp(client, options.timeoutMs), now: options.now };
+  return refreshTokens({ networkName: 'Reddit', credentials, request: atTokenEndpoint(endpoint) });
 }

@@ -211,3 +211,37 @@ it('a comment is locked on Reddit after the undo window (an undone lock never le
   expect(lockedOf(heated.name)).toBe(0);
   expect(control.get(post.name)!.locked).toBe(true);
 });
+
+it('a ban for 7 days reaches Reddit with duration 7, a permanent one with none, and a ban undone within its window never leaves', async () => {
+  const server = await redditServer();
+  const { control } = server;
+  const c = startCore(server);
+  const account = await connectAccount(c, { network: 'reddit', fields: { subreddits: 'r/AtelierLumen' } });
+  const post = control.post({ subreddit: 'AtelierLumen', author: 'camille_rx', title: 'Ma lampe Dune clignote' });
+  const comments = ['troll42', 'vendeur_louche', 'dan_k'].map((author) => {
+    const comment = control.comment({ parent: post.name, author, text: `Message de ${author}` });
+    control.report(comment.name, 'Spam');
+    return comment;
+  });
+  await callCore(c, 'accounts.pollNow', { accountId: account.id });
+  const [week, forever, undone] = await Promise.all(comments.map((comment) => waitFor(`the comment of ${comment.author}`, () => message(account.id, comment.name))));
+
+  const caps = await callCore(c, 'moderation.capabilities', {});
+  expect(caps.reddit!.banDuration).toEqual({ maxDays: 999, permanent: true, defaultDays: null });
+
+  const takenBack = await callCore(c, 'moderation.act', { messageId: undone!.id, action: 'ban-author', reason: 'Erreur', durationDays: 30 });
+  await callCore(c, 'moderation.undo', { actionIds: [takenBack.actionId] });
+  await callCore(c, 'moderation.act', { messageId: week!.id, action: 'ban-author', reason: 'Insultes répétées', durationDays: 7 });
+  await callCore(c, 'moderation.act', { messageId: forever!.id, action: 'ban-author', reason: 'Publicité' });
+  // Reddit's own limit, 999 days, is refused before anything is queued.
+  await expect(callCore(c, 'moderation.act', { messageId: undone!.id, action: 'ban-author', durationDays: 1000 })).rejects.toThrow(/999/);
+
+  await waitFor('both bans on Reddit', () => (control.bans.length >= 2 ? true : null), HELD_ACTION_WAIT_MS);
+  expect([...control.bans].sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+    { subreddit: 'AtelierLumen', name: 'troll42', reason: 'Insultes répétées', duration: 7 },
+    { subreddit: 'AtelierLumen', name: 'vendeur_louche', reason: 'Publicité', duration: null },
+  ]);
+  // The undone ban's window ended before the others': it would have left with them.
+  expect(control.requests.filter((r) => r.path === '/r/AtelierLumen/api/friend')).toHaveLength(2);
+  expect(c.db.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'moderate' AND state != 'sent'`).get()).toEqual({ n: 0 });
+});

@@ -25,7 +25,8 @@ import {
   type ReplyRequest,
   type ReplyResult,
 } from '../types';
-import { accessTokenExpired, credentialsFromRecord, credentialsToRecord, refreshRedditCredentials, signInWithReddit, type RedditCredentials, type RedditOAuthClient } from './auth';
+import { freshCredentials, singleFlightRefresh } from '../oauth-refresh';
+import { credentialsFromRecord, credentialsToRecord, refreshRedditCredentials, signInWithReddit, type RedditCredentials, type RedditOAuthClient } from './auth';
 import { REDDIT_API_BASE_URL, RedditClient } from './client';
 import { REDDIT_WEB, authorOf, thingsToItems, type RedditMessageExtra } from './convert';
 
@@ -49,6 +50,8 @@ export const REDDIT_CAPABILITIES: Capabilities = {
     report: 'As a moderator, remove the item instead of reporting it.',
     'delete-own': 'Delete your own Reddit comments on reddit.com.',
   },
+  // POST /r/{sub}/api/friend: `duration` is 1..999 days; without it the ban is permanent.
+  banDuration: { maxDays: 999, permanent: true, defaultDays: null },
 };
 
 const Sweep = z.object({ after: z.string(), newest: z.string(), newestAt: z.number() }).nullable();
@@ -108,6 +111,15 @@ export function createRedditConnector(options: RedditConnectorOptions): Refresha
     return typeof options.oauth === 'function' ? options.oauth() : options.oauth;
   }
 
+  /**
+   * The poll and the outbox renewing at once share one refresh. Reddit keeps the refresh token, so
+   * a done refresh is not handed out again (a later 401 must get a new access token).
+   */
+  const refreshOnce = singleFlightRefresh<RedditCredentials>(
+    async (credentials) => refreshRedditCredentials(await oauthClient(), credentials, { now, timeoutMs: options.http?.timeoutMs }),
+    { keepDoneMs: 0 },
+  );
+
   class Session {
     credentials: RedditCredentials;
     readonly client: RedditClient;
@@ -121,10 +133,7 @@ export function createRedditConnector(options: RedditConnectorOptions): Refresha
       });
     }
     async ready(): Promise<void> {
-      if (accessTokenExpired(this.credentials, now())) {
-        this.credentials = await refreshRedditCredentials(await oauthClient(), this.credentials, { now, timeoutMs: options.http?.timeoutMs });
-        await this.ctx.onCredentialsRefreshed?.(credentialsToRecord(this.credentials));
-      }
+      this.credentials = await freshCredentials(this.credentials, { now: now(), refresh: refreshOnce, save: async (c) => this.ctx.onCredentialsRefreshed?.(credentialsToRecord(c)) });
     }
   }
 
@@ -246,8 +255,8 @@ export function createRedditConnector(options: RedditConnectorOptions): Refresha
           if (!extra.subreddit) throw new ConnectorError('not-supported', 'Parvis does not know the subreddit of this message, so it cannot ban its author there.');
           if (req.authorRemoteId === '[deleted]') throw new ConnectorError('not-supported', 'The author deleted their Reddit account: there is no one to ban.');
           // Reddit wants a reason; a ban from Parvis without one says where it came from.
-          await session.client.ban(extra.subreddit, req.authorRemoteId, req.reason?.trim() || 'Banned from Parvis', null);
-          return { remoteResult: { banned: req.authorRemoteId, subreddit: extra.subreddit } };
+          await session.client.ban(extra.subreddit, req.authorRemoteId, req.reason?.trim() || 'Banned from Parvis', req.durationDays ?? null);
+          return { remoteResult: { banned: req.authorRemoteId, subreddit: extra.subreddit, durationDays: req.durationDays ?? null } };
         }
         default:
           throw notSupported('reddit', req.action);
@@ -255,7 +264,7 @@ export function createRedditConnector(options: RedditConnectorOptions): Refresha
     },
 
     async refreshCredentials(ctx: AccountContext): Promise<Record<string, string>> {
-      return credentialsToRecord(await refreshRedditCredentials(await oauthClient(), credentialsFromRecord(ctx.credentials), { now, timeoutMs: options.http?.timeoutMs }));
+      return credentialsToRecord(await refreshOnce(credentialsFromRecord(ctx.credentials)));
     },
   };
   return connector;

@@ -137,9 +137,12 @@ export class TelegramClient {
     await this.call('deleteMessage', 'post', { chat_id: chatId, message_id: messageId });
   }
 
-  /** banChatMember: removed, and kept out until unbanned (`unbanChatMember`). */
-  async banChatMember(chatId: number, userId: number): Promise<void> {
-    await this.call('banChatMember', 'post', { chat_id: chatId, user_id: userId, revoke_messages: false });
+  /**
+   * banChatMember: removed, and kept out until unbanned (`unbanChatMember`) or until `untilDate`
+   * (Unix seconds; null: forever. Telegram takes more than 366 days or under 30 s as forever).
+   */
+  async banChatMember(chatId: number, userId: number, untilDate: number | null = null): Promise<void> {
+    await this.call('banChatMember', 'post', { chat_id: chatId, user_id: userId, revoke_messages: false, ...(untilDate !== null ? { until_date: untilDate } : {}) });
   }
 
   /** unbanChatMember with only_if_banned: a member who was not banned is left alone. */

@@ -106,3 +106,23 @@ it('pages through a backlog 100 updates at a time, past a broken update, and nev
   expect(second.hasMore).toBe(false);
   expect(control.pendingUpdateIds()).toHaveLength(31);
 });
+
+it('bans for a number of days with until_date, and forever without one', async () => {
+  const { control } = server;
+  const group = control.addChat({ title: 'Supergroupe' });
+  const troll = control.user({ first_name: 'Troll' });
+  const spammer = control.user({ first_name: 'Spammer' });
+  const m = control.post({ chatId: group.id, from: troll, text: 'hors sujet' });
+  const s = control.post({ chatId: group.id, from: spammer, text: 'crypto' });
+  const before = Math.floor(Date.now() / 1000);
+  const week = await connector.moderate(ctx(), { ...request('ban-author', group.id, m.message_id, troll.id), durationDays: 7 });
+  const after = Math.floor(Date.now() / 1000);
+  const until = control.chat(group.id)!.bannedUntil.get(troll.id)!;
+  expect(until).toBeGreaterThanOrEqual(before + 7 * 86_400);
+  expect(until).toBeLessThanOrEqual(after + 7 * 86_400);
+  expect(week.remoteResult).toMatchObject({ banned: true, untilDate: until });
+  await connector.moderate(ctx(), request('ban-author', group.id, s.message_id, spammer.id));
+  // ChatMemberBanned's until_date 0: forever.
+  expect(control.chat(group.id)!.bannedUntil.get(spammer.id)).toBe(0);
+  expect(control.chat(group.id)!.banned.has(spammer.id)).toBe(true);
+});

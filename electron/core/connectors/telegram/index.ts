@@ -52,6 +52,8 @@ export const TELEGRAM_CAPABILITIES: Capabilities = {
   reply: true,
   moderation: ['remove', 'delete-own', 'ban-author', 'unban-author', 'mute-author', 'unmute-author'],
   unsupportedReasons: UNSUPPORTED,
+  // banChatMember's until_date: more than 366 days (or under 30 s) from now is a ban forever.
+  banDuration: { maxDays: 366, permanent: true, defaultDays: null },
 };
 
 /** Every permission of a member, off: `restrictChatMember` with these lets them read and nothing else. */
@@ -254,8 +256,9 @@ class TelegramConnector implements Connector {
         }
         if (req.action === 'ban-author') {
           // Undone with unbanChatMember (Telegram: the group's "Removed users" list).
-          await client.banChatMember(target.chatId, userId);
-          return { remoteResult: { chatId: target.chatId, userId, banned: true, undo: 'unbanChatMember' } };
+          const untilDate = req.durationDays === undefined ? null : Math.floor(this.now() / 1000) + req.durationDays * 86_400;
+          await client.banChatMember(target.chatId, userId, untilDate);
+          return { remoteResult: { chatId: target.chatId, userId, banned: true, untilDate, undo: 'unbanChatMember' } };
         }
         if (target.chatType === 'group') throw new ConnectorError('not-supported', 'Telegram restricts members only in supergroups; this is a basic group: ban the author instead.');
         if (req.action === 'unmute-author') {

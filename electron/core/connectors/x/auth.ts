@@ -9,7 +9,8 @@
  */
 import type { AxiosInstance } from 'axios';
 import { createHttpClient } from '../http';
-import { exchangeCode, refreshAccessToken, startLoopbackAuthorization, type TokenSet } from '../oauth';
+import { exchangeCode, startLoopbackAuthorization } from '../oauth';
+import { accessTokenExpired, atTokenEndpoint, refreshTokens, tokensFrom, tokensFromRecord, tokensToRecord, type OAuthTokens } from '../oauth-refresh';
 import { ConnectorError } from '../types';
 import { DEFAULT_MONTHLY_READ_CAP } from './budget';
 
@@ -29,55 +30,25 @@ export interface XOAuthClient {
   tokenUrl?: string;
 }
 
-export interface XCredentials {
-  accessToken: string;
-  refreshToken?: string;
-  expiresAt?: number;
-  scope?: string;
+export interface XCredentials extends OAuthTokens {
   /** Reads allowed per calendar month (UTC). */
   monthlyReadCap: number;
 }
 
 export function credentialsToRecord(c: XCredentials): Record<string, string> {
-  const out: Record<string, string> = { accessToken: c.accessToken, monthlyReadCap: String(c.monthlyReadCap) };
-  if (c.refreshToken) out.refreshToken = c.refreshToken;
-  if (c.expiresAt !== undefined) out.expiresAt = String(c.expiresAt);
-  if (c.scope) out.scope = c.scope;
-  return out;
+  return { ...tokensToRecord(c), monthlyReadCap: String(c.monthlyReadCap) };
 }
 
 /** @throws ConnectorError `auth` when no access token is stored. */
 export function credentialsFromRecord(record: Record<string, string>): XCredentials {
-  if (!record.accessToken) throw new ConnectorError('auth', 'No X access token is stored for this account: sign in again.');
-  const expiresAt = record.expiresAt && /^\d+$/.test(record.expiresAt) ? Number(record.expiresAt) : undefined;
   const cap = record.monthlyReadCap && /^\d+$/.test(record.monthlyReadCap) ? Number(record.monthlyReadCap) : DEFAULT_MONTHLY_READ_CAP;
-  return {
-    accessToken: record.accessToken,
-    ...(record.refreshToken ? { refreshToken: record.refreshToken } : {}),
-    ...(expiresAt !== undefined ? { expiresAt } : {}),
-    ...(record.scope ? { scope: record.scope } : {}),
-    monthlyReadCap: cap,
-  };
+  return { ...tokensFromRecord(record, 'X'), monthlyReadCap: cap };
 }
 
-export function accessTokenExpired(c: XCredentials, now: number, skewMs = 60_000): boolean {
-  return c.expiresAt !== undefined && now >= c.expiresAt - skewMs;
-}
+export { accessTokenExpired };
 
 function tokenHttp(client: XOAuthClient, timeoutMs?: number): AxiosInstance {
   return createHttpClient({ baseURL: new URL(client.tokenUrl ?? X_TOKEN_URL).origin, network: 'x', timeoutMs, retries: 0 });
-}
-
-function fromTokens(tokens: TokenSet, cap: number, previous?: XCredentials): XCredentials {
-  const refreshToken = tokens.refreshToken ?? previous?.refreshToken;
-  const scope = tokens.scope ?? previous?.scope;
-  return {
-    accessToken: tokens.accessToken,
-    ...(refreshToken ? { refreshToken } : {}),
-    ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
-    ...(scope ? { scope } : {}),
-    monthlyReadCap: cap,
-  };
 }
 
 export interface XSignInOptions {
@@ -116,7 +87,7 @@ export async function signInWithX(client: XOAuthClient, options: XSignInOptions)
     const missing = X_SCOPES.filter((s) => !granted.has(s));
     if (missing.length > 0) throw new ConnectorError('auth', `X did not grant ${missing.join(', ')}: sign in again and allow every permission Parvis asks for.`);
   }
-  return fromTokens(tokens, options.monthlyReadCap);
+  return { ...tokensFrom(tokens), monthlyReadCap: options.monthlyReadCap };
 }
 
 /**
@@ -125,20 +96,11 @@ export async function signInWithX(client: XOAuthClient, options: XSignInOptions)
  *   app's access was removed). X answers those with 400 `invalid_request`, not `invalid_grant`.
  */
 export async function refreshXCredentials(client: XOAuthClient, credentials: XCredentials, options: { now?: () => number; timeoutMs?: number } = {}): Promise<XCredentials> {
-  if (!credentials.refreshToken) throw new ConnectorError('auth', 'The X access token expired and there is no refresh token: sign in again.');
-  try {
-    const tokens = await refreshAccessToken({
-      tokenUrl: client.tokenUrl ?? X_TOKEN_URL,
-      clientId: client.clientId,
-      refreshToken: credentials.refreshToken,
-      http: tokenHttp(client, options.timeoutMs),
-      now: options.now,
-    });
-    return fromTokens(tokens, credentials.monthlyReadCap, credentials);
-  } catch (err) {
-    if (err instanceof ConnectorError && (err.kind === 'auth' || (err.kind === 'bad-response' && (err.status === 400 || err.status === 401)))) {
-      throw new ConnectorError('auth', `X refused to renew the sign-in: sign in again (${err.message})`, null, err.status);
-    }
-    throw err;
-  }
+  const endpoint = { tokenUrl: client.tokenUrl ?? X_TOKEN_URL, clientId: client.clientId, http: tokenHttp(client, options.timeoutMs), now: options.now };
+  return refreshTokens({
+    networkName: 'X',
+    credentials,
+    request: atTokenEndpoint(endpoint),
+    refused: (err) => err.kind === 'auth' || (err.kind === 'bad-response' && (err.status === 400 || err.status === 401)),
+  });
 }

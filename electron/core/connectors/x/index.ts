@@ -21,7 +21,8 @@ import {
   type ReplyRequest,
   type ReplyResult,
 } from '../types';
-import { accessTokenExpired, credentialsFromRecord, credentialsToRecord, refreshXCredentials, signInWithX, type XCredentials, type XOAuthClient } from './auth';
+import { freshCredentials, singleFlightRefresh } from '../oauth-refresh';
+import { credentialsFromRecord, credentialsToRecord, refreshXCredentials, signInWithX, type XCredentials, type XOAuthClient } from './auth';
 import { affordablePageSize, monthOf, nextMonthStart, readsThisMonth } from './budget';
 import { XClient, X_API_BASE_URL, resourcesIn } from './client';
 import { DM_PREFIX, compareIds, dmEventsToItems, parseIncludes, postPermalink, postsToItems, userToAuthor, type XMessageExtra } from './convert';
@@ -75,30 +76,17 @@ function monthName(at: number): string {
 /** Creates the X connector. */
 export function createXConnector(options: XConnectorOptions): RefreshableConnector {
   const now = options.now ?? Date.now;
-  /**
-   * Refreshes in flight or done, by the refresh token they used: X rotates refresh tokens, so the
-   * poll and the outbox renewing at once must share one refresh (a second one would be refused).
-   */
-  const refreshes = new Map<string, Promise<XCredentials>>();
-
   async function oauthClient(): Promise<XOAuthClient> {
     return typeof options.oauth === 'function' ? options.oauth() : options.oauth;
   }
 
-  function refreshOnce(credentials: XCredentials): Promise<XCredentials> {
-    const key = credentials.refreshToken ?? '';
-    let pending = refreshes.get(key);
-    if (!pending) {
-      pending = oauthClient().then((client) => refreshXCredentials(client, credentials, { now, timeoutMs: options.http?.timeoutMs }));
-      refreshes.set(key, pending);
-      // Forget failures at once (the next try may succeed); keep successes a while for late callers.
-      pending.then(
-        () => setTimeout(() => refreshes.delete(key), 60_000).unref?.(),
-        () => refreshes.delete(key),
-      );
-    }
-    return pending;
-  }
+  /**
+   * X rotates refresh tokens: the poll and the outbox renewing at once must share one refresh (a
+   * second one with the same refresh token would be refused).
+   */
+  const refreshOnce = singleFlightRefresh<XCredentials>(async (credentials) =>
+    refreshXCredentials(await oauthClient(), credentials, { now, timeoutMs: options.http?.timeoutMs }),
+  );
 
   class Session {
     credentials: XCredentials;
@@ -113,10 +101,7 @@ export function createXConnector(options: XConnectorOptions): RefreshableConnect
       });
     }
     async ready(): Promise<void> {
-      if (accessTokenExpired(this.credentials, now())) {
-        this.credentials = await refreshOnce(this.credentials);
-        await this.ctx.onCredentialsRefreshed?.(credentialsToRecord(this.credentials));
-      }
+      this.credentials = await freshCredentials(this.credentials, { now: now(), refresh: refreshOnce, save: async (c) => this.ctx.onCredentialsRefreshed?.(credentialsToRecord(c)) });
     }
   }
 

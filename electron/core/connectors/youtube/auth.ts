@@ -9,7 +9,8 @@
  */
 import type { AxiosInstance } from 'axios';
 import { createHttpClient } from '../http';
-import { exchangeCode, refreshAccessToken, startLoopbackAuthorization, type TokenSet } from '../oauth';
+import { exchangeCode, startLoopbackAuthorization } from '../oauth';
+import { accessTokenExpired, atTokenEndpoint, refreshTokens, tokensFrom, tokensFromRecord, tokensToRecord, type OAuthTokens } from '../oauth-refresh';
 import { ConnectorError } from '../types';
 
 export const GOOGLE_AUTHORIZE_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
@@ -31,55 +32,21 @@ export interface GoogleOAuthClient {
   tokenUrl?: string;
 }
 
-/** The credentials of one YouTube account. */
-export interface YouTubeCredentials {
-  accessToken: string;
-  refreshToken?: string;
-  /** Epoch ms. */
-  expiresAt?: number;
-  scope?: string;
-}
+/** The credentials of one YouTube account: its tokens only. */
+export type YouTubeCredentials = OAuthTokens;
 
 /** As stored in the keychain. */
-export function credentialsToRecord(c: YouTubeCredentials): Record<string, string> {
-  const out: Record<string, string> = { accessToken: c.accessToken };
-  if (c.refreshToken) out.refreshToken = c.refreshToken;
-  if (c.expiresAt !== undefined) out.expiresAt = String(c.expiresAt);
-  if (c.scope) out.scope = c.scope;
-  return out;
-}
+export const credentialsToRecord: (c: YouTubeCredentials) => Record<string, string> = tokensToRecord;
 
 /**
  * Reads stored credentials.
  * @throws ConnectorError `auth` when there is no access token (sign in again).
  */
 export function credentialsFromRecord(record: Record<string, string>): YouTubeCredentials {
-  const accessToken = record.accessToken;
-  if (!accessToken) throw new ConnectorError('auth', 'No YouTube access token is stored for this account: sign in again.');
-  const expiresAt = record.expiresAt !== undefined && /^\d+$/.test(record.expiresAt) ? Number(record.expiresAt) : undefined;
-  return {
-    accessToken,
-    ...(record.refreshToken ? { refreshToken: record.refreshToken } : {}),
-    ...(expiresAt !== undefined ? { expiresAt } : {}),
-    ...(record.scope ? { scope: record.scope } : {}),
-  };
+  return tokensFromRecord(record, 'YouTube');
 }
 
-/** True when the access token is expired or about to (within `skewMs`): renew it before use. */
-export function accessTokenExpired(c: YouTubeCredentials, now: number, skewMs = 60_000): boolean {
-  return c.expiresAt !== undefined && now >= c.expiresAt - skewMs;
-}
-
-function fromTokens(tokens: TokenSet, previous?: YouTubeCredentials): YouTubeCredentials {
-  const refreshToken = tokens.refreshToken ?? previous?.refreshToken;
-  const scope = tokens.scope ?? previous?.scope;
-  return {
-    accessToken: tokens.accessToken,
-    ...(refreshToken ? { refreshToken } : {}),
-    ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
-    ...(scope ? { scope } : {}),
-  };
-}
+export { accessTokenExpired };
 
 /** The HTTP client for Google's token endpoint. */
 export function tokenHttpClient(client: GoogleOAuthClient, options: { timeoutMs?: number } = {}): AxiosInstance {
@@ -127,7 +94,7 @@ export async function signInWithGoogle(client: GoogleOAuthClient, options: Googl
   if (tokens.scope !== undefined && !granted.some((s) => SUFFICIENT_SCOPES.has(s))) {
     throw new ConnectorError('auth', 'Google did not grant access to YouTube comments: sign in again and allow "Manage your YouTube comments".');
   }
-  return fromTokens(tokens);
+  return tokensFrom(tokens);
 }
 
 /**
@@ -141,16 +108,8 @@ export async function refreshGoogleCredentials(
   credentials: YouTubeCredentials,
   options: { http?: Pick<AxiosInstance, 'post'>; now?: () => number; timeoutMs?: number } = {},
 ): Promise<YouTubeCredentials> {
-  if (!credentials.refreshToken) {
-    throw new ConnectorError('auth', 'The YouTube access token expired and there is no refresh token: sign in again.');
-  }
-  const tokens = await refreshAccessToken({
-    tokenUrl: client.tokenUrl ?? GOOGLE_TOKEN_URL,
-    clientId: client.clientId,
-    clientSecret: client.clientSecret,
-    refreshToken: credentials.refreshToken,
-    http: options.http ?? tokenHttpClient(client, { timeoutMs: options.timeoutMs }),
-    now: options.now,
-  });
-  return fromTokens(tokens, credentials);
+  // Google's refusals (`invalid_grant`) are already `auth`: they pass through as they are.
+  const http = options.http ?? tokenHttpClient(client, { timeoutMs: options.timeoutMs });
+  const endpoint = { tokenUrl: client.tokenUrl ?? GOOGLE_TOKEN_URL, clientId: client.clientId, clientSecret: client.clientSecret, http, now: options.now };
+  return refreshTokens({ networkName: 'YouTube', credentials, request: atTokenEndpoint(endpoint), refused: () => false });
 }
