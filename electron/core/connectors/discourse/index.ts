@@ -29,6 +29,7 @@ import { DiscourseClient, type DiscourseKey, type HttpFactory } from './client';
 import { htmlToText } from '../comment-html';
 import { authorOf, convertPost, convertReviewable, kindOfNotification, notificationPostId, parseNotification, parsePost, postUrl } from './convert';
 import type { WirePost } from './wire';
+import { emptyWatch, readWatch, recheck, type WatchState } from './recheck';
 
 /** How long a silence and a suspension last (Discourse requires an end). */
 export const SILENCE_DAYS = 7;
@@ -59,18 +60,23 @@ interface Cursor {
   p: number | null;
   /** Pending reviewable ids last seen. */
   r: number[];
+  /** Posts read before, watched for edits and deletions (see recheck.ts). */
+  watch: WatchState;
 }
 
 function readCursor(text: string | null): Cursor {
   if (text) {
     try {
       const c = JSON.parse(text) as Partial<Cursor>;
-      if (c.v === 1) return { v: 1, n: typeof c.n === 'number' ? c.n : null, p: typeof c.p === 'number' ? c.p : null, r: Array.isArray(c.r) ? c.r.filter((x) => typeof x === 'number') : [] };
+      if (c.v === 1) {
+        const r = Array.isArray(c.r) ? c.r.filter((x) => typeof x === 'number') : [];
+        return { v: 1, n: typeof c.n === 'number' ? c.n : null, p: typeof c.p === 'number' ? c.p : null, r, watch: readWatch(c as { w?: unknown; b?: unknown; o?: unknown }) };
+      }
     } catch {
       // An unreadable cursor is a first poll: the store deduplicates what comes again.
     }
   }
-  return { v: 1, n: null, p: null, r: [] };
+  return { v: 1, n: null, p: null, r: [], watch: emptyWatch() };
 }
 
 export interface DiscourseConnectorOptions {
@@ -245,8 +251,12 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
       }
 
       const items = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || Number(a.remoteId.replace(/\D/g, '')) - Number(b.remoteId.replace(/\D/g, '')));
-      const next: Cursor = { v: 1, n: notes.newest, p: watched.newest, r: pending };
-      return { items, cursor: JSON.stringify(next), hasMore: false, rateLimit: null, skipped };
+
+      // 4. Posts read before, again: edits and deletions (a bounded slice each poll).
+      const checked = await recheck(client, cursor.watch, items, { forumUrl, me: username, now: now() });
+      const { w, b, o } = checked.watch;
+      const next = { v: 1, n: notes.newest, p: watched.newest, r: pending, w, b, o };
+      return { items: [...items, ...checked.edited], cursor: JSON.stringify(next), hasMore: false, rateLimit: null, skipped, deleted: checked.deleted };
     },
 
     async reply(ctx, req: ReplyRequest): Promise<ReplyResult> {
