@@ -185,6 +185,8 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
       const forumUrl = client.forumUrl;
       const skipped: PollResult['skipped'] = [];
       const byId = new Map<string, NormalizedItem>();
+      /** Posts read from the forum in this poll (up to date: not read again for edits). */
+      const readNow = new Set<number>();
 
       // 1. Notifications: which posts, of which kind, in which topics.
       const notes = await readNotifications(client, cursor.n);
@@ -219,6 +221,7 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
           const w = wanted.get(parsed.value.id);
           if (!w) continue;
           found.add(parsed.value.id);
+          readNow.add(parsed.value.id);
           byId.set(String(parsed.value.id), convertPost(parsed.value, { forumUrl, me: username, kind: w.kind, topicTitle: w.title, topicSlug: w.slug }));
         }
         for (const id of postIds) if (!found.has(id)) skipped.push({ remoteId: String(id), reason: 'post: gone or not visible any more' });
@@ -227,6 +230,7 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
       // 2. New posts in the chosen categories and tags.
       const watched = await readWatched(client, ctx, cursor.p, skipped);
       for (const post of watched.posts) {
+        readNow.add(post.id);
         if (!byId.has(String(post.id))) byId.set(String(post.id), convertPost(post, { forumUrl, me: username, kind: 'comment' }));
       }
 
@@ -253,7 +257,7 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
       const items = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || Number(a.remoteId.replace(/\D/g, '')) - Number(b.remoteId.replace(/\D/g, '')));
 
       // 4. Posts read before, again: edits and deletions (a bounded slice each poll).
-      const checked = await recheck(client, cursor.watch, items, { forumUrl, me: username, now: now() });
+      const checked = await recheck(client, cursor.watch, items, readNow, { forumUrl, me: username, now: now() });
       const { w, b, o } = checked.watch;
       const next = { v: 1, n: notes.newest, p: watched.newest, r: pending, w, b, o };
       return { items: [...items, ...checked.edited], cursor: JSON.stringify(next), hasMore: false, rateLimit: null, skipped, deleted: checked.deleted };

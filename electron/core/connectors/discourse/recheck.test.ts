@@ -182,3 +182,16 @@ it('a 429 while re-reading fails the poll as a whole: the cursor stays, the next
   expect(next.items.find((i) => i.remoteId === String(a!.post.id))?.text).toContain('précisée après coup');
   expect((await poll()).items).toEqual([]);
 });
+
+it('a watched post that comes back from the review queue (someone flagged it) is still read again: the deletion that followed the flag is found in the same poll', async () => {
+  const { control, camille, poll } = await forum(true);
+  const [a] = mentions(control, camille, 1);
+  await poll();
+  control.flag(a!.post.id, control.user({ username: 'dan' }), 8);
+  control.userDeletePost(a!.post.id);
+  const next = await poll();
+  // The review queue brings it held (its flag), the topic read says its author deleted it.
+  expect(next.items).toMatchObject([{ remoteId: String(a!.post.id), moderation: 'held' }]);
+  expect(next.deleted?.map((d) => d.remoteId)).toEqual([String(a!.post.id)]);
+  expect((await poll()).deleted ?? []).toEqual([]);
+});

@@ -102,18 +102,19 @@ export interface RecheckResult {
 }
 
 /**
- * One round of re-reading. `fresh` are the posts this poll brought (not re-read now, watched from
- * now on). Errors other than a refusal of one topic or post (a 429, a dead key, the forum down)
+ * One round of re-reading. `fresh` are the messages this poll brought, watched from now on;
+ * `readNow` the ids of the posts among them read from the forum in this poll (up to date, not read
+ * again). A flagged post brought by the review queue alone is still read again if it was watched:
+ * the queue does not say whether it was edited or deleted since. Errors other than a refusal of one topic or post (a 429, a dead key, the forum down)
  * go up: the poll fails as a whole and its cursor is not moved, so nothing is lost.
  */
-export async function recheck(client: DiscourseClient, state: WatchState, fresh: readonly NormalizedItem[], ctx: RecheckContext): Promise<RecheckResult> {
+export async function recheck(client: DiscourseClient, state: WatchState, fresh: readonly NormalizedItem[], readNow: ReadonlySet<number>, ctx: RecheckContext): Promise<RecheckResult> {
   const edited: NormalizedItem[] = [];
   const deleted: NormalizedDeletion[] = [];
-  const freshIds = new Set(fresh.map((i) => Number(i.remoteId)));
   const oldest = Math.floor(ctx.now / 1000) - WATCH_DAYS * 86_400;
   // What this poll read anew is up to date; what is too old is no longer watched.
   const byPost = new Map<number, Watched>();
-  for (const e of state.w) if (!freshIds.has(e[0]) && e[2] >= oldest) byPost.set(e[0], e);
+  for (const e of state.w) if (!readNow.has(e[0]) && e[2] >= oldest) byPost.set(e[0], e);
 
   const topics = [...new Set([...byPost.values()].map((e) => e[1]))].sort((a, b) => b - a);
   const bumped = new Map(state.b);
@@ -189,7 +190,9 @@ export async function recheck(client: DiscourseClient, state: WatchState, fresh:
     }
   }
 
-  const w = [...byPost.values(), ...fresh.map(watchEntry).filter((e): e is Watched => e !== null)].sort((a, b) => a[0] - b[0]).slice(-WATCHED_POSTS);
+  const gone = new Set(deleted.map((d) => Number(d.remoteId)));
+  for (const e of fresh.map(watchEntry)) if (e && !byPost.has(e[0]) && !gone.has(e[0])) byPost.set(e[0], e);
+  const w = [...byPost.values()].sort((a, b) => a[0] - b[0]).slice(-WATCHED_POSTS);
   const stillWatched = new Set(w.map((e) => e[1]));
   return { watch: { w, b: [...bumped].filter(([t]) => stillWatched.has(t)), o: offset }, edited, deleted };
 }
