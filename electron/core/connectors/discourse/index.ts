@@ -161,6 +161,7 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
         }
         newest = Math.max(newest ?? 0, post.id);
         if (post.post_type !== 1) continue; // moderator actions, small actions, whispers
+        if (post.user_deleted) continue; // the stub of a post its author deleted
         if (categoryIds.has(post.category_id ?? -1) || taggedTopics.has(post.topic_id)) posts.push(post);
       }
       if (since === null || reachedOld || raws.length === 0 || lowest === null) break;
@@ -222,6 +223,8 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
           if (!w) continue;
           found.add(parsed.value.id);
           readNow.add(parsed.value.id);
+          // Deleted by its author before Parvis read it: only the stub "(post deleted by author)" is left.
+          if (parsed.value.user_deleted) continue;
           byId.set(String(parsed.value.id), convertPost(parsed.value, { forumUrl, me: username, kind: w.kind, topicTitle: w.title, topicSlug: w.slug }));
         }
         for (const id of postIds) if (!found.has(id)) skipped.push({ remoteId: String(id), reason: 'post: gone or not visible any more' });

@@ -195,3 +195,12 @@ it('a watched post that comes back from the review queue (someone flagged it) is
   expect(next.deleted?.map((d) => d.remoteId)).toEqual([String(a!.post.id)]);
   expect((await poll()).deleted ?? []).toEqual([]);
 });
+
+it('a post its author deleted before the first read is not brought in as "(post deleted by author)"', async () => {
+  const { control, camille, poll } = await forum(true);
+  const [a, b] = mentions(control, camille, 2);
+  control.userDeletePost(a!.post.id);
+  const first = await poll();
+  expect(first.items.map((i) => i.remoteId)).toEqual([String(b!.post.id)]);
+  expect(first.items.map((i) => i.text).join(' ')).not.toContain('deleted by author');
+});
