@@ -4,13 +4,14 @@
  * dialog; a forum mention, a held blog comment and a new feed entry arrive within one poll; the
  * forum answer goes under the post that mentioned the brand (not the topic's last post), the blog
  * answer under the held comment; the held comment is approved and another marked as spam; a forum
- * post is flagged; the inbox filtered by kind shows the feed entries only.
+ * post is flagged; a forum post edited and another deleted on the forum show as such after the
+ * next poll; the inbox filtered by kind shows the feed entries only.
  */
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 import { networkedTest, openConnect } from './networked-test';
 import { startDiscourseServer, type DiscourseServer } from './networks/discourse';
 import { startFeedServer, type FeedServer } from './networks/feeds';
-import { waitFor } from './networks/fixture';
+import { callCore, waitFor } from './networks/fixture';
 import { startWordPressServer, type WordPressServer } from './networks/wordpress';
 
 const test = networkedTest.extend<{ discourse: DiscourseServer; wordpress: WordPressServer; feeds: FeedServer }>({
@@ -87,7 +88,7 @@ async function answer(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Control+Enter');
 }
 
-test('a forum, a blog and two feeds: a mention, a held comment and a feed entry in one poll; answers in place; approve, spam and flag', async ({ app: page, context, discourse, wordpress, feeds }) => {
+test('a forum, a blog and two feeds: a mention, a held comment and a feed entry in one poll; answers in place; approve, spam and flag', async ({ app: page, mode, context, discourse, wordpress, feeds }) => {
   // The forum: the brand approves Parvis in the browser, Discourse sends the key back encrypted.
   await openConnect(page);
   await page.locator('[data-network="discourse"]').click();
@@ -171,6 +172,22 @@ test('a forum, a blog and two feeds: a mention, a held comment and a feed entry 
   await report.getByRole('button', { name: 'Signaler' }).click();
   const rantPost = forum.posts().find((p) => p.topicId === rant.id)!;
   await waitFor('the flag on the forum', () => rantPost.reviewableId !== null && forum.reviewable(rantPost.reviewableId)!.flags.some((f) => f.userId === forum.me.id && f.typeId === 8), 10_000);
+
+  // On the forum, Camille corrects her post and a moderator deletes the troll's. Discourse tells
+  // apps of neither: the next poll reads the posts again.
+  forum.edit(mention.id, '@lumiere pouvez-vous nous aider ? Trois lampes concernées, pas deux.');
+  forum.deletePost(rantPost.id);
+  const forumAccount = (await callCore(mode.core, 'accounts.list', {})).find((a) => a.network === 'discourse')!;
+  await callCore(mode.core, 'accounts.pollNow', { accountId: forumAccount.id });
+  await waitFor('the edit and the deletion in the store', () => mode.core.db.prepare("SELECT 1 FROM messages WHERE text LIKE '%Trois lampes concernées%'").get() && mode.core.db.prepare('SELECT 1 FROM messages WHERE remote_id = ? AND deleted_at IS NOT NULL').get(String(rantPost.id)), 15_000);
+  await page.reload();
+  await list(page).getByRole('option', { name: /vos lampes sont une arnaque/ }).click();
+  const gone = page.getByTestId('thread').locator('article.message', { hasText: 'vos lampes sont une arnaque' });
+  await expect(gone.getByTestId('message-deleted')).toContainText('Supprimé sur Discourse');
+  await list(page).getByRole('option', { name: /La lampe Dune clignote|Bonjour Camille/ }).click();
+  const corrected = page.getByTestId('thread').locator('article.message', { hasText: 'Trois lampes concernées, pas deux.' });
+  await expect(corrected.getByTestId('message-edited')).toHaveText('modifié');
+  await expect(page.getByTestId('thread').getByText('Deux lampes concernées')).toHaveCount(0);
   // The inbox filtered by kind: feed entries only.
   await expect(list(page).getByRole('option', { name: /vos lampes sont une arnaque/ })).toBeVisible();
   await page.getByRole('button', { name: /^Filtres/ }).click();

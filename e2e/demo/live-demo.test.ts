@@ -44,6 +44,9 @@ it('fills the inbox through the connectors, applies the triage, and keeps new ac
     ['discourse', 'ok', null],
     ['facebook', 'ok', null],
     ['feeds', 'ok', null],
+    ['feeds', 'ok', null],
+    ['feeds', 'ok', null],
+    ['feeds', 'ok', null],
     ['instagram', 'ok', null],
     ...(withMailbox ? [['mailbox', 'ok', null]] : []),
     ['mastodon', 'ok', null],
@@ -78,6 +81,16 @@ it('fills the inbox through the connectors, applies the triage, and keeps new ac
   expect(tagged.n).toBeGreaterThan(0);
   const assigned = core.db.prepare('SELECT count(*) AS n FROM conversations WHERE assignee_id IS NOT NULL').get() as { n: number };
   expect(assigned.n).toBeGreaterThan(0);
+
+  // Four feeds: the press review, the brand's blog (RSS), a forum's topics (Atom), a news alert
+  // (JSON Feed, with the alert added while the history was written); French and English entries.
+  const feedTitles = core.db
+    .prepare("SELECT c.context_text AS context, m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN accounts a ON a.id = m.account_id WHERE a.network = 'feeds'")
+    .all() as { context: string | null; text: string }[];
+  const said = feedTitles.map((r) => `${r.context ?? ''} ${r.text}`).join('\n');
+  for (const words of ['Maison&Objet', 'abat-jour de la Dune', 'why we redesigned the dimmer', 'Lampe Dune d’Atelier Lumen', 'Warm light for a reading corner', 'showroom à Paris', 'ten design studios to watch']) {
+    expect(said, words).toContain(words);
+  }
 
   // Activity for a connected account reaches the inbox on the next poll.
   const event = await waitFor('activity for a connected account', () => demo!.activity().find((e) => e.account !== UNCONNECTED_MASTODON.username));

@@ -34,6 +34,7 @@ import { startDemoActivity, type ActivityEvent, type DemoActivity, type DemoLang
 import { LOCAL_GOOGLE_CLIENT, LOCAL_REDDIT_CLIENT, LOCAL_X_CLIENT, callCore, connectAccount, connectAccounts, localEndpoints, networkWiring } from '../networks/fixture';
 import { startDiscourseServer, type DiscourseServer } from '../networks/discourse';
 import { startFeedServer, type FeedServer } from '../networks/feeds';
+import { DEMO_FEEDS, DEMO_NEW_ALERT, demoFeeds } from './demo-feeds';
 import { startMetaServer, type MetaServer } from '../networks/meta';
 import { startWordPressServer, type WordPressServer } from '../networks/wordpress';
 import { writeMetaDemo } from './meta-demo';
@@ -273,7 +274,7 @@ async function startDemoServers(clock: HistoryClock, people: readonly DemoPerson
     reddit.control.subreddit('AtelierLumen', { moderated: true });
     const discourse = track(await startDiscourseServer({ username: 'atelierlumen', now }));
     const wordpress = track(await startWordPressServer({ user: 'atelierlumen', now }));
-    const feeds = track(await startFeedServer());
+    const feeds = track(await startFeedServer({ extra: demoFeeds(now()) }));
     const telegram = track(await startTelegramServer({ bot: { username: 'AtelierLumenBot', first_name: 'Atelier Lumen' }, now }));
     return { mastodon: [french, english, press], bluesky, youtube, meta, x, reddit, discourse, wordpress, feeds, telegram, close: () => Promise.all(started.map((s) => s.close())).then(() => undefined) };
   } catch (err) {
@@ -408,6 +409,7 @@ function writeForumAndBlog(servers: DemoServers, now: number): void {
     author: 'Rédaction',
     publishedAt: new Date(minutesAgo(30)),
   });
+  servers.feeds.control.addEntry(DEMO_FEEDS.alerts, { ...DEMO_NEW_ALERT, publishedAt: new Date(minutesAgo(10)) });
 }
 
 /** Where each seeded thread landed: the account (DEMO_ACCOUNTS index) and its thread root on the network. */
@@ -770,9 +772,13 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
       network: 'wordpress',
       fields: { site: servers.wordpress.url, user: servers.wordpress.control.user, password: servers.wordpress.control.appPassword },
     });
-    // The press review: the other local feeds carry images on hosts that do not exist here, which
-    // the image screening would try to fetch.
-    const feedAccounts = [await connectAccount(core, { network: 'feeds', fields: { url: servers.feeds.feedUrl('broken-dates.rss.xml') } })];
+    // The feeds it follows: the press review, its own blog, a community forum, a news alert on its
+    // name (demo-feeds.ts; the other test feeds carry images on hosts that do not exist here, which
+    // the image screening would try to fetch).
+    const feedAccounts = [];
+    for (const feed of ['broken-dates.rss.xml', DEMO_FEEDS.blog, DEMO_FEEDS.forum, DEMO_FEEDS.alerts]) {
+      feedAccounts.push(await connectAccount(core, { network: 'feeds', fields: { url: servers.feeds.feedUrl(feed) } }));
+    }
     // The brand's Telegram bot, administrator of its community group.
     const telegramAccount = await connectAccount(core, { network: 'telegram', fields: { token: servers.telegram.control.token } });
     // The contact mailbox (real Dovecot and Postfix, when installed), with its emails already in.
@@ -837,6 +843,9 @@ export async function startLiveDemo(options: LiveDemoOptions): Promise<LiveDemo>
         { network: 'discourse', url: servers.discourse.url, account: 'atelierlumen (Support)', connected: true },
         { network: 'wordpress', url: servers.wordpress.url, account: servers.wordpress.control.user, connected: true },
         { network: 'feeds', url: servers.feeds.feedUrl('broken-dates.rss.xml'), account: 'Revue de presse Lumière', connected: true },
+        { network: 'feeds', url: servers.feeds.feedUrl(DEMO_FEEDS.blog), account: 'Atelier Lumen — Le journal de l’atelier', connected: true },
+        { network: 'feeds', url: servers.feeds.feedUrl(DEMO_FEEDS.forum), account: 'Maison & Lumière — le forum : Luminaires', connected: true },
+        { network: 'feeds', url: servers.feeds.feedUrl(DEMO_FEEDS.alerts), account: 'Alerte : « Atelier Lumen »', connected: true },
         { network: 'telegram', url: servers.telegram.url, account: '@AtelierLumenBot (Atelier Lumen · Communauté)', connected: true },
         ...(mailbox ? [{ network: 'mailbox', url: `imap://127.0.0.1:${mailbox.mail.imapsPort}`, account: DEMO_MAILBOX.address, connected: true }] : []),
       ],

@@ -194,6 +194,66 @@ async function keyFor(user: FakeUser): Promise<Record<string, string>> {
   return { 'User-Api-Key': key, 'User-Api-Client-Id': clientId };
 }
 
+describe('edits and deletions', () => {
+  it('lists topics by activity in the documented shape; a new version bumps a topic only from its last post, a quick small edit keeps the version', async () => {
+    const { control, camille, topic, first } = forum();
+    clock += 60_000;
+    const { topic: later } = control.topic({ title: 'Livraison', by: camille, raw: 'Ma livraison est en retard de trois jours.' });
+    const latest = async () => ((await api('GET', '/latest.json?order=activity')).body.topic_list as { topics: { id: number; bumped_at: string }[] }).topics;
+    const page = await api('GET', '/latest.json?order=activity');
+    expect(check('GET', '/latest.json', page.body)).toEqual([]);
+    expect((await latest()).map((t) => t.id)).toEqual([later.id, topic.id]);
+
+    // A reply bumps its topic to the top.
+    clock += 60_000;
+    const reply = control.reply({ topicId: topic.id, by: camille, raw: 'Elle clignote surtout le soir, vers 20 h.' });
+    expect((await latest()).map((t) => t.id)).toEqual([topic.id, later.id]);
+    const bumped = (await latest())[0]!.bumped_at;
+
+    // The first post edited ten minutes later: version 2, `updated_at` moves, the topic does not.
+    clock += 10 * 60_000;
+    control.edit(first.id, 'Ma lampe Dune clignote depuis hier soir (modèle 2024), une idée ?');
+    const edited = (await api('GET', `/posts/${first.id}.json`)).body;
+    expect(edited).toMatchObject({ version: 2, updated_at: new Date(clock).toISOString(), raw: 'Ma lampe Dune clignote depuis hier soir (modèle 2024), une idée ?' });
+    expect((await latest())[0]!.bumped_at).toBe(bumped);
+    // The last post edited: bumped.
+    clock += 10 * 60_000;
+    control.edit(reply.id, 'Elle clignote surtout le soir, vers 20 h, même éteinte.');
+    expect((await latest())[0]!.bumped_at).toBe(new Date(clock).toISOString());
+    // A small edit by the author within five minutes: same version, new text and updated_at, no bump.
+    clock += 60_000;
+    control.edit(reply.id, 'Elle clignote surtout le soir, vers 20 h, même éteinte !');
+    const ninja = (await api('GET', `/posts/${reply.id}.json`)).body;
+    expect(ninja).toMatchObject({ version: 2, updated_at: new Date(clock).toISOString() });
+    expect((await latest())[0]!.bumped_at).toBe(new Date(clock - 60_000).toISOString());
+  });
+
+  it('a moderator’s deletion: staff see deleted_at, others neither the post nor /posts/{id}; an author’s deletion leaves the stub; a hidden post shows others a placeholder', async () => {
+    const { control, camille, topic } = forum();
+    const gone = control.reply({ topicId: topic.id, by: camille, raw: 'Un message que la modération va supprimer.' });
+    const mine = control.reply({ topicId: topic.id, by: camille, raw: 'Un message que Camille va retirer elle-même.' });
+    const hidden = control.reply({ topicId: topic.id, by: camille, raw: 'Un message masqué par les signalements.' });
+    control.deletePost(gone.id);
+    control.post(hidden.id)!.hidden = true;
+    const dan = await keyFor(control.user({ username: 'dan' }));
+    const ids = `post_ids[]=${gone.id}&post_ids[]=${mine.id}&post_ids[]=${hidden.id}`;
+    const staffView = await api('GET', `/t/${topic.id}/posts.json?${ids}`);
+    expect(check('GET', '/t/{id}/posts.json', staffView.body)).toEqual([]);
+    expect((staffView.body.post_stream as { posts: Json[] }).posts).toMatchObject([{ id: gone.id, deleted_at: expect.any(String) }, { id: mine.id, deleted_at: null }, { id: hidden.id, hidden: true, cooked: '<p>Un message masqué par les signalements.</p>' }]);
+    const others = await api('GET', `/t/${topic.id}/posts.json?${ids}`, undefined, dan);
+    const seen = (others.body.post_stream as { posts: Json[] }).posts;
+    expect(seen.map((p) => p.id)).toEqual([mine.id, hidden.id]);
+    expect(seen[1]).toMatchObject({ hidden: true, cooked_hidden: true, cooked: expect.not.stringContaining('masqué') });
+    expect((await api('GET', `/posts/${gone.id}.json`, undefined, dan)).status).toBe(404);
+
+    // Camille deletes her own post with her key: a stub, a new version, user_deleted.
+    const own = await api('DELETE', `/posts/${mine.id}.json`, undefined, await keyFor(camille));
+    expect(own.status).toBe(200);
+    const stub = (await api('GET', `/posts/${mine.id}.json`)).body;
+    expect(stub).toMatchObject({ user_deleted: true, deleted_at: null, version: 2, raw: '(post deleted by author)' });
+  });
+});
+
 describe('writing', () => {
   it('creates a reply under a post number in the documented shapes; refuses a short body and the same body again (422 errors)', async () => {
     const { control, camille, topic } = forum();

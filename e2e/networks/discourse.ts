@@ -60,6 +60,9 @@ export interface FakeTopic {
   allowed: number[];
   tags: string[];
   closed: boolean;
+  createdAt: number;
+  /** Moved by a new post, and by a new version of the topic's last post (PostRevisor#bump_topic). */
+  bumpedAt: number;
 }
 
 export interface FakePost {
@@ -73,7 +76,12 @@ export interface FakePost {
   replyToPostNumber: number | null;
   hidden: boolean;
   deletedAt: number | null;
+  /** Deleted by its author (not staff): a stub "(post deleted by author)" (PostDestroyer#mark_for_deletion). */
+  userDeleted: boolean;
   version: number;
+  /** When the current version began, and who edited last: an edit by the same user within the grace period keeps the version. */
+  lastVersionAt: number;
+  lastEditorId: number;
   postType: number;
   reviewableId: number | null;
 }
@@ -132,8 +140,18 @@ export interface DiscourseControl {
   queue(input: { topicId: number | null; by: FakeUser; raw: string; title?: string; replyToPostNumber?: number | null }): FakeReviewable;
   /** Someone flags a post. */
   flag(postId: number, by: FakeUser, typeId?: number): FakeReviewable;
-  edit(postId: number, raw: string): void;
+  /**
+   * An edit (PostRevisor): a new version, unless it is a small edit by the last editor within the
+   * grace period (5 minutes: a "ninja edit", same version); `updated_at` moves either way; the
+   * topic is bumped only by a new version of its last post. `by` defaults to the author.
+   */
+  edit(postId: number, raw: string, by?: FakeUser): void;
+  /** A moderator deletes the post: staff still see it with `deleted_at`, others no longer see it. */
   deletePost(postId: number): void;
+  /** The author deletes their own post: its text becomes "(post deleted by author)", `user_deleted`. */
+  userDeletePost(postId: number): void;
+  /** A moderator moves a post to another topic (same id, new topic and post number). */
+  movePost(postId: number, topicId: number): void;
   closeTopic(topicId: number): void;
   post(id: number): FakePost | undefined;
   posts(): FakePost[];
@@ -160,6 +178,14 @@ export interface DiscourseServer {
 /** Notification.types */
 export const NOTIFICATION = { mentioned: 1, replied: 2, quoted: 3, private_message: 6, posted: 9 } as const;
 const MIN_POST_LENGTH = 20;
+/** SiteSetting.editing_grace_period (s) and editing_grace_period_max_diff (characters; 400 for staff and trust level 2+). */
+const EDITING_GRACE_MS = 300_000;
+const GRACE_MAX_DIFF = 100;
+const GRACE_MAX_DIFF_HIGH_TRUST = 400;
+/** I18n js.post.deleted_by_author_simple. */
+export const DELETED_BY_AUTHOR = '(post deleted by author)';
+/** I18n flagging.user_must_edit: what non-staff see of a hidden post. */
+const HIDDEN_PLACEHOLDER = '<p>This post was flagged by the community and is temporarily hidden.</p>';
 const UNIQUE_POSTS_MS = 5 * 60_000;
 const API_CREATE_MEMO_MS = 120_000;
 
@@ -244,13 +270,16 @@ export async function startDiscourseServer(options: DiscourseServerOptions = {})
     const t = topics.get(p.topicId)!;
     const mine = p.userId === viewer.id;
     const pending = p.reviewableId ? reviewables.get(p.reviewableId) : undefined;
+    // A hidden post shows others than staff a placeholder (BasicPostSerializer#cooked_hidden).
+    const cookedHidden = p.hidden && !staff(viewer);
     const base: Record<string, unknown> = {
       id: p.id,
       name: u.name,
       username: u.username,
       avatar_template: avatar(u),
       created_at: iso(p.createdAt),
-      cooked: cook(p.raw),
+      cooked: cookedHidden ? HIDDEN_PLACEHOLDER : cook(p.raw),
+      ...(cookedHidden ? { cooked_hidden: true } : {}),
       post_number: p.postNumber,
       post_type: p.postType,
       posts_count: [...posts.values()].filter((x) => x.userId === u.id).length,
@@ -286,7 +315,7 @@ export async function startDiscourseServer(options: DiscourseServerOptions = {})
       hidden: p.hidden,
       trust_level: u.trustLevel,
       deleted_at: p.deletedAt === null ? null : iso(p.deletedAt),
-      user_deleted: false,
+      user_deleted: p.userDeleted,
       edit_reason: null,
       can_view_edit_history: true,
       wiki: false,
@@ -362,11 +391,16 @@ export async function startDiscourseServer(options: DiscourseServerOptions = {})
       replyToPostNumber: input.replyToPostNumber ?? null,
       hidden: false,
       deletedAt: null,
+      userDeleted: false,
       version: 1,
+      lastVersionAt: at,
+      lastEditorId: input.userId,
       postType: 1,
       reviewableId: null,
     };
     posts.set(p.id, p);
+    const t = topics.get(input.topicId);
+    if (t) t.bumpedAt = Math.max(t.bumpedAt, at);
     alert(p);
     return p;
   }
@@ -381,6 +415,8 @@ export async function startDiscourseServer(options: DiscourseServerOptions = {})
       allowed: input.privateTo ? [input.userId, ...input.privateTo] : [],
       tags: input.tags ?? [],
       closed: false,
+      createdAt: now(),
+      bumpedAt: now(),
     };
     topics.set(t.id, t);
     return { topic: t, post: createPost({ topicId: t.id, userId: input.userId, raw: input.raw }) };
@@ -585,6 +621,7 @@ export async function startDiscourseServer(options: DiscourseServerOptions = {})
     if (path === '/posts.json' && method === 'GET') return latestPosts(res, u, viewer);
     if (path === '/posts.json' && method === 'POST') return create(req, res, viewer);
     if (path === '/post_actions.json' && method === 'POST') return postAction(req, res, viewer);
+    if (path === '/latest.json' && method === 'GET') return latestTopics(res, u, viewer);
     if (path === '/categories.json' && method === 'GET') {
       return sendJson(res, 200, { category_list: { can_create_category: staff(viewer), can_create_topic: true, categories: categories.map((c) => wireCategory(c, viewer)) } });
     }
@@ -619,8 +656,10 @@ export async function startDiscourseServer(options: DiscourseServerOptions = {})
       if (method === 'GET') return sendJson(res, 200, wirePost(p, viewer, 'show'));
       if (method === 'DELETE') {
         if (p.userId !== viewer.id && !staff(viewer)) return invalidAccess(res);
-        if (p.deletedAt !== null) return invalidAccess(res);
-        p.deletedAt = now();
+        if (p.deletedAt !== null || p.userDeleted) return invalidAccess(res);
+        // PostDestroyer: staff delete; an author marks their post deleted (a stub until delete_removed_posts_after).
+        if (staff(viewer)) p.deletedAt = now();
+        else markDeletedByAuthor(p);
         res.writeHead(200, { 'Content-Length': '0' });
         res.end();
         return;
@@ -765,6 +804,87 @@ export async function startDiscourseServer(options: DiscourseServerOptions = {})
     sendJson(res, 200, { latest_posts: list.map((p) => wirePost(p, who, 'latest')) });
   }
 
+  /** TopicQuery#list_latest: visible public topics, by `bumped_at` (order=activity, the default), 30 a page. */
+  function latestTopics(res: ServerResponse, u: URL, viewer: FakeUser): void {
+    const perPage = Math.min(100, Math.max(1, Number(u.searchParams.get('per_page') ?? 30) || 30));
+    const page = Math.max(0, Number(u.searchParams.get('page') ?? 0) || 0);
+    const order = u.searchParams.get('order') ?? 'activity';
+    const key = (t: FakeTopic) => (order === 'created' ? t.createdAt : t.bumpedAt);
+    const all = [...topics.values()].filter((t) => t.archetype === 'regular').sort((a, b) => key(b) - key(a) || b.id - a.id);
+    const list = all.slice(page * perPage, page * perPage + perPage);
+    const live = (t: FakeTopic) => [...posts.values()].filter((p) => p.topicId === t.id && p.deletedAt === null).sort((a, b) => a.postNumber - b.postNumber);
+    sendJson(res, 200, {
+      users: [],
+      primary_groups: [],
+      topic_list: {
+        can_create_topic: true,
+        per_page: perPage,
+        ...(all.length > (page + 1) * perPage ? { more_topics_url: `/latest?page=${page + 1}` } : {}),
+        topics: list.map((t) => {
+          const ps = live(t);
+          const last = ps.at(-1);
+          return {
+            id: t.id,
+            title: t.title,
+            fancy_title: escapeHtml(t.title),
+            slug: t.slug,
+            posts_count: ps.length,
+            reply_count: Math.max(0, ps.length - 1),
+            highest_post_number: last?.postNumber ?? 0,
+            created_at: iso(t.createdAt),
+            last_posted_at: iso(last?.createdAt ?? t.createdAt),
+            bumped: t.bumpedAt > t.createdAt,
+            bumped_at: iso(t.bumpedAt),
+            archetype: t.archetype,
+            unseen: false,
+            pinned: false,
+            unpinned: null,
+            visible: true,
+            closed: t.closed,
+            archived: false,
+            bookmarked: false,
+            liked: false,
+            views: 1,
+            like_count: 0,
+            has_summary: false,
+            last_poster_username: last ? (users.get(last.userId)?.username ?? '') : '',
+            category_id: t.categoryId,
+            pinned_globally: false,
+            featured_link: null,
+            posters: [],
+          };
+        }),
+      },
+    });
+    void viewer;
+  }
+
+  function markDeletedByAuthor(p: FakePost): void {
+    revise(p, DELETED_BY_AUTHOR, users.get(p.userId)!, true);
+    p.userDeleted = true;
+  }
+
+  /** PostRevisor#revise!, in short: see `DiscourseControl.edit`. */
+  function revise(p: FakePost, raw: string, editor: FakeUser, force = false): void {
+    const t = now();
+    const maxDiff = staff(editor) || editor.trustLevel > 1 ? GRACE_MAX_DIFF_HIGH_TRUST : GRACE_MAX_DIFF;
+    let common = 0;
+    while (common < p.raw.length && common < raw.length && p.raw[common] === raw[common]) common++;
+    let tail = 0;
+    while (tail < p.raw.length - common && tail < raw.length - common && p.raw[p.raw.length - 1 - tail] === raw[raw.length - 1 - tail]) tail++;
+    const diff = p.raw.length - common - tail + (raw.length - common - tail);
+    const ninja = !force && p.lastEditorId === editor.id && t - p.lastVersionAt <= EDITING_GRACE_MS && diff <= maxDiff;
+    p.raw = raw;
+    p.updatedAt = t;
+    p.lastEditorId = editor.id;
+    if (ninja) return;
+    p.version++;
+    p.lastVersionAt = t;
+    const topic = topics.get(p.topicId);
+    const isLast = ![...posts.values()].some((x) => x.topicId === p.topicId && x.deletedAt === null && x.postNumber > p.postNumber);
+    if (topic && isLast && p.postType === 1) topic.bumpedAt = t;
+  }
+
   async function create(req: IncomingMessage, res: ServerResponse, viewer: FakeUser): Promise<void> {
     const body = (await readBody(req)).json as Record<string, unknown> | undefined;
     remember(body);
@@ -882,13 +1002,20 @@ export async function startDiscourseServer(options: DiscourseServerOptions = {})
       return r;
     },
     flag: (postId, by, typeId = 8) => openFlag(must(postId), by, typeId),
-    edit(postId, raw) {
+    edit(postId, raw, by) {
       const p = must(postId);
-      p.raw = raw;
-      p.version++;
-      p.updatedAt = now();
+      revise(p, raw, by ?? users.get(p.userId)!);
     },
     deletePost: (postId) => void (must(postId).deletedAt = now()),
+    userDeletePost: (postId) => markDeletedByAuthor(must(postId)),
+    movePost(postId, topicId) {
+      const p = must(postId);
+      const target = topics.get(topicId);
+      if (!target) throw new Error(`no topic ${topicId}`);
+      p.topicId = topicId;
+      p.postNumber = [...posts.values()].filter((x) => x.topicId === topicId && x !== p).reduce((m, x) => Math.max(m, x.postNumber), 0) + 1;
+      target.bumpedAt = Math.max(target.bumpedAt, now());
+    },
     closeTopic(topicId) {
       const t = topics.get(topicId);
       if (t) t.closed = true;

@@ -23,6 +23,16 @@ import { startLocalServer } from './server-kit';
 /** The feed files this server can serve, by name (the path is /feeds/<name>). */
 export const FEED_FILES = ['blog.rss.xml', 'news.atom.xml', 'updates.json', 'broken-dates.rss.xml', 'channel.youtube.xml'] as const;
 export type FeedName = (typeof FEED_FILES)[number];
+/** A feed of this server: a test file, or one given in `FeedServerOptions.extra` (the demo's). */
+export type AnyFeedName = FeedName | (string & {});
+
+/** A feed served beside the test files (same conditional GET, entries can be added). */
+export interface ExtraFeed {
+  /** Its file name: `.json` is a JSON Feed, `.atom.xml` Atom, anything else RSS (UTF-8). */
+  name: string;
+  body: Buffer;
+  contentType: string;
+}
 
 const CONTENT_TYPES: Record<FeedName, string> = {
   'blog.rss.xml': 'application/rss+xml; charset=UTF-8',
@@ -78,23 +88,23 @@ interface FeedState {
 
 export interface FeedServerControl {
   /** Adds an entry at the top of a feed; its Last-Modified moves to now. */
-  addEntry(feed: FeedName, entry: NewEntry): void;
+  addEntry(feed: AnyFeedName, entry: NewEntry): void;
   /** Serves `Cache-Control: <value>` with a feed (null: none). */
-  setCacheControl(feed: FeedName, value: string | null): void;
+  setCacheControl(feed: AnyFeedName, value: string | null): void;
   /** Queues a fault for the next requests to a feed. */
-  fail(feed: FeedName, fault: FeedFault): void;
+  fail(feed: AnyFeedName, fault: FeedFault): void;
   /** Every request received, in order. */
   readonly requests: readonly FeedRequest[];
   /** The requests to one feed's path. */
-  requestsTo(feed: FeedName): FeedRequest[];
+  requestsTo(feed: AnyFeedName): FeedRequest[];
   /** The current document of a feed, as served. */
-  document(feed: FeedName): Buffer;
+  document(feed: AnyFeedName): Buffer;
 }
 
 export interface FeedServer {
   url: string;
   /** The address of a feed on this server. */
-  feedUrl(feed: FeedName): string;
+  feedUrl(feed: AnyFeedName): string;
   control: FeedServerControl;
   close(): Promise<void>;
 }
@@ -104,9 +114,9 @@ function escapeXml(text: string): string {
 }
 
 /** The added entries in the file's own format, inserted before its first entry. */
-function render(feed: FeedName, base: Buffer, added: readonly NewEntry[]): Buffer {
+function render(feed: AnyFeedName, base: Buffer, added: readonly NewEntry[]): Buffer {
   if (added.length === 0) return base;
-  if (feed === 'updates.json') {
+  if (feed.endsWith('.json')) {
     const doc = JSON.parse(base.toString('utf8')) as { items: unknown[] };
     const items = added.map((e) => ({
       id: e.id,
@@ -149,17 +159,27 @@ function etagMatches(header: string, etag: string): boolean {
 export interface FeedServerOptions {
   /** Cache-Control sent with every feed unless set per feed. Default: none. */
   cacheControl?: string | null;
+  /** More feeds to serve under /feeds/<name> (the live demo's). */
+  extra?: readonly ExtraFeed[];
 }
 
 /** Starts the feed server on 127.0.0.1. */
 export async function startFeedServer(options: FeedServerOptions = {}): Promise<FeedServer> {
   const started = Date.now();
-  const states = new Map<FeedName, FeedState>(
-    FEED_FILES.map((name) => [name, { added: [], lastModified: started - 3600_000, cacheControl: options.cacheControl ?? null, faults: [] }]),
+  const extra = new Map((options.extra ?? []).map((f) => [f.name, f]));
+  const names: AnyFeedName[] = [...FEED_FILES, ...extra.keys()];
+  const states = new Map<AnyFeedName, FeedState>(
+    names.map((name) => [name, { added: [], lastModified: started - 3600_000, cacheControl: options.cacheControl ?? null, faults: [] }]),
   );
   const requests: FeedRequest[] = [];
-  const stateOf = (feed: FeedName) => states.get(feed)!;
-  const documentOf = (feed: FeedName) => render(feed, feedFile(feed), stateOf(feed).added);
+  const stateOf = (feed: AnyFeedName) => {
+    const state = states.get(feed);
+    if (!state) throw new Error(`no feed ${feed} on this server`);
+    return state;
+  };
+  const baseOf = (feed: AnyFeedName) => extra.get(feed)?.body ?? feedFile(feed as FeedName);
+  const contentTypeOf = (feed: AnyFeedName) => extra.get(feed)?.contentType ?? CONTENT_TYPES[feed as FeedName];
+  const documentOf = (feed: AnyFeedName) => render(feed, baseOf(feed), stateOf(feed).added);
 
   const answer = async (req: IncomingMessage, res: ServerResponse, seen: FeedRequest) => {
     const path = new URL(req.url ?? '/', 'http://local').pathname;
@@ -191,7 +211,7 @@ export async function startFeedServer(options: FeedServerOptions = {}): Promise<
       return;
     }
     const match = /^\/feeds\/(.+)$/.exec(path);
-    const feed = FEED_FILES.find((name) => name === match?.[1]);
+    const feed = names.find((name) => name === match?.[1]);
     if (!feed) return send(404, { 'Content-Type': 'text/html; charset=utf-8' }, '<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>');
     const state = stateOf(feed);
 
@@ -229,7 +249,7 @@ export async function startFeedServer(options: FeedServerOptions = {}): Promise<
         ? etagMatches(ifNoneMatch, etag)
         : ifModifiedSince !== undefined && !Number.isNaN(Date.parse(ifModifiedSince)) && Math.floor(state.lastModified / 1000) * 1000 <= Date.parse(ifModifiedSince);
     if (notModified) return send(304, validators);
-    return send(200, { ...validators, 'Content-Type': CONTENT_TYPES[feed], 'Content-Length': String(body.length) }, req.method === 'HEAD' ? undefined : body);
+    return send(200, { ...validators, 'Content-Type': contentTypeOf(feed), 'Content-Length': String(body.length) }, req.method === 'HEAD' ? undefined : body);
   };
 
   const server = await startLocalServer(async (req, res) => {

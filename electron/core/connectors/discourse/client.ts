@@ -43,6 +43,14 @@ function errorsInMessage(err: ConnectorError): string {
   }
 }
 
+/** A read refused for this item only: 404 gone, 403 (with a working key) refused. */
+function refusalOf(err: unknown): 'gone' | 'refused' | null {
+  if (!(err instanceof ConnectorError)) return null;
+  if (err.status === 404) return 'gone';
+  if (err.status === 403 && err.kind === 'not-supported') return 'refused';
+  return null;
+}
+
 export class DiscourseClient {
   private readonly http: AxiosInstance;
   readonly host: string;
@@ -67,11 +75,12 @@ export class DiscourseClient {
     return k.kind === 'user-api-key' ? { 'User-Api-Key': k.key, 'User-Api-Client-Id': k.clientId } : { 'Api-Key': k.key, 'Api-Username': k.username };
   }
 
-  private async request(method: 'get' | 'post' | 'put' | 'delete', path: string, params?: Record<string, unknown>, data?: unknown): Promise<AxiosResponse> {
+  /** `refusable`: a 403 is told apart from a dead key (always so for writes). */
+  private async request(method: 'get' | 'post' | 'put' | 'delete', path: string, params?: Record<string, unknown>, data?: unknown, refusable = false): Promise<AxiosResponse> {
     try {
       return await this.http.request({ method, url: path, params, data, headers: this.headers(), paramsSerializer: { indexes: null } });
     } catch (err) {
-      throw await this.explain(err, method !== 'get');
+      throw await this.explain(err, method !== 'get' || refusable);
     }
   }
 
@@ -136,6 +145,53 @@ export class DiscourseClient {
     const parsed = (res.data as { post_stream?: { posts?: unknown } } | null)?.post_stream?.posts;
     if (!Array.isArray(parsed)) throw new ConnectorError('bad-response', `${this.host} answered /t/${topicId}/posts.json without posts`);
     return parsed;
+  }
+
+  /**
+   * Posts read again for edits and deletions: `gone` when the topic is (404: deleted, or never
+   * there), `refused` when the key still works but may not see it any more (403: removed from a
+   * private message, a category closed to the user). Deleted posts are left out of the answer for
+   * non-staff; staff get them with `deleted_at` (TopicView#filter_posts_by_ids).
+   */
+  async recheckPosts(topicId: number, postIds: number[]): Promise<{ state: 'ok'; posts: unknown[] } | { state: 'gone' } | { state: 'refused' }> {
+    try {
+      const res = await this.request('get', `/t/${topicId}/posts.json`, { 'post_ids[]': postIds }, undefined, true);
+      const posts = (res.data as { post_stream?: { posts?: unknown } } | null)?.post_stream?.posts;
+      if (!Array.isArray(posts)) throw new ConnectorError('bad-response', `${this.host} answered /t/${topicId}/posts.json without posts`);
+      return { state: 'ok', posts };
+    } catch (err) {
+      const state = refusalOf(err);
+      if (state === 'gone') return { state };
+      if (state === 'refused') return { state };
+      throw err;
+    }
+  }
+
+  /** One post, asked for directly: where a post missing from its topic went (moved, or deleted). */
+  async lookUpPost(postId: number): Promise<{ state: 'ok'; post: Post } | { state: 'gone' } | { state: 'refused' }> {
+    try {
+      const res = await this.request('get', `/posts/${postId}.json`, undefined, undefined, true);
+      return { state: 'ok', post: this.parsePost(res.data) };
+    } catch (err) {
+      const state = refusalOf(err);
+      if (state === 'gone') return { state };
+      if (state === 'refused') return { state };
+      throw err;
+    }
+  }
+
+  /** The forum's topics by latest activity (`bumped_at`), first page: public topics only. */
+  async latestTopics(): Promise<{ id: number; bumpedAt: number }[]> {
+    const res = await this.request('get', '/latest.json', { order: 'activity' });
+    const topics = (res.data as { topic_list?: { topics?: { id?: unknown; bumped_at?: unknown }[] } } | null)?.topic_list?.topics;
+    if (!Array.isArray(topics)) throw new ConnectorError('bad-response', `${this.host} answered /latest.json without topic_list.topics`);
+    const out: { id: number; bumpedAt: number }[] = [];
+    for (const t of topics) {
+      const id = Number(t?.id);
+      const bumpedAt = typeof t?.bumped_at === 'string' ? Date.parse(t.bumped_at) : Number.NaN;
+      if (Number.isInteger(id) && Number.isFinite(bumpedAt)) out.push({ id, bumpedAt });
+    }
+    return out;
   }
 
   async topic(topicId: number): Promise<WireTopic> {

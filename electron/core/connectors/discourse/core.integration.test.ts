@@ -7,7 +7,9 @@
  *   the PM; approving a queued post publishes it; flagging, hiding and suspending reach the forum;
  * - a 429 with Retry-After pauses only that forum, until the wait is over;
  * - a revoked key turns the account "needs sign-in", the queued reply is kept and goes out once
- *   the user signs in again.
+ *   the user signs in again;
+ * - a post edited or deleted on the forum polls after it was read is updated in the inbox (its new
+ *   text, searchable; deleted, kept, unsearchable), nothing doubled.
  */
 import { afterEach, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../../shared/contract';
@@ -191,3 +193,49 @@ it('a revoked key turns the forum "needs sign-in"; the reply waits and goes out 
   expect(sent.replyToPostNumber).toBe(question.postNumber);
   await waitFor('the account back to ok', async () => (await callCore(c, 'accounts.list', {})).find((a) => a.id === account.id)?.state === 'ok');
 });
+
+it('a post edited on the forum three polls after it was read shows its new text; posts deleted by a moderator and by their author are marked deleted; nothing doubled', async () => {
+  const { server, control, camille, topic } = await forum();
+  const dan = control.user({ username: 'dan', name: 'Dan' });
+  const asked = control.reply({ topicId: topic.id, by: camille, raw: '@lumiere ma lampe Dune clignote, que faire ?' });
+  const rude = control.reply({ topicId: topic.id, by: dan, raw: '@lumiere votre support est une honte absolue.' });
+  const regret = control.reply({ topicId: topic.id, by: dan, raw: '@lumiere je retire ce que j’ai dit, pardon.' });
+  const c = startCore();
+  const account = await connectAccount(c, { network: 'discourse', fields: { forum: server.url } });
+  const lastPoll = async () => (await callCore(c, 'accounts.list', {})).find((a) => a.id === account.id)?.lastPollAt ?? 0;
+  const pollOnce = async () => {
+    const before = await lastPoll();
+    await callCore(c, 'accounts.pollNow', { accountId: account.id });
+    await waitFor('a poll', async () => (await lastPoll()) > before);
+  };
+  const row = (remoteId: number) =>
+    c.db
+      .prepare<[number, string], { id: number; text: string; edited_at: number | null; deleted_at: number | null }>('SELECT id, text, edited_at, deleted_at FROM messages WHERE account_id = ? AND remote_id = ?')
+      .get(account.id, String(remoteId));
+  const found = (word: string) => c.db.prepare<[string], { rowid: number }>('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?').all(word).map((r) => r.rowid);
+  await waitFor('the three mentions', () => row(asked.id) && row(rude.id) && row(regret.id));
+  for (let i = 0; i < 3; i++) await pollOnce();
+
+  control.edit(asked.id, '@lumiere ma lampe Dune clignote et grésille, que faire ?');
+  control.deletePost(rude.id);
+  control.userDeletePost(regret.id);
+  await pollOnce();
+  const edited = await waitFor('the edit', () => (row(asked.id)?.text.includes('grésille') ? row(asked.id) : undefined));
+  expect(edited.edited_at).toBe(control.post(asked.id)!.updatedAt);
+  expect(found('grésille')).toEqual([edited.id]);
+  // Deleted on the forum: kept (what was said is not lost), marked, out of the search.
+  const removed = row(rude.id)!;
+  expect(removed.deleted_at).not.toBeNull();
+  expect(removed.text).toContain('une honte absolue');
+  expect(found('honte')).toEqual([]);
+  // The author's stub text never replaces what they wrote.
+  expect(row(regret.id)).toMatchObject({ text: expect.stringContaining('je retire'), deleted_at: expect.any(Number) });
+
+  // More polls change nothing; nothing doubled.
+  const snapshot = c.db.prepare('SELECT id, text, edited_at, deleted_at FROM messages WHERE account_id = ? ORDER BY id').all(account.id);
+  await pollOnce();
+  await pollOnce();
+  expect(c.db.prepare('SELECT id, text, edited_at, deleted_at FROM messages WHERE account_id = ? ORDER BY id').all(account.id)).toEqual(snapshot);
+  const doubles = c.db.prepare<[number], { n: number }>('SELECT remote_id, COUNT(*) AS n FROM messages WHERE account_id = ? GROUP BY remote_id HAVING n > 1').all(account.id);
+  expect(doubles).toEqual([]);
+}, 30_000);

@@ -29,6 +29,7 @@ import { DiscourseClient, type DiscourseKey, type HttpFactory } from './client';
 import { htmlToText } from '../comment-html';
 import { authorOf, convertPost, convertReviewable, kindOfNotification, notificationPostId, parseNotification, parsePost, postUrl } from './convert';
 import type { WirePost } from './wire';
+import { emptyWatch, readWatch, recheck, type WatchState } from './recheck';
 
 /** How long a silence and a suspension last (Discourse requires an end). */
 export const SILENCE_DAYS = 7;
@@ -61,18 +62,23 @@ interface Cursor {
   p: number | null;
   /** Pending reviewable ids last seen. */
   r: number[];
+  /** Posts read before, watched for edits and deletions (see recheck.ts). */
+  watch: WatchState;
 }
 
 function readCursor(text: string | null): Cursor {
   if (text) {
     try {
       const c = JSON.parse(text) as Partial<Cursor>;
-      if (c.v === 1) return { v: 1, n: typeof c.n === 'number' ? c.n : null, p: typeof c.p === 'number' ? c.p : null, r: Array.isArray(c.r) ? c.r.filter((x) => typeof x === 'number') : [] };
+      if (c.v === 1) {
+        const r = Array.isArray(c.r) ? c.r.filter((x) => typeof x === 'number') : [];
+        return { v: 1, n: typeof c.n === 'number' ? c.n : null, p: typeof c.p === 'number' ? c.p : null, r, watch: readWatch(c as { w?: unknown; b?: unknown; o?: unknown }) };
+      }
     } catch {
       // An unreadable cursor is a first poll: the store deduplicates what comes again.
     }
   }
-  return { v: 1, n: null, p: null, r: [] };
+  return { v: 1, n: null, p: null, r: [], watch: emptyWatch() };
 }
 
 export interface DiscourseConnectorOptions {
@@ -157,6 +163,7 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
         }
         newest = Math.max(newest ?? 0, post.id);
         if (post.post_type !== 1) continue; // moderator actions, small actions, whispers
+        if (post.user_deleted) continue; // the stub of a post its author deleted
         if (categoryIds.has(post.category_id ?? -1) || taggedTopics.has(post.topic_id)) posts.push(post);
       }
       if (since === null || reachedOld || raws.length === 0 || lowest === null) break;
@@ -181,6 +188,8 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
       const forumUrl = client.forumUrl;
       const skipped: PollResult['skipped'] = [];
       const byId = new Map<string, NormalizedItem>();
+      /** Posts read from the forum in this poll (up to date: not read again for edits). */
+      const readNow = new Set<number>();
 
       // 1. Notifications: which posts, of which kind, in which topics.
       const notes = await readNotifications(client, cursor.n);
@@ -215,6 +224,9 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
           const w = wanted.get(parsed.value.id);
           if (!w) continue;
           found.add(parsed.value.id);
+          readNow.add(parsed.value.id);
+          // Deleted by its author before Parvis read it: only the stub "(post deleted by author)" is left.
+          if (parsed.value.user_deleted) continue;
           byId.set(String(parsed.value.id), convertPost(parsed.value, { forumUrl, me: username, kind: w.kind, topicTitle: w.title, topicSlug: w.slug }));
         }
         for (const id of postIds) if (!found.has(id)) skipped.push({ remoteId: String(id), reason: 'post: gone or not visible any more' });
@@ -223,6 +235,7 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
       // 2. New posts in the chosen categories and tags.
       const watched = await readWatched(client, ctx, cursor.p, skipped);
       for (const post of watched.posts) {
+        readNow.add(post.id);
         if (!byId.has(String(post.id))) byId.set(String(post.id), convertPost(post, { forumUrl, me: username, kind: 'comment' }));
       }
 
@@ -247,8 +260,12 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
       }
 
       const items = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || Number(a.remoteId.replace(/\D/g, '')) - Number(b.remoteId.replace(/\D/g, '')));
-      const next: Cursor = { v: 1, n: notes.newest, p: watched.newest, r: pending };
-      return { items, cursor: JSON.stringify(next), hasMore: false, rateLimit: null, skipped };
+
+      // 4. Posts read before, again: edits and deletions (a bounded slice each poll).
+      const checked = await recheck(client, cursor.watch, items, readNow, { forumUrl, me: username, now: now() });
+      const { w, b, o } = checked.watch;
+      const next = { v: 1, n: notes.newest, p: watched.newest, r: pending, w, b, o };
+      return { items: [...items, ...checked.edited], cursor: JSON.stringify(next), hasMore: false, rateLimit: null, skipped, deleted: checked.deleted };
     },
 
     async reply(ctx, req: ReplyRequest): Promise<ReplyResult> {

@@ -70,6 +70,10 @@ export const WirePost = z.object({
   user_id: z.number().int(),
   hidden: z.boolean().catch(false),
   deleted_at: OptString,
+  /** The author deleted it: its text is now "(post deleted by author)" until the stub goes (PostDestroyer#mark_for_deletion). */
+  user_deleted: z.boolean().catch(false),
+  /** Hidden and the viewer is not staff: `cooked` is a placeholder, not the post (BasicPostSerializer). */
+  cooked_hidden: z.boolean().optional().catch(undefined),
   version: z.number().int().catch(1),
   yours: z.boolean().optional().catch(undefined),
   reviewable_id: OptInt,
