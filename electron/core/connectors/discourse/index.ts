@@ -29,7 +29,7 @@ import { DiscourseClient, type DiscourseKey, type HttpFactory } from './client';
 import { htmlToText } from '../comment-html';
 import { authorOf, convertPost, convertReviewable, kindOfNotification, notificationPostId, parseNotification, parsePost, postUrl } from './convert';
 import type { WirePost } from './wire';
-import { emptyWatch, readWatch, recheck, type WatchState } from './recheck';
+import { IDS_PER_REQUEST, emptyWatch, readWatch, recheck, type WatchState } from './recheck';
 
 /** How long a silence and a suspension last (Discourse requires an end). */
 export const SILENCE_DAYS = 7;
@@ -212,10 +212,19 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
       }
       const byTopic = new Map<number, number[]>();
       for (const [postId, w] of wanted) byTopic.set(w.topicId, [...(byTopic.get(w.topicId) ?? []), postId]);
+      // A topic read for its new posts brings its watched posts along (one request, not two).
+      const preRead = new Map<number, { asked: number[]; posts: unknown[] }>();
       for (const [topicId, postIds] of byTopic) {
-        const raws = await client.topicPosts(topicId, postIds);
+        const along = cursor.watch.w
+          .filter((e) => e[1] === topicId && !wanted.has(e[0]))
+          .map((e) => e[0])
+          .sort((a, b) => b - a)
+          .slice(0, Math.max(0, IDS_PER_REQUEST - postIds.length));
+        const raws = await client.topicPosts(topicId, [...postIds, ...along]);
+        if (along.length) preRead.set(topicId, { asked: along, posts: raws.filter((raw) => along.includes(Number((raw as { id?: unknown } | null)?.id))) });
         const found = new Set<number>();
         for (const raw of raws) {
+          if (along.includes(Number((raw as { id?: unknown } | null)?.id))) continue;
           const parsed = parsePost(raw);
           if (!parsed.ok) {
             skipped.push({ remoteId: parsed.remoteId, reason: parsed.reason });
@@ -262,7 +271,7 @@ export function createDiscourseConnector(options: DiscourseConnectorOptions = {}
       const items = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || Number(a.remoteId.replace(/\D/g, '')) - Number(b.remoteId.replace(/\D/g, '')));
 
       // 4. Posts read before, again: edits and deletions (a bounded slice each poll).
-      const checked = await recheck(client, cursor.watch, items, readNow, { forumUrl, me: username, now: now() });
+      const checked = await recheck(client, cursor.watch, items, readNow, { forumUrl, me: username, now: now() }, preRead);
       const { w, b, o } = checked.watch;
       const next = { v: 1, n: notes.newest, p: watched.newest, r: pending, w, b, o };
       return { items: [...items, ...checked.edited], cursor: JSON.stringify(next), hasMore: false, rateLimit: null, skipped, deleted: checked.deleted };

@@ -159,12 +159,13 @@ it('a non-staff user: a deleted post is gone from the topic and from /posts (404
 });
 
 it('a 429 while re-reading fails the poll as a whole: the cursor stays, the next poll brings the new mention and the edit, once each', async () => {
-  // Four requests a minute: a poll's notifications, topic, review queue and /latest.json pass, the re-read gets the 429.
+  // Four requests a minute: a poll's notifications, the new mention's topic, the review queue and
+  // /latest.json pass; the re-read of the other topic gets the 429.
   const { control, camille, poll, setLimit } = await forum(true, 4);
-  const [a] = mentions(control, camille, 1);
+  const [a, b] = mentions(control, camille, 2);
   await poll();
   control.edit(a!.post.id, '@lumiere une question dans le sujet 0, précisée après coup.', control.me);
-  const mention = control.reply({ topicId: a!.topic.id, by: camille, raw: '@lumiere vous avez vu ma précision ?' });
+  const mention = control.reply({ topicId: b!.topic.id, by: camille, raw: '@lumiere vous avez vu ma précision ?' });
   clock += 60_000;
   const refused = await (async () => {
     try {
@@ -203,4 +204,21 @@ it('a post its author deleted before the first read is not brought in as "(post 
   const first = await poll();
   expect(first.items.map((i) => i.remoteId)).toEqual([String(b!.post.id)]);
   expect(first.items.map((i) => i.text).join(' ')).not.toContain('deleted by author');
+});
+
+it('a topic read for a new mention brings its watched posts along: an edit there is found without a second read of the topic', async () => {
+  const { control, camille, poll } = await forum(true);
+  const [a] = mentions(control, camille, 1);
+  await poll();
+  clock += 10 * 60_000;
+  control.edit(a!.post.id, '@lumiere une question dans le sujet 0, avec le numéro de commande.');
+  const mention = control.reply({ topicId: a!.topic.id, by: camille, raw: '@lumiere et une seconde question, tant qu’à faire.' });
+  const next = await poll();
+  expect(next.items.map((i) => [i.remoteId, i.text])).toEqual([
+    [String(mention.id), '@lumiere et une seconde question, tant qu’à faire.'],
+    [String(a!.post.id), '@lumiere une question dans le sujet 0, avec le numéro de commande.'],
+  ]);
+  expect(next.paths.filter((p) => p === `/t/${a!.topic.id}/posts.json`)).toHaveLength(1);
+  // Both watched from now on, nothing reported twice.
+  expect((await poll()).items).toEqual([]);
 });

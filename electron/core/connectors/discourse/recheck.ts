@@ -11,6 +11,8 @@
  * - the rest rotates: each poll reads `RECHECK_REQUESTS` topics' watched posts
  *   (`/t/{id}/posts.json?post_ids[]=`), so a quiet edit of an older post, which leaves the topic's
  *   `bumped_at` where it was, is found within ceil(watched topics / RECHECK_REQUESTS) polls;
+ * - a topic read in the same poll for new posts (a notification) brings its watched posts along in
+ *   that request, and is not read again;
  * - a post missing from its topic's answer is asked for directly (`/posts/{id}.json`, at most
  *   `LOOKUPS` a poll): 404 deleted, found elsewhere moved (watched in its new topic).
  *
@@ -108,7 +110,15 @@ export interface RecheckResult {
  * the queue does not say whether it was edited or deleted since. Errors other than a refusal of one topic or post (a 429, a dead key, the forum down)
  * go up: the poll fails as a whole and its cursor is not moved, so nothing is lost.
  */
-export async function recheck(client: DiscourseClient, state: WatchState, fresh: readonly NormalizedItem[], readNow: ReadonlySet<number>, ctx: RecheckContext): Promise<RecheckResult> {
+export async function recheck(
+  client: DiscourseClient,
+  state: WatchState,
+  fresh: readonly NormalizedItem[],
+  readNow: ReadonlySet<number>,
+  ctx: RecheckContext,
+  /** Watched posts already asked for with a topic's new posts in this poll: what the forum answered. */
+  preRead: ReadonlyMap<number, { asked: number[]; posts: unknown[] }> = new Map(),
+): Promise<RecheckResult> {
   const edited: NormalizedItem[] = [];
   const deleted: NormalizedDeletion[] = [];
   const oldest = Math.floor(ctx.now / 1000) - WATCH_DAYS * 86_400;
@@ -116,16 +126,41 @@ export async function recheck(client: DiscourseClient, state: WatchState, fresh:
   const byPost = new Map<number, Watched>();
   for (const e of state.w) if (!readNow.has(e[0]) && e[2] >= oldest) byPost.set(e[0], e);
 
-  const topics = [...new Set([...byPost.values()].map((e) => e[1]))].sort((a, b) => b - a);
+  const missing: Watched[] = [];
+  /** Reads one topic's answer for some watched posts: edits, deletions, and who is missing. */
+  const take = (chunk: Watched[], posts: unknown[]) => {
+    const seen = new Map<number, WirePost>();
+    for (const raw of posts) {
+      const parsed = parsePost(raw);
+      if (parsed.ok) seen.set(parsed.value.id, parsed.value);
+    }
+    // Entries it cannot read say nothing about what is gone.
+    if (seen.size === 0 && posts.length > 0) return;
+    for (const e of chunk) {
+      const post = seen.get(e[0]);
+      if (!post) missing.push(e);
+      else compare(e, post, byPost, edited, deleted, ctx);
+    }
+  };
+  // Topics read for their new posts already brought some watched posts along.
+  const covered = new Set<number>();
+  for (const [topicId, answer] of preRead) {
+    const chunk = answer.asked.map((id) => byPost.get(id)).filter((e): e is Watched => e !== undefined);
+    take(chunk, answer.posts);
+    if (![...byPost.values()].some((e) => e[1] === topicId && !answer.asked.includes(e[0]))) covered.add(topicId);
+  }
+
+  const watchedTopics = new Set([...byPost.values()].map((e) => e[1]));
+  const topics = [...watchedTopics].filter((t) => !covered.has(t)).sort((a, b) => b - a);
   const bumped = new Map(state.b);
   const picked: number[] = [];
   let offset = state.o;
   if (topics.length > 0) {
     // Topics bumped since the last poll first.
     for (const t of await client.latestTopics()) {
-      if (!topics.includes(t.id)) continue;
+      if (!watchedTopics.has(t.id)) continue;
       const before = bumped.get(t.id);
-      if (before !== undefined && t.bumpedAt > before && picked.length < RECHECK_REQUESTS) picked.push(t.id);
+      if (before !== undefined && t.bumpedAt > before && !covered.has(t.id) && picked.length < RECHECK_REQUESTS) picked.push(t.id);
       bumped.set(t.id, t.bumpedAt);
     }
     // Then the rotation, by topic id downwards from where the last poll left it, round again at the end.
@@ -138,7 +173,6 @@ export async function recheck(client: DiscourseClient, state: WatchState, fresh:
     }
   }
 
-  const missing: Watched[] = [];
   let requests = 0;
   for (const topicId of picked) {
     const watchedHere = [...byPost.values()].filter((e) => e[1] === topicId).sort((a, b) => b[0] - a[0]);
@@ -159,18 +193,7 @@ export async function recheck(client: DiscourseClient, state: WatchState, fresh:
         for (const e of chunk) byPost.delete(e[0]);
         continue;
       }
-      const seen = new Map<number, WirePost>();
-      for (const raw of answer.posts) {
-        const parsed = parsePost(raw);
-        if (parsed.ok) seen.set(parsed.value.id, parsed.value);
-      }
-      // Entries it cannot read say nothing about what is gone.
-      if (seen.size === 0 && answer.posts.length > 0) continue;
-      for (const e of chunk) {
-        const post = seen.get(e[0]);
-        if (!post) missing.push(e);
-        else compare(e, post, byPost, edited, deleted, ctx);
-      }
+      take(chunk, answer.posts);
     }
     if (requests >= RECHECK_REQUESTS) break;
   }
