@@ -11,6 +11,7 @@
 import { expect, type Page } from '@playwright/test';
 import { MODERATION_UNDO_WINDOW_MS } from '../shared/model';
 import { STATIC_DIR } from './fixtures';
+import { chooseInMenu } from './moderation-menu';
 import { networkedTest } from './networked-test';
 import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, localEndpoints, startNetworkedWebMode, waitFor } from './networks/fixture';
 import { startTelegramServer, type TelegramServer } from './networks/telegram';
@@ -28,18 +29,6 @@ async function useLanguage(page: Page, core: Parameters<typeof callCore>[0], lan
   await callCore(core, 'settings.set', { language });
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('lang', language);
-}
-
-/** Walks the open message menu down to `name` and chooses it with Enter. */
-async function chooseInMenu(page: Page, name: string): Promise<void> {
-  const menu = page.getByTestId('moderation-menu');
-  await expect(menu).toBeVisible();
-  // By the start of its name: "Ban the author" is also the end of "Unban the author".
-  const item = menu.getByRole('menuitem', { name: new RegExp(`^${name}`) });
-  await expect(item).toBeEnabled();
-  for (let i = 0; i < 12 && !(await item.evaluate((el) => el === el.ownerDocument.activeElement)); i += 1) await page.keyboard.press('ArrowDown');
-  await expect(item).toBeFocused();
-  await page.keyboard.press('Enter');
 }
 
 for (const language of ['fr', 'en'] as const) {

@@ -1,11 +1,13 @@
 /**
  * A ban on Reddit for a number of days, from the UI (web mode) against the local Reddit API: the
- * ban dialog asks how long and why, refuses a length Reddit would refuse (over 999 days), and the
- * ban reaches Reddit after its undo window with `duration=7` and the reason.
+ * ban dialog asks how long and why, refuses a length Reddit would refuse (over 999 days), passes
+ * axe, and the ban reaches Reddit after its undo window with `duration=7` and the reason.
  */
-import { expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect } from '@playwright/test';
 import { MODERATION_UNDO_WINDOW_MS } from '../shared/model';
 import { STATIC_DIR } from './fixtures';
+import { chooseInMenu } from './moderation-menu';
 import { networkedTest } from './networked-test';
 import { FAST_OUTBOX, FAST_SYNC, LOCAL_REDDIT_CLIENT, callCore, connectAccount, localEndpoints, startNetworkedWebMode, waitFor } from './networks/fixture';
 import { startRedditServer, type RedditServer } from './networks/reddit';
@@ -33,16 +35,6 @@ const test = networkedTest.extend<{ reddit: RedditServer }>({
   },
 });
 
-/** Walks the open message menu down to `name` and chooses it with Enter. */
-async function chooseInMenu(page: Page, name: string): Promise<void> {
-  const menu = page.getByTestId('moderation-menu');
-  await expect(menu).toBeVisible();
-  const item = menu.getByRole('menuitem', { name: new RegExp(`^${name}`) });
-  await expect(item).toBeEnabled();
-  for (let i = 0; i < 12 && !(await item.evaluate((el) => el === el.ownerDocument.activeElement)); i += 1) await page.keyboard.press('ArrowDown');
-  await expect(item).toBeFocused();
-  await page.keyboard.press('Enter');
-}
 
 test('a Reddit ban for 7 days chosen in the ban dialog reaches Reddit with duration 7 and its reason', async ({ app: page, mode, reddit }) => {
   const { control } = reddit;
@@ -71,6 +63,8 @@ test('a Reddit ban for 7 days chosen in the ban dialog reaches Reddit with durat
   await dialog.getByLabel('Une autre durée').check();
   await dialog.getByLabel('Jours, de 1 à 999').fill('1000');
   await expect(ban).toBeDisabled();
+  const scan = await new AxeBuilder({ page }).include('[data-testid="ban-dialog"]').analyze();
+  expect(scan.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   await dialog.getByLabel('7 jours').check();
   await dialog.getByLabel(/^Motif/).fill('Insultes répétées');
   await ban.click();
