@@ -117,6 +117,12 @@ export interface Capabilities {
   privateReplies?: boolean;
   /** A ban can last a number of days (`ModerateRequest.durationDays`); absent: a ban has no length. */
   banDuration?: BanDuration;
+  /**
+   * Banning the author from a message also takes that message down on the network (YouTube
+   * rejects the comment it bans from). Elsewhere the message stays where it is, and so it does in
+   * Parvis: remove it as well if it must go.
+   */
+  banRemovesMessage?: boolean;
 }
 
 /** How long a network lets a ban last. */

@@ -17,6 +17,7 @@ const youtubeLike: Connector = {
     maxReplyLength: 10_000, directMessages: false, reply: true,
     moderation: ['hold', 'approve', 'remove', 'ban-author', 'delete-own'],
     unsupportedReasons: { 'block-author': 'YouTube has no block: ban the author instead (reject + ban).' },
+    banRemovesMessage: true,
   },
   verify: async () => ({ remoteId: 'me', handle: '@brand', name: 'Brand' }),
   poll: async () => ({ items: [], cursor: null, hasMore: false, rateLimit: null, skipped: [] }),
@@ -110,6 +111,19 @@ describe('manual moderation', () => {
     const audit = call<{ items: { actor: string; action: string; origin: string; outcome: string; target: string }[] }>('audit.list', { query: 'spammer', limit: 10 });
     expect(audit.items[0]).toMatchObject({ actor: 'Alex', action: 'ban-author', origin: 'manual', outcome: 'queued' });
     expect(audit.items[0]!.target).toContain('spam spam');
+  });
+
+  it('a ban leaves the message where the network leaves it (Reddit keeps it: remove it as well if it must go)', () => {
+    const redditLike: Connector = { ...youtubeLike, network: 'reddit', capabilities: { ...youtubeLike.capabilities, banRemovesMessage: undefined, moderation: ['approve', 'remove', 'spam', 'ban-author'] } };
+    core = makeCore({ registry: createRegistry([redditLike]), startSync: false });
+    const acc = core.accounts.upsert({ network: 'reddit', serverUrl: 'https://oauth.reddit.com', remoteId: 't2_me', handle: 'u/brand', displayName: 'Brand' });
+    core.ingest(acc.id, { items: [item({ remoteId: 't1_c1', threadRemoteId: 'T', text: 'pub pour mon site', author: { remoteId: 'spammer', handle: 'u/spammer', name: 'spammer' } })], cursor: null });
+    const messageId = (core.db.prepare('SELECT id FROM messages').get() as { id: number }).id;
+    call('moderation.act', { messageId, action: 'ban-author' });
+    expect(core.db.prepare('SELECT moderation FROM messages').get()).toEqual({ moderation: 'visible' });
+    expect(core.db.prepare('SELECT banned FROM authors WHERE remote_id = ?').get('spammer')).toEqual({ banned: 1 });
+    call('moderation.act', { messageId, action: 'remove' });
+    expect(core.db.prepare('SELECT moderation FROM messages').get()).toEqual({ moderation: 'removed' });
   });
 
   it('holds a harsh action in the outbox for the undo window, and undo drops it unsent and restores the state', () => {

@@ -199,7 +199,8 @@ export function createModerationService(opts: ModerationServiceOptions) {
     durationDays?: number,
   ): { queued: boolean; actionId: number; undoUntil: number | null } {
     const caps = opts.capabilitiesFor(m.network);
-    const state = LOCAL_STATE[action];
+    // A ban takes the message down only where the network's ban does (see `banRemovesMessage`).
+    const state = action === 'ban-author' && caps && !caps.banRemovesMessage ? undefined : LOCAL_STATE[action];
     if (state) writer.setModeration(m.id, m.conversation_id, state);
     if (action === 'lock' || action === 'unlock') writer.setLocked(m.id, action === 'lock');
     if (m.author_id !== null) {

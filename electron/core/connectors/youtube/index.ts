@@ -73,6 +73,8 @@ export const YOUTUBE_CAPABILITIES: Capabilities = {
   directMessages: false,
   reply: true,
   moderation: ['hold', 'approve', 'remove', 'ban-author', 'delete-own'],
+  // setModerationStatus(rejected, banAuthor): the comment banned from is rejected with its author.
+  banRemovesMessage: true,
   unsupportedReasons: {
     lock: 'The YouTube API cannot turn comments off on a video: do it in YouTube Studio.',
     unlock: 'The YouTube API cannot turn comments back on: do it in YouTube Studio.',
