@@ -100,7 +100,14 @@ function groupName(gid: number): string {
   return line.split(':')[0]!;
 }
 
-function dovecotConfig(dir: string, ports: DovecotPorts, ids: { internal: string; internalGroup: string; login: string; mailUid: number; mailGid: number }): string {
+/** The archive folder with its RFC 6154 special use (as Gmail's and Fastmail's servers announce theirs). */
+const ARCHIVE_MAILBOX = `  mailbox Archive {
+    special_use = \\Archive
+    auto = subscribe
+  }
+`;
+
+function dovecotConfig(dir: string, ports: DovecotPorts, ids: { internal: string; internalGroup: string; login: string; mailUid: number; mailGid: number }, archive: boolean): string {
   return `# Private Dovecot for Parvis's real-server tests (generated).
 instance_name = parvis-${ports.imap}
 base_dir = ${dir}/run
@@ -142,11 +149,7 @@ namespace inbox {
     special_use = \\Trash
     auto = subscribe
   }
-  mailbox Archive {
-    special_use = \\Archive
-    auto = subscribe
-  }
-}
+${archive ? ARCHIVE_MAILBOX : ''}}
 protocol lmtp {
   postmaster_address = postmaster@parvis.test
 }
@@ -389,6 +392,8 @@ export interface RealMailOptions {
   brand?: MailUser;
   /** Servers' certificate signed by a private CA made for the run (`caPem`), instead of self-signed. */
   certificateAuthority?: boolean;
+  /** A special-use `\Archive` folder in every mailbox (default); false: none, as on many older servers. */
+  archiveFolder?: boolean;
 }
 
 export async function startRealMail(options: RealMailOptions = {}): Promise<RealMail> {
@@ -438,7 +443,7 @@ export async function startRealMail(options: RealMailOptions = {}): Promise<Real
   const dovecotPorts: DovecotPorts = { imap: await freePort(), imaps: await freePort(), lmtp: await freePort(), auth: await freePort() };
   const smtpPorts: PostfixPorts = { mx: await freePort(), submission: await freePort(), smtps: await freePort(), lmtp: dovecotPorts.lmtp, auth: dovecotPorts.auth };
   const configPath = join(dovecotDir, 'dovecot.conf');
-  writeFileSync(configPath, dovecotConfig(dovecotDir, dovecotPorts, ids));
+  writeFileSync(configPath, dovecotConfig(dovecotDir, dovecotPorts, ids, options.archiveFolder !== false));
 
   const dovecotLog = () => {
     try {

@@ -29,7 +29,12 @@
  * Message-ID in Sent, so a reply that went out is not sent twice.
  *
  * Moderating: spam moves the message to Junk, remove moves it to Trash (both undoable in any mail
- * client), found by UID when the mailbox is unchanged, else by Message-ID.
+ * client), archive to the archive folder (special-use `\Archive`, RFC 6154; else a folder named
+ * Archive or Archives; else an "Archive" folder is created, and the result says so), and unarchive
+ * back to the INBOX; found by UID when the mailbox is unchanged, else by Message-ID. Nothing is
+ * ever expunged for good: Trash is the mail client's own way back. A message Parvis archived
+ * leaves the INBOX like a deleted one; the poll looks for it in the archive folder before it
+ * reports it deleted, so its conversation stays as it was.
  */
 import { createHash } from 'node:crypto';
 import { ImapFlow, type ListResponse, type MessageStructureObject } from 'imapflow';
@@ -79,7 +84,7 @@ export const EMAIL_CAPABILITIES: Capabilities = {
   maxReplyLength: MAX_EMAIL_LENGTH,
   directMessages: true,
   reply: true,
-  moderation: ['spam', 'remove'],
+  moderation: ['spam', 'remove', 'archive', 'unarchive'],
   unsupportedReasons: UNSUPPORTED,
 };
 
@@ -167,8 +172,37 @@ function replySubject(subject: string): string {
   return /^(re|aw|sv|antw|r)\s*:/i.test(clean) ? clean : `Re: ${clean}`;
 }
 
-function specialFolder(list: ListResponse[], use: '\\Sent' | '\\Junk' | '\\Trash', names: RegExp): string | null {
+function specialFolder(list: ListResponse[], use: '\\Sent' | '\\Junk' | '\\Trash' | '\\Archive', names: RegExp): string | null {
   return list.find((f) => f.specialUse === use)?.path ?? list.find((f) => names.test(f.name))?.path ?? null;
+}
+
+const ARCHIVE_NAMES = /^(archive|archives|archiv|archivio|archivo)$/i;
+
+/** The mailbox's archive folder (RFC 6154's `\Archive`, else a folder named so), or null. */
+function archiveFolder(list: ListResponse[]): string | null {
+  return specialFolder(list, '\\Archive', ARCHIVE_NAMES);
+}
+
+/** Which of these Message-IDs are in the archive folder (looked up 50 at a time, by header). */
+async function archivedIds(client: ImapFlow, messageIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const archive = archiveFolder(await client.list());
+  if (!archive || messageIds.length === 0) return found;
+  const wanted = new Set(messageIds);
+  await withMailbox(client, archive, true, async () => {
+    for (let i = 0; i < messageIds.length; i += 50) {
+      const chunk = messageIds.slice(i, i + 50);
+      const query = chunk.length === 1 ? { header: { 'message-id': chunk[0]! } } : { or: chunk.map((id) => ({ header: { 'message-id': id } })) };
+      const uids = (await client.search(query, { uid: true })) || [];
+      if (uids.length === 0) continue;
+      // The server's header search matches substrings: the envelope says which Message-ID each one has.
+      for await (const message of client.fetch(uids.join(','), { uid: true, envelope: true }, { uid: true })) {
+        const id = message.envelope?.messageId;
+        if (id && wanted.has(id)) found.add(id);
+      }
+    }
+  });
+  return found;
 }
 
 async function withMailbox<T>(client: ImapFlow, path: string, readOnly: boolean, run: () => Promise<T>): Promise<T> {
@@ -229,6 +263,7 @@ class EmailConnector implements Connector {
         if (event.vanished && typeof event.uid === 'number') vanished.add(event.uid);
       };
       client.on('expunge', onExpunge);
+      let outcome: PollResult;
       const lock = await client.getMailboxLock('INBOX', { readOnly: true });
       try {
         const mailbox = client.mailbox;
@@ -305,11 +340,19 @@ class EmailConnector implements Connector {
           modseq: nextModseq,
           uids: [...uidMemory.entries()].sort((a, b) => a[0] - b[0]).slice(-uidLimit),
         };
-        return { items, cursor: JSON.stringify(next), hasMore, rateLimit: null, skipped, ...(deleted.length > 0 ? { deleted } : {}) };
+        outcome = { items, cursor: JSON.stringify(next), hasMore, rateLimit: null, skipped, ...(deleted.length > 0 ? { deleted } : {}) };
       } finally {
         lock.release();
         client.off('expunge', onExpunge);
       }
+      // Archived (by Parvis or a mail client) is not deleted: the conversation stays as it is.
+      if (outcome.deleted) {
+        const archived = await archivedIds(client, outcome.deleted.map((d) => d.remoteId));
+        const { deleted: reported, ...rest } = outcome;
+        const deleted = reported.filter((d) => !archived.has(d.remoteId));
+        outcome = deleted.length > 0 ? { ...rest, deleted } : rest;
+      }
+      return outcome;
     });
   }
 
@@ -431,27 +474,43 @@ class EmailConnector implements Connector {
     const messageId = extra.messageId ?? req.messageRemoteId;
     return this.imap(ctx, 'IMAP move', async (client) => {
       const list = await client.list();
-      const target =
-        req.action === 'spam'
-          ? specialFolder(list, '\\Junk', /^(junk|spam|junk e-?mail|courrier ind[ée]sirable|ind[ée]sirables)$/i)
-          : specialFolder(list, '\\Trash', /^(trash|deleted items|deleted messages|corbeille)$/i);
+      const archive = archiveFolder(list);
+      let created = false;
+      let target: string | null;
+      if (req.action === 'spam') target = specialFolder(list, '\\Junk', /^(junk|spam|junk e-?mail|courrier ind[ée]sirable|ind[ée]sirables)$/i);
+      else if (req.action === 'remove') target = specialFolder(list, '\\Trash', /^(trash|deleted items|deleted messages|corbeille)$/i);
+      else if (req.action === 'unarchive') target = 'INBOX';
+      else if (archive) target = archive;
+      else {
+        // No archive folder yet: made where the server keeps personal folders (its namespace prefix).
+        const prefix = client.namespace?.prefix ?? '';
+        target = (await client.mailboxCreate(`${prefix}Archive`)).path;
+        created = true;
+      }
       if (!target) throw new ConnectorError('not-supported', req.action === 'spam' ? 'This mailbox has no Junk folder.' : 'This mailbox has no Trash folder.');
-      const mailbox = extra.mailbox || 'INBOX';
-      const moved = await withMailbox(client, mailbox, false, async () => {
-        let uids: number[] = [];
-        if (extra.uid && String(client.mailbox && client.mailbox.uidValidity) === extra.uidValidity) {
-          // The UID still names this message only if its Message-ID says so.
-          uids = (await client.search({ uid: String(extra.uid), header: { 'message-id': messageId } }, { uid: true })) || [];
-        }
-        if (uids.length === 0) uids = (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
-        if (uids.length > 0) await client.messageMove(uids.join(','), target, { uid: true });
-        return uids.length;
-      });
-      if (moved > 0) return { remoteResult: { folder: target, moved } };
+      const home = extra.mailbox || 'INBOX';
+      // Where the message may be: where it was read, else the archive (archived earlier, from Parvis or a mail client).
+      const sources =
+        req.action === 'unarchive'
+          ? archive && !created ? [archive] : []
+          : [home, ...(archive && archive !== home && archive !== target ? [archive] : [])];
+      for (const source of sources) {
+        const moved = await withMailbox(client, source, false, async () => {
+          let uids: number[] = [];
+          if (source === home && extra.uid && String(client.mailbox && client.mailbox.uidValidity) === extra.uidValidity) {
+            // The UID still names this message only if its Message-ID says so.
+            uids = (await client.search({ uid: String(extra.uid), header: { 'message-id': messageId } }, { uid: true })) || [];
+          }
+          if (uids.length === 0) uids = (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
+          if (uids.length > 0) await client.messageMove(uids.join(','), target, { uid: true });
+          return uids.length;
+        });
+        if (moved > 0) return { remoteResult: { folder: target, moved, ...(created ? { created: true } : {}) } };
+      }
       // Already moved (an earlier attempt went through, or someone filed it): done if it is there.
       const there = await withMailbox(client, target, true, async () => ((await client.search({ header: { 'message-id': messageId } }, { uid: true })) || []).length);
-      if (there > 0) return { remoteResult: { folder: target, alreadyThere: true } };
-      throw new ConnectorError('not-supported', `This message is no longer in ${mailbox}: it was moved or deleted in another mail client.`);
+      if (there > 0) return { remoteResult: { folder: target, alreadyThere: true, ...(created ? { created: true } : {}) } };
+      throw new ConnectorError('not-supported', `This message is no longer in ${sources.join(' or ') || 'the archive'}: it was moved or deleted in another mail client.`);
     });
   }
 }
