@@ -59,7 +59,11 @@ import {
   type ReplyResult,
 } from '../types';
 import { ThreadMemory, attachmentParts, listedName, readMessage, tidyText, type EmailExtra } from './convert';
+import { currentAccessToken } from './oauth';
 import { readSettings, tlsOptions, type MailSettings, type ServerSettings } from './settings';
+
+/** How a connection logs in: a password (SASL PLAIN/LOGIN), or an OAuth access token (SASL XOAUTH2). */
+export type MailSecret = string | { accessToken: string };
 
 /** Longest answer Parvis sends (an email has no real limit; this keeps a paste accident out). */
 export const MAX_EMAIL_LENGTH = 100_000;
@@ -225,11 +229,24 @@ class EmailConnector implements Connector {
     this.now = options.now ?? (() => Date.now());
   }
 
-  private async imap<T>(ctx: AccountContext, what: string, run: (client: ImapFlow, settings: MailSettings) => Promise<T>): Promise<T> {
-    const settings = readSettings(ctx.credentials);
+  /** The password, or an access token valid for the next minutes (renewed first when it is about to expire). */
+  private async secret(ctx: AccountContext, settings: MailSettings): Promise<MailSecret> {
+    if (settings.oauth) {
+      try {
+        return { accessToken: await currentAccessToken(ctx, settings.oauth.tokenUrl, this.now(), this.options.timeoutMs) };
+      } catch (err) {
+        if (err instanceof ConnectorError && err.kind === 'auth') throw new ConnectorError('auth', `The mail provider refused to renew the sign-in (${err.message}): sign in again.`);
+        throw err;
+      }
+    }
     const password = ctx.credentials.password;
     if (!password) throw new ConnectorError('auth', 'No password is stored for this mailbox: sign in again.');
-    const client = imapClient(settings, password, this.options.timeoutMs, { onCommand: this.options.onCommand });
+    return password;
+  }
+
+  private async imap<T>(ctx: AccountContext, what: string, run: (client: ImapFlow, settings: MailSettings) => Promise<T>): Promise<T> {
+    const settings = readSettings(ctx.credentials);
+    const client = imapClient(settings, await this.secret(ctx, settings), this.options.timeoutMs, { onCommand: this.options.onCommand });
     // Errors after a failed command also arrive as events: without a listener they would crash the process.
     client.on('error', () => undefined);
     try {
@@ -398,8 +415,8 @@ class EmailConnector implements Connector {
 
   watch(ctx: AccountContext, onChange: () => void): AccountWatch {
     const settings = readSettings(ctx.credentials);
-    const password = ctx.credentials.password;
-    return new InboxWatch(settings, password ?? '', onChange, this.options);
+    // Asked at each (re)connection: an OAuth token is renewed in between.
+    return new InboxWatch(settings, () => this.secret(ctx, settings), onChange, this.options);
   }
 
   async reply(ctx: AccountContext, req: ReplyRequest): Promise<ReplyResult> {
@@ -407,8 +424,7 @@ class EmailConnector implements Connector {
     const parent = req.parentExtra as Partial<EmailExtra> | undefined;
     if (!parent?.messageId || !parent.replyTo) throw new ConnectorError('not-supported', 'This message has no address to answer (it was not read from the mailbox).');
     const settings = readSettings(ctx.credentials);
-    const password = ctx.credentials.password;
-    if (!password) throw new ConnectorError('auth', 'No password is stored for this mailbox: sign in again.');
+    const secret = await this.secret(ctx, settings);
     const messageId = replyMessageId(req.idempotencyKey, settings.address);
     const references = replyReferences({ messageId: parent.messageId, references: parent.references ?? [] });
     const date = new Date(this.now());
@@ -426,7 +442,7 @@ class EmailConnector implements Connector {
       .compile()
       .build();
 
-    const transport = smtpTransport(settings, password, this.options.timeoutMs);
+    const transport = smtpTransport(settings, secret, this.options.timeoutMs);
     try {
       await transport.sendMail({ envelope: { from: settings.address, to: [parent.replyTo] }, raw });
     } catch (err) {
@@ -531,7 +547,7 @@ class InboxWatch implements AccountWatch {
 
   constructor(
     private readonly settings: MailSettings,
-    private readonly password: string,
+    private readonly secret: () => Promise<MailSecret>,
     private readonly onChange: () => void,
     private readonly options: EmailConnectorOptions,
   ) {
@@ -541,7 +557,16 @@ class InboxWatch implements AccountWatch {
   private async connect(): Promise<void> {
     this.timer = null;
     if (this.closed) return;
-    const client = imapClient(this.settings, this.password, this.options.timeoutMs, { idle: true, maxIdleMs: this.options.maxIdleMs ?? 10 * 60_000 });
+    let secret: MailSecret;
+    try {
+      secret = await this.secret();
+    } catch {
+      // No valid sign-in now: the next poll says so; try again later.
+      this.retry();
+      return;
+    }
+    if (this.closed) return;
+    const client = imapClient(this.settings, secret, this.options.timeoutMs, { idle: true, maxIdleMs: this.options.maxIdleMs ?? 10 * 60_000 });
     this.client = client;
     client.on('error', () => undefined);
     const changed = () => {
@@ -589,9 +614,14 @@ class InboxWatch implements AccountWatch {
   }
 }
 
+/** imapflow's and Nodemailer's `auth` for a password or an access token (XOAUTH2). */
+function imapAuth(settings: MailSettings, secret: MailSecret) {
+  return typeof secret === 'string' ? { user: settings.login, pass: secret } : { user: settings.login, accessToken: secret.accessToken };
+}
+
 export function imapClient(
   settings: MailSettings,
-  password: string,
+  secret: MailSecret,
   timeoutMs = 30_000,
   extra: { idle?: boolean; maxIdleMs?: number; onCommand?: (command: string) => void } = {},
 ): ImapFlow {
@@ -600,7 +630,7 @@ export function imapClient(
     port: settings.imap.port,
     secure: settings.imap.security === 'tls',
     doSTARTTLS: settings.imap.security === 'starttls' ? true : undefined,
-    auth: { user: settings.login, pass: password },
+    auth: imapAuth(settings, secret),
     tls: tlsOptions(settings.imap),
     logger: false,
     // QRESYNC: messages that leave the INBOX are named by UID (VANISHED), where the server can.
@@ -638,13 +668,13 @@ function commandCounter(onCommand: (command: string) => void) {
   };
 }
 
-export function smtpTransport(settings: MailSettings, password: string, timeoutMs = 30_000) {
+export function smtpTransport(settings: MailSettings, secret: MailSecret, timeoutMs = 30_000) {
   return nodemailer.createTransport({
     host: settings.smtp.host,
     port: settings.smtp.port,
     secure: settings.smtp.security === 'tls',
     requireTLS: settings.smtp.security === 'starttls',
-    auth: { user: settings.login, pass: password },
+    auth: typeof secret === 'string' ? { user: settings.login, pass: secret } : { type: 'OAuth2' as const, user: settings.login, accessToken: secret.accessToken },
     tls: tlsOptions(settings.smtp),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
@@ -657,8 +687,8 @@ export function createEmailConnector(options: EmailConnectorOptions = {}): Conne
 }
 
 /** Checks a mailbox's IMAP and SMTP logins (nothing is sent: SMTP stops after AUTH). */
-export async function checkMailbox(settings: MailSettings, password: string, timeoutMs?: number): Promise<void> {
-  const client = imapClient(settings, password, timeoutMs);
+export async function checkMailbox(settings: MailSettings, secret: MailSecret, timeoutMs?: number): Promise<void> {
+  const client = imapClient(settings, secret, timeoutMs);
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -667,7 +697,7 @@ export async function checkMailbox(settings: MailSettings, password: string, tim
     throw mailError(err, `IMAP ${settings.imap.host}`);
   }
   await client.logout().catch(() => client.close());
-  const transport = smtpTransport(settings, password, timeoutMs);
+  const transport = smtpTransport(settings, secret, timeoutMs);
   try {
     await transport.verify();
   } catch (err) {
