@@ -1010,6 +1010,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     browserHint: 'Votre navigateur s’ouvre sur la page de connexion ; une fois Parvis autorisé, revenez ici : la suite se fait toute seule.',
     otherServer: 'Un autre serveur',
     helpLink: 'Où trouver cela ?',
+    method: 'Comment se connecter',
     fields: {
       server: 'Adresse du serveur',
       handle: 'Identifiant',
@@ -1118,15 +1119,24 @@ export const fr: CatalogueShape = withFrenchTypography({
       mailbox: {
         heading: 'Connecter une boîte aux lettres',
         intro: 'Parvis lit la boîte de réception en IMAP et répond en SMTP, comme un logiciel de messagerie ; les réponses sont aussi rangées dans ses éléments envoyés. Les pages d’aide de votre fournisseur donnent le nom des serveurs. Le mot de passe reste dans le trousseau de votre système.',
-        fields: { email: 'Adresse électronique', password: 'Mot de passe', imapHost: 'Serveur de réception (IMAP)', imapSecurity: 'Chiffrement en réception', smtpHost: 'Serveur d’envoi (SMTP)', smtpSecurity: 'Chiffrement à l’envoi', login: 'Identifiant, s’il diffère de l’adresse', imapPort: 'Port IMAP', smtpPort: 'Port SMTP', certificate: 'Accepter ce certificat du serveur (empreinte SHA-256)', customCa: 'Faire confiance à cette autorité de certification (fichier PEM)' },
+        fields: { email: 'Adresse électronique', password: 'Mot de passe', imapHost: 'Serveur de réception (IMAP)', imapSecurity: 'Chiffrement en réception', smtpHost: 'Serveur d’envoi (SMTP)', smtpSecurity: 'Chiffrement à l’envoi', login: 'Identifiant, s’il diffère de l’adresse', imapPort: 'Port IMAP', smtpPort: 'Port SMTP', certificate: 'Accepter ce certificat du serveur (empreinte SHA-256)', customCa: 'Faire confiance à cette autorité de certification (fichier PEM)', provider: 'Fournisseur de messagerie', clientId: 'ID client de votre application OAuth', clientSecret: 'Code secret client de votre application OAuth' },
         hints: {
           password: 'Le mot de passe de la boîte, ou un mot de passe d’application si le fournisseur en demande un (Gmail, Outlook, iCloud avec la validation en deux étapes).',
           imapPort: 'Laissez vide pour le port habituel : 993 en TLS, 143 en STARTTLS.',
           smtpPort: 'Laissez vide pour le port habituel : 465 en TLS, 587 en STARTTLS.',
           certificate: 'Seulement pour un serveur qui a son propre certificat (autosigné ou d’une autorité privée). Comparez l’empreinte que Parvis affiche avec celle que vous donne votre administrateur, et collez-la ici seulement si elles sont identiques.',
           customCa: 'Pour les serveurs dont les certificats viennent de l’autorité de votre organisation : choisissez son certificat (un fichier .pem ou .crt que vous donne votre administrateur). Parvis fait alors confiance aux certificats qu’elle a signés, pour cette boîte seulement, et vérifie toujours le nom du serveur.',
+          clientId: 'Google et Microsoft ne laissent les applications de bureau lire le courrier qu’au travers d’une application enregistrée par leur utilisateur : un client OAuth « Application de bureau » dans Google Cloud (avec l’API Gmail), ou une inscription d’application dans Microsoft Entra (avec IMAP.AccessAsUser.All et SMTP.Send). Collez son ID client ; il reste dans le trousseau de votre système.',
+          clientSecret: 'Google donne un code secret aux clients de bureau : collez-le aussi. Les applications Microsoft inscrites comme clients publics n’en ont pas.',
         },
         otherServer: 'Identifiant, ports et certificat',
+        methods: { default: 'Mot de passe', oauth: 'Se connecter avec Google ou Microsoft' },
+        options: { provider: { google: 'Google (Gmail, Google Workspace)', microsoft: 'Microsoft (Outlook.com, Microsoft 365)' } },
+        methodErrors: {
+          oauth: {
+            auth: 'Le fournisseur ou le serveur de messagerie a refusé la connexion. Vérifiez que votre application OAuth autorise l’accès au courrier (Gmail : https://mail.google.com/ ; Microsoft : IMAP et SMTP), que l’IMAP est activé pour la boîte, et que vous vous êtes connecté avec cette adresse.',
+          },
+        },
         errors: {
           auth: 'Le serveur a refusé cet identifiant et ce mot de passe. Vérifiez-les ; certains fournisseurs demandent un mot de passe d’application au lieu du mot de passe habituel.',
           'bad-response': 'Parvis ne s’est pas connecté : les détails ci-dessous disent pourquoi. Si le certificat du serveur n’est pas reconnu, vérifiez son empreinte avec votre administrateur avant de l’accepter.',
