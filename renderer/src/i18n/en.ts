@@ -302,6 +302,8 @@ export const en = {
       'unblock-author': 'Discourse’s ignore list is not open to apps: unsilence the author instead.',
     },
     wordpress: {
+      archive: 'WordPress has no archive for comments: approve, hold or remove them.',
+      unarchive: 'WordPress has no archive for comments, so there is nothing to bring back.',
       lock: "Parvis does not close WordPress posts to comments: untick “Allow comments” on the post in WordPress.",
       unlock: "Parvis does not close WordPress posts to comments: tick “Allow comments” on the post in WordPress.",
       'block-author': 'WordPress cannot block a commenter through its API: add their address to Settings › Discussion › Disallowed Comment Keys on the site.',
@@ -349,6 +351,8 @@ export const en = {
       'unmute-author': 'Muting a sender is a filter on the mail server, which Parvis cannot set.',
     },
     feeds: {
+      archive: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      unarchive: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       hide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       unhide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       remove: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',

@@ -304,6 +304,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unblock-author': 'La liste des personnes ignorées de Discourse n’est pas ouverte aux applications : levez plutôt le silence de l’auteur.',
     },
     wordpress: {
+      archive: 'WordPress n’a pas d’archives pour les commentaires : approuvez-les, mettez-les en attente ou supprimez-les.',
+      unarchive: 'WordPress n’a pas d’archives pour les commentaires : il n’y a rien à ressortir.',
       lock: "Parvis ne ferme pas les articles WordPress aux commentaires : décochez « Autoriser les commentaires » sur l’article dans WordPress.",
       unlock: "Parvis ne ferme pas les articles WordPress aux commentaires : cochez « Autoriser les commentaires » sur l’article dans WordPress.",
       'block-author': 'L’API de WordPress ne permet pas de bloquer un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
@@ -351,6 +353,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unmute-author': 'Masquer un expéditeur est un filtre du serveur de messagerie, que Parvis ne peut pas poser.',
     },
     feeds: {
+      archive: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      unarchive: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       hide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       unhide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       remove: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
