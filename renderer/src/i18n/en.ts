@@ -1133,7 +1133,7 @@ export const en = {
           clientSecret: 'Google gives desktop clients a secret: paste it too. Microsoft apps registered as public clients have none.',
         },
         otherServer: 'Login, ports and certificate',
-        methods: { default: 'Password', oauth: 'Sign in with Google or Microsoft' },
+        methods: { default: 'With a password', oauth: 'Sign in with Google or Microsoft' },
         options: { provider: { google: 'Google (Gmail, Google Workspace)', microsoft: 'Microsoft (Outlook.com, Microsoft 365)' } },
         methodErrors: {
           oauth: {

@@ -1134,7 +1134,7 @@ export const fr: CatalogueShape = withFrenchTypography({
           clientSecret: 'Google donne un code secret aux clients de bureau : collez-le aussi. Les applications Microsoft inscrites comme clients publics n’en ont pas.',
         },
         otherServer: 'Identifiant, ports et certificat',
-        methods: { default: 'Mot de passe', oauth: 'Se connecter avec Google ou Microsoft' },
+        methods: { default: 'Avec un mot de passe', oauth: 'Se connecter avec Google ou Microsoft' },
         options: { provider: { google: 'Google (Gmail, Google Workspace)', microsoft: 'Microsoft (Outlook.com, Microsoft 365)' } },
         methodErrors: {
           oauth: {
