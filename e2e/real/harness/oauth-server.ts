@@ -10,7 +10,7 @@
  * Access tokens live `accessTokenTtlSeconds`; `expireAccessTokens()` ages every one issued.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeAuthorizationServer {
@@ -50,7 +50,7 @@ export async function startFakeAuthorizationServer(options: { accessTokenTtlSeco
   const grants: string[] = [];
   const scopesAsked: string[][] = [];
   const introspections = { active: 0, inactive: 0 };
-  const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
+  const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));
   };
