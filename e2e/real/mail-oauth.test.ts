@@ -7,12 +7,18 @@
  *   sends with the token (the reply reaches the sender threaded, with a copy in Sent);
  * - the Microsoft preset: SMTP on the STARTTLS submission port, the Microsoft scopes asked;
  * - the token is renewed before it expires and the new one kept; a refused renewal, or a token
- *   the server no longer accepts, is "needs sign-in" (an `auth` error), never a silent failure.
+ *   the server no longer accepts, is "needs sign-in" (an `auth` error), never a silent failure;
+ * - through Parvis's core: "Sign in with Google" (`accounts.connect` with `method: 'oauth'`) keeps
+ *   only tokens in the keychain, mail arrives, and a refused renewal turns the account "needs sign-in".
  */
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncStatus } from '../../shared/contract';
+import { accountSecretKey } from '../../electron/core/secrets/secret-store';
+import { makeCore } from '../../electron/core/testing/core-fixture';
+import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, localEndpoints, waitFor } from '../networks/fixture';
 import { mailbox as network } from '../../electron/core/connectors/mailbox/descriptor';
 import { createEmailConnector } from '../../electron/core/connectors/mailbox/index';
 import { REFRESH_AHEAD_MS } from '../../electron/core/connectors/mailbox/oauth';
@@ -174,5 +180,39 @@ describe('a mailbox signed in with OAuth 2 (XOAUTH2)', () => {
     ctx.credentials.expiresAt = String(Date.now() - 1_000);
     await expect(connector.poll(ctx, first.cursor)).rejects.toMatchObject({ kind: 'auth' });
     expect(saved).toHaveLength(1);
+  });
+
+  it('through the core: connected with "Sign in with Google", only tokens in the keychain, mail arrives; a refused renewal is "needs sign-in"', async () => {
+    const networks = localEndpoints({ bluesky: 'http://127.0.0.1:9', youtube: 'http://127.0.0.1:9' });
+    const core = makeCore({ networks: { ...networks, endpoints: { ...networks.endpoints, mailbox: env('google').endpoints } }, syncOptions: FAST_SYNC, outboxOptions: FAST_OUTBOX });
+    const statuses: SyncStatus[] = [];
+    core.onEvent((event, payload) => {
+      if (event === 'sync.status') statuses.push(payload as SyncStatus);
+    });
+    try {
+      // The password way is still the first: an OAuth form sent without the method is refused as incomplete.
+      await expect(callCore(core, 'accounts.connect', { network: 'mailbox', fields: { email: mail.users.brand.address, provider: 'google', clientId: auth.clientId } })).rejects.toMatchObject({ kind: 'invalid-input' });
+      await expect(callCore(core, 'accounts.connect', { network: 'mailbox', method: 'nope', fields: {} })).rejects.toMatchObject({ kind: 'invalid-input' });
+      const account = await connectAccount(core, { network: 'mailbox', method: 'oauth', fields: { email: mail.users.brand.address, provider: 'google', clientId: auth.clientId, certificate: mail.certificateFingerprint } });
+      expect(account).toMatchObject({ network: 'mailbox', handle: 'contact@parvis.test', state: 'ok' });
+      const stored = JSON.parse((await core.secrets.get(accountSecretKey(account.id)))!) as Record<string, string>;
+      expect(stored).toMatchObject({ clientId: auth.clientId, accessToken: expect.any(String), refreshToken: expect.any(String) });
+      expect(stored.password).toBeUndefined();
+      expect(JSON.stringify(core.db.prepare('SELECT * FROM accounts').all())).not.toContain(stored.refreshToken!);
+
+      await deliver({ from: 'alice@example.test', to: 'contact@parvis.test', subject: 'Via Google', messageId: '<oauth-core-1@example.test>', text: 'Bonjour par OAuth' });
+      await callCore(core, 'accounts.pollNow', { accountId: account.id });
+      await waitFor('the email', () => core.db.prepare<[string], { id: number }>('SELECT id FROM messages WHERE remote_id = ?').get('<oauth-core-1@example.test>'));
+
+      // The provider revokes Parvis (the user removed its access): the token dies, the renewal is refused.
+      auth.revokeRefreshTokens();
+      auth.expireAccessTokens();
+      await core.secrets.set(accountSecretKey(account.id), JSON.stringify({ ...stored, expiresAt: String(Date.now() - 1_000) }));
+      await callCore(core, 'accounts.pollNow', { accountId: account.id }).catch(() => undefined);
+      await waitFor('needs sign-in', () => statuses.find((st) => st.accountId === account.id && st.state === 'needs-sign-in'), 15_000);
+      expect((await callCore(core, 'accounts.list', {})).find((a) => a.id === account.id)).toMatchObject({ state: 'needs-sign-in', lastError: { kind: 'auth' } });
+    } finally {
+      await core.dispose();
+    }
   });
 });
