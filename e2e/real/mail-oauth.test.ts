@@ -175,10 +175,19 @@ describe('a mailbox signed in with OAuth 2 (XOAUTH2)', () => {
     auth.expireAccessTokens();
     await expect(connector.poll(ctx, first.cursor)).rejects.toMatchObject({ kind: 'auth' });
 
+    // A push connection's older context gets the renewed token from the connector, not a second renewal.
+    const grantsBeforeWatch = auth.grants.length;
+    const older = { ...ctx, credentials: { ...ctx.credentials, accessToken: oldToken, expiresAt: String(Date.now() + REFRESH_AHEAD_MS - 30_000) } };
+    await expect(connector.poll(older, first.cursor)).rejects.toMatchObject({ kind: 'auth' });
+    expect(older.credentials.accessToken).toBe(saved[0]!.accessToken);
+    expect(auth.grants.length).toBe(grantsBeforeWatch);
+
     // The renewal itself refused (refresh token revoked): needs sign-in, and nothing stored.
     auth.revokeRefreshTokens();
     ctx.credentials.expiresAt = String(Date.now() - 1_000);
-    await expect(connector.poll(ctx, first.cursor)).rejects.toMatchObject({ kind: 'auth' });
+    await expect(createEmailConnector().poll(ctx, first.cursor)).rejects.toMatchObject({ kind: 'auth' });
+    expect(auth.grants.at(-1)).toBe('refresh_token');
+    expect(auth.grants.length).toBe(grantsBeforeWatch + 1);
     expect(saved).toHaveLength(1);
   });
 

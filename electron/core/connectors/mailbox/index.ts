@@ -229,11 +229,29 @@ class EmailConnector implements Connector {
     this.now = options.now ?? (() => Date.now());
   }
 
+  /** Tokens renewed by this connector, by account: the push connection's context may hold older ones. */
+  private readonly renewed = new Map<number, Record<string, string>>();
+  /** One renewal at a time per account (the poll and the push connection may ask together). */
+  private readonly renewing = new Map<number, Promise<string>>();
+
   /** The password, or an access token valid for the next minutes (renewed first when it is about to expire). */
   private async secret(ctx: AccountContext, settings: MailSettings): Promise<MailSecret> {
     if (settings.oauth) {
+      const newer = this.renewed.get(ctx.accountId);
+      if (newer && newer.clientId === ctx.credentials.clientId && Number(newer.expiresAt ?? 0) > Number(ctx.credentials.expiresAt ?? 0)) Object.assign(ctx.credentials, newer);
       try {
-        return { accessToken: await currentAccessToken(ctx, settings.oauth.tokenUrl, this.now(), this.options.timeoutMs) };
+        let pending = this.renewing.get(ctx.accountId);
+        if (!pending) {
+          const before = ctx.credentials.accessToken;
+          pending = currentAccessToken(ctx, settings.oauth.tokenUrl, this.now(), this.options.timeoutMs)
+            .then((token) => {
+              if (token !== before) this.renewed.set(ctx.accountId, { ...ctx.credentials });
+              return token;
+            })
+            .finally(() => this.renewing.delete(ctx.accountId));
+          this.renewing.set(ctx.accountId, pending);
+        }
+        return { accessToken: await pending };
       } catch (err) {
         if (err instanceof ConnectorError && err.kind === 'auth') throw new ConnectorError('auth', `The mail provider refused to renew the sign-in (${err.message}): sign in again.`);
         throw err;
