@@ -159,7 +159,7 @@ describe('a mailbox signed in with OAuth 2 (XOAUTH2)', () => {
     const first = await pollAll(connector, ctx, null);
 
     // Within REFRESH_AHEAD_MS of its end: renewed before the login, the new token stored and used.
-    const oldToken = ctx.credentials.accessToken;
+    const oldToken = ctx.credentials.accessToken!;
     ctx.credentials.expiresAt = String(Date.now() + REFRESH_AHEAD_MS - 30_000);
     auth.expireAccessTokens();
     const grantsBefore = auth.grants.length;
