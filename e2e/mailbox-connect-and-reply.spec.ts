@@ -3,7 +3,10 @@
  * spec by e2e/real/harness/mail.ts, as `npm run test:real` does): the mailbox is connected in the
  * dialog (its self-signed certificate refused until its fingerprint is entered), an email and a
  * hostile HTML email arrive, the hostile one shows as harmless text with no request to its remote
- * images, and the answer written in Parvis lands in the sender's real mailbox, threaded.
+ * images, and the answer written in Parvis lands in the sender's real mailbox, threaded; the
+ * dialog offers the password or the Google/Microsoft sign-in; an email archived from the message
+ * menu waits a few seconds with Undo, then IMAP sees it in the Archive folder, and it stays in
+ * its conversation.
  */
 import { expect } from '@playwright/test';
 import { ImapFlow } from 'imapflow';
@@ -40,10 +43,10 @@ async function deliver(mail: RealMail, message: SendMailOptions): Promise<void> 
   await mail.flushQueue();
 }
 
-async function inbox(mail: RealMail, user: MailUser): Promise<ParsedMail[]> {
+async function inbox(mail: RealMail, user: MailUser, path = 'INBOX'): Promise<ParsedMail[]> {
   const client = new ImapFlow({ host: '127.0.0.1', port: mail.imapsPort, secure: true, auth: { user: user.address, pass: user.password }, tls: { ca: mail.certificatePem }, logger: false });
   await client.connect();
-  const lock = await client.getMailboxLock('INBOX');
+  const lock = await client.getMailboxLock(path);
   const messages: ParsedMail[] = [];
   try {
     if (client.mailbox && client.mailbox.exists > 0) {
@@ -66,6 +69,13 @@ test('a mailbox connected with its servers brings an email and a hostile one mad
   await page.locator('[data-network="mailbox"]').click();
   const dialog = page.getByTestId('connect-dialog');
   await expect(dialog.getByRole('heading', { name: 'Connecter une boîte aux lettres' })).toBeVisible();
+  // Two ways to sign in: the password (chosen), or Google/Microsoft with the user's own OAuth app.
+  await expect(dialog.getByRole('radio', { name: 'Avec un mot de passe' })).toBeChecked();
+  await dialog.getByRole('radio', { name: 'Se connecter avec Google ou Microsoft' }).check();
+  await expect(dialog.getByLabel('Fournisseur de messagerie')).toHaveValue('google');
+  await expect(dialog.getByLabel('ID client de votre application OAuth')).toBeVisible();
+  await expect(dialog.getByLabel('Mot de passe', { exact: true })).toHaveCount(0);
+  await dialog.getByRole('radio', { name: 'Avec un mot de passe' }).check();
   await dialog.getByLabel('Adresse électronique').fill(mail.users.brand.address);
   await dialog.getByLabel('Mot de passe', { exact: true }).fill(mail.users.brand.password);
   await dialog.getByLabel('Serveur de réception (IMAP)').fill('127.0.0.1');
@@ -134,5 +144,28 @@ test('a mailbox connected with its servers brings an email and a hostile one mad
     20_000,
   );
   expect(received).toMatchObject({ inReplyTo: '<ui-1@example.test>', references: '<ui-1@example.test>', subject: 'Re: Lampe Dune' });
+
+  // Archived from the message's menu: held with Undo, then filed in the Archive folder on the server.
+  await thread.locator('[data-testid="moderate-message"]').first().click();
+  const menu = page.getByTestId('moderation-menu');
+  await expect(menu.getByRole('menuitem', { name: /^Archiver/ })).toBeEnabled();
+  await menu.getByRole('menuitem', { name: /^Archiver/ }).click();
+  await expect(page.getByRole('button', { name: 'Annuler (z)' })).toBeVisible();
+  await waitFor(
+    'the email in the Archive folder',
+    async () => ((await inbox(mail, mail.users.brand, 'Archive')).some((m) => m.messageId === '<ui-1@example.test>') ? true : null),
+    20_000,
+  );
+  expect((await inbox(mail, mail.users.brand)).map((m) => m.messageId)).not.toContain('<ui-1@example.test>');
+  // The next poll leaves the conversation as it was; the menu now offers the way back.
+  await page.keyboard.press('g');
+  await page.keyboard.press('c');
+  await page.getByTestId('account-card').first().getByRole('button', { name: 'Vérifier maintenant' }).click();
+  await page.keyboard.press('Escape');
+  // Its row now shows the answer, the last message.
+  await page.getByTestId('conversation-list').getByRole('option', { name: /Alice Martin .*débranchez-la/ }).click();
+  await expect(thread).toContainText('ma lampe Dune clignote');
+  await thread.locator('[data-testid="moderate-message"]').first().click();
+  await expect(page.getByTestId('moderation-menu').getByRole('menuitem', { name: /^Remettre dans la boîte de réception/ })).toBeEnabled();
   expect(remote).toEqual([]);
 });

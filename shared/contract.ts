@@ -107,6 +107,8 @@ const FieldValue = z.union([z.string().max(10_000), z.number(), z.boolean()]);
 export const ConnectRequest = z
   .object({
     network: Network,
+    /** One of the network's other ways to sign in (`signIn.alternatives`); absent: its first way. */
+    method: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/).optional(),
     fields: z
       .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,31}$/), FieldValue)
       .refine((fields) => Object.keys(fields).length <= 20, 'at most 20 fields')

@@ -55,6 +55,9 @@ export const MODERATION_ACTIONS = [
   /** Closes a post or comment to new comments (Reddit's lock, Instagram's comments turned off on a media). */
   'lock',
   'unlock',
+  /** Files a message out of the inbox into the archive folder (email), and back. */
+  'archive',
+  'unarchive',
 ] as const;
 export type ModerationActionName = (typeof MODERATION_ACTIONS)[number];
 
@@ -66,7 +69,7 @@ export type ModerationActionName = (typeof MODERATION_ACTIONS)[number];
 export const MODERATION_UNDO_WINDOW_MS = 5_000;
 
 /** The actions held for `MODERATION_UNDO_WINDOW_MS` before they leave (see above). */
-export const UNDOABLE_MODERATION_ACTIONS: readonly ModerationActionName[] = ['hide', 'remove', 'spam', 'block-author', 'mute-author', 'ban-author', 'lock'];
+export const UNDOABLE_MODERATION_ACTIONS: readonly ModerationActionName[] = ['hide', 'remove', 'spam', 'block-author', 'mute-author', 'ban-author', 'lock', 'archive'];
 
 /**
  * Every kind of entry the core writes to a conversation's activity log (each has a sentence in
@@ -267,6 +270,8 @@ export const Message = z.object({
   deletedAt: Timestamp.nullable().optional(),
   /** Closed to new comments on its network (see the `lock` moderation action). */
   locked: z.boolean().optional(),
+  /** Filed into its mailbox's archive folder (see the `archive` moderation action). */
+  archived: z.boolean().optional(),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -201,6 +201,22 @@ export const NetworkInfo = z.object({
     yields: z.enum(['one', 'several']),
     /** The host the browser sign-in happens on when it is fixed (e.g. accounts.google.com). */
     browserHost: z.string().nullable(),
+    /**
+     * Other ways to sign in (a mailbox: OAuth where the provider requires it); the connect dialog
+     * offers a choice when there are any, labelled `connect.methods.<network>.<id>` (the first
+     * way's id is `default`). Absent on networks with one way.
+     */
+    alternatives: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+          method: SignInMethod,
+          fields: z.array(SignInField),
+          yields: z.enum(['one', 'several']),
+          browserHost: z.string().nullable(),
+        }),
+      )
+      .optional(),
   }),
   developerApp: DeveloperAppInfo.nullable(),
   capabilities: NetworkCapabilities,

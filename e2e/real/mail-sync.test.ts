@@ -1,8 +1,9 @@
 /**
  * How the mailbox keeps up with the real Dovecot of e2e/real/harness/mail.ts:
  * - CONDSTORE: once read, a mailbox whose HIGHESTMODSEQ did not move costs one EXAMINE (no SEARCH,
- *   no FETCH); a message filed into Archive or flagged \Deleted by another mail client is reported
- *   deleted on the next poll, and nothing else is touched;
+ *   no FETCH); a message moved to the Trash or flagged \Deleted by another mail client is reported
+ *   deleted on the next poll, and nothing else is touched (one filed into the archive folder is not
+ *   deleted: its conversation stays, see mail-archive.test.ts);
  * - IDLE, through Parvis's real core with a poll interval of an hour: mail dropped over SMTP is in
  *   the inbox within seconds; after Dovecot restarts, the push connection comes back by itself;
  *   pausing the account closes it, removing the account too.
@@ -81,7 +82,7 @@ function imapConnections(): number {
 }
 
 describe('CONDSTORE: only what changed', () => {
-  it('an unchanged mailbox costs one EXAMINE; a message filed elsewhere or flagged \\Deleted by another client is reported deleted, once', async () => {
+  it('an unchanged mailbox costs one EXAMINE; a message moved to the Trash or flagged \\Deleted by another client is reported deleted, once', async () => {
     const commands: string[] = [];
     const connector = createEmailConnector({ onCommand: (c) => commands.push(c), pageSize: 2 });
     const ctx = await signIn();
@@ -107,9 +108,9 @@ describe('CONDSTORE: only what changed', () => {
     expect(commands).toContain('EXAMINE');
     expect(commands.filter((c) => /SEARCH|FETCH/.test(c))).toEqual([]);
 
-    // Another client files one message into Archive and flags another \Deleted; the third is only read.
+    // Another client moves one message to the Trash and flags another \Deleted; the third is only read.
     await asAnotherClient(async (client) => {
-      await client.messageMove(String(await uidOf(client, '<modseq-1@example.test>')), 'Archive', { uid: true });
+      await client.messageMove(String(await uidOf(client, '<modseq-1@example.test>')), 'Trash', { uid: true });
       await client.messageFlagsAdd(String(await uidOf(client, '<modseq-2@example.test>')), ['\\Deleted'], { uid: true });
       await client.messageFlagsAdd(String(await uidOf(client, '<modseq-3@example.test>')), ['\\Seen'], { uid: true });
     });

@@ -100,7 +100,31 @@ function groupName(gid: number): string {
   return line.split(':')[0]!;
 }
 
-function dovecotConfig(dir: string, ports: DovecotPorts, ids: { internal: string; internalGroup: string; login: string; mailUid: number; mailGid: number }): string {
+/** The archive folder with its RFC 6154 special use (as Gmail's and Fastmail's servers announce theirs). */
+const ARCHIVE_MAILBOX = `  mailbox Archive {
+    special_use = \\Archive
+    auto = subscribe
+  }
+`;
+
+/**
+ * OAuth 2 logins (SASL XOAUTH2 and OAUTHBEARER) checked by Dovecot's `oauth2` passdb against an
+ * RFC 7662 introspection endpoint; passwords stay with the passwd-file (PLAIN, LOGIN).
+ */
+function oauth2Passdb(dir: string, introspectionUrl: string): string {
+  writeFileSync(
+    join(dir, 'dovecot-oauth2.conf.ext'),
+    [`introspection_url = ${introspectionUrl}`, 'introspection_mode = post', 'force_introspection = yes', 'username_attribute = username', 'active_attribute = active', 'active_value = true', 'timeout_msecs = 5000', ''].join('\n'),
+  );
+  return `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/dovecot-oauth2.conf.ext
+}
+`;
+}
+
+function dovecotConfig(dir: string, ports: DovecotPorts, ids: { internal: string; internalGroup: string; login: string; mailUid: number; mailGid: number }, archive: boolean, introspectionUrl: string | null): string {
   return `# Private Dovecot for Parvis's real-server tests (generated).
 instance_name = parvis-${ports.imap}
 base_dir = ${dir}/run
@@ -118,12 +142,14 @@ ssl_cert = <${dir}/cert.pem
 ssl_key = <${dir}/key.pem
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${introspectionUrl ? ' xoauth2 oauthbearer' : ''}
 passdb {
   driver = passwd-file
+  # "none": the lookups without a login (LMTP delivery asks whether the user exists).
+  mechanisms = plain login none
   args = scheme=PLAIN username_format=%u ${dir}/users
 }
-userdb {
+${introspectionUrl ? oauth2Passdb(dir, introspectionUrl) : ''}userdb {
   driver = static
   args = uid=${ids.mailUid} gid=${ids.mailGid} home=${dir}/mail/%u
 }
@@ -142,11 +168,7 @@ namespace inbox {
     special_use = \\Trash
     auto = subscribe
   }
-  mailbox Archive {
-    special_use = \\Archive
-    auto = subscribe
-  }
-}
+${archive ? ARCHIVE_MAILBOX : ''}}
 protocol lmtp {
   postmaster_address = postmaster@parvis.test
 }
@@ -311,7 +333,7 @@ async function startPostfix(dir: string, ports: PostfixPorts, domains: string[])
  * The submission stand-in for normal users (see the file's comment): smtp-server with AUTH checked
  * against the users file, handing each message to Dovecot's LMTP.
  */
-async function startSmtpStandIn(dir: string, ports: PostfixPorts, users: RealMail['users'], domains: string[]): Promise<SmtpSide> {
+async function startSmtpStandIn(dir: string, ports: PostfixPorts, users: RealMail['users'], domains: string[], introspectionUrl: string | null): Promise<SmtpSide> {
   const { SMTPServer } = await import('smtp-server');
   const nodemailer = await import('nodemailer');
   const lmtp = nodemailer.createTransport({ host: '127.0.0.1', port: ports.lmtp, lmtp: true, secure: false, ignoreTLS: true });
@@ -329,10 +351,18 @@ async function startSmtpStandIn(dir: string, ports: PostfixPorts, users: RealMai
       authOptional: !auth,
       disabledCommands: auth ? (secure ? ['STARTTLS'] : []) : ['AUTH'],
       hideSTARTTLS: !auth && !secure ? false : secure,
-      authMethods: ['PLAIN', 'LOGIN'],
+      authMethods: introspectionUrl ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
       onAuth(session, _s, callback) {
+        const refuse = () => callback(Object.assign(new Error('5.7.8 Authentication failed'), { responseCode: 535 }));
+        if (session.method === 'XOAUTH2' && introspectionUrl) {
+          // As Dovecot's oauth2 passdb does: the token's owner must be the user named.
+          void fetch(introspectionUrl, { method: 'POST', body: new URLSearchParams({ token: session.accessToken ?? '' }) })
+            .then((r) => r.json() as Promise<{ active?: boolean; username?: string }>)
+            .then((answer) => (answer.active === true && answer.username === session.username ? callback(null, { user: session.username }) : refuse()), refuse);
+          return;
+        }
         if (known.get(session.username ?? '') === session.password) callback(null, { user: session.username });
-        else callback(Object.assign(new Error('5.7.8 Authentication failed'), { responseCode: 535 }));
+        else refuse();
       },
       onRcptTo(address, _s, callback) {
         const domain = address.address.split('@')[1] ?? '';
@@ -389,6 +419,14 @@ export interface RealMailOptions {
   brand?: MailUser;
   /** Servers' certificate signed by a private CA made for the run (`caPem`), instead of self-signed. */
   certificateAuthority?: boolean;
+  /** A special-use `\Archive` folder in every mailbox (default); false: none, as on many older servers. */
+  archiveFolder?: boolean;
+  /**
+   * OAuth 2 logins too (SASL XOAUTH2, as Gmail and Microsoft 365 want): Dovecot checks each access
+   * token at this RFC 7662 introspection endpoint (see harness/oauth-server.ts). SMTP AUTH goes
+   * through Dovecot's SASL (Postfix), or the stand-in asks the same endpoint.
+   */
+  oauth2IntrospectionUrl?: string;
 }
 
 export async function startRealMail(options: RealMailOptions = {}): Promise<RealMail> {
@@ -438,7 +476,7 @@ export async function startRealMail(options: RealMailOptions = {}): Promise<Real
   const dovecotPorts: DovecotPorts = { imap: await freePort(), imaps: await freePort(), lmtp: await freePort(), auth: await freePort() };
   const smtpPorts: PostfixPorts = { mx: await freePort(), submission: await freePort(), smtps: await freePort(), lmtp: dovecotPorts.lmtp, auth: dovecotPorts.auth };
   const configPath = join(dovecotDir, 'dovecot.conf');
-  writeFileSync(configPath, dovecotConfig(dovecotDir, dovecotPorts, ids));
+  writeFileSync(configPath, dovecotConfig(dovecotDir, dovecotPorts, ids, options.archiveFolder !== false, options.oauth2IntrospectionUrl ?? null));
 
   const dovecotLog = () => {
     try {
@@ -468,7 +506,7 @@ export async function startRealMail(options: RealMailOptions = {}): Promise<Real
   let smtp: SmtpSide | null = null;
   try {
     await startDovecot();
-    smtp = root ? await startPostfix(join(dir, 'postfix'), smtpPorts, domains) : await startSmtpStandIn(dir, smtpPorts, users, domains);
+    smtp = root ? await startPostfix(join(dir, 'postfix'), smtpPorts, domains) : await startSmtpStandIn(dir, smtpPorts, users, domains, options.oauth2IntrospectionUrl ?? null);
     await waitForPort(smtpPorts.mx, null, 15_000);
     await waitForPort(smtpPorts.submission, null, 15_000);
     await waitForPort(smtpPorts.smtps, null, 15_000);

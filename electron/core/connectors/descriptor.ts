@@ -33,26 +33,33 @@ export interface NetworkEnvironment {
 /** A sign-in answered at once, or a browser flow to complete. */
 export type SignInStart = { kind: 'done'; results: SignInResult[] } | { kind: 'browser'; flow: OAuthFlow };
 
+/** One way to sign in to a network: its kind, its form, and how it starts. */
+export interface SignInSpec {
+  readonly method: SignInMethod;
+  /** The form the user fills; its zod schema is `signInFieldsSchema(fields)` (shared/networks.ts). */
+  readonly fields: readonly SignInField[];
+  /** One sign-in may give several accounts (a chooser follows). */
+  readonly yields: 'one' | 'several';
+  /** The host of a fixed browser sign-in page, to tell the user where to look. */
+  readonly browserHost?: string;
+  /**
+   * Starts a sign-in with the checked form. Password-like methods answer `done` with the
+   * accounts; OAuth answers with the browser flow.
+   */
+  start(fields: Record<string, unknown>, env: NetworkEnvironment): Promise<SignInStart>;
+}
+
 export interface NetworkDescriptor {
   /** The network's id: its folder's name, stored with every account. */
   readonly id: string;
   /** The network's own name (a brand: not translated). */
   readonly displayName: string;
   readonly icon: NetworkInfo['icon'];
-  readonly signIn: {
-    readonly method: SignInMethod;
-    /** The form the user fills; its zod schema is `signInFieldsSchema(fields)` (shared/networks.ts). */
-    readonly fields: readonly SignInField[];
-    /** One sign-in may give several accounts (a chooser follows). */
-    readonly yields: 'one' | 'several';
-    /** The host of a fixed browser sign-in page, to tell the user where to look. */
-    readonly browserHost?: string;
-    /**
-     * Starts a sign-in with the checked form. Password-like methods answer `done` with the
-     * accounts; OAuth answers with the browser flow.
-     */
-    start(fields: Record<string, unknown>, env: NetworkEnvironment): Promise<SignInStart>;
-  };
+  /**
+   * How an account signs in; `alternatives` are other ways, by their id (a mailbox: a password,
+   * or OAuth where the provider requires it). Most networks have one way and no alternatives.
+   */
+  readonly signIn: SignInSpec & { readonly alternatives?: Readonly<Record<string, SignInSpec>> };
   /** The network needs a registered application (client id, and secret where it wants one). */
   readonly developerApp?: {
     readonly needsSecret: boolean;
@@ -110,6 +117,17 @@ export function publicInfo(descriptor: NetworkDescriptor, developerApp: Develope
       fields: [...descriptor.signIn.fields],
       yields: descriptor.signIn.yields,
       browserHost: descriptor.signIn.browserHost ?? null,
+      ...(descriptor.signIn.alternatives
+        ? {
+            alternatives: Object.entries(descriptor.signIn.alternatives).map(([id, spec]) => ({
+              id,
+              method: spec.method,
+              fields: [...spec.fields],
+              yields: spec.yields,
+              browserHost: spec.browserHost ?? null,
+            })),
+          }
+        : {}),
     },
     developerApp,
     capabilities: {

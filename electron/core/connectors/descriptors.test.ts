@@ -55,6 +55,28 @@ describe.each(NETWORK_DESCRIPTORS.map((d) => [d.id, d] as const))('the %s descri
     }
   });
 
+  it('names each of its other ways to sign in, and labels their fields and choices, in both catalogues', () => {
+    const alternatives = Object.entries(descriptor.signIn.alternatives ?? {});
+    for (const [method, spec] of alternatives) {
+      expect(method).toMatch(/^[a-z][a-z0-9-]{0,31}$/);
+      const schema = signInFieldsSchema(spec.fields);
+      if (spec.fields.some((f) => f.required)) expect(schema.safeParse({}).success).toBe(false);
+      for (const catalogue of [en, fr]) {
+        for (const name of ['default', method]) expect(entry(catalogue, `connect.network.${id}.methods.${name}`), `${id} way ${name}`).toEqual(expect.any(String));
+        expect(entry(catalogue, `connect.how.${spec.method}`)).toEqual(expect.any(String));
+        for (const field of spec.fields) {
+          const label = entry(catalogue, `connect.network.${id}.fields.${field.name}`) ?? entry(catalogue, `connect.fields.${field.name}`);
+          expect(label, `label of ${id}.${method}.${field.name}`).toEqual(expect.any(String));
+          if (field.kind !== 'select') continue;
+          for (const option of field.options) {
+            const choice = entry(catalogue, `connect.network.${id}.options.${field.name}.${option}`) ?? entry(catalogue, `connect.options.${field.name}.${option}`);
+            expect(choice, `choice ${id}.${field.name}.${option}`).toEqual(expect.any(String));
+          }
+        }
+      }
+    }
+  });
+
   it('explains its developer app in both catalogues when it needs one', () => {
     if (!descriptor.developerApp) return;
     for (const catalogue of [en, fr]) expect(entry(catalogue, `connect.devApp.guide.${id}.step1`)).toEqual(expect.any(String));

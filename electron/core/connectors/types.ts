@@ -98,7 +98,9 @@ export type ModerationAction =
   | 'unmute-author'
   | 'unban-author'
   | 'lock'
-  | 'unlock';
+  | 'unlock'
+  | 'archive'
+  | 'unarchive';
 
 export interface Capabilities {
   /** Maximum reply length in characters (graphemes for Bluesky). */

@@ -20,6 +20,7 @@ interface MessageRow {
   edited_at: number | null;
   deleted_at: number | null;
   locked: number;
+  archived: number;
   conversation_id: number;
   remote_id: string | null;
   parent_remote_id: string | null;
@@ -82,7 +83,7 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
     'SELECT id, network, handle, display_name FROM accounts WHERE id = ?',
   );
   const messages = db.prepare<[number], MessageRow>(`
-    SELECT m.id, m.uid, m.edited_at, m.deleted_at, m.locked, m.conversation_id, m.remote_id, m.parent_remote_id, m.author_id, m.direction, m.text, m.html,
+    SELECT m.id, m.uid, m.edited_at, m.deleted_at, m.locked, m.archived, m.conversation_id, m.remote_id, m.parent_remote_id, m.author_id, m.direction, m.text, m.html,
            m.attachments, m.created_at, m.moderation, m.permalink,
            o.state AS delivery, o.last_error AS delivery_error
     FROM messages m LEFT JOIN outbox o ON o.id = m.outbox_id
@@ -172,6 +173,7 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
         editedAt: m.edited_at,
         deletedAt: m.deleted_at,
         ...(m.locked ? { locked: true } : {}),
+        ...(m.archived ? { archived: true } : {}),
       }));
       return {
         conversation: toSummary(summary.get(id) as ConversationRow),

@@ -242,6 +242,7 @@ export function createMessageWriter(db: Db) {
   const setModeration = db.prepare<[string, number]>('UPDATE messages SET moderation = ? WHERE id = ?');
   const setAttachments = db.prepare<[string, number]>('UPDATE messages SET attachments = ? WHERE id = ?');
   const setLocked = db.prepare<[number, number]>('UPDATE messages SET locked = ? WHERE id = ?');
+  const setArchived = db.prepare<[number, number]>('UPDATE messages SET archived = ? WHERE id = ?');
   const applyEdit = db.prepare<[string, string | null, string, number, number]>(
     'UPDATE messages SET text = ?, html = ?, attachments = ?, edited_at = ? WHERE id = ?',
   );
@@ -459,6 +460,11 @@ export function createMessageWriter(db: Db) {
     /** Whether the message is closed to new comments on its network (a lock, or comments turned off). */
     setLocked(messageId: number, locked: boolean): void {
       setLocked.run(locked ? 1 : 0, messageId);
+    },
+
+    /** Whether the message was filed into its mailbox's archive folder (email's archive). */
+    setArchived(messageId: number, archived: boolean): void {
+      setArchived.run(archived ? 1 : 0, messageId);
     },
 
     /** Attachments rewritten (e.g. with local screening verdicts); entries are kept as given. */

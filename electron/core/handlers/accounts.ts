@@ -220,11 +220,14 @@ export function accountHandlers(s: CoreServices): AccountHandlers {
     },
     'accounts.networks': async () =>
       Promise.all(s.knownDescriptors.map(async (d) => publicInfo(d, await s.developerApps.info(d.id), s.descriptors.includes(d), s.connectorPublishes(d.id) !== false))),
-    'accounts.connect': async ({ network, fields }) => {
+    'accounts.connect': async ({ network, method, fields }) => {
       const descriptor = descriptorFor(network);
+      const alternatives = descriptor.signIn.alternatives ?? {};
+      if (method !== undefined && !Object.hasOwn(alternatives, method)) throw new CoreError('invalid-input', `${network} has no sign-in “${method}”`);
+      const spec = method === undefined ? descriptor.signIn : alternatives[method]!;
       // The network's own form, checked with the schema the renderer checks it with.
-      const checked = signInFieldsSchema(descriptor.signIn.fields).parse(fields);
-      const start = await descriptor.signIn.start(checked, s.networkEnvironment(network));
+      const checked = signInFieldsSchema(spec.fields).parse(fields);
+      const start = await spec.start(checked, s.networkEnvironment(network));
       if (start.kind === 'done') return conclude(descriptor, start.results);
       const flowId = randomUUID();
       flows.set(flowId, { step: 'browser', descriptor, flow: start.flow });

@@ -71,6 +71,7 @@ interface MessageRow {
   id: number;
   moderation: ModerationState;
   locked: number;
+  archived: number;
   author_blocked: number | null;
   author_muted: number | null;
   author_banned: number | null;
@@ -143,7 +144,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
   };
 
   const messageRow = db.prepare<[number], MessageRow>(`
-    SELECT m.id, m.moderation, m.locked, m.conversation_id, m.account_id, m.remote_id, m.direction, m.text, m.extra, m.author_id,
+    SELECT m.id, m.moderation, m.locked, m.archived, m.conversation_id, m.account_id, m.remote_id, m.direction, m.text, m.extra, m.author_id,
            au.remote_id AS author_remote_id, au.handle AS author_handle, au.name AS author_name,
            au.blocked AS author_blocked, au.muted AS author_muted, au.banned AS author_banned,
            c.network, c.remote_id AS conversation_remote_id
@@ -203,6 +204,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
     const state = action === 'ban-author' && caps && !caps.banRemovesMessage ? undefined : LOCAL_STATE[action];
     if (state) writer.setModeration(m.id, m.conversation_id, state);
     if (action === 'lock' || action === 'unlock') writer.setLocked(m.id, action === 'lock');
+    if (action === 'archive' || action === 'unarchive') writer.setArchived(m.id, action === 'archive');
     if (m.author_id !== null) {
       if (action === 'block-author') setAuthorFlag.blocked.run(m.author_id);
       if (action === 'ban-author') setAuthorFlag.banned.run(m.author_id);
@@ -249,6 +251,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
         before: {
           moderation: m.moderation,
           locked: m.locked === 1,
+          archived: m.archived === 1,
           author: m.author_id === null ? null : { blocked: m.author_blocked === 1, muted: m.author_muted === 1, banned: m.author_banned === 1 },
         },
       }),
@@ -261,7 +264,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
     messageId: number;
     outboxId: number | null;
     undone?: boolean;
-    before?: { moderation: ModerationState; locked?: boolean; author: { blocked: boolean; muted: boolean; banned: boolean } | null };
+    before?: { moderation: ModerationState; locked?: boolean; archived?: boolean; author: { blocked: boolean; muted: boolean; banned: boolean } | null };
   }
 
   function ensureTag(name: string): number {
@@ -394,6 +397,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
         if (m && detail.before) {
           if (LOCAL_STATE[detail.action] && m.moderation !== detail.before.moderation) writer.setModeration(m.id, m.conversation_id, detail.before.moderation);
           if ((detail.action === 'lock' || detail.action === 'unlock') && detail.before.locked !== undefined) writer.setLocked(m.id, detail.before.locked);
+          if ((detail.action === 'archive' || detail.action === 'unarchive') && detail.before.archived !== undefined) writer.setArchived(m.id, detail.before.archived);
           const author = detail.before.author;
           if (author && m.author_id !== null) restoreAuthor.run(Number(author.blocked), Number(author.muted), Number(author.banned), m.author_id);
         }

@@ -163,6 +163,8 @@ export const en = {
       'unban-author': 'Author unbanned',
       lock: 'Closed to new comments',
       unlock: 'Open to comments again',
+      archive: 'Archived',
+      unarchive: 'Back in the inbox',
       report: 'Reported to the moderators',
     },
     /** A moderation action done, and on what: `what` is one of `done`. */
@@ -192,6 +194,8 @@ export const en = {
       'unban-author': 'Unbanning the author',
       lock: 'Closing to new comments',
       unlock: 'Reopening to comments',
+      archive: 'Archiving the message',
+      unarchive: 'Moving the message back to the inbox',
       report: 'Reporting the message',
     },
     refused: '“{action}” is not possible here. {why}',
@@ -212,6 +216,8 @@ export const en = {
     'unban-author': 'Unban the author',
     lock: 'Close to new comments',
     unlock: 'Reopen to comments',
+    archive: 'Archive',
+    unarchive: 'Move back to the inbox',
     report: 'Report',
     'contest-draw': 'Contest draw',
     'contest-redraw': 'Contest redraw',
@@ -296,6 +302,8 @@ export const en = {
       'unblock-author': 'Discourse’s ignore list is not open to apps: unsilence the author instead.',
     },
     wordpress: {
+      archive: 'WordPress has no archive for comments: approve, hold or remove them.',
+      unarchive: 'WordPress has no archive for comments, so there is nothing to bring back.',
       lock: "Parvis does not close WordPress posts to comments: untick “Allow comments” on the post in WordPress.",
       unlock: "Parvis does not close WordPress posts to comments: tick “Allow comments” on the post in WordPress.",
       'block-author': 'WordPress cannot block a commenter through its API: add their address to Settings › Discussion › Disallowed Comment Keys on the site.',
@@ -343,6 +351,8 @@ export const en = {
       'unmute-author': 'Muting a sender is a filter on the mail server, which Parvis cannot set.',
     },
     feeds: {
+      archive: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
+      unarchive: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       hide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       unhide: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
       remove: 'A feed is read-only: triage, tag or assign the entry in Parvis; nothing can be sent to the site.',
@@ -1002,6 +1012,8 @@ export const en = {
     browserHint: 'Your browser opens on the sign-in page; once you allow Parvis, come back here: it continues by itself.',
     otherServer: 'Another server',
     helpLink: 'Where do I find this?',
+    /** The choice of a network's ways to sign in (labels under `connect.network.<network>.methods`). */
+    method: 'How to sign in',
     fields: {
       server: 'Server address',
       handle: 'Handle',
@@ -1110,15 +1122,24 @@ export const en = {
       mailbox: {
         heading: 'Connect a mailbox',
         intro: 'Parvis reads the mailbox’s inbox over IMAP and answers over SMTP, as a mail client does; answers are also filed in its Sent folder. Your mail provider’s help pages give the server names. The password stays in your system keychain.',
-        fields: { email: 'Email address', password: 'Password', imapHost: 'Incoming mail server (IMAP)', imapSecurity: 'Incoming mail encryption', smtpHost: 'Outgoing mail server (SMTP)', smtpSecurity: 'Outgoing mail encryption', login: 'Login, if not the address', imapPort: 'IMAP port', smtpPort: 'SMTP port', certificate: 'Accept this server certificate (SHA-256 fingerprint)', customCa: 'Trust this certificate authority (PEM file)' },
+        fields: { email: 'Email address', password: 'Password', imapHost: 'Incoming mail server (IMAP)', imapSecurity: 'Incoming mail encryption', smtpHost: 'Outgoing mail server (SMTP)', smtpSecurity: 'Outgoing mail encryption', login: 'Login, if not the address', imapPort: 'IMAP port', smtpPort: 'SMTP port', certificate: 'Accept this server certificate (SHA-256 fingerprint)', customCa: 'Trust this certificate authority (PEM file)', provider: 'Mail provider', clientId: 'Client ID of your OAuth app', clientSecret: 'Client secret of your OAuth app' },
         hints: {
           password: 'The mailbox’s password, or an app password where the provider asks for one (Gmail, Outlook, iCloud with two-step verification).',
           imapPort: 'Leave empty for the usual one: 993 with TLS, 143 with STARTTLS.',
           smtpPort: 'Leave empty for the usual one: 465 with TLS, 587 with STARTTLS.',
           certificate: 'Only for a server with its own certificate (self-signed or from a private authority). Compare the fingerprint Parvis shows with the one your administrator gives you, and paste it here only if they match.',
           customCa: 'For servers whose certificates come from your organisation’s own authority: pick its certificate (a .pem or .crt file your administrator gives you). Parvis then trusts the certificates it signed for this mailbox only, the server name still checked.',
+          clientId: 'Google and Microsoft let desktop apps read mail only through an app their user registers: a “Desktop app” OAuth client in Google Cloud (with the Gmail API), or an app registration in Microsoft Entra (with IMAP.AccessAsUser.All and SMTP.Send). Paste its client ID; it stays in your system keychain.',
+          clientSecret: 'Google gives desktop clients a secret: paste it too. Microsoft apps registered as public clients have none.',
         },
         otherServer: 'Login, ports and certificate',
+        methods: { default: 'With a password', oauth: 'Sign in with Google or Microsoft' },
+        options: { provider: { google: 'Google (Gmail, Google Workspace)', microsoft: 'Microsoft (Outlook.com, Microsoft 365)' } },
+        methodErrors: {
+          oauth: {
+            auth: 'The provider or the mail server refused the sign-in. Check that your OAuth app allows mail access (Gmail: https://mail.google.com/; Microsoft: IMAP and SMTP), that IMAP is turned on for the mailbox, and that you signed in with this address.',
+          },
+        },
         errors: {
           auth: 'The server refused this login and password. Check them; some providers want an app password instead of the usual one.',
           'bad-response': 'Parvis did not connect: the details below say why. If the server’s certificate is not trusted, check its fingerprint with your administrator before accepting it.',

@@ -160,6 +160,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unban-author': 'Bannissement levé',
       lock: 'Fermé aux nouveaux commentaires',
       unlock: 'De nouveau ouvert aux commentaires',
+      archive: 'Archivé',
+      unarchive: 'De retour dans la boîte de réception',
       report: 'Signalé aux modérateurs',
     },
     /** Une action de modération faite, et sur quoi : `what` est l’un des `done`. */
@@ -189,6 +191,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unban-author': 'La levée du bannissement',
       lock: 'La fermeture aux nouveaux commentaires',
       unlock: 'La réouverture aux commentaires',
+      archive: 'L’archivage du message',
+      unarchive: 'Le retour du message dans la boîte de réception',
       report: 'Le signalement du message',
     },
     refused: '« {action} » n’est pas possible ici. {why}',
@@ -214,6 +218,8 @@ export const fr: CatalogueShape = withFrenchTypography({
     'unban-author': 'Lever le bannissement',
     lock: 'Fermer aux nouveaux commentaires',
     unlock: 'Rouvrir aux commentaires',
+    archive: 'Archiver',
+    unarchive: 'Remettre dans la boîte de réception',
     report: 'Signaler',
     'contest-draw': 'Tirage au sort',
     'contest-redraw': 'Nouveau tirage au sort',
@@ -298,6 +304,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unblock-author': 'La liste des personnes ignorées de Discourse n’est pas ouverte aux applications : levez plutôt le silence de l’auteur.',
     },
     wordpress: {
+      archive: 'WordPress n’a pas d’archives pour les commentaires : approuvez-les, mettez-les en attente ou supprimez-les.',
+      unarchive: 'WordPress n’a pas d’archives pour les commentaires : il n’y a rien à ressortir.',
       lock: "Parvis ne ferme pas les articles WordPress aux commentaires : décochez « Autoriser les commentaires » sur l’article dans WordPress.",
       unlock: "Parvis ne ferme pas les articles WordPress aux commentaires : cochez « Autoriser les commentaires » sur l’article dans WordPress.",
       'block-author': 'L’API de WordPress ne permet pas de bloquer un commentateur : ajoutez son adresse dans Réglages › Commentaires › Clés de commentaires interdites, sur le site.',
@@ -345,6 +353,8 @@ export const fr: CatalogueShape = withFrenchTypography({
       'unmute-author': 'Masquer un expéditeur est un filtre du serveur de messagerie, que Parvis ne peut pas poser.',
     },
     feeds: {
+      archive: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
+      unarchive: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       hide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       unhide: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
       remove: 'Un flux est en lecture seule : triez, étiquetez ou assignez l’article dans Parvis ; rien ne peut être envoyé au site.',
@@ -1004,6 +1014,7 @@ export const fr: CatalogueShape = withFrenchTypography({
     browserHint: 'Votre navigateur s’ouvre sur la page de connexion ; une fois Parvis autorisé, revenez ici : la suite se fait toute seule.',
     otherServer: 'Un autre serveur',
     helpLink: 'Où trouver cela ?',
+    method: 'Comment se connecter',
     fields: {
       server: 'Adresse du serveur',
       handle: 'Identifiant',
@@ -1112,15 +1123,24 @@ export const fr: CatalogueShape = withFrenchTypography({
       mailbox: {
         heading: 'Connecter une boîte aux lettres',
         intro: 'Parvis lit la boîte de réception en IMAP et répond en SMTP, comme un logiciel de messagerie ; les réponses sont aussi rangées dans ses éléments envoyés. Les pages d’aide de votre fournisseur donnent le nom des serveurs. Le mot de passe reste dans le trousseau de votre système.',
-        fields: { email: 'Adresse électronique', password: 'Mot de passe', imapHost: 'Serveur de réception (IMAP)', imapSecurity: 'Chiffrement en réception', smtpHost: 'Serveur d’envoi (SMTP)', smtpSecurity: 'Chiffrement à l’envoi', login: 'Identifiant, s’il diffère de l’adresse', imapPort: 'Port IMAP', smtpPort: 'Port SMTP', certificate: 'Accepter ce certificat du serveur (empreinte SHA-256)', customCa: 'Faire confiance à cette autorité de certification (fichier PEM)' },
+        fields: { email: 'Adresse électronique', password: 'Mot de passe', imapHost: 'Serveur de réception (IMAP)', imapSecurity: 'Chiffrement en réception', smtpHost: 'Serveur d’envoi (SMTP)', smtpSecurity: 'Chiffrement à l’envoi', login: 'Identifiant, s’il diffère de l’adresse', imapPort: 'Port IMAP', smtpPort: 'Port SMTP', certificate: 'Accepter ce certificat du serveur (empreinte SHA-256)', customCa: 'Faire confiance à cette autorité de certification (fichier PEM)', provider: 'Fournisseur de messagerie', clientId: 'ID client de votre application OAuth', clientSecret: 'Code secret client de votre application OAuth' },
         hints: {
           password: 'Le mot de passe de la boîte, ou un mot de passe d’application si le fournisseur en demande un (Gmail, Outlook, iCloud avec la validation en deux étapes).',
           imapPort: 'Laissez vide pour le port habituel : 993 en TLS, 143 en STARTTLS.',
           smtpPort: 'Laissez vide pour le port habituel : 465 en TLS, 587 en STARTTLS.',
           certificate: 'Seulement pour un serveur qui a son propre certificat (autosigné ou d’une autorité privée). Comparez l’empreinte que Parvis affiche avec celle que vous donne votre administrateur, et collez-la ici seulement si elles sont identiques.',
           customCa: 'Pour les serveurs dont les certificats viennent de l’autorité de votre organisation : choisissez son certificat (un fichier .pem ou .crt que vous donne votre administrateur). Parvis fait alors confiance aux certificats qu’elle a signés, pour cette boîte seulement, et vérifie toujours le nom du serveur.',
+          clientId: 'Google et Microsoft ne laissent les applications de bureau lire le courrier qu’au travers d’une application enregistrée par leur utilisateur : un client OAuth « Application de bureau » dans Google Cloud (avec l’API Gmail), ou une inscription d’application dans Microsoft Entra (avec IMAP.AccessAsUser.All et SMTP.Send). Collez son ID client ; il reste dans le trousseau de votre système.',
+          clientSecret: 'Google donne un code secret aux clients de bureau : collez-le aussi. Les applications Microsoft inscrites comme clients publics n’en ont pas.',
         },
         otherServer: 'Identifiant, ports et certificat',
+        methods: { default: 'Avec un mot de passe', oauth: 'Se connecter avec Google ou Microsoft' },
+        options: { provider: { google: 'Google (Gmail, Google Workspace)', microsoft: 'Microsoft (Outlook.com, Microsoft 365)' } },
+        methodErrors: {
+          oauth: {
+            auth: 'Le fournisseur ou le serveur de messagerie a refusé la connexion. Vérifiez que votre application OAuth autorise l’accès au courrier (Gmail : https://mail.google.com/ ; Microsoft : IMAP et SMTP), que l’IMAP est activé pour la boîte, et que vous vous êtes connecté avec cette adresse.',
+          },
+        },
         errors: {
           auth: 'Le serveur a refusé cet identifiant et ce mot de passe. Vérifiez-les ; certains fournisseurs demandent un mot de passe d’application au lieu du mot de passe habituel.',
           'bad-response': 'Parvis ne s’est pas connecté : les détails ci-dessous disent pourquoi. Si le certificat du serveur n’est pas reconnu, vérifiez son empreinte avec votre administrateur avant de l’accepter.',

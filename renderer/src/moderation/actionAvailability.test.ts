@@ -66,4 +66,14 @@ describe('menuActions', () => {
     expect(menuActions(message({ id: 1, locked: true }))).not.toContain('lock');
     expect(menuActions(message({ id: 1, direction: 'out' }))).toEqual(['delete-own']);
   });
+
+  it('offers archive where the network has an archive (email), and the way back once archived', () => {
+    const mailbox = (a: string) => ['spam', 'remove', 'archive', 'unarchive'].includes(a);
+    expect(menuActions(message({ id: 1 }), null, mailbox)).toEqual(['hold', 'hide', 'remove', 'spam', 'archive', 'lock', 'block-author', 'mute-author', 'ban-author', 'report']);
+    expect(menuActions(message({ id: 1, archived: true }), null, mailbox)).toContain('unarchive');
+    expect(menuActions(message({ id: 1, archived: true }), null, mailbox)).not.toContain('archive');
+    // Elsewhere it is not listed at all (no refusal to read on every network).
+    expect(menuActions(message({ id: 1 }))).not.toContain('archive');
+    expect(menuActions(message({ id: 1, archived: true }), null, (a) => a === 'block-author')).not.toContain('unarchive');
+  });
 });

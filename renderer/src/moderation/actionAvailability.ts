@@ -19,7 +19,7 @@ export type ActionAvailability =
   | { enabled: false; why: 'not-on-network' };
 
 /** The moderation-relevant part of a message. */
-export type ModeratedMessage = Pick<Message, 'direction' | 'moderation' | 'remoteId'> & Partial<Pick<Message, 'locked'>>;
+export type ModeratedMessage = Pick<Message, 'direction' | 'moderation' | 'remoteId'> & Partial<Pick<Message, 'locked' | 'archived'>>;
 
 /**
  * Decides, as the core does in `moderation.act`, whether `action` can be taken on `message`.
@@ -44,15 +44,23 @@ export function actionAvailability(
 /**
  * The actions the moderation menu offers for a message, in menu order: your own message can only
  * be deleted; someone else's can be approved or held, hidden or unhidden (whichever applies to its
- * state), removed, marked as spam, closed to new comments or reopened, its author blocked, muted or banned, or reported.
+ * state), removed, marked as spam, archived or brought back (only where the network has an
+ * archive, `networkOffers`: it is email's own verb, not a refusal to explain on every other
+ * network), closed to new comments or reopened, its author blocked, muted or banned, or reported.
  */
-export function menuActions(message: ModeratedMessage, author?: { blocked: boolean; muted: boolean; banned?: boolean } | null): ModerationActionName[] {
+export function menuActions(
+  message: ModeratedMessage,
+  author?: { blocked: boolean; muted: boolean; banned?: boolean } | null,
+  networkOffers: (action: ModerationActionName) => boolean = () => false,
+): ModerationActionName[] {
   if (message.direction === 'out') return ['delete-own'];
+  const archive: ModerationActionName = message.archived ? 'unarchive' : 'archive';
   return [
     message.moderation === 'held' ? 'approve' : 'hold',
     message.moderation === 'hidden' ? 'unhide' : 'hide',
     'remove',
     'spam',
+    ...(networkOffers(archive) ? [archive] : []),
     message.locked ? 'unlock' : 'lock',
     // A blocked or muted author is offered the way back.
     author?.blocked ? 'unblock-author' : 'block-author',

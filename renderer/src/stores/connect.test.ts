@@ -89,6 +89,36 @@ describe('useConnectStore', () => {
     expect(core.callsOf('accounts.cancelConnect')).toEqual([{ flowId: 'flow-12345678' }]);
   });
 
+  it('signs in the way the user chose among the network’s, keeping the address typed but never the password', async () => {
+    const MAIL = networkInfo({
+      id: 'mail-net',
+      signIn: {
+        method: 'server-login',
+        yields: 'one',
+        browserHost: null,
+        fields: [signInField({ name: 'email', kind: 'email' }), signInField({ name: 'password', kind: 'password' })],
+        alternatives: [
+          { id: 'oauth', method: 'oauth', yields: 'one', browserHost: null, fields: [signInField({ name: 'email', kind: 'email' }), signInField({ name: 'provider', kind: 'select', options: ['google', 'microsoft'], defaultValue: 'google' }), signInField({ name: 'clientId', kind: 'text' })] },
+        ],
+      },
+    });
+    const connect = useConnectStore();
+    connect.choose(MAIL);
+    expect(connect.signIn?.method).toBe('server-login');
+    Object.assign(connect.fields, { email: 'contact@example.com', password: 'secret-pass' });
+    connect.chooseMethod('oauth');
+    expect(connect.signIn?.method).toBe('oauth');
+    expect(connect.fields).toEqual({ email: 'contact@example.com', provider: 'google', clientId: '' });
+    connect.fields.clientId = 'my-client';
+    expect(await connect.begin()).toEqual({ openInBrowser: 'https://example.social/oauth/authorize?x=1' });
+    expect(core.callsOf('accounts.connect')).toEqual([{ network: 'mail-net', method: 'oauth', fields: { email: 'contact@example.com', provider: 'google', clientId: 'my-client' } }]);
+    // Back to the password: the first way again, sent without a method; the password is typed anew.
+    await connect.cancel();
+    connect.chooseMethod(null);
+    expect(connect.method).toBeNull();
+    expect(connect.fields).toEqual({ email: 'contact@example.com', password: '' });
+  });
+
   it('keeps the refusal with its kind, for the dialog to explain (keychain, network…)', async () => {
     core.failing.set('accounts.connect', 'keychain-unavailable');
     const connect = useConnectStore();

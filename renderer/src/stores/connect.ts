@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import type { ConnectChoice, ConnectOutcome, ConnectStart } from '../../../shared/contract';
 import type { Account, AppError } from '../../../shared/model';
 import type { NetworkInfo } from '../../../shared/networks';
@@ -22,6 +22,14 @@ export const useConnectStore = defineStore('connect', () => {
   const accounts = useAccountsStore();
   const step = ref<ConnectStep>('choose');
   const network = ref<NetworkInfo | null>(null);
+  /** The way to sign in the user chose among the network's (`signIn.alternatives`); null: its first way. */
+  const method = ref<string | null>(null);
+  /** The sign-in in use: the network's first way, or the alternative chosen. */
+  const signIn = computed(() => {
+    const info = network.value;
+    if (!info) return null;
+    return (method.value ? info.signIn.alternatives?.find((a) => a.id === method.value) : null) ?? info.signIn;
+  });
   /** The form as the user fills it, by field name. */
   const fields = ref<Record<string, string>>({});
   const submitting = ref(false);
@@ -37,6 +45,7 @@ export const useConnectStore = defineStore('connect', () => {
     if (flowId) void cancel();
     step.value = 'choose';
     network.value = null;
+    method.value = null;
     fields.value = {};
     submitting.value = false;
     error.value = null;
@@ -48,9 +57,24 @@ export const useConnectStore = defineStore('connect', () => {
   /** The form starts from the descriptor's defaults; a network without its developer app asks for it first. */
   function choose(next: NetworkInfo): void {
     network.value = next;
+    method.value = null;
     fields.value = Object.fromEntries(next.signIn.fields.map((f) => [f.name, typeof f.defaultValue === 'string' ? f.defaultValue : '']));
     error.value = null;
     step.value = next.developerApp && next.developerApp.source === null ? 'developer-app' : 'details';
+  }
+
+  /**
+   * Switches to another way to sign in (null: the network's first): its form starts from its
+   * defaults, keeping what the user typed in fields both forms have (the address), never a secret.
+   */
+  function chooseMethod(id: string | null): void {
+    const info = network.value;
+    if (!info) return;
+    const spec = (id ? info.signIn.alternatives?.find((a) => a.id === id) : null) ?? info.signIn;
+    method.value = spec === info.signIn ? null : id;
+    const before = fields.value;
+    fields.value = Object.fromEntries(spec.fields.map((f) => [f.name, !f.secret && before[f.name] ? before[f.name]! : typeof f.defaultValue === 'string' ? f.defaultValue : '']));
+    error.value = null;
   }
 
   function back(): void {
@@ -120,7 +144,7 @@ export const useConnectStore = defineStore('connect', () => {
       // Empty optional fields are left out: the descriptor's defaults apply. A number input's
       // v-model holds a number once typed in (Vue casts it), a string while empty.
       const filled = Object.fromEntries(Object.entries(fields.value).filter(([, v]) => String(v ?? '').trim() !== ''));
-      const start: ConnectStart = await api.call('accounts.connect', { network: chosen.id, fields: filled });
+      const start: ConnectStart = await api.call('accounts.connect', { network: chosen.id, ...(method.value ? { method: method.value } : {}), fields: filled });
       if (start.kind !== 'browser') {
         await concluded(start);
         return null;
@@ -184,6 +208,9 @@ export const useConnectStore = defineStore('connect', () => {
   return {
     step,
     network,
+    method,
+    signIn,
+    chooseMethod,
     fields,
     submitting,
     error,

@@ -29,7 +29,12 @@
  * Message-ID in Sent, so a reply that went out is not sent twice.
  *
  * Moderating: spam moves the message to Junk, remove moves it to Trash (both undoable in any mail
- * client), found by UID when the mailbox is unchanged, else by Message-ID.
+ * client), archive to the archive folder (special-use `\Archive`, RFC 6154; else a folder named
+ * Archive or Archives; else an "Archive" folder is created, and the result says so), and unarchive
+ * back to the INBOX; found by UID when the mailbox is unchanged, else by Message-ID. Nothing is
+ * ever expunged for good: Trash is the mail client's own way back. A message Parvis archived
+ * leaves the INBOX like a deleted one; the poll looks for it in the archive folder before it
+ * reports it deleted, so its conversation stays as it was.
  */
 import { createHash } from 'node:crypto';
 import { ImapFlow, type ListResponse, type MessageStructureObject } from 'imapflow';
@@ -54,7 +59,11 @@ import {
   type ReplyResult,
 } from '../types';
 import { ThreadMemory, attachmentParts, listedName, readMessage, tidyText, type EmailExtra } from './convert';
+import { currentAccessToken } from './oauth';
 import { readSettings, tlsOptions, type MailSettings, type ServerSettings } from './settings';
+
+/** How a connection logs in: a password (SASL PLAIN/LOGIN), or an OAuth access token (SASL XOAUTH2). */
+export type MailSecret = string | { accessToken: string };
 
 /** Longest answer Parvis sends (an email has no real limit; this keeps a paste accident out). */
 export const MAX_EMAIL_LENGTH = 100_000;
@@ -79,7 +88,7 @@ export const EMAIL_CAPABILITIES: Capabilities = {
   maxReplyLength: MAX_EMAIL_LENGTH,
   directMessages: true,
   reply: true,
-  moderation: ['spam', 'remove'],
+  moderation: ['spam', 'remove', 'archive', 'unarchive'],
   unsupportedReasons: UNSUPPORTED,
 };
 
@@ -167,8 +176,37 @@ function replySubject(subject: string): string {
   return /^(re|aw|sv|antw|r)\s*:/i.test(clean) ? clean : `Re: ${clean}`;
 }
 
-function specialFolder(list: ListResponse[], use: '\\Sent' | '\\Junk' | '\\Trash', names: RegExp): string | null {
+function specialFolder(list: ListResponse[], use: '\\Sent' | '\\Junk' | '\\Trash' | '\\Archive', names: RegExp): string | null {
   return list.find((f) => f.specialUse === use)?.path ?? list.find((f) => names.test(f.name))?.path ?? null;
+}
+
+const ARCHIVE_NAMES = /^(archive|archives|archiv|archivio|archivo)$/i;
+
+/** The mailbox's archive folder (RFC 6154's `\Archive`, else a folder named so), or null. */
+function archiveFolder(list: ListResponse[]): string | null {
+  return specialFolder(list, '\\Archive', ARCHIVE_NAMES);
+}
+
+/** Which of these Message-IDs are in the archive folder (looked up 50 at a time, by header). */
+async function archivedIds(client: ImapFlow, messageIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const archive = archiveFolder(await client.list());
+  if (!archive || messageIds.length === 0) return found;
+  const wanted = new Set(messageIds);
+  await withMailbox(client, archive, true, async () => {
+    for (let i = 0; i < messageIds.length; i += 50) {
+      const chunk = messageIds.slice(i, i + 50);
+      const query = chunk.length === 1 ? { header: { 'message-id': chunk[0]! } } : { or: chunk.map((id) => ({ header: { 'message-id': id } })) };
+      const uids = (await client.search(query, { uid: true })) || [];
+      if (uids.length === 0) continue;
+      // The server's header search matches substrings: the envelope says which Message-ID each one has.
+      for await (const message of client.fetch(uids.join(','), { uid: true, envelope: true }, { uid: true })) {
+        const id = message.envelope?.messageId;
+        if (id && wanted.has(id)) found.add(id);
+      }
+    }
+  });
+  return found;
 }
 
 async function withMailbox<T>(client: ImapFlow, path: string, readOnly: boolean, run: () => Promise<T>): Promise<T> {
@@ -191,11 +229,42 @@ class EmailConnector implements Connector {
     this.now = options.now ?? (() => Date.now());
   }
 
-  private async imap<T>(ctx: AccountContext, what: string, run: (client: ImapFlow, settings: MailSettings) => Promise<T>): Promise<T> {
-    const settings = readSettings(ctx.credentials);
+  /** Tokens renewed by this connector, by account: the push connection's context may hold older ones. */
+  private readonly renewed = new Map<number, Record<string, string>>();
+  /** One renewal at a time per account (the poll and the push connection may ask together). */
+  private readonly renewing = new Map<number, Promise<string>>();
+
+  /** The password, or an access token valid for the next minutes (renewed first when it is about to expire). */
+  private async secret(ctx: AccountContext, settings: MailSettings): Promise<MailSecret> {
+    if (settings.oauth) {
+      const newer = this.renewed.get(ctx.accountId);
+      if (newer && newer.clientId === ctx.credentials.clientId && Number(newer.expiresAt ?? 0) > Number(ctx.credentials.expiresAt ?? 0)) Object.assign(ctx.credentials, newer);
+      try {
+        let pending = this.renewing.get(ctx.accountId);
+        if (!pending) {
+          const before = ctx.credentials.accessToken;
+          pending = currentAccessToken(ctx, settings.oauth.tokenUrl, this.now(), this.options.timeoutMs)
+            .then((token) => {
+              if (token !== before) this.renewed.set(ctx.accountId, { ...ctx.credentials });
+              return token;
+            })
+            .finally(() => this.renewing.delete(ctx.accountId));
+          this.renewing.set(ctx.accountId, pending);
+        }
+        return { accessToken: await pending };
+      } catch (err) {
+        if (err instanceof ConnectorError && err.kind === 'auth') throw new ConnectorError('auth', `The mail provider refused to renew the sign-in (${err.message}): sign in again.`);
+        throw err;
+      }
+    }
     const password = ctx.credentials.password;
     if (!password) throw new ConnectorError('auth', 'No password is stored for this mailbox: sign in again.');
-    const client = imapClient(settings, password, this.options.timeoutMs, { onCommand: this.options.onCommand });
+    return password;
+  }
+
+  private async imap<T>(ctx: AccountContext, what: string, run: (client: ImapFlow, settings: MailSettings) => Promise<T>): Promise<T> {
+    const settings = readSettings(ctx.credentials);
+    const client = imapClient(settings, await this.secret(ctx, settings), this.options.timeoutMs, { onCommand: this.options.onCommand });
     // Errors after a failed command also arrive as events: without a listener they would crash the process.
     client.on('error', () => undefined);
     try {
@@ -229,6 +298,7 @@ class EmailConnector implements Connector {
         if (event.vanished && typeof event.uid === 'number') vanished.add(event.uid);
       };
       client.on('expunge', onExpunge);
+      let outcome: PollResult;
       const lock = await client.getMailboxLock('INBOX', { readOnly: true });
       try {
         const mailbox = client.mailbox;
@@ -305,11 +375,19 @@ class EmailConnector implements Connector {
           modseq: nextModseq,
           uids: [...uidMemory.entries()].sort((a, b) => a[0] - b[0]).slice(-uidLimit),
         };
-        return { items, cursor: JSON.stringify(next), hasMore, rateLimit: null, skipped, ...(deleted.length > 0 ? { deleted } : {}) };
+        outcome = { items, cursor: JSON.stringify(next), hasMore, rateLimit: null, skipped, ...(deleted.length > 0 ? { deleted } : {}) };
       } finally {
         lock.release();
         client.off('expunge', onExpunge);
       }
+      // Archived (by Parvis or a mail client) is not deleted: the conversation stays as it is.
+      if (outcome.deleted) {
+        const archived = await archivedIds(client, outcome.deleted.map((d) => d.remoteId));
+        const { deleted: reported, ...rest } = outcome;
+        const deleted = reported.filter((d) => !archived.has(d.remoteId));
+        outcome = deleted.length > 0 ? { ...rest, deleted } : rest;
+      }
+      return outcome;
     });
   }
 
@@ -355,8 +433,8 @@ class EmailConnector implements Connector {
 
   watch(ctx: AccountContext, onChange: () => void): AccountWatch {
     const settings = readSettings(ctx.credentials);
-    const password = ctx.credentials.password;
-    return new InboxWatch(settings, password ?? '', onChange, this.options);
+    // Asked at each (re)connection: an OAuth token is renewed in between.
+    return new InboxWatch(settings, () => this.secret(ctx, settings), onChange, this.options);
   }
 
   async reply(ctx: AccountContext, req: ReplyRequest): Promise<ReplyResult> {
@@ -364,8 +442,7 @@ class EmailConnector implements Connector {
     const parent = req.parentExtra as Partial<EmailExtra> | undefined;
     if (!parent?.messageId || !parent.replyTo) throw new ConnectorError('not-supported', 'This message has no address to answer (it was not read from the mailbox).');
     const settings = readSettings(ctx.credentials);
-    const password = ctx.credentials.password;
-    if (!password) throw new ConnectorError('auth', 'No password is stored for this mailbox: sign in again.');
+    const secret = await this.secret(ctx, settings);
     const messageId = replyMessageId(req.idempotencyKey, settings.address);
     const references = replyReferences({ messageId: parent.messageId, references: parent.references ?? [] });
     const date = new Date(this.now());
@@ -383,7 +460,7 @@ class EmailConnector implements Connector {
       .compile()
       .build();
 
-    const transport = smtpTransport(settings, password, this.options.timeoutMs);
+    const transport = smtpTransport(settings, secret, this.options.timeoutMs);
     try {
       await transport.sendMail({ envelope: { from: settings.address, to: [parent.replyTo] }, raw });
     } catch (err) {
@@ -431,27 +508,43 @@ class EmailConnector implements Connector {
     const messageId = extra.messageId ?? req.messageRemoteId;
     return this.imap(ctx, 'IMAP move', async (client) => {
       const list = await client.list();
-      const target =
-        req.action === 'spam'
-          ? specialFolder(list, '\\Junk', /^(junk|spam|junk e-?mail|courrier ind[ée]sirable|ind[ée]sirables)$/i)
-          : specialFolder(list, '\\Trash', /^(trash|deleted items|deleted messages|corbeille)$/i);
+      const archive = archiveFolder(list);
+      let created = false;
+      let target: string | null;
+      if (req.action === 'spam') target = specialFolder(list, '\\Junk', /^(junk|spam|junk e-?mail|courrier ind[ée]sirable|ind[ée]sirables)$/i);
+      else if (req.action === 'remove') target = specialFolder(list, '\\Trash', /^(trash|deleted items|deleted messages|corbeille)$/i);
+      else if (req.action === 'unarchive') target = 'INBOX';
+      else if (archive) target = archive;
+      else {
+        // No archive folder yet: made where the server keeps personal folders (its namespace prefix).
+        const prefix = client.namespace?.prefix ?? '';
+        target = (await client.mailboxCreate(`${prefix}Archive`)).path;
+        created = true;
+      }
       if (!target) throw new ConnectorError('not-supported', req.action === 'spam' ? 'This mailbox has no Junk folder.' : 'This mailbox has no Trash folder.');
-      const mailbox = extra.mailbox || 'INBOX';
-      const moved = await withMailbox(client, mailbox, false, async () => {
-        let uids: number[] = [];
-        if (extra.uid && String(client.mailbox && client.mailbox.uidValidity) === extra.uidValidity) {
-          // The UID still names this message only if its Message-ID says so.
-          uids = (await client.search({ uid: String(extra.uid), header: { 'message-id': messageId } }, { uid: true })) || [];
-        }
-        if (uids.length === 0) uids = (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
-        if (uids.length > 0) await client.messageMove(uids.join(','), target, { uid: true });
-        return uids.length;
-      });
-      if (moved > 0) return { remoteResult: { folder: target, moved } };
+      const home = extra.mailbox || 'INBOX';
+      // Where the message may be: where it was read, else the archive (archived earlier, from Parvis or a mail client).
+      const sources =
+        req.action === 'unarchive'
+          ? archive && !created ? [archive] : []
+          : [home, ...(archive && archive !== home && archive !== target ? [archive] : [])];
+      for (const source of sources) {
+        const moved = await withMailbox(client, source, false, async () => {
+          let uids: number[] = [];
+          if (source === home && extra.uid && String(client.mailbox && client.mailbox.uidValidity) === extra.uidValidity) {
+            // The UID still names this message only if its Message-ID says so.
+            uids = (await client.search({ uid: String(extra.uid), header: { 'message-id': messageId } }, { uid: true })) || [];
+          }
+          if (uids.length === 0) uids = (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
+          if (uids.length > 0) await client.messageMove(uids.join(','), target, { uid: true });
+          return uids.length;
+        });
+        if (moved > 0) return { remoteResult: { folder: target, moved, ...(created ? { created: true } : {}) } };
+      }
       // Already moved (an earlier attempt went through, or someone filed it): done if it is there.
       const there = await withMailbox(client, target, true, async () => ((await client.search({ header: { 'message-id': messageId } }, { uid: true })) || []).length);
-      if (there > 0) return { remoteResult: { folder: target, alreadyThere: true } };
-      throw new ConnectorError('not-supported', `This message is no longer in ${mailbox}: it was moved or deleted in another mail client.`);
+      if (there > 0) return { remoteResult: { folder: target, alreadyThere: true, ...(created ? { created: true } : {}) } };
+      throw new ConnectorError('not-supported', `This message is no longer in ${sources.join(' or ') || 'the archive'}: it was moved or deleted in another mail client.`);
     });
   }
 }
@@ -472,7 +565,7 @@ class InboxWatch implements AccountWatch {
 
   constructor(
     private readonly settings: MailSettings,
-    private readonly password: string,
+    private readonly secret: () => Promise<MailSecret>,
     private readonly onChange: () => void,
     private readonly options: EmailConnectorOptions,
   ) {
@@ -482,7 +575,16 @@ class InboxWatch implements AccountWatch {
   private async connect(): Promise<void> {
     this.timer = null;
     if (this.closed) return;
-    const client = imapClient(this.settings, this.password, this.options.timeoutMs, { idle: true, maxIdleMs: this.options.maxIdleMs ?? 10 * 60_000 });
+    let secret: MailSecret;
+    try {
+      secret = await this.secret();
+    } catch {
+      // No valid sign-in now: the next poll says so; try again later.
+      this.retry();
+      return;
+    }
+    if (this.closed) return;
+    const client = imapClient(this.settings, secret, this.options.timeoutMs, { idle: true, maxIdleMs: this.options.maxIdleMs ?? 10 * 60_000 });
     this.client = client;
     client.on('error', () => undefined);
     const changed = () => {
@@ -530,9 +632,14 @@ class InboxWatch implements AccountWatch {
   }
 }
 
+/** imapflow's and Nodemailer's `auth` for a password or an access token (XOAUTH2). */
+function imapAuth(settings: MailSettings, secret: MailSecret) {
+  return typeof secret === 'string' ? { user: settings.login, pass: secret } : { user: settings.login, accessToken: secret.accessToken };
+}
+
 export function imapClient(
   settings: MailSettings,
-  password: string,
+  secret: MailSecret,
   timeoutMs = 30_000,
   extra: { idle?: boolean; maxIdleMs?: number; onCommand?: (command: string) => void } = {},
 ): ImapFlow {
@@ -541,7 +648,7 @@ export function imapClient(
     port: settings.imap.port,
     secure: settings.imap.security === 'tls',
     doSTARTTLS: settings.imap.security === 'starttls' ? true : undefined,
-    auth: { user: settings.login, pass: password },
+    auth: imapAuth(settings, secret),
     tls: tlsOptions(settings.imap),
     logger: false,
     // QRESYNC: messages that leave the INBOX are named by UID (VANISHED), where the server can.
@@ -579,13 +686,13 @@ function commandCounter(onCommand: (command: string) => void) {
   };
 }
 
-export function smtpTransport(settings: MailSettings, password: string, timeoutMs = 30_000) {
+export function smtpTransport(settings: MailSettings, secret: MailSecret, timeoutMs = 30_000) {
   return nodemailer.createTransport({
     host: settings.smtp.host,
     port: settings.smtp.port,
     secure: settings.smtp.security === 'tls',
     requireTLS: settings.smtp.security === 'starttls',
-    auth: { user: settings.login, pass: password },
+    auth: typeof secret === 'string' ? { user: settings.login, pass: secret } : { type: 'OAuth2' as const, user: settings.login, accessToken: secret.accessToken },
     tls: tlsOptions(settings.smtp),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
@@ -598,8 +705,8 @@ export function createEmailConnector(options: EmailConnectorOptions = {}): Conne
 }
 
 /** Checks a mailbox's IMAP and SMTP logins (nothing is sent: SMTP stops after AUTH). */
-export async function checkMailbox(settings: MailSettings, password: string, timeoutMs?: number): Promise<void> {
-  const client = imapClient(settings, password, timeoutMs);
+export async function checkMailbox(settings: MailSettings, secret: MailSecret, timeoutMs?: number): Promise<void> {
+  const client = imapClient(settings, secret, timeoutMs);
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -608,7 +715,7 @@ export async function checkMailbox(settings: MailSettings, password: string, tim
     throw mailError(err, `IMAP ${settings.imap.host}`);
   }
   await client.logout().catch(() => client.close());
-  const transport = smtpTransport(settings, password, timeoutMs);
+  const transport = smtpTransport(settings, secret, timeoutMs);
   try {
     await transport.verify();
   } catch (err) {

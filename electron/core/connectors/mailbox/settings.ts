@@ -40,6 +40,11 @@ export interface MailSettings {
   address: string;
   /** The login, when it is not the address. */
   login: string;
+  /**
+   * Signed in with OAuth 2 (SASL XOAUTH2) instead of a password: the provider, and the token
+   * endpoint the refresh token goes back to (the tokens and the client id are in the credentials).
+   */
+  oauth?: { provider: 'google' | 'microsoft'; tokenUrl: string };
 }
 
 export const DEFAULT_PORTS: Record<'imap' | 'smtp', Record<Security, number>> = {
