@@ -29,16 +29,22 @@ export const Post = z.object({
   text: z.string(),
   link: z.string().nullable(),
   firstComment: z.string().nullable(),
+  /** An article's title (networks that publish articles, see `NetworkInfo.titleRequired`); null: none. */
+  title: z.string().nullable().optional(),
   targets: z.array(PostTarget),
   updatedAt: Timestamp,
 });
 export type Post = z.infer<typeof Post>;
+
+/** How long an article's title may be (WordPress has no limit of its own; this keeps titles sane). */
+export const MAX_TITLE_LENGTH = 300;
 
 export const PostInput = z
   .object({
     text: z.string().max(20_000),
     link: z.string().trim().url().max(2000).nullable().optional(),
     firstComment: z.string().max(20_000).nullable().optional(),
+    title: z.string().max(MAX_TITLE_LENGTH).nullable().optional(),
     targets: z
       .array(
         z

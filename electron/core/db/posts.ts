@@ -14,6 +14,8 @@ export interface PostRow {
   text: string;
   link: string | null;
   first_comment: string | null;
+  /** An article's title (networks that publish articles); null: none. */
+  title: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -47,6 +49,7 @@ export interface PostInput {
   text: string;
   link?: string | null;
   firstComment?: string | null;
+  title?: string | null;
   targets: { accountId: number; textOverride?: string | null; scheduledAt?: number | null }[];
 }
 
@@ -74,9 +77,15 @@ export function publishedText(post: Pick<PostRow, 'text' | 'link'>, target: Pick
   return link && !text.includes(link) ? `${text}\n\n${link}`.trim() : text;
 }
 
+/** The title as stored: trimmed, null when blank. */
+function titleOf(input: PostInput): string | null {
+  const title = input.title?.trim();
+  return title ? title : null;
+}
+
 export function createPostStore(db: Db, now: () => number) {
-  const insertPost = db.prepare<[string, string, string | null, string | null, number, number]>(
-    'INSERT INTO posts (uid, text, link, first_comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+  const insertPost = db.prepare<[string, string, string | null, string | null, string | null, number, number]>(
+    'INSERT INTO posts (uid, text, link, first_comment, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insertTarget = db.prepare<[string, number, number, string | null, number | null, number, number]>(
     'INSERT INTO post_targets (uid, post_id, account_id, text_override, scheduled_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -112,7 +121,7 @@ export function createPostStore(db: Db, now: () => number) {
     create: db.transaction((input: PostInput): number => {
       checkAccounts(input);
       const at = now();
-      const postId = Number(insertPost.run(newUid(), input.text, input.link ?? null, input.firstComment ?? null, at, at).lastInsertRowid);
+      const postId = Number(insertPost.run(newUid(), input.text, input.link ?? null, input.firstComment ?? null, titleOf(input), at, at).lastInsertRowid);
       for (const t of input.targets) insertTarget.run(newUid(), postId, t.accountId, t.textOverride ?? null, t.scheduledAt ?? null, at, at);
       return postId;
     }),
@@ -125,10 +134,11 @@ export function createPostStore(db: Db, now: () => number) {
       const { targets } = store.get(postId);
       checkAccounts(input);
       const at = now();
-      db.prepare('UPDATE posts SET text = ?, link = ?, first_comment = ?, updated_at = ? WHERE id = ?').run(
+      db.prepare('UPDATE posts SET text = ?, link = ?, first_comment = ?, title = ?, updated_at = ? WHERE id = ?').run(
         input.text,
         input.link ?? null,
         input.firstComment ?? null,
+        titleOf(input),
         at,
         postId,
       );

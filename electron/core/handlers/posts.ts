@@ -1,5 +1,6 @@
 /** Posts to publish: compose, schedule, and decide about posts that came due while Parvis was closed. */
 import type { Post } from '../../../shared/posts';
+import { publishesText } from '../../../shared/networks';
 import { checkPostText } from '../../../shared/text-length';
 import { publishedText, type PostRow, type TargetRow } from '../db/posts';
 import { CoreError } from '../rpc';
@@ -15,6 +16,7 @@ export function toPost(post: PostRow, targets: TargetRow[]): Post {
     text: post.text,
     link: post.link,
     firstComment: post.first_comment,
+    title: post.title,
     updatedAt: post.updated_at,
     targets: targets.map((t) => ({
       id: t.id,
@@ -50,10 +52,11 @@ export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
       if (t.state !== 'draft') continue;
       const account = s.accounts.get(t.account_id);
       const descriptor = account ? s.knownDescriptors.find((d) => d.id === account.network) : undefined;
-      if (!account || !descriptor || !descriptor.publish.includes('text') || s.connectorPublishes(account.network) === false) {
+      if (!account || !descriptor || !publishesText(descriptor.publish) || s.connectorPublishes(account.network) === false) {
         problems.push(`account ${t.account_id}: this network cannot publish from Parvis`);
         continue;
       }
+      if (descriptor.titleRequired && !post.title?.trim()) problems.push(`${account.handle}: ${descriptor.displayName} needs a title`);
       if (t.scheduled_at === null) problems.push(`${account.handle}: no time set`);
       const problem = checkPostText(publishedText(post, t), descriptor.text);
       if (problem?.kind === 'empty') problems.push(`${account.handle}: the text is empty`);
