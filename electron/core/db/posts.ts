@@ -65,6 +65,16 @@ export interface CalendarRow {
   remote_scheduled_id: string | null;
   permalink: string | null;
   excerpt: string;
+  /** Comments received on the published post (0 before it is published). */
+  replies: number;
+}
+
+/** One day of the calendar's month grid: how many targets it has, and the first ones by time. */
+export interface CalendarDay {
+  from: number;
+  to: number;
+  total: number;
+  rows: CalendarRow[];
 }
 
 /** Targets whose post may still change (nothing sent, nothing handed to a network). */
@@ -92,13 +102,54 @@ export function createPostStore(db: Db, now: () => number) {
   );
   const postById = db.prepare<[number], PostRow>('SELECT * FROM posts WHERE id = ?');
   const targetsOf = db.prepare<[number], TargetRow>('SELECT * FROM post_targets WHERE post_id = ? ORDER BY id');
+  const calendarColumns = `t.id AS target_id, t.post_id, t.account_id, t.scheduled_at AS at, t.state, t.remote_scheduled_id, t.permalink,
+            substr(coalesce(t.text_override, p.text), 1, ${EXCERPT_LENGTH}) AS excerpt, 0 AS replies`;
   const calendarRange = db.prepare<[number, number], CalendarRow>(
-    `SELECT t.id AS target_id, t.post_id, t.account_id, t.scheduled_at AS at, t.state, t.remote_scheduled_id, t.permalink,
-            substr(coalesce(t.text_override, p.text), 1, ${EXCERPT_LENGTH}) AS excerpt
+    `SELECT ${calendarColumns}
      FROM post_targets t JOIN posts p ON p.id = t.post_id
      WHERE t.scheduled_at >= ? AND t.scheduled_at < ?
      ORDER BY t.scheduled_at, t.id`,
   );
+  // The month grid: per day, a count and the first targets, each an indexed range of
+  // `post_targets_time` (scheduled_at, id): the count reads the index alone, the rows stop at the limit.
+  const dayCount = db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM post_targets WHERE scheduled_at >= ? AND scheduled_at < ?');
+  const dayFirst = db.prepare<[number, number, number], CalendarRow>(
+    `SELECT ${calendarColumns}
+     FROM post_targets t JOIN posts p ON p.id = t.post_id
+     WHERE t.scheduled_at >= ? AND t.scheduled_at < ?
+     ORDER BY t.scheduled_at, t.id LIMIT ?`,
+  );
+  /**
+   * Replies to published targets, in one grouped query: the messages from others in the
+   * conversations whose root is the published post (Mastodon, Bluesky: replies thread on it), or
+   * that hang on it as their context (WordPress: a comment thread starts at a top-level comment),
+   * on the same account; deleted ones are not counted. Indexed by `conversations (account_id,
+   * remote_id)` and `conv_context`.
+   */
+  const replyCounts = db.prepare<[string], { target_id: number; replies: number }>(
+    `WITH pub AS (
+       SELECT id, account_id, remote_id FROM post_targets WHERE id IN (SELECT value FROM json_each(?)) AND remote_id IS NOT NULL
+     ),
+     conv AS (
+       SELECT pub.id AS target_id, pub.remote_id, c.id AS conversation_id FROM pub
+         JOIN conversations c ON c.account_id = pub.account_id AND c.remote_id = pub.remote_id
+       UNION
+       SELECT pub.id, pub.remote_id, c.id FROM pub
+         JOIN conversations c ON c.account_id = pub.account_id AND c.context_remote_id = pub.remote_id
+     )
+     SELECT conv.target_id, count(m.id) AS replies FROM conv
+       JOIN messages m ON m.conversation_id = conv.conversation_id
+     WHERE m.direction = 'in' AND m.deleted_at IS NULL AND (m.remote_id IS NULL OR m.remote_id <> conv.remote_id)
+     GROUP BY conv.target_id`,
+  );
+  /** Sets `replies` on the published rows. */
+  const withReplies = <R extends CalendarRow>(rows: R[]): R[] => {
+    const published = rows.filter((r) => r.permalink !== null || r.state === 'published').map((r) => r.target_id);
+    if (published.length === 0) return rows;
+    const counts = new Map(replyCounts.all(JSON.stringify(published)).map((r) => [r.target_id, r.replies]));
+    for (const r of rows) r.replies = counts.get(r.target_id) ?? 0;
+    return rows;
+  };
   const accountExists = db.prepare<[number], { id: number }>('SELECT id FROM accounts WHERE id = ?');
 
   function checkAccounts(input: PostInput) {
@@ -181,7 +232,24 @@ export function createPostStore(db: Db, now: () => number) {
      * one indexed range scan (`post_targets_time`), so a month of 10,000 posts stays fast.
      */
     calendar(from: number, to: number): CalendarRow[] {
-      return calendarRange.all(from, to);
+      return withReplies(calendarRange.all(from, to));
+    },
+
+    /**
+     * The month grid: for each day between consecutive `dayStarts` (the user's midnights, so the
+     * core needs no time zone), the exact number of targets and the first `perDay` by time, with
+     * their reply counts. Reads what the grid shows, not the 10,000 posts of a busy month.
+     */
+    calendarDays(dayStarts: number[], perDay: number): CalendarDay[] {
+      const days: CalendarDay[] = [];
+      for (let i = 0; i + 1 < dayStarts.length; i++) {
+        const from = dayStarts[i]!;
+        const to = dayStarts[i + 1]!;
+        const total = dayCount.get(from, to)?.n ?? 0;
+        days.push({ from, to, total, rows: total === 0 ? [] : dayFirst.all(from, to, perDay) });
+      }
+      withReplies(days.flatMap((d) => d.rows));
+      return days;
     },
 
     /** Posts with at least one target, by their earliest time (drafts without a time last), newest edits first among equals. */

@@ -2,12 +2,12 @@
 import type { Post } from '../../../shared/posts';
 import { publishesText } from '../../../shared/networks';
 import { checkPostText } from '../../../shared/text-length';
-import { publishedText, type PostRow, type TargetRow } from '../db/posts';
+import { publishedText, type CalendarRow, type PostRow, type TargetRow } from '../db/posts';
 import { CoreError } from '../rpc';
 import type { DomainHandlers } from './context';
 import type { CoreServices } from './services';
 
-type PostCalls = 'posts.create' | 'posts.update' | 'posts.list' | 'posts.schedule' | 'posts.decide' | 'posts.get' | 'posts.move' | 'posts.calendar';
+type PostCalls = 'posts.create' | 'posts.update' | 'posts.list' | 'posts.schedule' | 'posts.decide' | 'posts.get' | 'posts.move' | 'posts.calendar' | 'posts.calendarDays';
 
 export function toPost(post: PostRow, targets: TargetRow[]): Post {
   return {
@@ -32,6 +32,20 @@ export function toPost(post: PostRow, targets: TargetRow[]): Post {
       attempts: t.attempts,
       lastError: t.last_error,
     })),
+  };
+}
+
+function toCalendarEntry(r: CalendarRow) {
+  return {
+    targetId: r.target_id,
+    postId: r.post_id,
+    accountId: r.account_id,
+    at: r.at,
+    state: r.state,
+    heldByNetwork: r.remote_scheduled_id !== null && r.state === 'scheduled',
+    excerpt: r.excerpt,
+    permalink: r.permalink,
+    replies: r.replies,
   };
 }
 
@@ -93,17 +107,9 @@ export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
       changed(postId);
       return read(postId);
     },
-    'posts.calendar': ({ from, to }) =>
-      s.posts.calendar(from, to).map((r) => ({
-        targetId: r.target_id,
-        postId: r.post_id,
-        accountId: r.account_id,
-        at: r.at,
-        state: r.state,
-        heldByNetwork: r.remote_scheduled_id !== null && r.state === 'scheduled',
-        excerpt: r.excerpt,
-        permalink: r.permalink,
-      })),
+    'posts.calendar': ({ from, to }) => s.posts.calendar(from, to).map(toCalendarEntry),
+    'posts.calendarDays': ({ dayStarts, perDay }) =>
+      s.posts.calendarDays(dayStarts, perDay).map((d) => ({ from: d.from, to: d.to, total: d.total, entries: d.rows.map(toCalendarEntry) })),
     'posts.decide': (decision) => {
       const p = publisher();
       p.decide(decision.targetId, decision.action === 'publish-now' ? { action: 'publish-now' } : { action: 'reschedule', at: decision.at });

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWordPressServer, type WordPressServer } from '../../../../e2e/networks/wordpress';
-import { ConnectorError, type AccountContext, type PublishRequest } from '../types';
+import { type ConnectorError, type AccountContext, type PublishRequest } from '../types';
 import { articleHtml, articleSlug, articleTitle } from './convert';
 import { createWordPressConnector, signInToWordPress } from './index';
 
