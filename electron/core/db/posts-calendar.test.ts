@@ -81,6 +81,8 @@ describe('reply counts on the calendar', () => {
         item({ remoteId: '7', threadRemoteId: '7', text: 'Bravo', context: { remoteId: '42', text: 'Nouvelle collection' } }),
         item({ remoteId: '8', threadRemoteId: '7', parentRemoteId: '7', text: 'Oui bravo', context: { remoteId: '42', text: 'Nouvelle collection' } }),
         item({ remoteId: '9', threadRemoteId: '9', text: 'Livraison ?', context: { remoteId: '42', text: 'Nouvelle collection' } }),
+        // Comment ids are not post ids: comment 42 under the article is a reply like the others.
+        item({ remoteId: '42', threadRemoteId: '9', parentRemoteId: '9', text: 'Vers Lyon', context: { remoteId: '42', text: 'Nouvelle collection' } }),
         item({ remoteId: '10', threadRemoteId: '10', text: 'Autre article', context: { remoteId: '41', text: 'Ancien' } }),
       ],
       cursor: null,
@@ -90,7 +92,7 @@ describe('reply counts on the calendar', () => {
     core.ingest(mastodon.id, { items: [], cursor: null, deleted: [{ remoteId: '114', deletedAt: T0 + DAY }] });
 
     const replies = () => new Map(core.posts.calendar(T0, T0 + DAY).map((r) => [r.target_id, r.replies]));
-    expect(replies()).toEqual(new Map([[toot!.id, 1], [article!.id, 3], [core.posts.get(draft).targets[0]!.id, 0]]));
+    expect(replies()).toEqual(new Map([[toot!.id, 1], [article!.id, 4], [core.posts.get(draft).targets[0]!.id, 0]]));
     // The month grid gives the same counts.
     const [day] = core.posts.calendarDays([T0, T0 + DAY], 10);
     expect(new Map(day!.rows.map((r) => [r.target_id, r.replies]))).toEqual(replies());

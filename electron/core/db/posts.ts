@@ -131,15 +131,17 @@ export function createPostStore(db: Db, now: () => number) {
        SELECT id, account_id, remote_id FROM post_targets WHERE id IN (SELECT value FROM json_each(?)) AND remote_id IS NOT NULL
      ),
      conv AS (
-       SELECT pub.id AS target_id, pub.remote_id, c.id AS conversation_id FROM pub
+       SELECT pub.id AS target_id, pub.remote_id, c.id AS conversation_id, c.remote_id AS root FROM pub
          JOIN conversations c ON c.account_id = pub.account_id AND c.remote_id = pub.remote_id
        UNION
-       SELECT pub.id, pub.remote_id, c.id FROM pub
+       SELECT pub.id, pub.remote_id, c.id, c.remote_id FROM pub
          JOIN conversations c ON c.account_id = pub.account_id AND c.context_remote_id = pub.remote_id
      )
      SELECT conv.target_id, count(m.id) AS replies FROM conv
        JOIN messages m ON m.conversation_id = conv.conversation_id
-     WHERE m.direction = 'in' AND m.deleted_at IS NULL AND (m.remote_id IS NULL OR m.remote_id <> conv.remote_id)
+     -- The post itself, when stored as its thread's first message, is not a reply to it; in a
+     -- thread that only names the post as context, ids are another namespace (WordPress comments).
+     WHERE m.direction = 'in' AND m.deleted_at IS NULL AND NOT (conv.root = conv.remote_id AND m.remote_id IS conv.remote_id)
      GROUP BY conv.target_id`,
   );
   /** Sets `replies` on the published rows. */
