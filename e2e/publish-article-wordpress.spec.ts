@@ -5,10 +5,16 @@
  * comments it gets show as its reply count on the calendar. A busy day in the month grid shows its
  * first posts and a "+N" that opens the day.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { STATIC_DIR } from './fixtures';
 import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, startNetworkedWebMode, startNetworks, waitFor } from './networks/fixture';
 import { startWordPressServer } from './networks/wordpress';
+
+async function seriousViolations(page: Page): Promise<{ id: string; targets: string[] }[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}
 
 /** An `<input type="datetime-local">` value for a moment, in the page's time zone. */
 async function localInput(page: Page, at: number): Promise<string> {
@@ -49,6 +55,7 @@ test('compose for Mastodon, Bluesky and a WordPress article (title), published o
     await expect(page.getByTestId(`problems-${blog.id}`)).toContainText(/WordPress publie un article\s:\sil lui faut un titre\./);
     await expect(page.getByTestId(`problems-${mastodon.id}`)).not.toContainText('titre');
     await expect(page.getByTestId('schedule-post')).toBeDisabled();
+    expect(await seriousViolations(page), 'composer with a title asked').toEqual([]);
     // Without WordPress the title is not asked.
     await page.getByTestId(`target-${blog.id}`).uncheck();
     await expect(page.getByTestId('compose-title')).toHaveCount(0);
@@ -108,6 +115,7 @@ test('compose for Mastodon, Bluesky and a WordPress article (title), published o
     if ((await more.count()) === 0) await page.locator('.fc-next-button').click();
     await expect(more).toHaveCount(1);
     await expect(more).toContainText('+3 autres');
+    expect(await seriousViolations(page), 'calendar month with reply counts and +N').toEqual([]);
     await more.click();
     // The day, with all six.
     await expect(page.locator('[data-calendar-target]')).toHaveCount(6);
