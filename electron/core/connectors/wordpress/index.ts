@@ -11,6 +11,11 @@
  * made on the site, a changed text an edit, and an id gone from the window it belonged to a
  * comment trashed or deleted on the site. What happens on the site to older comments (beyond the
  * newest page of each list, 100 comments) is not seen: WordPress keeps no change log to ask.
+ *
+ * Articles (`publish`): a title and the composer's text as escaped paragraphs, `status` publish,
+ * or future with `date_gmt` (the site publishes it itself, Parvis running or not). WordPress has
+ * no idempotency key: the post's slug comes from the target's key and is looked up (every status,
+ * the trash included) before any send, so a resend after a lost answer finds the first article.
  */
 import { MODERATION_ACTIONS } from '../../../../shared/model';
 import type { SignInResult } from '../sign-in';
