@@ -32,7 +32,7 @@ import { Contest, ContestFilters, ContestInput, ContestPost, ContestPostChoice, 
 import { Lexicon, RuleDefinitionBase } from './moderation';
 import { Report, ReportQuery } from './report';
 import { DeveloperAppInfo, NetworkCapabilities, NetworkInfo } from './networks';
-import { CalendarEntry, CalendarRange, Post, PostDecision, PostInput, PostMove } from './posts';
+import { CalendarDay, CalendarDaysRequest, CalendarEntry, CalendarRange, Post, PostDecision, PostInput, PostMove } from './posts';
 
 export { NetworkCapabilities, NetworkInfo };
 
@@ -524,6 +524,8 @@ export const calls = {
   'posts.move': { input: PostMove, output: Post },
   /** The targets with a time in [from, to), by time: what the calendar draws. */
   'posts.calendar': { input: CalendarRange, output: z.array(CalendarEntry) },
+  /** The month grid: per day, its count and its first posts (with reply counts). */
+  'posts.calendarDays': { input: CalendarDaysRequest, output: z.array(CalendarDay) },
 
   'settings.get': { input: Empty, output: Settings },
   'settings.set': { input: Settings.partial().strict(), output: Settings },

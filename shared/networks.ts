@@ -146,6 +146,11 @@ export type TextLimits = z.infer<typeof TextLimits>;
 /** Kinds of content a network lets an account publish. */
 export const PUBLISH_KINDS = ['text', 'image', 'video', 'link', 'article', 'topic'] as const;
 
+/** The composer's text goes out as a post ('text') or as an article's body ('article', with a title). */
+export function publishesText(kinds: readonly (typeof PUBLISH_KINDS)[number][]): boolean {
+  return kinds.includes('text') || kinds.includes('article');
+}
+
 export const NetworkCapabilities = z.object({
   maxReplyLength: z.number().int(),
   reply: z.boolean(),
@@ -222,6 +227,8 @@ export const NetworkInfo = z.object({
   capabilities: NetworkCapabilities,
   text: TextLimits,
   publish: z.array(z.enum(PUBLISH_KINDS)),
+  /** A post needs a title there (an article): the composer asks for one when such an account is chosen. */
+  titleRequired: z.boolean().optional(),
   /** The network has a daily quota (YouTube) that the accounts screen shows. */
   quota: z.object({ unitsPerDay: z.number().int().positive(), timeZone: z.string() }).nullable(),
   /**

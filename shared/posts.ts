@@ -29,16 +29,22 @@ export const Post = z.object({
   text: z.string(),
   link: z.string().nullable(),
   firstComment: z.string().nullable(),
+  /** An article's title (networks that publish articles, see `NetworkInfo.titleRequired`); null: none. */
+  title: z.string().nullable().optional(),
   targets: z.array(PostTarget),
   updatedAt: Timestamp,
 });
 export type Post = z.infer<typeof Post>;
+
+/** How long an article's title may be (WordPress has no limit of its own; this keeps titles sane). */
+export const MAX_TITLE_LENGTH = 300;
 
 export const PostInput = z
   .object({
     text: z.string().max(20_000),
     link: z.string().trim().url().max(2000).nullable().optional(),
     firstComment: z.string().max(20_000).nullable().optional(),
+    title: z.string().max(MAX_TITLE_LENGTH).nullable().optional(),
     targets: z
       .array(
         z
@@ -72,8 +78,30 @@ export const CalendarEntry = z.object({
   /** The first words of the text this target publishes. */
   excerpt: z.string(),
   permalink: z.string().nullable(),
+  /** Comments the published post received (its replies in the inbox); 0 before it is published. */
+  replies: z.number().int().nonnegative(),
 });
 export type CalendarEntry = z.infer<typeof CalendarEntry>;
+
+/**
+ * The month grid: the user's midnights (ascending, at most 43: six weeks), and how many targets
+ * to draw per day; the others are counted ("+12").
+ */
+export const CalendarDaysRequest = z
+  .object({ dayStarts: z.array(Timestamp).min(2).max(43), perDay: z.number().int().min(1).max(50) })
+  .strict()
+  .refine((r) => r.dayStarts.every((d, i) => i === 0 || d > r.dayStarts[i - 1]!), { message: 'dayStarts ascending' })
+  .refine((r) => r.dayStarts[r.dayStarts.length - 1]! - r.dayStarts[0]! <= 43 * 86_400_000, { message: 'at most 43 days' });
+
+export const CalendarDay = z.object({
+  from: Timestamp,
+  to: Timestamp,
+  /** Every target that day, drawn or not. */
+  total: z.number().int().nonnegative(),
+  /** The first `perDay` by time. */
+  entries: z.array(CalendarEntry),
+});
+export type CalendarDay = z.infer<typeof CalendarDay>;
 
 /** A window of the calendar (at most 400 days). */
 export const CalendarRange = z

@@ -16,6 +16,8 @@ export interface PublishingFigures {
 }
 
 const DAY = 86_400_000;
+/** Posts drawn per day in the month grid (the calendar screen's `MONTH_PER_DAY`). */
+const CALENDAR_PER_DAY = 3;
 
 /** Fills a month with `posts` scheduled posts over the workspace's accounts, then times both figures. */
 export async function measurePublishing(core: Core, now: number, posts = 10_000): Promise<PublishingFigures> {
@@ -33,11 +35,14 @@ export async function measurePublishing(core: Core, now: number, posts = 10_000)
       core.posts.create({ text: `Post ${i}: atelier réparation samedi, venez avec vos lampes ! https://shop.example/p/${i}`, targets: [{ accountId, scheduledAt: at }] });
     }
   })();
-  // One month as the calendar asks for it; a different window each run so nothing is cached above SQLite.
+  // One month as the calendar's month grid asks for it (six weeks of days, the first posts of each
+  // day and every day's count); a different window each run so nothing is cached above SQLite.
   let entries = 0;
   const calendar = await timeRuns(async (i) => {
     const shift = (Math.abs(i) % 3) * 60_000;
-    entries = (await callCore(core, 'posts.calendar', { from: from + shift, to: to + shift })).length;
+    const dayStarts = Array.from({ length: 43 }, (_, d) => from - 6 * DAY + shift + d * DAY);
+    const days = await callCore(core, 'posts.calendarDays', { dayStarts, perDay: CALENDAR_PER_DAY });
+    entries = days.reduce((n, d) => n + d.total, 0);
   }, { max: 30 });
 
   // The composer's check of a post for three networks, at each keystroke of a text growing to

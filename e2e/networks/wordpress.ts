@@ -44,10 +44,18 @@ export interface FakeComment {
   status: CommentStatus;
 }
 
+export type PostStatus = 'publish' | 'future' | 'draft' | 'pending' | 'private' | 'trash';
+
 export interface FakePost {
   id: number;
   title: string;
   open: boolean;
+  /** What the REST API created it with (raw, as sent), '' for posts made with `addPost`. */
+  content: string;
+  slug: string;
+  status: PostStatus;
+  /** Epoch seconds (GMT). */
+  date: number;
 }
 
 export interface WordPressServerOptions {
@@ -62,6 +70,18 @@ export interface WordPressControl {
   readonly user: string;
   readonly appPassword: string;
   addPost(title: string, options?: { open?: boolean }): FakePost;
+  post(id: number): FakePost | undefined;
+  posts(): FakePost[];
+  /** What WP-Cron does on the site: scheduled (future) posts whose time has come are published. */
+  publishDue(): FakePost[];
+  /** Someone on the site moves a post to the trash (its slug becomes `<slug>__trashed`). */
+  trashPost(id: number): void;
+  /**
+   * The next `count` requests are carried out but their answer is lost: the client gets `status`
+   * (a proxy's 502) or, with 0, the connection closed without an answer. With `method`, only
+   * requests of that method count (the others are answered as usual).
+   */
+  loseAnswers(count?: number, status?: number, method?: 'GET' | 'POST' | 'DELETE'): void;
   /** A visitor's comment (status as the site's settings or spam filter gave it). */
   addComment(input: { post: number; author: string; email?: string; text: string; status?: CommentStatus; parent?: number; date?: number }): FakeComment;
   comment(id: number): FakeComment | undefined;
@@ -94,11 +114,12 @@ export async function startWordPressServer(options: WordPressServerOptions = {})
   let nextPost = 2;
   let nextComment = 1;
   const faults = new FaultQueue();
+  const lostAnswers: { status: number; method: string | null }[] = [];
   const log: { method: string; route: string; query: Record<string, string> }[] = [];
   let url = '';
 
   const seconds = () => Math.floor(now() / 1000);
-  posts.set(1, { id: 1, title: 'Hello world!', open: true });
+  posts.set(1, { id: 1, title: 'Hello world!', open: true, content: '', slug: 'hello-world', status: 'publish', date: seconds() });
 
   const gmt = (s: number) => new Date(s * 1000).toISOString().slice(0, 19);
   const apiRoot = () => (options.permalinks === 'pretty' ? `${url}/wp-json/` : `${url}/index.php?rest_route=/`);
@@ -163,6 +184,15 @@ export async function startWordPressServer(options: WordPressServerOptions = {})
     }
     path = path.replace(/\/+$/, '') || '/';
     log.push({ method, route: path, query });
+    const lost = lostAnswers[0] && (lostAnswers[0].method === null || lostAnswers[0].method === method) ? lostAnswers.shift()!.status : undefined;
+    if (lost !== undefined) {
+      // Carried out against a sink, then answered as a failing proxy would (or not at all).
+      const sink = { headersSent: false, writeHead: () => sink, setHeader: () => sink, write: () => true, end: () => sink } as unknown as ServerResponse;
+      await handleRoute(req, sink, path, query, method);
+      if (lost === 0) res.socket?.destroy();
+      else error(res, lost, `http_${lost}`, 'Bad gateway');
+      return;
+    }
     const fault = faults.take();
     if (fault) {
       answerWithFault(res, fault, {
@@ -171,6 +201,10 @@ export async function startWordPressServer(options: WordPressServerOptions = {})
       });
       return;
     }
+    await handleRoute(req, res, path, query, method);
+  }
+
+  async function handleRoute(req: IncomingMessage, res: ServerResponse, path: string, query: Record<string, string>, method: string): Promise<void> {
     if (path === '/') {
       ok(res, { name: 'Blog', url, home: url, namespaces: ['oembed/1.0', 'wp/v2', 'wp-site-health/v1'], authentication: { 'application-passwords': { endpoints: {} } } });
       return;
@@ -195,6 +229,31 @@ export async function startWordPressServer(options: WordPressServerOptions = {})
       return;
     }
     if (path === '/wp/v2/comments' && method === 'GET') return listComments(res, query, authed);
+    if (path === '/wp/v2/posts' && method === 'GET') return listPosts(res, query, authed);
+    if (path === '/wp/v2/posts' && method === 'POST') {
+      if (!authed) return error(res, 401, 'rest_cannot_create', 'Sorry, you are not allowed to create posts as this user.');
+      return writePost(res, null, (await readBody(req)).json);
+    }
+    const onePost = /^\/wp\/v2\/posts\/(\d+)$/.exec(path);
+    if (onePost?.[1]) {
+      const p = posts.get(Number(onePost[1]));
+      if (!authed && method !== 'GET') return error(res, 401, 'rest_cannot_edit', 'Sorry, you are not allowed to edit this post.');
+      if (!p || (!authed && p.status !== 'publish')) return error(res, 404, 'rest_post_invalid_id', 'Invalid post ID.');
+      if (method === 'GET') {
+        if (query.context === 'edit' && !authed) return error(res, 401, 'rest_forbidden_context', 'Sorry, you are not allowed to edit this post.');
+        return ok(res, wirePost(p, query.context === 'edit'));
+      }
+      if (method === 'POST') return writePost(res, p, (await readBody(req)).json);
+      if (method === 'DELETE') {
+        if (query.force === 'true' || query.force === '1') {
+          posts.delete(p.id);
+          return ok(res, { deleted: true, previous: wirePost(p, true) });
+        }
+        if (p.status === 'trash') return error(res, 410, 'rest_already_trashed', 'The post has already been deleted.');
+        trash(p);
+        return ok(res, wirePost(p, true));
+      }
+    }
     if (path === '/wp/v2/comments' && method === 'POST') {
       if (!authed) return error(res, 401, 'rest_comment_login_required', 'Sorry, you must be logged in to comment.');
       const body = (await readBody(req)).json as { post?: number; parent?: number; content?: string } | undefined;
@@ -237,6 +296,102 @@ export async function startWordPressServer(options: WordPressServerOptions = {})
       }
     }
     error(res, 404, 'rest_no_route', 'No route was found matching the URL and request method.');
+  }
+
+  function wirePost(p: FakePost, edit: boolean): Record<string, unknown> {
+    return {
+      id: p.id,
+      date: gmt(p.date),
+      date_gmt: gmt(p.date),
+      modified_gmt: gmt(p.date),
+      slug: p.slug,
+      status: p.status,
+      type: 'post',
+      // Plain permalinks (the default): ?p=<id>, before and after publishing alike.
+      link: postLink(p.id),
+      title: { rendered: p.title, ...(edit ? { raw: p.title } : {}) },
+      // wpautop is not modelled: the content is rendered as it was sent.
+      content: { rendered: p.content, ...(edit ? { raw: p.content } : {}), protected: false },
+      author: ADMIN_ID,
+      comment_status: p.open ? 'open' : 'closed',
+    };
+  }
+
+  /** WordPress's sanitize_title for the ASCII slugs Parvis sends (lowercase, dashes). */
+  const sanitizeSlug = (raw: string) =>
+    raw
+      .toLowerCase()
+      .replace(/[^a-z0-9_\s-]/g, (c) => (c === '.' ? '-' : ''))
+      .replace(/[\s-]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+
+  /** wp_unique_post_slug: a slug taken by another post (trashed ones are renamed) gets -2, -3… */
+  function uniqueSlug(slug: string, self: number | null): string {
+    const taken = (candidate: string) => [...posts.values()].some((p) => p.id !== self && p.slug === candidate);
+    if (!taken(slug)) return slug;
+    for (let n = 2; ; n++) if (!taken(`${slug}-${n}`)) return `${slug}-${n}`;
+  }
+
+  function trash(p: FakePost): void {
+    p.status = 'trash';
+    p.slug = `${p.slug}__trashed`;
+  }
+
+  const WRITABLE_STATUSES = ['publish', 'future', 'draft', 'pending', 'private'];
+
+  /** POST /wp/v2/posts (create) or /wp/v2/posts/:id (update), with the real one's status rules. */
+  function writePost(res: ServerResponse, existing: FakePost | null, raw: unknown): void {
+    const body = (raw ?? {}) as { title?: unknown; content?: unknown; slug?: unknown; status?: unknown; date_gmt?: unknown };
+    if (body.status !== undefined && !WRITABLE_STATUSES.includes(String(body.status))) {
+      return error(res, 400, 'rest_invalid_param', 'Invalid parameter(s): status');
+    }
+    let date = existing?.date ?? seconds();
+    if (body.date_gmt !== undefined && body.date_gmt !== null) {
+      const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}(?::\d{2})?)?$/.exec(String(body.date_gmt));
+      const parsed = m ? Date.parse(`${m[1]}T${m[2]}Z`) : NaN;
+      if (!Number.isFinite(parsed)) return error(res, 400, 'rest_invalid_param', 'Invalid parameter(s): date_gmt');
+      date = Math.floor(parsed / 1000);
+    }
+    const title = typeof body.title === 'string' ? body.title : (existing?.title ?? '');
+    const content = typeof body.content === 'string' ? body.content : (existing?.content ?? '');
+    if (!existing && !title.trim() && !content.trim()) return error(res, 400, 'empty_content', 'Content, title, and excerpt are empty.');
+    let status = (body.status as PostStatus | undefined) ?? existing?.status ?? 'draft';
+    // wp_insert_post: a publish in the future is held (future); a future already past is published.
+    if (status === 'publish' && date > seconds()) status = 'future';
+    else if (status === 'future' && date <= seconds()) status = 'publish';
+    const wantedSlug = typeof body.slug === 'string' ? sanitizeSlug(body.slug) : (existing?.slug ?? '');
+    const id = existing?.id ?? nextPost++;
+    const slug = wantedSlug ? uniqueSlug(wantedSlug, id) : existing ? existing.slug : status === 'draft' ? '' : uniqueSlug(sanitizeSlug(title) || String(id), id);
+    const post: FakePost = { id, title, content, slug, status, date, open: existing?.open ?? true };
+    posts.set(id, post);
+    sendJson(res, existing ? 200 : 201, wirePost(post, true), { Link: `<${apiRoot()}>; rel="https://api.w.org/"` });
+  }
+
+  function listPosts(res: ServerResponse, query: Record<string, string>, authed: boolean): void {
+    const edit = query.context === 'edit';
+    const requested = (query.status ?? 'publish').split(',').map((x) => x.trim()).filter(Boolean);
+    // Anything but published posts is for users who may edit them; the real one answers 400 here.
+    if (!authed && requested.some((x) => x !== 'publish')) return error(res, 400, 'rest_invalid_param', 'Invalid parameter(s): status');
+    if (edit && !authed) return error(res, 401, 'rest_forbidden_context', 'Sorry, you are not allowed to edit posts in this post type.');
+    const known = [...WRITABLE_STATUSES, 'trash', 'any'];
+    if (requested.some((x) => !known.includes(x))) return error(res, 400, 'rest_invalid_param', 'Invalid parameter(s): status');
+    // `any` is every status shown in searches: not the trash.
+    const statuses = new Set(requested.flatMap((x) => (x === 'any' ? WRITABLE_STATUSES : [x])));
+    const perPage = query.per_page === undefined ? 10 : Number(query.per_page);
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) return error(res, 400, 'rest_invalid_param', 'Invalid parameter(s): per_page');
+    const page = query.page === undefined ? 1 : Number(query.page);
+    if (!Number.isInteger(page) || page < 1) return error(res, 400, 'rest_invalid_param', 'Invalid parameter(s): page');
+    let list = [...posts.values()].filter((p) => statuses.has(p.status));
+    if (query.slug !== undefined) {
+      const slugs = query.slug.split(',').map((x) => sanitizeSlug(x.trim()) || x.trim());
+      list = list.filter((p) => slugs.includes(p.slug));
+    }
+    list.sort((a, b) => b.date - a.date || b.id - a.id);
+    const total = list.length;
+    const totalPages = Math.ceil(total / perPage);
+    // Unlike comments, the posts endpoint refuses a page past the last one.
+    if (page > 1 && page > totalPages) return error(res, 400, 'rest_post_invalid_page_number', 'The page number requested is larger than the number of pages available.');
+    ok(res, list.slice((page - 1) * perPage, page * perPage).map((p) => wirePost(p, edit)), { 'X-WP-Total': String(total), 'X-WP-TotalPages': String(totalPages) });
   }
 
   function listComments(res: ServerResponse, query: Record<string, string>, authed: boolean): void {
@@ -283,9 +438,25 @@ export async function startWordPressServer(options: WordPressServerOptions = {})
       return appPassword ?? '';
     },
     addPost(title, o = {}) {
-      const post = { id: nextPost++, title, open: o.open ?? true };
+      const id = nextPost++;
+      const post: FakePost = { id, title, open: o.open ?? true, content: '', slug: uniqueSlug(sanitizeSlug(title) || String(id), id), status: 'publish', date: seconds() };
       posts.set(post.id, post);
       return post;
+    },
+    post: (id) => posts.get(id),
+    posts: () => [...posts.values()],
+    publishDue() {
+      const due = [...posts.values()].filter((p) => p.status === 'future' && p.date <= seconds());
+      for (const p of due) p.status = 'publish';
+      return due;
+    },
+    trashPost(id) {
+      const p = posts.get(id);
+      if (!p) throw new Error(`no post ${id}`);
+      if (p.status !== 'trash') trash(p);
+    },
+    loseAnswers(count = 1, status = 502, method) {
+      for (let i = 0; i < count; i++) lostAnswers.push({ status, method: method ?? null });
     },
     addComment(input) {
       if (!posts.has(input.post)) throw new Error(`no post ${input.post}`);

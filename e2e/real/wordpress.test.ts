@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError, type AccountContext, type NormalizedItem, type PollResult } from '../../electron/core/connectors/types';
 import { createWordPressConnector, signInToWordPress } from '../../electron/core/connectors/wordpress/index';
+import { startNetworkLink } from '../crash/network-link';
 import { startWordPressServer } from '../networks/wordpress';
 import { freePort } from './harness/proc';
 import { startRealWordPress, type RealWordPress } from './harness/wordpress';
@@ -269,6 +270,149 @@ describe('WordPress: the local site answers like the real one', () => {
         async (post, n, date) => fake.control.addComment({ post, author: `P${n}`, text: `n${n}`, status: 'approved', date }).id,
       );
       expect(realAnswers.firstPage).toEqual([3, 2]);
+      expect(fakeAnswers).toEqual(realAnswers);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+/**
+ * Articles on the real site: published now with the permalink from the answer, held by the site
+ * for a later time and published by it, and a resend after an answer lost on the way back that
+ * finds the first article (one article on the site). Then the local site's posts endpoint is
+ * compared with the real one's (slug uniqueness, trash renaming, status rules, errors).
+ */
+describe('WordPress: articles on a real site', () => {
+  let password: string;
+  let actx: AccountContext;
+  const KEY = '01KC0000000000000000000000';
+  const bySlugPrefix = (prefix: string) =>
+    wp.php<{ id: string; status: string; slug: string; title: string; content: string }[]>(`
+      global $wpdb;
+      return $wpdb->get_results($wpdb->prepare("SELECT ID AS id, post_status AS status, post_name AS slug, post_title AS title, post_content AS content FROM {$wpdb->posts} WHERE post_type = 'post' AND post_name LIKE %s ORDER BY ID", ${JSON.stringify('__PREFIX__')} . '%'), ARRAY_A);
+    `.replace('__PREFIX__', prefix));
+
+  beforeAll(async () => {
+    // The first scenario revoked the first password: a new one, as a user would make.
+    password = await wp.php<string>(`list($p) = WP_Application_Passwords::create_new_application_password(1, array('name' => 'Parvis articles')); return $p;`);
+    const signedIn = await signInToWordPress(wp.url, wp.user, password, { retries: 0 });
+    actx = { accountId: 2, network: 'wordpress', serverUrl: signedIn.serverUrl, remoteId: signedIn.identity.remoteId, handle: signedIn.identity.handle, credentials: signedIn.credentials };
+  });
+
+  it('publishes an article now: escaped title and paragraphs, the permalink from the answer', async () => {
+    const result = await connector.publish!(actx, { text: 'Première ligne <b>pas du gras</b>\nDeuxième & https://example.com/x\n\nFin.', title: 'Notes <v2> & plus', idempotencyKey: `${KEY.slice(0, -1)}A`, scheduledAt: null });
+    expect(result.kind).toBe('published');
+    const published = result as Extract<typeof result, { kind: 'published' }>;
+    const [row] = await bySlugPrefix(`parvis-${KEY.slice(0, -1).toLowerCase()}a`);
+    expect(row).toMatchObject({ id: published.remoteId, status: 'publish', title: 'Notes &lt;v2&gt; &amp; plus' });
+    expect(row!.content).toBe('<p>Première ligne &lt;b&gt;pas du gras&lt;/b&gt;<br />\nDeuxième &amp; <a href="https://example.com/x">https://example.com/x</a></p>\n\n<p>Fin.</p>');
+    expect(published.permalink).toBe(await wp.php<string>(`return get_permalink(${published.remoteId});`));
+    expect(Math.abs(published.createdAt - Date.now())).toBeLessThan(120_000);
+    // What a visitor is shown (the content as the site renders it, through its filters): no markup
+    // of the text became markup on the site.
+    const view = (await (await fetch(`${wp.url}/index.php?rest_route=/wp/v2/posts/${published.remoteId}`)).json()) as { content: { rendered: string }; title: { rendered: string } };
+    expect(view.content.rendered).toContain('&lt;b&gt;pas du gras&lt;/b&gt;');
+    expect(view.content.rendered).not.toContain('<b>');
+    expect(view.title.rendered).not.toContain('<v2>');
+  });
+
+  it('has the site hold an article for later, moves it, and finds it published once the site published it', async () => {
+    const at = Math.ceil((Date.now() + 3_600_000) / 1000) * 1000;
+    const req = { text: 'Annonce programmée', title: 'Plus tard', idempotencyKey: `${KEY.slice(0, -1)}B`, scheduledAt: at };
+    const held = await connector.publish!(actx, req);
+    expect(held.kind).toBe('scheduled');
+    const id = (held as { remoteScheduledId: string }).remoteScheduledId;
+    expect(await wp.php(`$p = get_post(${id}); return array($p->post_status, $p->post_date_gmt);`)).toEqual(['future', new Date(at).toISOString().slice(0, 19).replace('T', ' ')]);
+    // Sent again: the held article answers, no second one.
+    expect(await connector.publish!(actx, req)).toEqual(held);
+    expect(await connector.findScheduled!(actx, { ...req, remoteScheduledId: id })).toBeNull();
+    await connector.rescheduleHeld!(actx, { remoteScheduledId: id, scheduledAt: at + 3_600_000 });
+    expect(await wp.php(`return get_post(${id})->post_date_gmt;`)).toBe(new Date(at + 3_600_000).toISOString().slice(0, 19).replace('T', ' '));
+    // What WP-Cron does at the time (the harness runs without cron).
+    await wp.php(`wp_publish_post(${id}); return true;`);
+    const found = await connector.findScheduled!(actx, { ...req, remoteScheduledId: id });
+    expect(found).toEqual({ kind: 'published', remoteId: id, permalink: await wp.php<string>(`return get_permalink(${id});`), createdAt: at + 3_600_000 });
+    expect(await connector.cancelHeld!(actx, { remoteScheduledId: id })).toBe(false);
+    expect(await bySlugPrefix(`parvis-${KEY.slice(0, -1).toLowerCase()}b`)).toHaveLength(1);
+  });
+
+  it('takes a held article back to the trash, and a resend finds the first article after an answer lost on its way back: one article on the site', async () => {
+    const at = Date.now() + 3_600_000;
+    const back = await connector.publish!(actx, { text: 'Repris', title: 'Repris', idempotencyKey: `${KEY.slice(0, -1)}C`, scheduledAt: at });
+    expect(await connector.cancelHeld!(actx, { remoteScheduledId: (back as { remoteScheduledId: string }).remoteScheduledId })).toBe(true);
+    expect(await wp.php(`return get_post_status(${(back as { remoteScheduledId: string }).remoteScheduledId});`)).toBe('trash');
+
+    // The site carries out the POST; its answer is held back longer than Parvis waits.
+    const link = await startNetworkLink({ target: wp.url, answerDelayMs: (r) => (r.method === 'POST' ? 3_000 : 0) });
+    try {
+      const viaLink = { ...actx, credentials: { ...actx.credentials, apiRoot: `${link.url}/index.php?rest_route=/` } };
+      const impatient = createWordPressConnector({ retries: 0, timeoutMs: 1_000 });
+      const req = { text: 'Une seule fois', title: 'Une seule fois', idempotencyKey: `${KEY.slice(0, -1)}D`, scheduledAt: null };
+      const lost = await impatient.publish!(viaLink, req).then(() => null, (e: unknown) => e as ConnectorError);
+      expect(lost).toBeInstanceOf(ConnectorError);
+      expect(lost!.kind).toBe('network');
+      await new Promise((r) => setTimeout(r, 3_500));
+      const again = await connector.publish!(viaLink, req);
+      const rows = await bySlugPrefix(`parvis-${KEY.slice(0, -1).toLowerCase()}d`);
+      expect(rows.map((r) => [r.slug, r.status])).toEqual([[`parvis-${KEY.slice(0, -1).toLowerCase()}d`, 'publish']]);
+      expect(again).toMatchObject({ kind: 'published', remoteId: rows[0]!.id });
+      // Trashed on the site since: still not sent again.
+      await wp.php(`wp_trash_post(${rows[0]!.id}); return true;`);
+      expect(await connector.publish!(viaLink, req)).toMatchObject({ kind: 'published', remoteId: rows[0]!.id });
+      expect(await bySlugPrefix(`parvis-${KEY.slice(0, -1).toLowerCase()}d`)).toHaveLength(1);
+    } finally {
+      await link.close();
+    }
+  });
+
+  it('the local site answers the posts endpoint like the real one', async () => {
+    const fake = await startWordPressServer();
+    try {
+      const probe = async (base: string, user: string, pass: string) => {
+        const authorization = `Basic ${Buffer.from(`${user}:${pass.replace(/\s+/g, '')}`).toString('base64')}`;
+        const call = async (method: string, route: string, query = '', body?: unknown, auth: string | null = authorization) => {
+          const res = await fetch(`${base}/index.php?rest_route=/wp/v2/${route}${query ? `&${query}` : ''}`, {
+            method,
+            headers: { ...(auth ? { authorization: auth } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+            body: body ? JSON.stringify(body) : undefined,
+          });
+          const json = (await res.json()) as { code?: string; slug?: string; status?: string } | { slug: string; status: string }[];
+          return {
+            status: res.status,
+            answer: Array.isArray(json) ? json.map((p) => `${p.slug.replace(/^probe-\d+/, 'probe')}:${p.status}`) : (json.code ?? `${(json.slug ?? '').replace(/^probe-\d+/, 'probe')}:${json.status}`),
+          };
+        };
+        const slug = `probe-${Date.now()}`;
+        const future = new Date(Date.now() + 3_600_000).toISOString().slice(0, 19);
+        const first = await call('POST', 'posts', '', { title: 'Sonde', content: '<p>x</p>', status: 'publish', slug });
+        const id = Number(((await (await fetch(`${base}/index.php?rest_route=/wp/v2/posts&slug=${slug}&status=any&context=edit`, { headers: { authorization } })).json()) as { id: number }[])[0]!.id);
+        return {
+          first,
+          duplicate: await call('POST', 'posts', '', { title: 'Sonde 2', content: '<p>y</p>', status: 'publish', slug }),
+          upper: await call('GET', 'posts', `slug=${slug.toUpperCase()}&status=any&context=edit`),
+          future: await call('POST', 'posts', '', { title: 'F', content: '<p>f</p>', status: 'future', date_gmt: future, slug: `${slug}-f` }),
+          publishInFuture: await call('POST', 'posts', '', { title: 'PF', content: '<p>f</p>', status: 'publish', date_gmt: future, slug: `${slug}-pf` }),
+          futurePast: await call('POST', 'posts', '', { title: 'FP', content: '<p>f</p>', status: 'future', date_gmt: '2020-01-01T00:00:00', slug: `${slug}-fp` }),
+          draft: await call('POST', 'posts', '', { title: 'D', content: '<p>d</p>', status: 'draft', slug: `${slug}-d` }),
+          draftTwice: await call('POST', 'posts', '', { title: 'D', content: '<p>d</p>', status: 'draft', slug: `${slug}-d` }),
+          trash: await call('DELETE', `posts/${id}`),
+          trashTwice: await call('DELETE', `posts/${id}`),
+          anyAfterTrash: await call('GET', 'posts', `slug=${slug}&status=any&context=edit`),
+          listWithTrash: await call('GET', 'posts', `slug=${slug},${slug}__trashed&status=publish,future,draft,pending,private,trash&context=edit`),
+          empty: await call('POST', 'posts', '', { title: '', content: '', status: 'publish' }),
+          badStatus: await call('POST', 'posts', '', { title: 'x', content: 'x', status: 'bogus' }),
+          badDate: await call('POST', 'posts', '', { title: 'x', content: 'x', status: 'future', date_gmt: 'demain' }),
+          missing: await call('GET', 'posts/999999', 'context=edit'),
+          noAuthCreate: await call('POST', 'posts', '', { title: 'x', content: 'x' }, null),
+          noAuthAny: await call('GET', 'posts', 'status=any', undefined, null),
+          wrongPasswordLookup: await call('GET', 'posts', `slug=${slug}&status=publish,trash&context=edit`, undefined, `Basic ${Buffer.from(`${user}:aaaabbbbccccddddeeeeffff`).toString('base64')}`),
+          wrongPasswordCreate: await call('POST', 'posts', '', { title: 'x', content: 'x' }, `Basic ${Buffer.from(`${user}:aaaabbbbccccddddeeeeffff`).toString('base64')}`),
+        };
+      };
+      const realAnswers = await probe(wp.url, wp.user, password);
+      const fakeAnswers = await probe(fake.url, fake.control.user, fake.control.appPassword);
+      expect(realAnswers.duplicate.answer).toBe('probe-2:publish');
       expect(fakeAnswers).toEqual(realAnswers);
     } finally {
       await fake.close();

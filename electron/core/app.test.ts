@@ -199,6 +199,7 @@ function validInputs(ctx: { postId: number; lateTargetId: number; accId: number;
     'posts.get': { postId: ctx.postId },
     'posts.move': { targetId: ctx.lateTargetId, at: 9_500_000 },
     'posts.calendar': { from: 0, to: 30 * 86_400_000 },
+    'posts.calendarDays': { dayStarts: [0, 86_400_000, 2 * 86_400_000], perDay: 3 },
   };
 }
 

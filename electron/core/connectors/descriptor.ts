@@ -81,6 +81,8 @@ export interface NetworkDescriptor {
   readonly accountSettings?: readonly SignInField[];
   readonly text: TextLimits;
   readonly publish: readonly (typeof PUBLISH_KINDS)[number][];
+  /** A post needs a title there (an article, `publish: ['article']`): sent as `PublishRequest.title`. */
+  readonly titleRequired?: boolean;
   /** A daily quota the scheduler plans polling against (YouTube's units). */
   readonly quota?: QuotaPolicy;
   /** Units one write (reply, moderation) costs on the quota. */
@@ -142,6 +144,7 @@ export function publicInfo(descriptor: NetworkDescriptor, developerApp: Develope
     },
     text: descriptor.text,
     publish: publishes ? [...descriptor.publish] : [],
+    ...(publishes && descriptor.titleRequired ? { titleRequired: true } : {}),
     quota: descriptor.quota ? { unitsPerDay: descriptor.quota.limit, timeZone: descriptor.quota.timeZone } : null,
     ...(descriptor.accountSettings?.length ? { accountSettings: [...descriptor.accountSettings] } : {}),
   };

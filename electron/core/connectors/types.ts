@@ -203,6 +203,8 @@ export interface PublishRequest {
    * network publishes it then, Parvis running or not. Absent: publish now.
    */
   scheduledAt?: number | null;
+  /** The article's title, for networks whose publish kind is 'article' (the descriptor's `titleRequired`). */
+  title?: string | null;
 }
 
 export type PublishResult =

@@ -14,6 +14,8 @@ export interface PostRow {
   text: string;
   link: string | null;
   first_comment: string | null;
+  /** An article's title (networks that publish articles); null: none. */
+  title: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -47,6 +49,7 @@ export interface PostInput {
   text: string;
   link?: string | null;
   firstComment?: string | null;
+  title?: string | null;
   targets: { accountId: number; textOverride?: string | null; scheduledAt?: number | null }[];
 }
 
@@ -62,6 +65,16 @@ export interface CalendarRow {
   remote_scheduled_id: string | null;
   permalink: string | null;
   excerpt: string;
+  /** Comments received on the published post (0 before it is published). */
+  replies: number;
+}
+
+/** One day of the calendar's month grid: how many targets it has, and the first ones by time. */
+export interface CalendarDay {
+  from: number;
+  to: number;
+  total: number;
+  rows: CalendarRow[];
 }
 
 /** Targets whose post may still change (nothing sent, nothing handed to a network). */
@@ -74,22 +87,71 @@ export function publishedText(post: Pick<PostRow, 'text' | 'link'>, target: Pick
   return link && !text.includes(link) ? `${text}\n\n${link}`.trim() : text;
 }
 
+/** The title as stored: trimmed, null when blank. */
+function titleOf(input: PostInput): string | null {
+  const title = input.title?.trim();
+  return title ? title : null;
+}
+
 export function createPostStore(db: Db, now: () => number) {
-  const insertPost = db.prepare<[string, string, string | null, string | null, number, number]>(
-    'INSERT INTO posts (uid, text, link, first_comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+  const insertPost = db.prepare<[string, string, string | null, string | null, string | null, number, number]>(
+    'INSERT INTO posts (uid, text, link, first_comment, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insertTarget = db.prepare<[string, number, number, string | null, number | null, number, number]>(
     'INSERT INTO post_targets (uid, post_id, account_id, text_override, scheduled_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const postById = db.prepare<[number], PostRow>('SELECT * FROM posts WHERE id = ?');
   const targetsOf = db.prepare<[number], TargetRow>('SELECT * FROM post_targets WHERE post_id = ? ORDER BY id');
+  const calendarColumns = `t.id AS target_id, t.post_id, t.account_id, t.scheduled_at AS at, t.state, t.remote_scheduled_id, t.permalink,
+            substr(coalesce(t.text_override, p.text), 1, ${EXCERPT_LENGTH}) AS excerpt, 0 AS replies`;
   const calendarRange = db.prepare<[number, number], CalendarRow>(
-    `SELECT t.id AS target_id, t.post_id, t.account_id, t.scheduled_at AS at, t.state, t.remote_scheduled_id, t.permalink,
-            substr(coalesce(t.text_override, p.text), 1, ${EXCERPT_LENGTH}) AS excerpt
+    `SELECT ${calendarColumns}
      FROM post_targets t JOIN posts p ON p.id = t.post_id
      WHERE t.scheduled_at >= ? AND t.scheduled_at < ?
      ORDER BY t.scheduled_at, t.id`,
   );
+  // The month grid: per day, a count and the first targets, each an indexed range of
+  // `post_targets_time` (scheduled_at, id): the count reads the index alone, the rows stop at the limit.
+  const dayCount = db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM post_targets WHERE scheduled_at >= ? AND scheduled_at < ?');
+  const dayFirst = db.prepare<[number, number, number], CalendarRow>(
+    `SELECT ${calendarColumns}
+     FROM post_targets t JOIN posts p ON p.id = t.post_id
+     WHERE t.scheduled_at >= ? AND t.scheduled_at < ?
+     ORDER BY t.scheduled_at, t.id LIMIT ?`,
+  );
+  /**
+   * Replies to published targets, in one grouped query: the messages from others in the
+   * conversations whose root is the published post (Mastodon, Bluesky: replies thread on it), or
+   * that hang on it as their context (WordPress: a comment thread starts at a top-level comment),
+   * on the same account; deleted ones are not counted. Indexed by `conversations (account_id,
+   * remote_id)` and `conv_context`.
+   */
+  const replyCounts = db.prepare<[string], { target_id: number; replies: number }>(
+    `WITH pub AS (
+       SELECT id, account_id, remote_id FROM post_targets WHERE id IN (SELECT value FROM json_each(?)) AND remote_id IS NOT NULL
+     ),
+     conv AS (
+       SELECT pub.id AS target_id, pub.remote_id, c.id AS conversation_id, c.remote_id AS root FROM pub
+         JOIN conversations c ON c.account_id = pub.account_id AND c.remote_id = pub.remote_id
+       UNION
+       SELECT pub.id, pub.remote_id, c.id, c.remote_id FROM pub
+         JOIN conversations c ON c.account_id = pub.account_id AND c.context_remote_id = pub.remote_id
+     )
+     SELECT conv.target_id, count(m.id) AS replies FROM conv
+       JOIN messages m ON m.conversation_id = conv.conversation_id
+     -- The post itself, when stored as its thread's first message, is not a reply to it; in a
+     -- thread that only names the post as context, ids are another namespace (WordPress comments).
+     WHERE m.direction = 'in' AND m.deleted_at IS NULL AND NOT (conv.root = conv.remote_id AND m.remote_id IS conv.remote_id)
+     GROUP BY conv.target_id`,
+  );
+  /** Sets `replies` on the published rows. */
+  const withReplies = <R extends CalendarRow>(rows: R[]): R[] => {
+    const published = rows.filter((r) => r.permalink !== null || r.state === 'published').map((r) => r.target_id);
+    if (published.length === 0) return rows;
+    const counts = new Map(replyCounts.all(JSON.stringify(published)).map((r) => [r.target_id, r.replies]));
+    for (const r of rows) r.replies = counts.get(r.target_id) ?? 0;
+    return rows;
+  };
   const accountExists = db.prepare<[number], { id: number }>('SELECT id FROM accounts WHERE id = ?');
 
   function checkAccounts(input: PostInput) {
@@ -112,7 +174,7 @@ export function createPostStore(db: Db, now: () => number) {
     create: db.transaction((input: PostInput): number => {
       checkAccounts(input);
       const at = now();
-      const postId = Number(insertPost.run(newUid(), input.text, input.link ?? null, input.firstComment ?? null, at, at).lastInsertRowid);
+      const postId = Number(insertPost.run(newUid(), input.text, input.link ?? null, input.firstComment ?? null, titleOf(input), at, at).lastInsertRowid);
       for (const t of input.targets) insertTarget.run(newUid(), postId, t.accountId, t.textOverride ?? null, t.scheduledAt ?? null, at, at);
       return postId;
     }),
@@ -125,10 +187,11 @@ export function createPostStore(db: Db, now: () => number) {
       const { targets } = store.get(postId);
       checkAccounts(input);
       const at = now();
-      db.prepare('UPDATE posts SET text = ?, link = ?, first_comment = ?, updated_at = ? WHERE id = ?').run(
+      db.prepare('UPDATE posts SET text = ?, link = ?, first_comment = ?, title = ?, updated_at = ? WHERE id = ?').run(
         input.text,
         input.link ?? null,
         input.firstComment ?? null,
+        titleOf(input),
         at,
         postId,
       );
@@ -171,7 +234,24 @@ export function createPostStore(db: Db, now: () => number) {
      * one indexed range scan (`post_targets_time`), so a month of 10,000 posts stays fast.
      */
     calendar(from: number, to: number): CalendarRow[] {
-      return calendarRange.all(from, to);
+      return withReplies(calendarRange.all(from, to));
+    },
+
+    /**
+     * The month grid: for each day between consecutive `dayStarts` (the user's midnights, so the
+     * core needs no time zone), the exact number of targets and the first `perDay` by time, with
+     * their reply counts. Reads what the grid shows, not the 10,000 posts of a busy month.
+     */
+    calendarDays(dayStarts: number[], perDay: number): CalendarDay[] {
+      const days: CalendarDay[] = [];
+      for (let i = 0; i + 1 < dayStarts.length; i++) {
+        const from = dayStarts[i]!;
+        const to = dayStarts[i + 1]!;
+        const total = dayCount.get(from, to)?.n ?? 0;
+        days.push({ from, to, total, rows: total === 0 ? [] : dayFirst.all(from, to, perDay) });
+      }
+      withReplies(days.flatMap((d) => d.rows));
+      return days;
     },
 
     /** Posts with at least one target, by their earliest time (drafts without a time last), newest edits first among equals. */

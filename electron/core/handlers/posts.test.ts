@@ -114,7 +114,7 @@ describe('posts calls', () => {
     const [m, b] = created.value.targets;
     expect(await call('posts.calendar', { from: clock, to: clock + 2 * day })).toEqual({
       ok: true,
-      value: [{ targetId: m!.id, postId: created.value.id, accountId: mastodon.id, at: clock + day, state: 'draft', heldByNetwork: false, excerpt: 'Atelier samedi', permalink: null }],
+      value: [{ targetId: m!.id, postId: created.value.id, accountId: mastodon.id, at: clock + day, state: 'draft', heldByNetwork: false, excerpt: 'Atelier samedi', permalink: null, replies: 0 }],
     });
     // Moved by a day: the calendar finds it in the next window, the other target stays where it was.
     expect(await call('posts.move', { targetId: m!.id, at: clock + 2 * day })).toMatchObject({ ok: true, value: { targets: [{ scheduledAt: clock + 2 * day, state: 'draft' }, { scheduledAt: clock + 3 * day }] } });

@@ -1,12 +1,13 @@
 /** Posts to publish: compose, schedule, and decide about posts that came due while Parvis was closed. */
 import type { Post } from '../../../shared/posts';
+import { publishesText } from '../../../shared/networks';
 import { checkPostText } from '../../../shared/text-length';
-import { publishedText, type PostRow, type TargetRow } from '../db/posts';
+import { publishedText, type CalendarRow, type PostRow, type TargetRow } from '../db/posts';
 import { CoreError } from '../rpc';
 import type { DomainHandlers } from './context';
 import type { CoreServices } from './services';
 
-type PostCalls = 'posts.create' | 'posts.update' | 'posts.list' | 'posts.schedule' | 'posts.decide' | 'posts.get' | 'posts.move' | 'posts.calendar';
+type PostCalls = 'posts.create' | 'posts.update' | 'posts.list' | 'posts.schedule' | 'posts.decide' | 'posts.get' | 'posts.move' | 'posts.calendar' | 'posts.calendarDays';
 
 export function toPost(post: PostRow, targets: TargetRow[]): Post {
   return {
@@ -15,6 +16,7 @@ export function toPost(post: PostRow, targets: TargetRow[]): Post {
     text: post.text,
     link: post.link,
     firstComment: post.first_comment,
+    title: post.title,
     updatedAt: post.updated_at,
     targets: targets.map((t) => ({
       id: t.id,
@@ -30,6 +32,20 @@ export function toPost(post: PostRow, targets: TargetRow[]): Post {
       attempts: t.attempts,
       lastError: t.last_error,
     })),
+  };
+}
+
+function toCalendarEntry(r: CalendarRow) {
+  return {
+    targetId: r.target_id,
+    postId: r.post_id,
+    accountId: r.account_id,
+    at: r.at,
+    state: r.state,
+    heldByNetwork: r.remote_scheduled_id !== null && r.state === 'scheduled',
+    excerpt: r.excerpt,
+    permalink: r.permalink,
+    replies: r.replies,
   };
 }
 
@@ -50,10 +66,11 @@ export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
       if (t.state !== 'draft') continue;
       const account = s.accounts.get(t.account_id);
       const descriptor = account ? s.knownDescriptors.find((d) => d.id === account.network) : undefined;
-      if (!account || !descriptor || !descriptor.publish.includes('text') || s.connectorPublishes(account.network) === false) {
+      if (!account || !descriptor || !publishesText(descriptor.publish) || s.connectorPublishes(account.network) === false) {
         problems.push(`account ${t.account_id}: this network cannot publish from Parvis`);
         continue;
       }
+      if (descriptor.titleRequired && !post.title?.trim()) problems.push(`${account.handle}: ${descriptor.displayName} needs a title`);
       if (t.scheduled_at === null) problems.push(`${account.handle}: no time set`);
       const problem = checkPostText(publishedText(post, t), descriptor.text);
       if (problem?.kind === 'empty') problems.push(`${account.handle}: the text is empty`);
@@ -90,17 +107,9 @@ export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
       changed(postId);
       return read(postId);
     },
-    'posts.calendar': ({ from, to }) =>
-      s.posts.calendar(from, to).map((r) => ({
-        targetId: r.target_id,
-        postId: r.post_id,
-        accountId: r.account_id,
-        at: r.at,
-        state: r.state,
-        heldByNetwork: r.remote_scheduled_id !== null && r.state === 'scheduled',
-        excerpt: r.excerpt,
-        permalink: r.permalink,
-      })),
+    'posts.calendar': ({ from, to }) => s.posts.calendar(from, to).map(toCalendarEntry),
+    'posts.calendarDays': ({ dayStarts, perDay }) =>
+      s.posts.calendarDays(dayStarts, perDay).map((d) => ({ from: d.from, to: d.to, total: d.total, entries: d.rows.map(toCalendarEntry) })),
     'posts.decide': (decision) => {
       const p = publisher();
       p.decide(decision.targetId, decision.action === 'publish-now' ? { action: 'publish-now' } : { action: 'reschedule', at: decision.at });

@@ -251,7 +251,7 @@ export class Publisher {
     }
     const text = publishedText(post, t);
     if (t.remote_scheduled_id !== null) {
-      await this.confirmHeld(t, connector, text);
+      await this.confirmHeld(t, connector, text, post.title);
       return;
     }
     // A resend (after a crash or a failure that may hide a success) repeats the first request, so
@@ -272,7 +272,7 @@ export class Publisher {
       this.fail(t, new ConnectorError('auth', 'The account needs to be signed in again'), false);
       return;
     }
-    const req: PublishRequest = { text, idempotencyKey: idempotencyKeyOf(t), scheduledAt: mode === 'network-schedule' ? t.scheduled_at : null };
+    const req: PublishRequest = { text, idempotencyKey: idempotencyKeyOf(t), scheduledAt: mode === 'network-schedule' ? t.scheduled_at : null, title: post.title };
     try {
       const result = await connector.publish(ctx, req);
       if (this.closed) return;
@@ -285,7 +285,7 @@ export class Publisher {
   }
 
   /** A post the network held: after its time, ask whether it went out. */
-  private async confirmHeld(t: TargetRow, connector: Connector, text: string): Promise<void> {
+  private async confirmHeld(t: TargetRow, connector: Connector, text: string, title: string | null): Promise<void> {
     const ctx = await this.opts.contextFor(t.account_id).catch(() => null);
     if (this.closed) return;
     if (!ctx || !connector.findScheduled) {
@@ -293,7 +293,7 @@ export class Publisher {
       return;
     }
     try {
-      const found = await connector.findScheduled(ctx, { text, idempotencyKey: idempotencyKeyOf(t), scheduledAt: t.scheduled_at, remoteScheduledId: t.remote_scheduled_id! });
+      const found = await connector.findScheduled(ctx, { text, title, idempotencyKey: idempotencyKeyOf(t), scheduledAt: t.scheduled_at, remoteScheduledId: t.remote_scheduled_id! });
       if (this.closed) return;
       if (found) this.record(t, found);
       else this.db.prepare('UPDATE post_targets SET next_attempt_at = ?, updated_at = ? WHERE id = ?').run(this.now() + CONFIRM_AGAIN_MS, this.now(), t.id);

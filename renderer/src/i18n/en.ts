@@ -853,7 +853,10 @@ export const en = {
       cannotPublish: '{network} cannot publish from Parvis.',
       noTime: 'No time set.',
       pastTime: 'This time has passed.',
+      noTitle: '{network} publishes an article: it needs a title.',
     },
+    articleTitle: 'Article title',
+    articleTitleHint: 'For article networks (WordPress): the text below becomes the article, paragraph by paragraph.',
     states: {
       draft: 'Draft',
       scheduled: 'Scheduled',
@@ -874,6 +877,9 @@ export const en = {
     moved: 'Moved to {time}.',
     cannotMove: 'This post is being sent or was sent: it cannot move.',
     events: 'Posts',
+    replies: 'no replies | 1 reply | {n} replies',
+    more: '+{n} more',
+    moreLabel: '{n} more posts on {day}: show the day',
   },
   savedReplies: {
     title: 'Saved replies',

@@ -24,4 +24,11 @@ describe('checkTarget', () => {
     expect(checkTarget({ text: 'Bonjour', override: null, link: null, scheduledAt: 500 }, mastodon, 1_000).problems).toEqual([{ kind: 'past-time' }]);
     expect(checkTarget({ text: 'Bonjour', override: null, link: null, scheduledAt: 5_000 }, youtube, 1_000).problems).toEqual([{ kind: 'cannot-publish' }]);
   });
+
+  it('asks for a title where the network publishes articles (WordPress), and only there', () => {
+    const wordpress: Pick<NetworkInfo, 'text' | 'publish' | 'titleRequired'> = { text: { maxReplyLength: 10000, counting: 'code-points', linkLength: null }, publish: ['article'], titleRequired: true };
+    expect(checkTarget({ text: 'Bonjour', override: null, link: null, scheduledAt: 5_000, title: ' ' }, wordpress, 1_000).problems).toEqual([{ kind: 'no-title' }]);
+    expect(checkTarget({ text: 'Bonjour', override: null, link: null, scheduledAt: 5_000, title: 'Nouveautés' }, wordpress, 1_000).problems).toEqual([]);
+    expect(checkTarget({ text: 'Bonjour', override: null, link: null, scheduledAt: 5_000, title: null }, mastodon, 1_000).problems).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@
  * the core's check before scheduling (`shared/text-length.ts`, from each network's descriptor), so
  * the reason shows before sending. Pure and fast: it runs on every keystroke for every target.
  */
-import type { NetworkInfo } from '../../../shared/networks';
+import { publishesText, type NetworkInfo } from '../../../shared/networks';
 import { countForNetwork } from '../../../shared/text-length';
 
 export type TargetProblem =
@@ -11,7 +11,9 @@ export type TargetProblem =
   | { kind: 'too-long'; length: number; max: number }
   | { kind: 'cannot-publish' }
   | { kind: 'no-time' }
-  | { kind: 'past-time' };
+  | { kind: 'past-time' }
+  /** An article network (WordPress) and no title. */
+  | { kind: 'no-title' };
 
 export interface TargetCheck {
   /** The text as the network receives it (the variant, with the link). */
@@ -29,19 +31,20 @@ export function publishedText(text: string, override: string | null, link: strin
 }
 
 export function checkTarget(
-  input: { text: string; override: string | null; link: string | null; scheduledAt: number | null },
-  network: Pick<NetworkInfo, 'text' | 'publish'> | undefined,
+  input: { text: string; override: string | null; link: string | null; scheduledAt: number | null; title?: string | null },
+  network: Pick<NetworkInfo, 'text' | 'publish' | 'titleRequired'> | undefined,
   now: number,
 ): TargetCheck {
   const text = publishedText(input.text, input.override, input.link);
   const problems: TargetProblem[] = [];
-  if (!network || !network.publish.includes('text')) {
+  if (!network || !publishesText(network.publish)) {
     return { text, length: [...text].length, max: 0, problems: [{ kind: 'cannot-publish' }] };
   }
   const length = countForNetwork(text, network.text);
   const max = network.text.maxReplyLength;
   if (!text.trim()) problems.push({ kind: 'empty' });
   else if (length > max) problems.push({ kind: 'too-long', length, max });
+  if (network.titleRequired && !input.title?.trim()) problems.push({ kind: 'no-title' });
   if (input.scheduledAt === null) problems.push({ kind: 'no-time' });
   else if (input.scheduledAt < now) problems.push({ kind: 'past-time' });
   return { text, length, max, problems };

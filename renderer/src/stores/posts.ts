@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Id } from '../../../shared/model';
-import type { CalendarEntry, Post, PostTarget } from '../../../shared/posts';
+import type { CalendarDay, CalendarEntry, Post, PostTarget } from '../../../shared/posts';
 import { api } from '../api';
 import { useToastsStore } from './toasts';
 
@@ -16,8 +16,13 @@ export interface Draft {
   postId: Id | null;
   text: string;
   link: string;
+  /** An article's title (asked only when an article network is chosen). */
+  title?: string;
   targets: DraftTarget[];
 }
+
+/** Posts drawn per day in the calendar's month grid; the others are counted ("+12"). */
+export const MONTH_PER_DAY = 3;
 
 /** How long typing pauses before the draft is saved. */
 export const DRAFT_SAVE_DELAY_MS = 400;
@@ -33,6 +38,8 @@ function inputOf(draft: Draft) {
   return {
     text: draft.text,
     link: draft.link.trim() === '' ? null : draft.link.trim(),
+    // Absent when blank: the core stores no title.
+    ...(draft.title?.trim() ? { title: draft.title.trim() } : {}),
     targets: draft.targets.map((t) => ({ accountId: t.accountId, textOverride: t.override, scheduledAt: t.scheduledAt })),
   };
 }
@@ -42,6 +49,7 @@ function draftOf(post: Post): Draft {
     postId: post.id,
     text: post.text,
     link: post.link ?? '',
+    title: post.title ?? '',
     targets: post.targets.map((t) => ({ accountId: t.accountId, override: t.textOverride, scheduledAt: t.scheduledAt })),
   };
 }
@@ -58,6 +66,9 @@ export const usePostsStore = defineStore('posts', () => {
   const saveState = ref<'idle' | 'saving' | 'saved' | 'error'>('idle');
   const calendar = ref<CalendarEntry[]>([]);
   const calendarRange = ref<{ from: number; to: number } | null>(null);
+  /** The month grid's days (count and first posts), when the month is shown. */
+  const calendarDays = ref<CalendarDay[] | null>(null);
+  let monthDayStarts: number[] | null = null;
   let saveTimer: ReturnType<typeof setTimeout> | null = null;
   /** Saves run one after the other: the first creates the post, the next ones update it. */
   let saving: Promise<void> = Promise.resolve();
@@ -86,7 +97,7 @@ export const usePostsStore = defineStore('posts', () => {
   async function refresh(postIds: Id[]): Promise<void> {
     try {
       for (const postId of postIds) upsert(await api.call('posts.get', { postId }));
-      if (calendarRange.value) await loadCalendar(calendarRange.value.from, calendarRange.value.to);
+      if (calendarRange.value) await loadCalendar(calendarRange.value.from, calendarRange.value.to, monthDayStarts ? { dayStarts: monthDayStarts, perDay: MONTH_PER_DAY } : undefined);
     } catch {
       // A post deleted meanwhile: the next full load settles it.
     }
@@ -178,11 +189,27 @@ export const usePostsStore = defineStore('posts', () => {
     }
   }
 
-  async function loadCalendar(from: number, to: number): Promise<void> {
+  /**
+   * The calendar's window. `dayStarts` (the month grid's midnights): per day, the count and the
+   * first `perDay` posts only, so a month of 10,000 posts stays quick; otherwise every post.
+   */
+  async function loadCalendar(from: number, to: number, month?: { dayStarts: number[]; perDay: number }): Promise<void> {
     calendarRange.value = { from, to };
+    monthDayStarts = month?.dayStarts ?? monthDayStarts;
+    const current = () => calendarRange.value?.from === from && calendarRange.value.to === to;
+    if (month) {
+      const days = await api.call('posts.calendarDays', month);
+      // An older answer for another window does not overwrite the current one.
+      if (!current()) return;
+      calendarDays.value = days;
+      calendar.value = days.flatMap((d) => d.entries);
+      return;
+    }
+    monthDayStarts = null;
     const entries = await api.call('posts.calendar', { from, to });
-    // An older answer for another window does not overwrite the current one.
-    if (calendarRange.value.from === from && calendarRange.value.to === to) calendar.value = entries;
+    if (!current()) return;
+    calendarDays.value = null;
+    calendar.value = entries;
   }
 
   /** Moves one target to a new time (calendar drag or keys). Resolves true when the core took it. */
@@ -199,5 +226,5 @@ export const usePostsStore = defineStore('posts', () => {
     }
   }
 
-  return { posts, draft, saveState, current, waitingForDecision, calendar, load, startNew, open, changed, flush, schedule, unschedule, duplicate, decide, loadCalendar, move };
+  return { posts, draft, saveState, current, waitingForDecision, calendar, calendarDays, load, startNew, open, changed, flush, schedule, unschedule, duplicate, decide, loadCalendar, move };
 });

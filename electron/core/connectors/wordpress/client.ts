@@ -12,7 +12,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { createHttpClient, type HttpOptions } from '../http';
 import { ConnectorError } from '../types';
-import { WireComment, WireUser, describeIssues } from './wire';
+import { POST_STATUSES, WireComment, WirePost, WireUser, describeIssues } from './wire';
 
 export type HttpFactory = (options: HttpOptions) => AxiosInstance;
 
@@ -175,6 +175,43 @@ export class WordPressClient {
   /** Moves the comment to the trash (undoable on the site for 30 days); `force` deletes it for good. */
   async deleteComment(id: string, force = false): Promise<void> {
     await this.request('delete', `wp/v2/comments/${encodeURIComponent(id)}`, force ? { force: 'true' } : {});
+  }
+
+  /**
+   * The posts whose slug is one of `slugs`, of every status a post can have, the trash included
+   * (`status=any` leaves the trash out). WordPress renames a trashed post's slug `<slug>__trashed`.
+   */
+  async postsBySlug(slugs: string[]): Promise<WirePost[]> {
+    const res = await this.request('get', 'wp/v2/posts', { context: 'edit', slug: slugs.join(','), status: POST_STATUSES.join(','), per_page: 10 });
+    if (!Array.isArray(res.data)) throw new ConnectorError('bad-response', `${this.host} answered the posts list with something else than a list`);
+    return res.data.map((raw) => this.parsePost(raw));
+  }
+
+  async post(id: string): Promise<WirePost> {
+    const res = await this.request('get', `wp/v2/posts/${encodeURIComponent(id)}`, { context: 'edit' });
+    return this.parsePost(res.data);
+  }
+
+  /** A new post: `status` publish, or future with `date_gmt` (WordPress publishes it then). */
+  async createPost(input: { title: string; content: string; slug: string; status: 'publish' | 'future'; date_gmt?: string }): Promise<WirePost> {
+    const res = await this.request('post', 'wp/v2/posts', { context: 'edit' }, input);
+    return this.parsePost(res.data);
+  }
+
+  async updatePost(id: string, input: { status?: 'future' | 'draft'; date_gmt?: string }): Promise<WirePost> {
+    const res = await this.request('post', `wp/v2/posts/${encodeURIComponent(id)}`, { context: 'edit' }, input);
+    return this.parsePost(res.data);
+  }
+
+  /** Moves a post to the trash (the site keeps it 30 days). */
+  async trashPost(id: string): Promise<void> {
+    await this.request('delete', `wp/v2/posts/${encodeURIComponent(id)}`, {});
+  }
+
+  private parsePost(data: unknown): WirePost {
+    const parsed = WirePost.safeParse(data);
+    if (!parsed.success) throw new ConnectorError('bad-response', `${this.host} answered with an unexpected post: ${describeIssues(parsed.error)}`);
+    return parsed.data;
   }
 
   private parseComment(data: unknown): WireComment {

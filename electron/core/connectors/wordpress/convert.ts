@@ -113,3 +113,51 @@ export function convertComment(raw: unknown, me: number): Converted {
     },
   };
 }
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Web addresses in a text, up to what usually ends a sentence after them. */
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'’]/g;
+
+/**
+ * An article's body from the composer's plain text: nothing in it is markup. Paragraphs at blank
+ * lines, line breaks within one, every character escaped, web addresses made links (as the
+ * classic editor's `make_clickable` would on display, but in the post itself).
+ */
+export function articleHtml(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n+/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map((p) => {
+      const lines = p.split('\n').map((line) => {
+        let out = '';
+        let last = 0;
+        for (const m of line.matchAll(URL_IN_TEXT)) {
+          out += escapeHtml(line.slice(last, m.index));
+          out += `<a href="${escapeHtml(m[0])}">${escapeHtml(m[0])}</a>`;
+          last = m.index + m[0].length;
+        }
+        return out + escapeHtml(line.slice(last));
+      });
+      return `<p>${lines.join('<br />\n')}</p>`;
+    })
+    .join('\n\n');
+}
+
+/** An article's title from the composer: plain text, escaped (WordPress shows titles as HTML). */
+export function articleTitle(title: string): string {
+  return title.replace(/\s+/g, ' ').trim().replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The slug a target's post gets on the site, from its idempotency key (a ULID, with `.<n>` when
+ * renewed): WordPress has no idempotency key, so a resend looks this slug up first. WordPress
+ * makes a taken slug unique with `-2`, `-3`…: the renewal is written `-g<n>` so the two never meet.
+ */
+export function articleSlug(idempotencyKey: string): string {
+  const [base, generation] = idempotencyKey.split('.');
+  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return `parvis-${clean(base ?? '')}${generation ? `-g${clean(generation)}` : ''}`;
+}

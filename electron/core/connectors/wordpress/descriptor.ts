@@ -33,7 +33,9 @@ export const wordpress: NetworkDescriptor = {
   },
   capabilities: WORDPRESS_CAPABILITIES,
   text: { maxReplyLength: WORDPRESS_CAPABILITIES.maxReplyLength, counting: 'code-points', linkLength: null },
-  publish: [],
+  // Articles: a title and the text as paragraphs, published now or held by the site for its time.
+  publish: ['article'],
+  titleRequired: true,
   // A comment has no idempotency key: after a crash the outbox looks for the reply first (findReply).
   idempotentWrites: false,
   createConnector: () => createWordPressConnector(),

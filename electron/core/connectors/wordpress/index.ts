@@ -11,6 +11,11 @@
  * made on the site, a changed text an edit, and an id gone from the window it belonged to a
  * comment trashed or deleted on the site. What happens on the site to older comments (beyond the
  * newest page of each list, 100 comments) is not seen: WordPress keeps no change log to ask.
+ *
+ * Articles (`publish`): a title and the composer's text as escaped paragraphs, `status` publish,
+ * or future with `date_gmt` (the site publishes it itself, Parvis running or not). WordPress has
+ * no idempotency key: the post's slug comes from the target's key and is looked up (every status,
+ * the trash included) before any send, so a resend after a lost answer finds the first article.
  */
 import { MODERATION_ACTIONS } from '../../../../shared/model';
 import type { SignInResult } from '../sign-in';
@@ -25,12 +30,14 @@ import {
   type NormalizedDeletion,
   type NormalizedItem,
   type PollResult,
+  type PublishRequest,
+  type PublishResult,
   type ReplyRequest,
   type ReplyResult,
 } from '../types';
 import { WordPressClient, discoverApiRoot, type HttpFactory } from './client';
-import { contentDigest, convertComment, gmtTime } from './convert';
-import type { WireComment, WireUser } from './wire';
+import { articleHtml, articleSlug, articleTitle, contentDigest, convertComment, gmtTime } from './convert';
+import type { WireComment, WirePost, WireUser } from './wire';
 
 /** What WordPress lets a moderator do from Parvis. */
 export const WORDPRESS_CAPABILITIES: Capabilities = {
@@ -236,6 +243,66 @@ export function createWordPressConnector(options: WordPressConnectorOptions = {}
       return null;
     },
 
+    // Articles. WordPress has no idempotency key: the post's slug is derived from the target's key,
+    // and looked up before any send (WordPress would publish a second post as `<slug>-2`).
+    scheduling: { minLeadMs: SCHEDULE_LEAD_MS },
+
+    async publish(ctx, req: PublishRequest): Promise<PublishResult> {
+      const title = req.title?.trim();
+      if (!title) throw new ConnectorError('not-supported', 'A WordPress article needs a title.');
+      const client = await clientFor(ctx);
+      const slug = articleSlug(req.idempotencyKey);
+      const existing = await findOwnPost(client, slug);
+      if (existing) return publishResultOf(existing);
+      const future = req.scheduledAt !== null && req.scheduledAt !== undefined && req.scheduledAt > now();
+      const created = await client.createPost({
+        title: articleTitle(title),
+        content: articleHtml(req.text),
+        slug,
+        // A time already past publishes at once (WordPress turns a past `future` into `publish` anyway).
+        ...(future ? { status: 'future', date_gmt: gmtString(req.scheduledAt!) } : { status: 'publish' }),
+      });
+      return publishResultOf(created);
+    },
+
+    async findScheduled(ctx, req): Promise<PublishResult | null> {
+      const client = await clientFor(ctx);
+      let post: WirePost;
+      try {
+        post = await client.post(req.remoteScheduledId);
+      } catch (err) {
+        if (err instanceof ConnectorError && err.status === 404) {
+          throw new ConnectorError('bad-response', 'The scheduled article is no longer on the site: it was deleted there.');
+        }
+        throw err;
+      }
+      if (post.status === 'future') return null;
+      if (post.status === 'publish' || post.status === 'private') return publishResultOf(post);
+      throw new ConnectorError('bad-response', `The scheduled article is no longer scheduled on the site (it is now “${post.status}”).`);
+    },
+
+    async rescheduleHeld(ctx, req) {
+      const client = await clientFor(ctx);
+      const post = await client.post(req.remoteScheduledId);
+      if (post.status !== 'future') throw new ConnectorError('not-supported', `The site no longer holds this article for later (it is now “${post.status}”).`);
+      await client.updatePost(req.remoteScheduledId, { status: 'future', date_gmt: gmtString(req.scheduledAt) });
+    },
+
+    async cancelHeld(ctx, req) {
+      const client = await clientFor(ctx);
+      let post: WirePost;
+      try {
+        post = await client.post(req.remoteScheduledId);
+      } catch (err) {
+        if (err instanceof ConnectorError && err.status === 404) return false;
+        throw err;
+      }
+      if (post.status !== 'future') return false;
+      // To the trash, not deleted: the site keeps it 30 days (Posts › Trash › Restore).
+      await client.trashPost(req.remoteScheduledId);
+      return true;
+    },
+
     async moderate(ctx, req: ModerateRequest) {
       const client = await clientFor(ctx);
       const id = req.messageRemoteId;
@@ -257,6 +324,40 @@ export function createWordPressConnector(options: WordPressConnectorOptions = {}
     },
   };
   return connector;
+}
+
+/**
+ * How far ahead a time must be for the site to hold the article (WordPress has no minimum; this
+ * leaves room for a site clock slightly ahead of the computer's, which would publish it at once).
+ */
+export const SCHEDULE_LEAD_MS = 2 * 60_000;
+
+/** "2026-12-08T10:00:00": WordPress's GMT dates, without an offset. */
+function gmtString(at: number): string {
+  return new Date(at).toISOString().slice(0, 19);
+}
+
+/**
+ * The article a target made, if it made one: its slug of any status, or in the trash (renamed
+ * `<slug>__trashed`), where someone on the site may have put it since. WordPress matches slugs
+ * exactly, so another post's `<slug>-2` is not it.
+ */
+async function findOwnPost(client: WordPressClient, slug: string): Promise<WirePost | null> {
+  let found: WirePost[];
+  try {
+    found = await client.postsBySlug([slug, `${slug}__trashed`]);
+  } catch (err) {
+    // A wrong or revoked application password makes the list refuse its `status` parameter (400
+    // rest_invalid_param, as for nobody signed in): /users/me then says what it really is.
+    if (err instanceof ConnectorError && err.status === 400) await client.me();
+    throw err;
+  }
+  return found.find((p) => p.slug === slug) ?? found.find((p) => p.slug === `${slug}__trashed`) ?? null;
+}
+
+function publishResultOf(post: WirePost): PublishResult {
+  if (post.status === 'future') return { kind: 'scheduled', remoteScheduledId: String(post.id) };
+  return { kind: 'published', remoteId: String(post.id), permalink: post.link ?? null, createdAt: gmtTime(post.date_gmt) };
 }
 
 /** Lookups of comments outside the pages read, per poll at most (deep threads are rare). */

@@ -65,3 +65,17 @@ export function describeIssues(error: z.ZodError): string {
     .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
     .join('; ');
 }
+
+/** The statuses a post has in `context=edit` that Parvis reads (WordPress's words). */
+export const POST_STATUSES = ['publish', 'future', 'draft', 'pending', 'private', 'trash'] as const;
+
+/** https://developer.wordpress.org/rest-api/reference/posts/#schema, `context=edit`: what publishing reads. */
+export const WirePost = z.object({
+  id: z.number().int().positive(),
+  /** GMT, without an offset: "2026-12-08T10:00:00". */
+  date_gmt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/),
+  slug: z.string().catch(''),
+  status: z.string(),
+  link: OptionalString,
+});
+export type WirePost = z.infer<typeof WirePost>;
