@@ -183,6 +183,23 @@ export const DeveloperAppInfo = z.object({
 });
 export type DeveloperAppInfo = z.infer<typeof DeveloperAppInfo>;
 
+/**
+ * What a network takes as images in a post (from its documentation or lexicon): checked live by
+ * the composer and by the core before scheduling (`shared/media-limits.ts`).
+ */
+export const ImageLimits = z.object({
+  maxImages: z.number().int().positive(),
+  /** Largest image, in bytes. */
+  maxBytes: z.number().int().positive(),
+  /** MIME types the network takes. */
+  types: z.array(z.string()),
+  /** Narrowest and widest width / height the network takes; null: any. */
+  aspectRatio: z.object({ min: z.number().positive(), max: z.number().positive() }).nullable(),
+  /** Longest alt text, in characters; null: no limit of the network's own. */
+  maxAltLength: z.number().int().positive().nullable(),
+});
+export type ImageLimits = z.infer<typeof ImageLimits>;
+
 /** The public part of a network's descriptor. */
 export const NetworkInfo = z.object({
   id: Network,
@@ -204,6 +221,8 @@ export const NetworkInfo = z.object({
   capabilities: NetworkCapabilities,
   text: TextLimits,
   publish: z.array(z.enum(PUBLISH_KINDS)),
+  /** The network's limits for images in a post, where it publishes images from Parvis. */
+  images: ImageLimits.optional(),
   /** The network has a daily quota (YouTube) that the accounts screen shows. */
   quota: z.object({ unitsPerDay: z.number().int().positive(), timeZone: z.string() }).nullable(),
   /**

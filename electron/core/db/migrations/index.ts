@@ -14,5 +14,6 @@ import { replyScopeAndAccountLabels } from './0210-reply-scope-account-labels';
 import { locksAndAccountSettings } from './0230-locks-and-account-settings';
 import { postKeyGeneration } from './0261-post-key-generation';
 import { keptCounts } from './0280-kept-counts';
+import { mediaLibrary } from './0350-media-library';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels, locksAndAccountSettings, postKeyGeneration, keptCounts];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels, locksAndAccountSettings, postKeyGeneration, keptCounts, mediaLibrary];
