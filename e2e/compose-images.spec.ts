@@ -9,24 +9,39 @@ import { makePng } from '../electron/core/media/test-images';
 import { STATIC_DIR } from './fixtures';
 import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, startNetworkedWebMode, startNetworks, waitFor } from './networks/fixture';
 
-async function localInput(page: Page, at: number): Promise<string> {
-  return page.evaluate((ms) => {
+/**
+ * Types a moment into one of the app's date fields as a user does: in the app's language (French
+ * here: 31/12/2026 14:30), in the page's time zone, then Tab to leave the field.
+ */
+async function typeDateTime(page: Page, testId: string, at: number): Promise<void> {
+  const typed = await page.evaluate((ms) => {
     const d = new Date(ms);
     const pad = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
   }, at);
+  const field = page.getByTestId(testId).locator('input');
+  await field.click();
+  await field.fill(typed);
+  await field.press('Tab');
+  await expect(field).toHaveValue(typed);
 }
 
 /** Drops a file on an element as a drag from the file manager does. */
 async function dropFile(page: Page, selector: string, name: string, bytes: Buffer): Promise<void> {
   await page.evaluate(
     ({ selector, name, data }) => {
+      // The browser's DOM (this file compiles without the DOM library).
+      const dom = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: unknown): void } };
+        DragEvent: new (type: string, init: Record<string, unknown>) => unknown;
+        document: { querySelector(s: string): { dispatchEvent(e: unknown): void } | null };
+      };
       const file = new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], name, { type: 'image/png' });
-      const transfer = new DataTransfer();
+      const transfer = new dom.DataTransfer();
       transfer.items.add(file);
-      const target = document.querySelector(selector)!;
-      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      const target = dom.document.querySelector(selector)!;
+      target.dispatchEvent(new dom.DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new dom.DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     },
     { selector, name, data: bytes.toString('base64') },
   );
@@ -69,8 +84,7 @@ test('compose one post with an image for Mastodon and Bluesky, alt text asked, s
     // Alt text is asked for: the reason shows on each account and scheduling waits for it.
     const minute = 60_000;
     const at = Math.ceil((Date.now() + 75_000) / minute) * minute;
-    await page.getByTestId('compose-time').fill(await localInput(page, at));
-    await page.getByTestId('compose-time').blur();
+    await typeDateTime(page, 'compose-time', at);
     for (const account of [mastodon, bluesky]) {
       await expect(page.getByTestId(`problems-${account.id}`)).toContainText('L’image 1 n’a pas de texte alternatif');
     }
