@@ -861,17 +861,25 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
     return declared || 'application/octet-stream';
   }
 
-  /** The PDS's check of the blobs a post's images use (BlobNotFound, BlobTooLarge, InvalidMimeType). */
+  /**
+   * The PDS's check of the blobs a post's images use, worded as the reference PDS words it (seen on
+   * @atproto/dev-env): 400 InvalidRequest "blob too big" or "Expected \"image/*\"" for the mimeType.
+   */
   function checkImageBlobs(did: string, record: Record<string, unknown>): void {
     const embed = record.embed as { $type?: unknown; images?: unknown; media?: { $type?: unknown; images?: unknown } } | undefined;
     const images = embed?.$type === 'app.bsky.embed.images' ? embed.images : embed?.media?.$type === 'app.bsky.embed.images' ? embed.media.images : undefined;
     if (!Array.isArray(images)) return;
-    for (const img of images as { image?: { ref?: { $link?: unknown } } }[]) {
+    for (const [i, img] of (images as { image?: { ref?: { $link?: unknown } } }[]).entries()) {
       const cid = String(img.image?.ref?.$link ?? '');
       const blob = blobs.get(cid);
       if (!blob || blob.did !== did) throw new XrpcError(400, 'BlobNotFound', `Could not find blob: ${cid}`);
-      if (blob.size > IMAGE_BLOB_MAX_SIZE) throw new XrpcError(400, 'BlobTooLarge', `This file is too large. It is ${blob.size} bytes but the maximum size is ${IMAGE_BLOB_MAX_SIZE} bytes.`);
-      if (!blob.mimeType.startsWith('image/')) throw new XrpcError(400, 'InvalidMimeType', `Wrong type of file. It is ${blob.mimeType} but it must match image/*.`);
+      const at = `$.record.embed.images[${i}].image`;
+      if (!blob.mimeType.startsWith('image/')) {
+        throw new XrpcError(400, 'InvalidRequest', `Invalid app.bsky.feed.post record: Expected "image/*" (got "${blob.mimeType}") at ${at}.mimeType`);
+      }
+      if (blob.size > IMAGE_BLOB_MAX_SIZE) {
+        throw new XrpcError(400, 'InvalidRequest', `Invalid app.bsky.feed.post record: blob too big (maximum ${IMAGE_BLOB_MAX_SIZE}, got ${blob.size}) at ${at}`);
+      }
     }
   }
 

@@ -110,6 +110,8 @@ const AUTH_ERRORS = new Set([
 /** Turns whatever a call threw into a ConnectorError; `what` names the call for the message. */
 /** What the PDS answers for a blob it will not take (uploadBlob, or a record that uses it). */
 const BLOB_REFUSALS = new Set(['BlobTooLarge', 'InvalidMimeType', 'PayloadTooLargeError']);
+/** The reference PDS's words for a record whose blob breaks the lexicon (size, type): InvalidRequest. */
+const BLOB_RECORD_REFUSAL = /blob too big|\.image\.mimeType|image\/\*/;
 
 export function toBlueskyError(err: unknown, what: string, transport: Transport): ConnectorError {
   const secrets = transport.secrets;
@@ -131,7 +133,9 @@ export function toBlueskyError(err: unknown, what: string, transport: Transport)
     }
     if (status === 401 || AUTH_ERRORS.has(err.error ?? '')) return new ConnectorError('auth', detail, null, status);
     // A blob the PDS refuses (too large, wrong type): sending the same again changes nothing.
-    if (status === 413 || BLOB_REFUSALS.has(err.error ?? '')) return new ConnectorError('not-supported', detail, null, status);
+    if (status === 413 || BLOB_REFUSALS.has(err.error ?? '') || (status === 400 && BLOB_RECORD_REFUSAL.test(err.message ?? ''))) {
+      return new ConnectorError('not-supported', detail, null, status);
+    }
     // What the PDS says on getSession/refreshSession once the account is gone (deleted, moved).
     if (status === 400 && /could not find user info/i.test(err.message ?? '')) return new ConnectorError('auth', detail, null, status);
     if (status === 1) return new ConnectorError('network', detail);
