@@ -36,10 +36,13 @@ for (const language of ['fr', 'en'] as const) {
       d.setDate(d.getDate() + 1);
       d.setHours(10, 0, 0, 0);
       const pad = (n: number) => String(n).padStart(2, '0');
-      return { at: d.getTime(), input: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T10:00` };
+      return { at: d.getTime(), fr: `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} 10:00`, en: `${pad(d.getMonth() + 1)}/${pad(d.getDate())}/${d.getFullYear()} 10:00 AM` };
     });
-    await page.getByTestId('compose-time').fill(tomorrow.input);
-    await page.getByTestId('compose-time').blur();
+    // Typed into the app's date field in the app's language, as a user does.
+    const field = page.getByTestId('compose-time').locator('input');
+    await field.click();
+    await field.fill(tomorrow[language]);
+    await field.press('Tab');
     await expect.poll(async () => (await parvis.core.handlers['posts.list']({}) as { targets: { scheduledAt: number | null }[] }[])[0]?.targets[0]?.scheduledAt ?? null).toBe(tomorrow.at);
 
     await page.getByTestId('open-calendar').click();

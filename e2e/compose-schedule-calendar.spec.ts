@@ -9,13 +9,21 @@ import { expect, test, type Page } from '@playwright/test';
 import { STATIC_DIR } from './fixtures';
 import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, startNetworkedWebMode, startNetworks, startRelay, waitFor } from './networks/fixture';
 
-/** An `<input type="datetime-local">` value for a moment, in the page's time zone. */
-async function localInput(page: Page, at: number): Promise<string> {
-  return page.evaluate((ms) => {
+/**
+ * Types a moment into one of the app's date fields as a user does: in the app's language (French
+ * here: 31/12/2026 14:30), in the page's time zone, then Tab to leave the field.
+ */
+async function typeDateTime(page: Page, testId: string, at: number): Promise<void> {
+  const typed = await page.evaluate((ms) => {
     const d = new Date(ms);
     const pad = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
   }, at);
+  const field = page.getByTestId(testId).locator('input');
+  await field.click();
+  await field.fill(typed);
+  await field.press('Tab');
+  await expect(field).toHaveValue(typed);
 }
 
 function collectProblems(page: Page): string[] {
@@ -58,8 +66,7 @@ test('compose once for two networks with a variant, schedule, move it by keyboar
     // Tomorrow, at the minute after next: the calendar will bring it back to today.
     const minute = 60_000;
     const today = Math.ceil((Date.now() + 90_000) / minute) * minute;
-    await page.getByTestId('compose-time').fill(await localInput(page, today + 86_400_000));
-    await page.getByTestId('compose-time').blur();
+    await typeDateTime(page, 'compose-time', today + 86_400_000);
     await expect(page.getByTestId('save-state')).toHaveText('Brouillon enregistré');
     // Saved as typed: the core has the draft with the variant.
     const drafts = await callCore(mode.core, 'posts.list', {});

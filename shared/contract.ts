@@ -33,6 +33,7 @@ import { Lexicon, RuleDefinitionBase } from './moderation';
 import { Report, ReportQuery } from './report';
 import { DeveloperAppInfo, NetworkCapabilities, NetworkInfo } from './networks';
 import { CalendarDay, CalendarDaysRequest, CalendarEntry, CalendarRange, Post, PostDecision, PostInput, PostMove } from './posts';
+import { MediaItem, MediaSetAlt, MediaUploadBegin, MediaUploadFinish, MediaUploadPart } from './media';
 
 export { NetworkCapabilities, NetworkInfo };
 
@@ -526,6 +527,20 @@ export const calls = {
   'posts.calendar': { input: CalendarRange, output: z.array(CalendarEntry) },
   /** The month grid: per day, its count and its first posts (with reply counts). */
   'posts.calendarDays': { input: CalendarDaysRequest, output: z.array(CalendarDay) },
+  /**
+   * Adds an image to the media library, in parts (the renderer sends the bytes a file input read,
+   * never a path): begin, every part in order, finish. The same bytes added twice are one item.
+   * The type is read from the bytes (`invalid-input` when they are not an image Parvis publishes).
+   */
+  'media.uploadBegin': { input: MediaUploadBegin, output: z.object({ uploadId: z.string() }) },
+  'media.uploadPart': { input: MediaUploadPart, output: z.object({ received: z.number().int() }) },
+  'media.uploadFinish': { input: MediaUploadFinish, output: MediaItem },
+  /** The library, newest first (or the items asked for). */
+  'media.list': { input: z.object({ ids: z.array(Id).max(200).optional() }).strict(), output: z.array(MediaItem) },
+  /** The alt text of an image, for every post that uses it. */
+  'media.setAlt': { input: MediaSetAlt, output: MediaItem },
+  /** Deletes an image no post uses (`conflict` when one does). */
+  'media.delete': { input: z.object({ mediaId: Id }).strict(), output: z.object({ deleted: z.literal(true) }) },
 
   'settings.get': { input: Empty, output: Settings },
   'settings.set': { input: Settings.partial().strict(), output: Settings },

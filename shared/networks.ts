@@ -190,6 +190,23 @@ export const DeveloperAppInfo = z.object({
 });
 export type DeveloperAppInfo = z.infer<typeof DeveloperAppInfo>;
 
+/**
+ * What a network takes as images in a post (from its documentation or lexicon): checked live by
+ * the composer and by the core before scheduling (`shared/media-limits.ts`).
+ */
+export const ImageLimits = z.object({
+  maxImages: z.number().int().positive(),
+  /** Largest image, in bytes. */
+  maxBytes: z.number().int().positive(),
+  /** MIME types the network takes. */
+  types: z.array(z.string()),
+  /** Narrowest and widest width / height the network takes; null: any. */
+  aspectRatio: z.object({ min: z.number().positive(), max: z.number().positive() }).nullable(),
+  /** Longest alt text, in characters; null: no limit of the network's own. */
+  maxAltLength: z.number().int().positive().nullable(),
+});
+export type ImageLimits = z.infer<typeof ImageLimits>;
+
 /** The public part of a network's descriptor. */
 export const NetworkInfo = z.object({
   id: Network,
@@ -229,6 +246,8 @@ export const NetworkInfo = z.object({
   publish: z.array(z.enum(PUBLISH_KINDS)),
   /** A post needs a title there (an article): the composer asks for one when such an account is chosen. */
   titleRequired: z.boolean().optional(),
+  /** The network's limits for images in a post, where it publishes images from Parvis. */
+  images: ImageLimits.optional(),
   /** The network has a daily quota (YouTube) that the accounts screen shows. */
   quota: z.object({ unitsPerDay: z.number().int().positive(), timeZone: z.string() }).nullable(),
   /**

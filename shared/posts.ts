@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './model';
 
+/** The most images a post may carry in Parvis (each network's own limit is checked on top). */
+export const MAX_POST_MEDIA = 10;
+
 export const TARGET_STATES = ['draft', 'scheduled', 'publishing', 'published', 'failed', 'needs-decision'] as const;
 
 export const PostTarget = z.object({
@@ -20,6 +23,8 @@ export const PostTarget = z.object({
   publishedAt: Timestamp.nullable(),
   attempts: z.number().int().nonnegative(),
   lastError: z.string().nullable(),
+  /** The images of this target's variant, in order; null: the post's images. */
+  media: z.array(Id).nullable().optional(),
 });
 export type PostTarget = z.infer<typeof PostTarget>;
 
@@ -32,6 +37,8 @@ export const Post = z.object({
   /** An article's title (networks that publish articles, see `NetworkInfo.titleRequired`); null: none. */
   title: z.string().nullable().optional(),
   targets: z.array(PostTarget),
+  /** The post's images (media library ids), in order. */
+  media: z.array(Id).optional(),
   updatedAt: Timestamp,
 });
 export type Post = z.infer<typeof Post>;
@@ -45,6 +52,8 @@ export const PostInput = z
     link: z.string().trim().url().max(2000).nullable().optional(),
     firstComment: z.string().max(20_000).nullable().optional(),
     title: z.string().max(MAX_TITLE_LENGTH).nullable().optional(),
+    /** The post's images (media library ids), in order. */
+    media: z.array(Id).max(MAX_POST_MEDIA).optional(),
     targets: z
       .array(
         z
@@ -52,6 +61,8 @@ export const PostInput = z
             accountId: Id,
             textOverride: z.string().max(20_000).nullable().optional(),
             scheduledAt: Timestamp.nullable().optional(),
+            /** This account's own images, in order (a variant); null or absent: the post's. */
+            media: z.array(Id).max(MAX_POST_MEDIA).nullable().optional(),
           })
           .strict(),
       )

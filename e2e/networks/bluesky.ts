@@ -840,7 +840,48 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
   type Params = URLSearchParams;
   type Input = Record<string, unknown>;
   /** `claims` is set for methods that require auth (checked before the handler runs). */
-  type Handler = (ctx: { req: IncomingMessage; params: Params; input: Input; claims: JwtClaims | null }) => unknown;
+  type Handler = (ctx: { req: IncomingMessage; params: Params; input: Input; claims: JwtClaims | null; bytes: Buffer | null }) => unknown;
+
+  /**
+   * Blobs uploaded by each repo, by CID. As on the PDS, an upload is temporary until a record uses
+   * it; the constraints of the lexicon field that uses it (maxSize, accept) are checked then.
+   */
+  const blobs = new Map<string, { did: string; mimeType: string; size: number }>();
+  /** The PDS's limit for one upload (its blobUploadLimit); above it, 413. */
+  const BLOB_UPLOAD_LIMIT = 5 * 1024 * 1024;
+  /** app.bsky.embed.images#image.image: maxSize 2,000,000, accept image/*. */
+  const IMAGE_BLOB_MAX_SIZE = 2_000_000;
+
+  function sniffMime(bytes: Uint8Array, declared: string): string {
+    const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+    if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
+    if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+    if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+    if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50) return 'image/webp';
+    return declared || 'application/octet-stream';
+  }
+
+  /**
+   * The PDS's check of the blobs a post's images use, worded as the reference PDS words it (seen on
+   * @atproto/dev-env): 400 InvalidRequest "blob too big" or "Expected \"image/*\"" for the mimeType.
+   */
+  function checkImageBlobs(did: string, record: Record<string, unknown>): void {
+    const embed = record.embed as { $type?: unknown; images?: unknown; media?: { $type?: unknown; images?: unknown } } | undefined;
+    const images = embed?.$type === 'app.bsky.embed.images' ? embed.images : embed?.media?.$type === 'app.bsky.embed.images' ? embed.media.images : undefined;
+    if (!Array.isArray(images)) return;
+    for (const [i, img] of (images as { image?: { ref?: { $link?: unknown } } }[]).entries()) {
+      const cid = String(img.image?.ref?.$link ?? '');
+      const blob = blobs.get(cid);
+      if (!blob || blob.did !== did) throw new XrpcError(400, 'BlobNotFound', `Could not find blob: ${cid}`);
+      const at = `$.record.embed.images[${i}].image`;
+      if (!blob.mimeType.startsWith('image/')) {
+        throw new XrpcError(400, 'InvalidRequest', `Invalid app.bsky.feed.post record: Expected "image/*" (got "${blob.mimeType}") at ${at}.mimeType`);
+      }
+      if (blob.size > IMAGE_BLOB_MAX_SIZE) {
+        throw new XrpcError(400, 'InvalidRequest', `Invalid app.bsky.feed.post record: blob too big (maximum ${IMAGE_BLOB_MAX_SIZE}, got ${blob.size}) at ${at}`);
+      }
+    }
+  }
 
   const int = (params: Params, name: string, fallback: number, min: number, max: number): number => {
     const raw = params.get(name);
@@ -1028,6 +1069,19 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
         return { uri: rec.uri, cid: rec.cid, value: rec.value };
       },
     },
+    'com.atproto.repo.uploadBlob': {
+      method: 'POST',
+      auth: true,
+      handler: ({ req, claims, bytes }) => {
+        if (!claims) throw new XrpcError(401, 'AuthMissing', 'Authentication Required');
+        const body = bytes ?? Buffer.alloc(0);
+        if (body.length > BLOB_UPLOAD_LIMIT) throw new XrpcError(413, 'PayloadTooLargeError', 'request entity too large');
+        const mimeType = sniffMime(body, String(req.headers['content-type'] ?? ''));
+        const cid = cidForBlob(body);
+        blobs.set(cid, { did: claims.sub, mimeType, size: body.length });
+        return { blob: { $type: 'blob', ref: { $link: cid }, mimeType, size: body.length } };
+      },
+    },
     'com.atproto.repo.createRecord': {
       method: 'POST',
       auth: true,
@@ -1041,6 +1095,7 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
         checkRkey(collection, rkey);
         writeGuards(did, collection, rkey, record);
         validateRecord(collection, record, input.validate);
+        if (collection === POST) checkImageBlobs(did, record);
         if (records.has(`at://${did}/${collection}/${rkey}`)) {
           // What the reference PDS answers today when the record key is taken (a bare 500).
           throw new XrpcError(500, 'InternalServerError', 'Internal Server Error');
@@ -1243,7 +1298,8 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
     }
     try {
       const body = method === 'POST' ? await readBody(req) : null;
-      if (body && body.raw && body.json === undefined) throw new XrpcError(400, 'InvalidRequest', 'Request body is not valid JSON');
+      const binary = nsid === 'com.atproto.repo.uploadBlob';
+      if (!binary && body && body.raw && body.json === undefined) throw new XrpcError(400, 'InvalidRequest', 'Request body is not valid JSON');
       const input = (body?.json ?? {}) as Input;
       const claims = def.auth ? checkToken(req, 'access') : null;
       if (accountDeleted) {
@@ -1254,7 +1310,7 @@ export async function startBlueskyServer(opts: BlueskyServerOptions = {}): Promi
         if (nsid === 'com.atproto.server.createSession') throw new XrpcError(401, 'AuthenticationRequired', 'Invalid identifier or password');
         if (def.auth) throw new XrpcError(500, 'InternalServerError', 'Internal Server Error');
       }
-      const out = def.handler({ req, params: url.searchParams, input, claims });
+      const out = def.handler({ req, params: url.searchParams, input: binary ? {} : input, claims, bytes: body?.bytes ?? null });
       log(200);
       if (out === undefined) {
         res.writeHead(200, { ...headers, 'Content-Length': '0' });

@@ -24,6 +24,7 @@ import {
   bearerToken,
   parseFault,
   readBody,
+  readMultipart,
   sendJson,
   startLocalServer,
   type Fault,
@@ -88,6 +89,30 @@ interface StoredMedia {
   type: 'image' | 'video' | 'gifv' | 'audio' | 'unknown';
   url: string;
   description: string | null;
+  /** Set on images uploaded through the API. */
+  mime?: string;
+}
+
+/** An image uploaded through POST /api/v2/media. */
+interface StoredUpload {
+  id: string;
+  accountId: string;
+  mime: string;
+  bytes: number;
+  description: string | null;
+  /** Reads of GET /api/v1/media/:id left before it is processed (206 until then). */
+  processingReads: number;
+  statusId: string | null;
+}
+
+/** The image type a file's first bytes say (what Mastodon's content-type detection reads). */
+function sniffImage(bytes: Uint8Array): string | null {
+  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+  if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50) return 'image/webp';
+  return null;
 }
 
 interface StoredAccount {
@@ -177,7 +202,9 @@ export interface LoggedRequest {
 export interface MastodonServerState {
   me: { id: string; username: string };
   /** Statuses posted by the connected user (through the API or `addPost`), deleted ones included. */
-  posted: Pick<StoredStatus, 'id' | 'text' | 'inReplyToId' | 'visibility' | 'idempotencyKey' | 'deleted'>[];
+  posted: (Pick<StoredStatus, 'id' | 'text' | 'inReplyToId' | 'visibility' | 'idempotencyKey' | 'deleted'> & { media?: { id: string; description: string | null; mime: string | null }[] })[];
+  /** Every image uploaded through POST /api/v2/media, attached to a status or not. */
+  uploads: { id: string; mime: string; bytes: number; description: string | null; statusId: string | null }[];
   /** Statuses of the connected user waiting on the server for their time. */
   scheduled: { id: string; scheduledAt: number; text: string; idempotencyKey: string | null }[];
   blocks: string[];
@@ -236,6 +263,8 @@ export interface MastodonControl {
   deleteStatus(statusId: string): void;
   /** Whether GET /api/v1/statuses?id[]= exists (Mastodon 4.3+); off, it answers 404 like older servers. */
   setMultiStatusRead(enabled: boolean): void;
+  /** New uploads stay "processing" (202, then 206 on GET /api/v1/media/:id) for this many reads. */
+  setMediaProcessingReads(reads: number): void;
   /**
    * The user's notification policy (Mastodon 4.3+), applied when a notification is created, as
    * NotifyService does: `filter` keeps it out of GET /api/v1/notifications unless the client asks
@@ -273,6 +302,12 @@ const KNOWN_SCOPES = new Set([
 const IDEMPOTENCY_TTL_MS = 3_600_000;
 /** Mastodon refuses a scheduled status less than 5 minutes ahead (PostStatusService::MIN_SCHEDULE_OFFSET). */
 const MIN_SCHEDULE_OFFSET_MS = 5 * 60_000;
+/** Mastodon's defaults (GET /api/v2/instance: configuration.media_attachments, statuses). */
+const IMAGE_SIZE_LIMIT = 16 * 1024 * 1024;
+const MAX_MEDIA_ATTACHMENTS = 4;
+const DESCRIPTION_LIMIT = 1500;
+/** The reverse proxy in front of Mastodon (its nginx.conf: client_max_body_size 99m) answers 413 above this. */
+const MAX_REQUEST_BYTES = 99 * 1024 * 1024;
 /** ScheduledStatusValidator: at most 300 waiting per account, 25 on one day. */
 const SCHEDULED_TOTAL_LIMIT = 300;
 const SCHEDULED_DAILY_LIMIT = 25;
@@ -351,7 +386,9 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
   const reports: StoredReport[] = [];
   const idempotency = new Map<string, { statusId: string; at: number; scheduled: boolean }>();
   /** Statuses waiting for their time on the server (POST /api/v1/statuses with scheduled_at). */
-  const scheduledStatuses = new Map<string, { id: string; accountId: string; scheduledAt: number; text: string; visibility: Visibility; idempotencyKey: string | null }>();
+  const scheduledStatuses = new Map<string, { id: string; accountId: string; scheduledAt: number; text: string; visibility: Visibility; idempotencyKey: string | null; mediaIds?: string[] }>();
+  const uploads = new Map<string, StoredUpload>();
+  let mediaProcessingReads = 0;
   const requests: LoggedRequest[] = [];
   const lostAnswers: number[] = [];
   let authorizationDecision: 'approve' | 'deny' = 'approve';
@@ -507,7 +544,7 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
   function createStatus(
     author: StoredAccount,
     input: Omit<StatusInput, 'from'>,
-    extra: { applicationName?: string | null; idempotencyKey?: string | null } = {},
+    extra: { applicationName?: string | null; idempotencyKey?: string | null; mediaIds?: string[] } = {},
   ): StoredStatus {
     const parent = input.inReplyToId ? statuses.get(input.inReplyToId) : undefined;
     const mentionIds: string[] = [];
@@ -527,17 +564,24 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       spoilerText: input.spoilerText ?? '',
       mentionIds,
       tags,
-      media: (input.attachments ?? []).map((m) => ({
-        id: nextId(),
-        type: m.type,
-        url: m.url,
-        description: m.description ?? null,
-      })),
+      media: [
+        ...(input.attachments ?? []).map((m) => ({
+          id: nextId(),
+          type: m.type,
+          url: m.url,
+          description: m.description ?? null,
+        })),
+        ...(extra.mediaIds ?? []).map((id) => {
+          const u = uploads.get(id)!;
+          return { id, type: 'image' as const, url: mediaUrl(u), description: u.description, mime: u.mime };
+        }),
+      ],
       applicationName: extra.applicationName ?? null,
       idempotencyKey: extra.idempotencyKey ?? null,
       deleted: false,
     };
     statuses.set(status.id, status);
+    for (const id of extra.mediaIds ?? []) uploads.get(id)!.statusId = status.id;
     // A mention of the connected user by someone else notifies them (unless blocked or muted), as
     // their notification policy says: kept, filtered (out of the list by default) or dropped.
     if (author.id !== me.id && mentionIds.includes(me.id)) {
@@ -1009,7 +1053,7 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       if (s.scheduledAt > now()) continue;
       scheduledStatuses.delete(s.id);
       const author = [...accountsByAcct.values()].find((a) => a.id === s.accountId);
-      if (author) createStatus(author, { text: s.text, inReplyToId: null, visibility: s.visibility, spoilerText: '' }, { applicationName: 'Parvis', idempotencyKey: s.idempotencyKey });
+      if (author) createStatus(author, { text: s.text, inReplyToId: null, visibility: s.visibility, spoilerText: '' }, { applicationName: 'Parvis', idempotencyKey: s.idempotencyKey, mediaIds: s.mediaIds });
     }
   }
 
@@ -1030,6 +1074,50 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
     if (!waiting || waiting.accountId !== user.id) return error(ctx, 404, 'Record not found');
     scheduledStatuses.delete(id);
     reply(ctx, 200, {});
+  }
+
+  function mediaUrl(u: Pick<StoredUpload, 'id' | 'mime'>): string {
+    return `${base}/system/media_attachments/files/${u.id}/original.${u.mime.split('/')[1]}`;
+  }
+
+  function uploadJson(u: StoredUpload): Record<string, unknown> {
+    const ready = u.processingReads === 0;
+    return { id: u.id, type: 'image', url: ready ? mediaUrl(u) : null, preview_url: mediaUrl(u), remote_url: null, meta: null, description: u.description, blurhash: null };
+  }
+
+  /**
+   * POST /api/v2/media (Api::V2::MediaController): multipart `file` and `description`. 200 when
+   * processed at once, 202 while processing; 422 for a type or size it refuses; the proxy 413s a
+   * body over its limit.
+   */
+  async function uploadMedia(ctx: Ctx, user: StoredAccount): Promise<void> {
+    if (ctx.body.bytes.length > MAX_REQUEST_BYTES) return error(ctx, 413, 'Request Entity Too Large');
+    const form = await readMultipart(ctx.req, ctx.body);
+    const file = form?.get('file');
+    if (!form || !file || typeof file === 'string') return error(ctx, 422, "Validation failed: File can't be blank");
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const mime = sniffImage(bytes);
+    if (!mime) return error(ctx, 422, 'Validation failed: File content type is invalid, File is invalid');
+    if (bytes.length > IMAGE_SIZE_LIMIT) return error(ctx, 422, 'Validation failed: File file size must be less than 16 MB');
+    const description = form.get('description');
+    const text = typeof description === 'string' && description !== '' ? description : null;
+    if (text !== null && [...text].length > DESCRIPTION_LIMIT) {
+      return error(ctx, 422, `Validation failed: Description is too long (maximum is ${DESCRIPTION_LIMIT} characters)`);
+    }
+    const upload: StoredUpload = { id: nextId(), accountId: user.id, mime, bytes: bytes.length, description: text, processingReads: mediaProcessingReads, statusId: null };
+    uploads.set(upload.id, upload);
+    reply(ctx, upload.processingReads > 0 ? 202 : 200, uploadJson(upload));
+  }
+
+  /** GET /api/v1/media/:id: 206 while processing, then 200 with its url. */
+  function readMedia(ctx: Ctx, user: StoredAccount, id: string): void {
+    const u = uploads.get(id);
+    if (!u || u.accountId !== user.id) return error(ctx, 404, 'Record not found');
+    if (u.processingReads > 0) {
+      u.processingReads -= 1;
+      return reply(ctx, 206, uploadJson({ ...u, processingReads: 1 }));
+    }
+    reply(ctx, 200, uploadJson(u));
   }
 
   function postStatus(ctx: Ctx, user: StoredAccount): void {
@@ -1063,6 +1151,13 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       const parent = statuses.get(inReplyToId);
       if (!parent || !visibleToMe(parent)) return error(ctx, 404, 'Record not found');
     }
+    // PostStatusService#validate_media!: at most 4, the user's own, unattached, processed.
+    if (mediaIds.length > MAX_MEDIA_ATTACHMENTS) return error(ctx, 422, `Validation failed: Media attachments can't be more than ${MAX_MEDIA_ATTACHMENTS}`);
+    for (const id of mediaIds) {
+      const u = uploads.get(id);
+      if (!u || u.accountId !== user.id || u.statusId !== null) return error(ctx, 422, 'Validation failed: Media attachments are invalid');
+      if (u.processingReads > 0) return error(ctx, 422, 'Cannot attach files that have not finished processing. Try again in a moment!');
+    }
     const scheduledRaw = field(ctx.body, 'scheduled_at');
     if (scheduledRaw) {
       const scheduledAt = Date.parse(scheduledRaw);
@@ -1077,7 +1172,7 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
         if (own.filter((x) => new Date(x.scheduledAt).toISOString().slice(0, 10) === day).length >= SCHEDULED_DAILY_LIMIT) {
           return error(ctx, 422, `Validation failed: You have exceeded the limit of ${SCHEDULED_DAILY_LIMIT} scheduled posts for today`);
         }
-        const waiting = { id: nextId(), accountId: user.id, scheduledAt, text, visibility, idempotencyKey: key };
+        const waiting = { id: nextId(), accountId: user.id, scheduledAt, text, visibility, idempotencyKey: key, mediaIds };
         scheduledStatuses.set(waiting.id, waiting);
         if (key) idempotency.set(`${user.id}:${key}`, { statusId: waiting.id, at: now(), scheduled: true });
         return reply(ctx, 200, scheduledStatusJson(waiting));
@@ -1086,7 +1181,7 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
     const status = createStatus(
       user,
       { text, inReplyToId, visibility, spoilerText: field(ctx.body, 'spoiler_text') ?? '' },
-      { applicationName: 'Parvis', idempotencyKey: key },
+      { applicationName: 'Parvis', idempotencyKey: key, mediaIds },
     );
     if (key) idempotency.set(`${user.id}:${key}`, { statusId: status.id, at: now(), scheduled: false });
     reply(ctx, 200, statusJson(status));
@@ -1214,8 +1309,10 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
         },
       ],
     ];
-    const writeRoutes: [string, RegExp, (user: StoredAccount, m: RegExpExecArray) => void][] = [
+    const writeRoutes: [string, RegExp, (user: StoredAccount, m: RegExpExecArray) => void | Promise<void>][] = [
       ['POST', /^\/api\/v1\/statuses$/, (user) => postStatus(ctx, user)],
+      ['POST', /^\/api\/v2\/media$/, (user) => uploadMedia(ctx, user)],
+      ['GET', /^\/api\/v1\/media\/(\d+)$/, (user, m) => readMedia(ctx, user, m[1]!)],
       ['DELETE', /^\/api\/v1\/statuses\/(\d+)$/, (user, m) => deleteStatus(ctx, user, m[1]!)],
       ['POST', /^\/api\/v1\/accounts\/(\d+)\/(block|unblock|mute|unmute)$/, (user, m) => accountAction(ctx, user, m[1]!, m[2]!)],
       ['POST', /^\/api\/v1\/reports$/, () => createReport(ctx)],
@@ -1236,7 +1333,7 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       const m = pattern.exec(path);
       if (!m) continue;
       const user = authenticate(ctx, 'write');
-      if (user) handle(user, m);
+      if (user) await handle(user, m);
       return;
     }
     error(ctx, 404, 'Record not found');
@@ -1342,14 +1439,17 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
           .map(({ id, scheduledAt, text, idempotencyKey }) => ({ id, scheduledAt, text, idempotencyKey })),
         posted: [...statuses.values()]
           .filter((s) => s.accountId === me.id)
-          .map(({ id, text, inReplyToId, visibility, idempotencyKey, deleted }) => ({
+          .map(({ id, text, inReplyToId, visibility, idempotencyKey, deleted, media }) => ({
             id,
             text,
             inReplyToId,
             visibility,
             idempotencyKey,
             deleted,
+            // Only on statuses with media, so that a text status reads as before.
+            ...(media.length > 0 ? { media: media.map((m) => ({ id: m.id, description: m.description, mime: m.mime ?? null })) } : {}),
           })),
+        uploads: [...uploads.values()].filter((u) => u.accountId === me.id).map(({ id, mime, bytes, description, statusId }) => ({ id, mime, bytes, description, statusId })),
         blocks: [...blocks],
         mutes: [...mutes.entries()].map(([accountId, m]) => ({ accountId, notifications: m.notifications })),
         reports: reports.map((r) => ({ ...r, statusIds: [...r.statusIds], ruleIds: [...r.ruleIds] })),
@@ -1385,6 +1485,9 @@ export async function startMastodonServer(opts: MastodonServerOptions = {}): Pro
       const status = statuses.get(statusId);
       if (!status) throw new Error(`unknown status ${statusId}`);
       status.deleted = true;
+    },
+    setMediaProcessingReads(reads) {
+      mediaProcessingReads = reads;
     },
     setMultiStatusRead(enabled) {
       multiStatusRead = enabled;

@@ -56,13 +56,27 @@ export interface RequestBody {
   json: unknown;
   /** Form fields (application/x-www-form-urlencoded), also filled from a JSON object's scalar fields. */
   form: URLSearchParams;
+  /** The body as received (binary uploads, multipart). */
+  bytes: Buffer;
+}
+
+/** Parses a multipart/form-data body (the platform's own parser, as a server framework would). */
+export async function readMultipart(req: IncomingMessage, body: RequestBody): Promise<FormData | null> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.toLowerCase().startsWith('multipart/form-data')) return null;
+  try {
+    return await new Response(new Uint8Array(body.bytes), { headers: { 'content-type': type } }).formData();
+  } catch {
+    return null;
+  }
 }
 
 /** Reads and parses the body: JSON or url-encoded form. Invalid JSON leaves `json` undefined. */
 export async function readBody(req: IncomingMessage): Promise<RequestBody> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
+  const raw = bytes.toString('utf8');
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   let json: unknown;
   let form = new URLSearchParams();
@@ -78,10 +92,10 @@ export async function readBody(req: IncomingMessage): Promise<RequestBody> {
         else if (v !== null && v !== undefined && typeof v !== 'object') form.append(k, String(v));
       }
     }
-  } else if (raw) {
+  } else if (raw && !type.startsWith('multipart/')) {
     form = new URLSearchParams(raw);
   }
-  return { raw, json, form };
+  return { raw, json, form, bytes };
 }
 
 /** Answers with a JSON body. */

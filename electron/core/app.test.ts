@@ -8,6 +8,7 @@ import { createRegistry } from './connectors/registry';
 import type { Connector } from './connectors/types';
 import type { NetworkDescriptor } from './connectors/descriptor';
 import { signInField } from '../../shared/networks';
+import { makePng } from './media/test-images';
 
 /** Test doubles: a network that has nothing new, and sign-ins that always succeed. */
 const quietConnector: Connector = {
@@ -113,7 +114,7 @@ function seed() {
 }
 
 /** A valid input for every call, so that no handler goes untested. */
-function validInputs(ctx: { postId: number; lateTargetId: number; accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number; chooseFlowId: string; choiceId: string; actionId: number; contestId?: number; drawnContestId?: number; attachmentMessageId?: number }): Record<CallName, unknown> {
+function validInputs(ctx: { postId: number; lateTargetId: number; accId: number; convId: number; tagId: number; memberId: number; authorId: number; replyId: number; messageId: number; viewId: number; flowId: string; incomingId: number; chooseFlowId: string; choiceId: string; actionId: number; contestId?: number; drawnContestId?: number; attachmentMessageId?: number; mediaId: number; openUploadId: string; fullUploadId: string; png: Buffer }): Record<CallName, unknown> {
   return {
     'accounts.choose': { flowId: ctx.chooseFlowId, choiceIds: [ctx.choiceId] },
     'developerApps.set': { network: 'pages', clientId: 'my-app-id', clientSecret: 'my-app-secret' },
@@ -200,6 +201,12 @@ function validInputs(ctx: { postId: number; lateTargetId: number; accId: number;
     'posts.move': { targetId: ctx.lateTargetId, at: 9_500_000 },
     'posts.calendar': { from: 0, to: 30 * 86_400_000 },
     'posts.calendarDays': { dayStarts: [0, 86_400_000, 2 * 86_400_000], perDay: 3 },
+    'media.uploadBegin': { size: ctx.png.length, mime: 'image/png', name: 'lampe.png' },
+    'media.uploadPart': { uploadId: ctx.openUploadId, offset: 0, data: ctx.png.toString('base64') },
+    'media.uploadFinish': { uploadId: ctx.fullUploadId, thumbnail: null },
+    'media.list': {},
+    'media.setAlt': { mediaId: ctx.mediaId, alt: 'Une lampe orange' },
+    'media.delete': { mediaId: ctx.mediaId },
   };
 }
 
@@ -240,7 +247,14 @@ describe('contract handlers', () => {
         core.ingest(acc.id, { items: [item({ remoteId: 'with-file', threadRemoteId: 'F', text: 'Voici la facture', attachments: [{ kind: 'file', url: 'imap://x/INBOX;UIDVALIDITY=1/;UID=1/;SECTION=2', alt: 'facture.pdf' }] })], cursor: null });
         attachmentMessageId = (core.db.prepare("SELECT id FROM messages WHERE remote_id = 'with-file'").get() as { id: number }).id;
       }
-      const inputs = validInputs({ attachmentMessageId, postId, lateTargetId, contestId: contest?.id, drawnContestId: drawn?.id, chooseFlowId: choose.flowId, choiceId: choose.choices[0]!.id, accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id, actionId });
+      const png = makePng(4, 3);
+      const first = core.media.begin(png.length, 'a.png');
+      core.media.append(first, 0, png);
+      const mediaId = core.media.finish(first, null).id;
+      const openUploadId = core.media.begin(png.length, 'b.png');
+      const fullUploadId = core.media.begin(png.length, 'c.png');
+      core.media.append(fullUploadId, 0, png);
+      const inputs = validInputs({ mediaId, openUploadId, fullUploadId, png, attachmentMessageId, postId, lateTargetId, contestId: contest?.id, drawnContestId: drawn?.id, chooseFlowId: choose.flowId, choiceId: choose.choices[0]!.id, accId: acc.id, convId: ids[0]!, tagId: tag.id, memberId: member.id, authorId, replyId: reply.id, messageId, viewId: view.id, flowId: flow.flowId, incomingId: (core.db.prepare("SELECT id FROM messages WHERE direction = 'in' LIMIT 1").get() as { id: number }).id, actionId });
       await ok(name, inputs[name]);
       await core.dispose();
     }

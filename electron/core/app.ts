@@ -41,6 +41,8 @@ import { moderationHandlers } from './handlers/moderation';
 import { contestHandlers } from './handlers/contests';
 import { reportHandlers } from './handlers/reports';
 import { postHandlers } from './handlers/posts';
+import { mediaHandlers } from './handlers/media';
+import { createMediaLibrary, type MediaLibrary } from './media/library';
 import { createPostStore } from './db/posts';
 import { Publisher, type PublisherOptions } from './outbox/publisher';
 import type { QuotaPolicy } from './sync/scheduler';
@@ -117,6 +119,8 @@ export interface Core {
   executor: OutboxExecutor | null;
   publisher: Publisher | null;
   posts: ReturnType<typeof createPostStore>;
+  /** The local media library. */
+  media: MediaLibrary;
   /** Builds an account's connector context with its credentials from the keychain. */
   accountContext(accountId: number): Promise<AccountContext | null>;
   close(): Promise<void>;
@@ -323,6 +327,7 @@ export function createCore(opts: CoreOptions): Core {
       })
     : null;
   const posts = createPostStore(db, now);
+  const media = createMediaLibrary(db, join(opts.dataDir, 'media'), now);
   const postsChanged = (postIds: number[]) => emit('posts.changed', { postIds });
   const publisher = registry
     ? new Publisher({
@@ -333,6 +338,10 @@ export function createCore(opts: CoreOptions): Core {
           return account && registry.has(account.network) ? registry.get(account.network) : null;
         },
         contextFor: accountContext,
+        mediaFor: (target) => posts.mediaOf(target.post_id, target.id).map((id) => {
+          const row = media.get(id);
+          return { mime: row.mime, alt: row.alt, bytes: row.bytes, width: row.width, height: row.height, sha256: row.sha256, load: () => media.read(id) };
+        }),
         onChange: postsChanged,
         log: opts.log,
         ...opts.publisherOptions,
@@ -371,6 +380,7 @@ export function createCore(opts: CoreOptions): Core {
     executor,
     posts,
     publisher,
+    media,
     postsChanged,
     connectivity,
     descriptors,
@@ -407,6 +417,7 @@ export function createCore(opts: CoreOptions): Core {
       contestHandlers(services),
       reportHandlers(services),
       postHandlers(services),
+      mediaHandlers(services),
     ],
     // The acting member: the desktop's own, read at each call (it can be renamed).
     () => ({ member: workspace.members.list().find((m) => m.isMe) ?? me }),
@@ -433,6 +444,7 @@ export function createCore(opts: CoreOptions): Core {
     executor,
     publisher,
     posts,
+    media,
     accountContext,
     async close() {
       if (snoozeTimer) clearTimeout(snoozeTimer);

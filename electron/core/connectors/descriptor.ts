@@ -6,7 +6,7 @@
  * Adding a network is its folder plus one registry line (the way megalodon gives each server
  * family its own folder and VS Code registers providers by descriptor).
  */
-import type { DeveloperAppInfo, NetworkInfo, PUBLISH_KINDS, SignInField, SignInMethod, TextLimits } from '../../../shared/networks';
+import type { DeveloperAppInfo, ImageLimits, NetworkInfo, PUBLISH_KINDS, SignInField, SignInMethod, TextLimits } from '../../../shared/networks';
 import type { QuotaPolicy } from '../sync/scheduler';
 import type { OAuthFlow, SignInResult } from './sign-in';
 import type { Capabilities, Connector } from './types';
@@ -83,6 +83,8 @@ export interface NetworkDescriptor {
   readonly publish: readonly (typeof PUBLISH_KINDS)[number][];
   /** A post needs a title there (an article, `publish: ['article']`): sent as `PublishRequest.title`. */
   readonly titleRequired?: boolean;
+  /** Images in a post: what the network takes (present when `publish` has 'image'). */
+  readonly images?: ImageLimits;
   /** A daily quota the scheduler plans polling against (YouTube's units). */
   readonly quota?: QuotaPolicy;
   /** Units one write (reply, moderation) costs on the quota. */
@@ -145,6 +147,7 @@ export function publicInfo(descriptor: NetworkDescriptor, developerApp: Develope
     text: descriptor.text,
     publish: publishes ? [...descriptor.publish] : [],
     ...(publishes && descriptor.titleRequired ? { titleRequired: true } : {}),
+    ...(publishes && descriptor.images ? { images: descriptor.images } : {}),
     quota: descriptor.quota ? { unitsPerDay: descriptor.quota.limit, timeZone: descriptor.quota.timeZone } : null,
     ...(descriptor.accountSettings?.length ? { accountSettings: [...descriptor.accountSettings] } : {}),
   };

@@ -205,6 +205,23 @@ export interface PublishRequest {
   scheduledAt?: number | null;
   /** The article's title, for networks whose publish kind is 'article' (the descriptor's `titleRequired`). */
   title?: string | null;
+  /** Images to attach, in order (absent or empty: text only). */
+  media?: readonly PublishMedia[];
+}
+
+/** One image of a post, from the local media library. */
+export interface PublishMedia {
+  mime: string;
+  /** Alt text (the core never schedules an image without one). */
+  alt: string;
+  /** Size in bytes, and the displayed dimensions when known (Bluesky's aspectRatio). */
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  /** SHA-256 of the bytes (a file name that says nothing about the user's disk). */
+  sha256: string;
+  /** Reads the bytes, at send time. */
+  load(): Buffer | Promise<Buffer>;
 }
 
 export type PublishResult =

@@ -13,11 +13,11 @@ const tables = (db: Database.Database) =>
 describe('migrations', () => {
   it('builds schema v1 with every table of the model and records the version', () => {
     const db = new Database(':memory:');
-    expect(runMigrations(db, MIGRATIONS)).toEqual([10, 20, 30, 40, 50, 60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 360, 370]);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([10, 20, 30, 40, 50, 60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 350, 360, 370]);
     expect(schemaVersion(db)).toBe(370);
     expect(tables(db)).toEqual([
-      'accounts', 'activity', 'authors', 'contest_draws', 'contests', 'conversation_counts', 'conversation_tags', 'conversations', 'drafts', 'members',
-      'message_flags', 'messages', 'messages_fts', 'moderation_settings', 'notes', 'outbox', 'post_targets', 'posts', 'rules',
+      'accounts', 'activity', 'authors', 'contest_draws', 'contests', 'conversation_counts', 'conversation_tags', 'conversations', 'drafts', 'media', 'members',
+      'message_flags', 'messages', 'messages_fts', 'moderation_settings', 'notes', 'outbox', 'post_media', 'post_targets', 'posts', 'rules',
       'saved_replies', 'saved_views', 'tags',
     ]);
     expect(runMigrations(db, MIGRATIONS)).toEqual([]);
@@ -57,7 +57,7 @@ describe('migrations', () => {
     db.prepare(`INSERT INTO conversations (account_id, network, remote_id, kind, last_activity_at, created_at) VALUES (1, 'mastodon', 't', 'mention', 1, 1)`).run();
     db.prepare(`INSERT INTO messages (conversation_id, account_id, remote_id, author_id, direction, text, created_at) VALUES (1, 1, 'm', 1, 'in', 'Le colis est arrivé', 1)`).run();
     db.prepare(`INSERT INTO messages_fts (rowid, text, author) VALUES (1, 'Le colis est arrivé', 'Camille @camille')`).run();
-    expect(runMigrations(db, MIGRATIONS)).toEqual([20, 30, 40, 50, 60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 360, 370]);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([20, 30, 40, 50, 60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 350, 360, 370]);
     expect(db.prepare('SELECT handle FROM accounts').get()).toEqual({ handle: '@a' });
     // The rebuilt full-text index still finds what was there, by text and by author.
     expect(db.prepare(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'colis'`).all()).toEqual([{ rowid: 1 }]);
@@ -73,7 +73,7 @@ describe('migrations', () => {
     db.prepare(`INSERT INTO conversations (account_id, network, remote_id, kind, last_activity_at, created_at) VALUES (1, 'youtube', 't1', 'comment', 1, 1)`).run();
     db.prepare(`INSERT INTO messages (conversation_id, account_id, remote_id, author_id, direction, text, created_at) VALUES (1, 1, 'm1', 1, 'in', 'x', 1), (1, 1, 'm2', 2, 'in', 'y', 1)`).run();
     db.prepare(`INSERT INTO activity (at, actor, conversation_id, kind, detail) VALUES (1, 'Alex', 1, 'moderation', '{"action":"ban-author","messageId":1}'), (1, 'Alex', 1, 'moderation', '{"action":"block-author","messageId":2}')`).run();
-    expect(runMigrations(db, MIGRATIONS)).toEqual([60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 360, 370]);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 350, 360, 370]);
     expect(db.prepare('SELECT remote_id, blocked, banned FROM authors ORDER BY id').all()).toEqual([
       { remote_id: 'UCban', blocked: 0, banned: 1 },
       { remote_id: 'UCblock', blocked: 1, banned: 0 },
@@ -85,7 +85,7 @@ describe('migrations', () => {
     runMigrations(db, MIGRATIONS.filter((m) => m.version <= 50));
     db.prepare(`INSERT INTO accounts (network, server_url, remote_id, handle, display_name, created_at) VALUES ('mastodon', 'https://m.example', '1', '@a', 'A', 1)`).run();
     db.prepare(`INSERT INTO saved_replies (uid, name, text, created_at) VALUES ('01J0000000000000000000000A', 'merci', 'Merci !', 1)`).run();
-    expect(runMigrations(db, MIGRATIONS)).toEqual([60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 360, 370]);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 350, 360, 370]);
     expect(db.prepare('SELECT name, language, networks FROM saved_replies').get()).toEqual({ name: 'merci', language: null, networks: '[]' });
     expect(db.prepare('SELECT display_name, label FROM accounts').get()).toEqual({ display_name: 'A', label: null });
     expect(() => db.prepare(`UPDATE saved_replies SET language = 'de'`).run()).toThrow(/CHECK/);
@@ -97,7 +97,7 @@ describe('migrations', () => {
     db.prepare(`INSERT INTO accounts (network, server_url, remote_id, handle, display_name, created_at) VALUES ('x', 'https://api.x.com', '1', '@a', 'A', 1)`).run();
     db.prepare(`INSERT INTO conversations (account_id, network, remote_id, kind, last_activity_at, created_at) VALUES (1, 'x', 't1', 'mention', 1, 1)`).run();
     db.prepare(`INSERT INTO messages (uid, conversation_id, account_id, remote_id, direction, text, created_at) VALUES ('01J0000000000000000000000B', 1, 1, 'm1', 'in', 'Bonjour', 1)`).run();
-    expect(runMigrations(db, MIGRATIONS)).toEqual([230, 261, 280, 320, 360, 370]);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([230, 261, 280, 320, 350, 360, 370]);
     expect(db.prepare('SELECT settings FROM accounts').get()).toEqual({ settings: '{}' });
     expect(db.prepare('SELECT locked FROM messages').get()).toEqual({ locked: 0 });
     expect(() => db.prepare('UPDATE messages SET locked = 2').run()).toThrow(/CHECK/);
@@ -109,7 +109,7 @@ describe('migrations', () => {
     db.prepare(`INSERT INTO accounts (network, server_url, remote_id, handle, display_name, created_at) VALUES ('mailbox', 'imap://imap.example.com:993', 'contact@example.com', 'contact@example.com', 'C', 1)`).run();
     db.prepare(`INSERT INTO conversations (account_id, network, remote_id, kind, last_activity_at, created_at) VALUES (1, 'mailbox', 't1', 'dm', 1, 1)`).run();
     db.prepare(`INSERT INTO messages (uid, conversation_id, account_id, remote_id, direction, text, created_at) VALUES ('01J0000000000000000000000C', 1, 1, '<m1@example.com>', 'in', 'Bonjour', 1)`).run();
-    expect(runMigrations(db, MIGRATIONS)).toEqual([320, 360, 370]);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([320, 350, 360, 370]);
     expect(db.prepare('SELECT archived FROM messages').get()).toEqual({ archived: 0 });
     expect(() => db.prepare('UPDATE messages SET archived = 2').run()).toThrow(/CHECK/);
   });
@@ -128,7 +128,7 @@ describe('migrations', () => {
     db.prepare(`INSERT INTO saved_replies (name, text, created_at) VALUES ('merci', 'Merci !', ?)`).run(day);
     db.prepare(`INSERT INTO rules (rule_key, position, definition, updated_at) VALUES ('r', 0, '{}', ?)`).run(day);
 
-    expect(runMigrations(db, MIGRATIONS)).toEqual([50, 60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 360, 370]);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([50, 60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 350, 360, 370]);
     const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
     for (const table of ['conversations', 'messages', 'tags', 'notes', 'saved_views', 'saved_replies', 'rules', 'members']) {
       const uids = db.prepare<[], { uid: string | null }>(`SELECT uid FROM ${table} ORDER BY rowid`).all().map((r) => r.uid);
@@ -170,7 +170,7 @@ describe('0060: the member who uses the app names themselves', () => {
     const db = new Database(':memory:');
     runMigrations(db, MIGRATIONS.filter((m) => m.version <= 50));
     db.prepare(`INSERT INTO members (name, is_me, created_at) VALUES ('Root', 1, 1), ('Sam', 0, 2)`).run();
-    expect(runMigrations(db, MIGRATIONS)).toEqual([60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 360, 370]);
+    expect(runMigrations(db, MIGRATIONS)).toEqual([60, 70, 180, 190, 200, 210, 230, 261, 280, 320, 350, 360, 370]);
     expect(db.prepare('SELECT name, is_me, named FROM members ORDER BY id').all()).toEqual([
       { name: 'Root', is_me: 1, named: 0 },
       { name: 'Sam', is_me: 0, named: 1 },

@@ -38,6 +38,8 @@ export interface TargetRow {
   published_at: number | null;
   /** Renewed when a post the network held is taken back (see migration 0261). */
   key_generation: number;
+  /** 1: this target publishes its own images (post_media rows with its id), not the post's (migration 0350). */
+  media_override: number;
 }
 
 /** The key a target is sent with: its uid, renewed after a take-back from the network's scheduler. */
@@ -50,7 +52,9 @@ export interface PostInput {
   link?: string | null;
   firstComment?: string | null;
   title?: string | null;
-  targets: { accountId: number; textOverride?: string | null; scheduledAt?: number | null }[];
+  /** The post's images (media library ids), in order. */
+  media?: number[];
+  targets: { accountId: number; textOverride?: string | null; scheduledAt?: number | null; media?: number[] | null }[];
 }
 
 /** How much of a text the calendar shows. */
@@ -153,6 +157,32 @@ export function createPostStore(db: Db, now: () => number) {
     return rows;
   };
   const accountExists = db.prepare<[number], { id: number }>('SELECT id FROM accounts WHERE id = ?');
+  const mediaExists = db.prepare<[number], { id: number }>('SELECT id FROM media WHERE id = ?');
+  const insertMedia = db.prepare<[number, number | null, number, number]>('INSERT INTO post_media (post_id, target_id, position, media_id) VALUES (?, ?, ?, ?)');
+  const mediaRows = db.prepare<[number], { target_id: number | null; media_id: number }>(
+    'SELECT target_id, media_id FROM post_media WHERE post_id = ? ORDER BY coalesce(target_id, 0), position',
+  );
+
+  function checkMedia(input: PostInput) {
+    for (const id of [...(input.media ?? []), ...input.targets.flatMap((t) => t.media ?? [])]) {
+      if (!mediaExists.get(id)) throw new NotFoundError(`Media ${id}`);
+    }
+  }
+
+  /** Replaces the images of a post (targetId null) or of one target's variant, in order. */
+  function writeMedia(postId: number, targetId: number | null, ids: readonly number[]) {
+    if (targetId === null) db.prepare('DELETE FROM post_media WHERE post_id = ? AND target_id IS NULL').run(postId);
+    else db.prepare('DELETE FROM post_media WHERE target_id = ?').run(targetId);
+    ids.forEach((mediaId, position) => insertMedia.run(postId, targetId, position, mediaId));
+  }
+
+  function insertTargetWithMedia(postId: number, t: PostInput['targets'][number], at: number) {
+    const targetId = Number(insertTarget.run(newUid(), postId, t.accountId, t.textOverride ?? null, t.scheduledAt ?? null, at, at).lastInsertRowid);
+    if (t.media) {
+      db.prepare('UPDATE post_targets SET media_override = 1 WHERE id = ?').run(targetId);
+      writeMedia(postId, targetId, t.media);
+    }
+  }
 
   function checkAccounts(input: PostInput) {
     const seen = new Set<number>();
@@ -173,9 +203,11 @@ export function createPostStore(db: Db, now: () => number) {
     /** A new draft with one target per account. */
     create: db.transaction((input: PostInput): number => {
       checkAccounts(input);
+      checkMedia(input);
       const at = now();
       const postId = Number(insertPost.run(newUid(), input.text, input.link ?? null, input.firstComment ?? null, titleOf(input), at, at).lastInsertRowid);
-      for (const t of input.targets) insertTarget.run(newUid(), postId, t.accountId, t.textOverride ?? null, t.scheduledAt ?? null, at, at);
+      writeMedia(postId, null, input.media ?? []);
+      for (const t of input.targets) insertTargetWithMedia(postId, t, at);
       return postId;
     }),
 
@@ -186,7 +218,19 @@ export function createPostStore(db: Db, now: () => number) {
     update: db.transaction((postId: number, input: PostInput): void => {
       const { targets } = store.get(postId);
       checkAccounts(input);
+      checkMedia(input);
       const at = now();
+      // A target that can no longer change keeps the images it was sent with: the post's current
+      // ones become its own before the post's are replaced.
+      const postMedia = store.mediaOf(postId, null);
+      for (const existing of targets) {
+        const editable = EDITABLE.includes(existing.state) || (existing.state === 'scheduled' && existing.remote_scheduled_id === null);
+        if (!editable && !existing.media_override) {
+          db.prepare('UPDATE post_targets SET media_override = 1 WHERE id = ?').run(existing.id);
+          writeMedia(postId, existing.id, postMedia);
+        }
+      }
+      writeMedia(postId, null, input.media ?? []);
       db.prepare('UPDATE posts SET text = ?, link = ?, first_comment = ?, title = ?, updated_at = ? WHERE id = ?').run(
         input.text,
         input.link ?? null,
@@ -209,11 +253,23 @@ export function createPostStore(db: Db, now: () => number) {
           continue;
         }
         db.prepare(
-          `UPDATE post_targets SET text_override = ?, scheduled_at = ?, state = 'draft', next_attempt_at = NULL, attempts = 0, last_error = NULL, updated_at = ? WHERE id = ?`,
-        ).run(next.textOverride ?? null, next.scheduledAt ?? null, at, existing.id);
+          `UPDATE post_targets SET text_override = ?, scheduled_at = ?, state = 'draft', next_attempt_at = NULL, attempts = 0, last_error = NULL, media_override = ?, updated_at = ? WHERE id = ?`,
+        ).run(next.textOverride ?? null, next.scheduledAt ?? null, next.media ? 1 : 0, at, existing.id);
+        writeMedia(postId, existing.id, next.media ?? []);
       }
-      for (const t of wanted.values()) insertTarget.run(newUid(), postId, t.accountId, t.textOverride ?? null, t.scheduledAt ?? null, at, at);
+      for (const t of wanted.values()) insertTargetWithMedia(postId, t, at);
     }),
+
+    /**
+     * The images a target publishes, in order (its variant's, or the post's); with `targetId`
+     * null, the post's own.
+     */
+    mediaOf(postId: number, targetId: number | null): number[] {
+      const rows = mediaRows.all(postId);
+      const own = targetId === null ? undefined : db.prepare<[number], { media_override: number }>('SELECT media_override FROM post_targets WHERE id = ?').get(targetId);
+      const wanted = own?.media_override ? targetId : null;
+      return rows.filter((r) => r.target_id === wanted).map((r) => r.media_id);
+    },
 
     /** The post a target belongs to. */
     postOf(targetId: number): number {

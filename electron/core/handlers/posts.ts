@@ -2,6 +2,7 @@
 import type { Post } from '../../../shared/posts';
 import { publishesText } from '../../../shared/networks';
 import { checkPostText } from '../../../shared/text-length';
+import { checkImages, describeImageProblem } from '../../../shared/media-limits';
 import { publishedText, type CalendarRow, type PostRow, type TargetRow } from '../db/posts';
 import { CoreError } from '../rpc';
 import type { DomainHandlers } from './context';
@@ -9,7 +10,10 @@ import type { CoreServices } from './services';
 
 type PostCalls = 'posts.create' | 'posts.update' | 'posts.list' | 'posts.schedule' | 'posts.decide' | 'posts.get' | 'posts.move' | 'posts.calendar' | 'posts.calendarDays';
 
-export function toPost(post: PostRow, targets: TargetRow[]): Post {
+/** The images of the post (targetId null) or of a target's variant; absent: none known. */
+type MediaOf = (targetId: number | null) => number[];
+
+export function toPost(post: PostRow, targets: TargetRow[], mediaOf?: MediaOf): Post {
   return {
     id: post.id,
     uid: post.uid,
@@ -31,7 +35,9 @@ export function toPost(post: PostRow, targets: TargetRow[]): Post {
       publishedAt: t.published_at,
       attempts: t.attempts,
       lastError: t.last_error,
+      media: t.media_override && mediaOf ? mediaOf(t.id) : null,
     })),
+    media: mediaOf ? mediaOf(null) : [],
   };
 }
 
@@ -50,9 +56,10 @@ function toCalendarEntry(r: CalendarRow) {
 }
 
 export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
+  const mediaOf = (postId: number): MediaOf => (targetId) => s.posts.mediaOf(postId, targetId);
   const read = (postId: number) => {
     const { post, targets } = s.posts.get(postId);
-    return toPost(post, targets);
+    return toPost(post, targets, mediaOf(postId));
   };
   const publisher = () => {
     if (!s.publisher) throw new CoreError('not-supported', 'Publishing needs the networks, which this run does not connect');
@@ -75,6 +82,9 @@ export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
       const problem = checkPostText(publishedText(post, t), descriptor.text);
       if (problem?.kind === 'empty') problems.push(`${account.handle}: the text is empty`);
       if (problem?.kind === 'too-long') problems.push(`${account.handle}: ${problem.length} characters, ${descriptor.displayName} allows ${problem.max}`);
+      const images = s.posts.mediaOf(postId, t.id).map((id) => s.media.get(id));
+      const limits = descriptor.publish.includes('image') ? descriptor.images : undefined;
+      for (const p of checkImages(images, limits)) problems.push(`${account.handle}: ${describeImageProblem(p)}`);
     }
     if (problems.length > 0) throw new CoreError('invalid-input', problems.join('; '));
   };
@@ -90,7 +100,7 @@ export function postHandlers(s: CoreServices): DomainHandlers<PostCalls> {
       changed(postId);
       return read(postId);
     },
-    'posts.list': () => s.posts.list().map(({ post, targets }) => toPost(post, targets)),
+    'posts.list': () => s.posts.list().map(({ post, targets }) => toPost(post, targets, mediaOf(post.id))),
     'posts.schedule': ({ postId }) => {
       check(postId);
       publisher().schedule(postId);

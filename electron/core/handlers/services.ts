@@ -21,6 +21,7 @@ import type { SyncScheduler } from '../sync/scheduler';
 import type { AccountContext, Connector } from '../connectors/types';
 import type { PostStore } from '../db/posts';
 import type { Publisher } from '../outbox/publisher';
+import type { MediaLibrary } from '../media/library';
 
 export interface CoreServices {
   db: Db;
@@ -38,6 +39,8 @@ export interface CoreServices {
   /** Posts to publish, and the job that publishes them (null without networks). */
   posts: PostStore;
   publisher: Publisher | null;
+  /** The local media library (images attached to posts). */
+  media: MediaLibrary;
   /** Tells the renderer these posts changed. */
   postsChanged(postIds: number[]): void;
   connectivity: ConnectivityMonitor;

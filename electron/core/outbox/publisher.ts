@@ -21,12 +21,14 @@ import type { Db } from '../db/connection';
 import { NotFoundError } from '../db/conversations';
 import { idempotencyKeyOf, publishedText, type PostRow, type TargetRow } from '../db/posts';
 import { backoffDelay, redact } from '../connectors/http';
-import { ConnectorError, type AccountContext, type Connector, type PublishRequest, type PublishResult } from '../connectors/types';
+import { ConnectorError, type AccountContext, type Connector, type PublishMedia, type PublishRequest, type PublishResult } from '../connectors/types';
 
 export interface PublisherOptions {
   db: Db;
   connectorFor(accountId: number): Connector | null;
   contextFor(accountId: number): Promise<AccountContext | null>;
+  /** The images a target publishes, in order, from the media library (absent: text only). */
+  mediaFor?(target: TargetRow): PublishMedia[];
   /** Called with the post ids whose targets changed state. */
   onChange?(postIds: number[]): void;
   now?: () => number;
@@ -250,8 +252,15 @@ export class Publisher {
       return;
     }
     const text = publishedText(post, t);
+    let media: PublishMedia[];
+    try {
+      media = this.opts.mediaFor?.(t) ?? [];
+    } catch (err) {
+      this.fail(t, new ConnectorError('not-supported', `An image of this post is missing from the media library: ${(err as Error).message}`), true);
+      return;
+    }
     if (t.remote_scheduled_id !== null) {
-      await this.confirmHeld(t, connector, text, post.title);
+      await this.confirmHeld(t, connector, text, post.title, media);
       return;
     }
     // A resend (after a crash or a failure that may hide a success) repeats the first request, so
@@ -272,7 +281,15 @@ export class Publisher {
       this.fail(t, new ConnectorError('auth', 'The account needs to be signed in again'), false);
       return;
     }
-    const req: PublishRequest = { text, idempotencyKey: idempotencyKeyOf(t), scheduledAt: mode === 'network-schedule' ? t.scheduled_at : null, title: post.title };
+    // Images are uploaded again on a resend (an upload is no post: one left over by a crash is
+    // never shown, and the networks drop unattached media); the post itself stays exactly once.
+    const req: PublishRequest = {
+      text,
+      idempotencyKey: idempotencyKeyOf(t),
+      scheduledAt: mode === 'network-schedule' ? t.scheduled_at : null,
+      title: post.title,
+      ...(media.length > 0 ? { media } : {}),
+    };
     try {
       const result = await connector.publish(ctx, req);
       if (this.closed) return;
@@ -285,7 +302,7 @@ export class Publisher {
   }
 
   /** A post the network held: after its time, ask whether it went out. */
-  private async confirmHeld(t: TargetRow, connector: Connector, text: string, title: string | null): Promise<void> {
+  private async confirmHeld(t: TargetRow, connector: Connector, text: string, title: string | null, media: PublishMedia[]): Promise<void> {
     const ctx = await this.opts.contextFor(t.account_id).catch(() => null);
     if (this.closed) return;
     if (!ctx || !connector.findScheduled) {
@@ -293,7 +310,14 @@ export class Publisher {
       return;
     }
     try {
-      const found = await connector.findScheduled(ctx, { text, title, idempotencyKey: idempotencyKeyOf(t), scheduledAt: t.scheduled_at, remoteScheduledId: t.remote_scheduled_id! });
+      const found = await connector.findScheduled(ctx, {
+        text,
+        title,
+        idempotencyKey: idempotencyKeyOf(t),
+        scheduledAt: t.scheduled_at,
+        remoteScheduledId: t.remote_scheduled_id!,
+        ...(media.length > 0 ? { media } : {}),
+      });
       if (this.closed) return;
       if (found) this.record(t, found);
       else this.db.prepare('UPDATE post_targets SET next_attempt_at = ?, updated_at = ? WHERE id = ?').run(this.now() + CONFIRM_AGAIN_MS, this.now(), t.id);

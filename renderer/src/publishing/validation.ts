@@ -5,6 +5,7 @@
  */
 import { publishesText, type NetworkInfo } from '../../../shared/networks';
 import { countForNetwork } from '../../../shared/text-length';
+import { checkImages, type ImageFacts, type ImageProblem } from '../../../shared/media-limits';
 
 export type TargetProblem =
   | { kind: 'empty' }
@@ -48,4 +49,12 @@ export function checkTarget(
   if (input.scheduledAt === null) problems.push({ kind: 'no-time' });
   else if (input.scheduledAt < now) problems.push({ kind: 'past-time' });
   return { text, length, max, problems };
+}
+
+/**
+ * What stops a target's images from going out, from its network's descriptor (the same rules as
+ * the core's check before scheduling: `shared/media-limits.ts`).
+ */
+export function checkTargetImages(images: readonly ImageFacts[], network: Pick<NetworkInfo, 'publish' | 'images'> | undefined): ImageProblem[] {
+  return checkImages(images, network?.publish.includes('image') ? network.images : undefined);
 }

@@ -11,6 +11,8 @@ export interface DraftTarget {
   /** The variant for this account; null: the post's text. */
   override: string | null;
   scheduledAt: number | null;
+  /** This account's own images (set through the core); null: the post's. Kept as they are. */
+  media?: Id[] | null;
 }
 export interface Draft {
   postId: Id | null;
@@ -18,6 +20,8 @@ export interface Draft {
   link: string;
   /** An article's title (asked only when an article network is chosen). */
   title?: string;
+  /** The post's images (media library ids), in order. */
+  media: Id[];
   targets: DraftTarget[];
 }
 
@@ -40,7 +44,8 @@ function inputOf(draft: Draft) {
     link: draft.link.trim() === '' ? null : draft.link.trim(),
     // Absent when blank: the core stores no title.
     ...(draft.title?.trim() ? { title: draft.title.trim() } : {}),
-    targets: draft.targets.map((t) => ({ accountId: t.accountId, textOverride: t.override, scheduledAt: t.scheduledAt })),
+    ...(draft.media.length > 0 ? { media: draft.media } : {}),
+    targets: draft.targets.map((t) => ({ accountId: t.accountId, textOverride: t.override, scheduledAt: t.scheduledAt, ...(t.media ? { media: t.media } : {}) })),
   };
 }
 
@@ -50,7 +55,8 @@ function draftOf(post: Post): Draft {
     text: post.text,
     link: post.link ?? '',
     title: post.title ?? '',
-    targets: post.targets.map((t) => ({ accountId: t.accountId, override: t.textOverride, scheduledAt: t.scheduledAt })),
+    media: post.media ?? [],
+    targets: post.targets.map((t) => ({ accountId: t.accountId, override: t.textOverride, scheduledAt: t.scheduledAt, media: t.media ?? null })),
   };
 }
 
@@ -105,7 +111,7 @@ export const usePostsStore = defineStore('posts', () => {
 
   function startNew(accountIds: Id[]): void {
     void flush();
-    draft.value = { postId: null, text: '', link: '', targets: accountIds.map((accountId) => ({ accountId, override: null, scheduledAt: null })) };
+    draft.value = { postId: null, text: '', link: '', media: [], targets: accountIds.map((accountId) => ({ accountId, override: null, scheduledAt: null })) };
     saveState.value = 'idle';
   }
 
@@ -176,7 +182,7 @@ export const usePostsStore = defineStore('posts', () => {
   /** A new draft with the same text, link and variants, without times. */
   async function duplicate(post: Post): Promise<void> {
     await flush();
-    draft.value = { ...draftOf(post), postId: null, targets: post.targets.map((t) => ({ accountId: t.accountId, override: t.textOverride, scheduledAt: null })) };
+    draft.value = { ...draftOf(post), postId: null, targets: post.targets.map((t) => ({ accountId: t.accountId, override: t.textOverride, scheduledAt: null, media: t.media ?? null })) };
     changed();
     await flush();
   }

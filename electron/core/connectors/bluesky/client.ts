@@ -108,6 +108,11 @@ const AUTH_ERRORS = new Set([
 ]);
 
 /** Turns whatever a call threw into a ConnectorError; `what` names the call for the message. */
+/** What the PDS answers for a blob it will not take (uploadBlob, or a record that uses it). */
+const BLOB_REFUSALS = new Set(['BlobTooLarge', 'InvalidMimeType', 'PayloadTooLargeError']);
+/** The reference PDS's words for a record whose blob breaks the lexicon (size, type): InvalidRequest. */
+const BLOB_RECORD_REFUSAL = /blob too big|\.image\.mimeType|image\/\*/;
+
 export function toBlueskyError(err: unknown, what: string, transport: Transport): ConnectorError {
   const secrets = transport.secrets;
   if (err instanceof ConnectorError) return new ConnectorError(err.kind, redact(err.message, secrets), err.retryAfterMs, err.status);
@@ -127,6 +132,10 @@ export function toBlueskyError(err: unknown, what: string, transport: Transport)
       return new ConnectorError('rate-limited', detail, fromHeaders ?? 60_000, status);
     }
     if (status === 401 || AUTH_ERRORS.has(err.error ?? '')) return new ConnectorError('auth', detail, null, status);
+    // A blob the PDS refuses (too large, wrong type): sending the same again changes nothing.
+    if (status === 413 || BLOB_REFUSALS.has(err.error ?? '') || (status === 400 && BLOB_RECORD_REFUSAL.test(err.message ?? ''))) {
+      return new ConnectorError('not-supported', detail, null, status);
+    }
     // What the PDS says on getSession/refreshSession once the account is gone (deleted, moved).
     if (status === 400 && /could not find user info/i.test(err.message ?? '')) return new ConnectorError('auth', detail, null, status);
     if (status === 1) return new ConnectorError('network', detail);
@@ -251,6 +260,16 @@ export class BlueskyClient {
       if (xrpcErrorName(err) === 'RecordNotFound') return null;
       throw toBlueskyError(err, 'getRecord', this.transport);
     }
+  }
+
+  /**
+   * com.atproto.repo.uploadBlob: the bytes, content-addressed (the same bytes give the same CID,
+   * so an upload repeated after a crash is the same blob). A blob no record uses is never shown,
+   * and the PDS drops it.
+   */
+  async uploadBlob(bytes: Uint8Array, mimeType: string): Promise<unknown> {
+    const res = await this.call('uploadBlob', () => this.agent.com.atproto.repo.uploadBlob(bytes, { encoding: mimeType }));
+    return res.data.blob;
   }
 
   async createRecord(collection: string, rkey: string | undefined, record: Record<string, unknown>): Promise<WireStrongRef> {

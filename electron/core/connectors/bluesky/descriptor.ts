@@ -30,6 +30,9 @@ export const bluesky: NetworkDescriptor = {
   // Bluesky counts graphemes: an emoji or an accented letter is one.
   text: { maxReplyLength: BLUESKY_CAPABILITIES.maxReplyLength, counting: 'graphemes', linkLength: null },
   publish: ['text', 'image', 'link'],
+  // The lexicon app.bsky.embed.images: at most 4 images, each a blob of at most 2,000,000 bytes
+  // ("formerly limited to 1 MB"), any image type; alt text required but unbounded.
+  images: { maxImages: 4, maxBytes: 2_000_000, types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'], aspectRatio: null, maxAltLength: null },
   idempotentWrites: false,
   createConnector: () => createBlueskyConnector(),
 };

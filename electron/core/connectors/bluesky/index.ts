@@ -19,7 +19,7 @@ import type {
   ReplyRequest,
   ReplyResult,
 } from '../types';
-import { ConnectorError, notSupported } from '../types';
+import { ConnectorError, notSupported, type PublishMedia } from '../types';
 import {
   BlueskySession,
   createRefreshCoordinator,
@@ -50,6 +50,10 @@ import { BLOCK_COLLECTION, INBOX_REASONS, POST_COLLECTION, THREADGATE_COLLECTION
 export type { BlueskyCredentials } from './auth';
 
 /** What Bluesky lets Parvis do. */
+/** The lexicon app.bsky.embed.images: at most 4 images, each a blob of at most 2,000,000 bytes. */
+const BLUESKY_MAX_IMAGES = 4;
+const BLUESKY_MAX_IMAGE_BYTES = 2_000_000;
+
 export const BLUESKY_CAPABILITIES: Capabilities = {
   maxReplyLength: 300,
   directMessages: false,
@@ -165,6 +169,28 @@ export function createBlueskyConnector(options: BlueskyConnectorOptions = {}): C
     const created = Date.parse(String(record.createdAt));
     const extra: BlueskyMessageExtra = { uri: ref.uri, cid: ref.cid, root: refs.root, parent: refs.parent, reason: 'own-reply', indexedAt: new Date(now()).toISOString() };
     return { remoteId: ref.uri, permalink: postPermalink(ref.uri), createdAt: Number.isNaN(created) ? now() : created, extra };
+  }
+
+  /**
+   * app.bsky.embed.images: each image uploaded as a blob, with its alt text and aspect ratio. A
+   * resend uploads the same bytes again (the same CID); the record key keeps the post single.
+   */
+  async function imagesEmbed(client: BlueskyClient, media: readonly PublishMedia[]): Promise<Record<string, unknown> | null> {
+    if (media.length === 0) return null;
+    if (media.length > BLUESKY_MAX_IMAGES) throw new ConnectorError('not-supported', `Bluesky takes at most ${BLUESKY_MAX_IMAGES} images in a post.`);
+    const images: Record<string, unknown>[] = [];
+    for (const [index, image] of media.entries()) {
+      if (image.bytes > BLUESKY_MAX_IMAGE_BYTES) {
+        throw new ConnectorError('not-supported', `Image ${index + 1} is ${image.bytes} bytes; Bluesky takes at most ${BLUESKY_MAX_IMAGE_BYTES}.`);
+      }
+      const blob = await client.uploadBlob(await image.load(), image.mime);
+      images.push({
+        image: blob,
+        alt: image.alt,
+        ...(image.width && image.height ? { aspectRatio: { width: image.width, height: image.height } } : {}),
+      });
+    }
+    return { $type: 'app.bsky.embed.images', images };
   }
 
   /** Creates a record under a key derived from the idempotency key; a retry finds the first one. */
@@ -378,7 +404,14 @@ export function createBlueskyConnector(options: BlueskyConnectorOptions = {}): C
           throw new ConnectorError('bad-response', `This post is ${length} characters long; Bluesky allows ${BLUESKY_CAPABILITIES.maxReplyLength}.`);
         }
         const facets = replyFacets(text);
-        const record: Record<string, unknown> = { $type: POST_COLLECTION, text, createdAt: new Date(now()).toISOString(), ...(facets ? { facets } : {}) };
+        const embed = await imagesEmbed(client, req.media ?? []);
+        const record: Record<string, unknown> = {
+          $type: POST_COLLECTION,
+          text,
+          createdAt: new Date(now()).toISOString(),
+          ...(facets ? { facets } : {}),
+          ...(embed ? { embed } : {}),
+        };
         // The record key comes from the target's uid: a resend finds the first post instead of making a second.
         const created = await createOnce(client, POST_COLLECTION, req.idempotencyKey, record);
         const createdAt = Date.parse(String(created.record.createdAt));

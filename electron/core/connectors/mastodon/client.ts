@@ -13,6 +13,7 @@ import {
   WireRelationship,
   WireReport,
   WireScheduledStatus,
+  WireMediaAttachment,
   WireStatus,
   describeIssues,
   type WireVisibility,
@@ -144,11 +145,32 @@ export class MastodonClient {
   }
 
   /**
+   * POST /api/v2/media (multipart: `file`, `description` = the alt text). Mastodon answers 200
+   * with the attachment when it processed it at once, 202 with `url` null while it still does
+   * (then poll `media`). Not idempotent: a resend uploads again, and the server removes
+   * attachments no status uses.
+   */
+  async uploadMedia(bytes: Buffer, mime: string, fileName: string, description: string): Promise<{ attachment: WireMediaAttachment; processing: boolean }> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(bytes)], { type: mime }), fileName);
+    form.append('description', description);
+    const response = await this.http.post('/api/v2/media', form, { headers: this.auth });
+    return { attachment: parseEntity(WireMediaAttachment, response, 'media attachment'), processing: response.status === 202 };
+  }
+
+  /** GET /api/v1/media/:id: the attachment, or null while the server still processes it (206). */
+  async media(id: string): Promise<WireMediaAttachment | null> {
+    const response = await this.http.get(`/api/v1/media/${encodeURIComponent(id)}`, { headers: this.auth });
+    if (response.status === 206) return null;
+    return parseEntity(WireMediaAttachment, response, 'media attachment');
+  }
+
+  /**
    * POST /api/v1/statuses. Mastodon answers a repeated `Idempotency-Key` (for an hour) with the
    * status it created the first time, so a retry never posts twice.
    */
   async postStatus(
-    body: { status: string; in_reply_to_id?: string; visibility?: WireVisibility; spoiler_text?: string; language?: string },
+    body: { status: string; in_reply_to_id?: string; visibility?: WireVisibility; spoiler_text?: string; language?: string; media_ids?: string[] },
     idempotencyKey: string,
   ): Promise<WireStatus> {
     const response = await this.http.post('/api/v1/statuses', body, {
@@ -162,7 +184,7 @@ export class MastodonClient {
    * and publishes it at its time, Parvis running or not. A repeated `Idempotency-Key` answers the
    * same scheduled status while it waits.
    */
-  async scheduleStatus(body: { status: string; visibility?: WireVisibility; scheduled_at: string }, idempotencyKey: string): Promise<WireScheduledStatus> {
+  async scheduleStatus(body: { status: string; visibility?: WireVisibility; scheduled_at: string; media_ids?: string[] }, idempotencyKey: string): Promise<WireScheduledStatus> {
     const response = await this.http.post('/api/v1/statuses', body, {
       headers: { ...this.auth, 'Idempotency-Key': idempotencyKey, 'Content-Type': 'application/json' },
     });

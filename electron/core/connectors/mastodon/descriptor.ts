@@ -26,6 +26,9 @@ export const mastodon: NetworkDescriptor = {
   // Mastodon counts code points, and every link as 23 characters.
   text: { maxReplyLength: MASTODON_CAPABILITIES.maxReplyLength, counting: 'code-points-fixed-links', linkLength: 23 },
   publish: ['text', 'image', 'video', 'link'],
+  // Mastodon's defaults (GET /api/v2/instance: configuration.media_attachments and statuses):
+  // 4 attachments, images up to 16 MiB, descriptions up to 1,500 characters, any proportions.
+  images: { maxImages: 4, maxBytes: 16 * 1024 * 1024, types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'], aspectRatio: null, maxAltLength: 1500 },
   idempotentWrites: true,
   createConnector: () => createMastodonConnector(),
 };

@@ -20,6 +20,7 @@ import {
   type NormalizedDeletion,
   type NormalizedItem,
   type PollResult,
+  type PublishMedia,
   type PublishRequest,
   type PublishResult,
   type ReplyRequest,
@@ -83,6 +84,8 @@ interface MastodonCursor {
  */
 const WATCHED_STATUSES = 40;
 const STATUSES_PER_REQUEST = 20;
+/** How long an uploaded image may stay "processing" before the post is tried again later. */
+const MEDIA_PROCESSING_WAIT_MS = 60_000;
 
 const MAX_REPLY_LENGTH = 500;
 const REPORT_COMMENT_LENGTH = 1000;
@@ -413,16 +416,47 @@ class MastodonConnector implements RefreshableConnector {
 
   async publish(ctx: AccountContext, req: PublishRequest): Promise<PublishResult> {
     const client = this.client(ctx);
+    // Images first: a crash after an upload and before the status leaves an attachment no status
+    // uses, which nobody sees and the server removes; the resend uploads again and the status's
+    // Idempotency-Key still makes one post.
+    const mediaIds: string[] = [];
+    for (const [index, image] of (req.media ?? []).entries()) mediaIds.push(await this.upload(client, image, index));
+    const media = mediaIds.length > 0 ? { media_ids: mediaIds } : {};
     if (req.scheduledAt !== null && req.scheduledAt !== undefined) {
       const waiting = await client.scheduleStatus(
-        { status: req.text, visibility: 'public', scheduled_at: new Date(req.scheduledAt).toISOString() },
+        { status: req.text, visibility: 'public', scheduled_at: new Date(req.scheduledAt).toISOString(), ...media },
         req.idempotencyKey,
       );
       return { kind: 'scheduled', remoteScheduledId: waiting.id };
     }
     // The same Idempotency-Key within the hour answers the status made the first time.
-    const status = await client.postStatus({ status: req.text, visibility: 'public' }, req.idempotencyKey);
+    const status = await client.postStatus({ status: req.text, visibility: 'public', ...media }, req.idempotencyKey);
     return publishedFrom(status);
+  }
+
+  /** Uploads one image with its alt text and waits until the server has processed it. */
+  private async upload(client: MastodonClient, image: PublishMedia, index: number): Promise<string> {
+    let uploaded: Awaited<ReturnType<MastodonClient['uploadMedia']>>;
+    try {
+      uploaded = await client.uploadMedia(await image.load(), image.mime, `${image.sha256.slice(0, 16)}.${image.mime.split('/')[1] ?? 'bin'}`, image.alt);
+    } catch (err) {
+      // Too large (413), or a type or size the server refuses (422): sending again changes nothing.
+      if (err instanceof ConnectorError && (err.status === 413 || err.status === 415 || err.status === 422)) {
+        throw new ConnectorError('not-supported', `Mastodon refused image ${index + 1}: ${err.message}`, null, err.status);
+      }
+      throw err;
+    }
+    if (!uploaded.processing && uploaded.attachment.url) return uploaded.attachment.id;
+    // 202: processing; the status may not use it before its url is set.
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    for (let attempt = 0, waited = 0; waited < MEDIA_PROCESSING_WAIT_MS; attempt++) {
+      const delay = Math.min(500 * 2 ** attempt, 5_000);
+      await sleep(delay);
+      waited += delay;
+      const ready = await client.media(uploaded.attachment.id);
+      if (ready?.url) return ready.id;
+    }
+    throw new ConnectorError('network', `Mastodon is still processing image ${index + 1}; the post will be tried again`);
   }
 
   async findScheduled(ctx: AccountContext, req: PublishRequest & { remoteScheduledId: string }): Promise<PublishResult | null> {

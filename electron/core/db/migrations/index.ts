@@ -15,7 +15,8 @@ import { locksAndAccountSettings } from './0230-locks-and-account-settings';
 import { postKeyGeneration } from './0261-post-key-generation';
 import { keptCounts } from './0280-kept-counts';
 import { archivedMessages } from './0320-archived-messages';
+import { mediaLibrary } from './0350-media-library';
 import { articleTitlesAndReplyCounts } from './0360-article-titles-and-reply-counts';
 import { accountRemoval } from './0370-account-removal';
 
-export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels, locksAndAccountSettings, postKeyGeneration, keptCounts, archivedMessages, articleTitlesAndReplyCounts, accountRemoval];
+export const MIGRATIONS: readonly Migration[] = [init, moderation, performance, messageEdits, uids, memberNamed, authorBans, contests, reportIndexes, posts, replyScopeAndAccountLabels, locksAndAccountSettings, postKeyGeneration, keptCounts, archivedMessages, mediaLibrary, articleTitlesAndReplyCounts, accountRemoval];
