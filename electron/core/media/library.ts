@@ -71,7 +71,7 @@ export function inspectImage(bytes: Uint8Array): { mime: string; width: number; 
 }
 
 export function createMediaLibrary(db: Db, dir: string, now: () => number) {
-  mkdirSync(dir, { recursive: true });
+  // The folder is made with the first image, not at start: opening a profile writes nothing to it.
   const uploads = new Map<string, Upload>();
   const byId = db.prepare<[number], MediaRow>('SELECT * FROM media WHERE id = ?');
   const byHash = db.prepare<[string], MediaRow>('SELECT * FROM media WHERE sha256 = ?');
@@ -92,6 +92,7 @@ export function createMediaLibrary(db: Db, dir: string, now: () => number) {
 
   /** Writes to a temporary name first, so a crash never leaves a half file under a hash's name. */
   function writeAtomically(path: string, bytes: Uint8Array) {
+    mkdirSync(dir, { recursive: true });
     const tmp = `${path}.${randomUUID()}.part`;
     writeFileSync(tmp, bytes);
     renameSync(tmp, path);
