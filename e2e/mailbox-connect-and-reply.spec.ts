@@ -87,9 +87,10 @@ test('a mailbox connected with its servers brings an email and a hostile one mad
   await dialog.getByLabel('Port SMTP').fill(String(mail.submissionPort));
   await page.getByRole('button', { name: 'Connecter', exact: true }).click();
   // The self-signed certificate is not trusted by default; the details give its fingerprint.
-  await expect(dialog).toContainText('vérifiez son empreinte avec votre administrateur');
-  await dialog.getByText('Détails techniques').click();
-  await expect(dialog).toContainText(mail.certificateFingerprint);
+  await expect(dialog).toContainText('Le certificat du serveur n’est pas reconnu');
+  await expect(dialog).toContainText('Vérifiez son empreinte ci-dessous avec votre administrateur');
+  await expect(dialog.getByTestId('connect-error-detail')).toContainText('Empreinte SHA-256 du certificat présenté');
+  await expect(dialog.getByTestId('connect-error-detail').locator('.untrusted')).toHaveText(mail.certificateFingerprint);
 
   await dialog.getByLabel('Accepter ce certificat du serveur (empreinte SHA-256)').fill(mail.certificateFingerprint);
   await page.getByRole('button', { name: 'Connecter', exact: true }).click();

@@ -568,8 +568,11 @@ export type SyncStatus = z.infer<typeof SyncStatus>;
 /** New community messages the user wants to hear about (assigned to me, or in a followed view). */
 export const NotifyEvent = z.object({
   conversationId: Id,
-  /** Who wrote, e.g. "Camille Rousseau · YouTube". */
+  /** Who wrote, e.g. "Camille Rousseau · YouTube"; shown through `notificationTitle` (shared/notifyTitle.ts). */
   title: z.string(),
+  /** For a rule's notification: who wrote and the rule, so the title names a shipped rule in the app's language. */
+  author: z.string().optional(),
+  rule: z.object({ id: z.string(), name: z.string() }).optional(),
   /** The message, shortened. */
   body: z.string(),
   reason: z.enum(['assigned', 'view']),

@@ -4,6 +4,7 @@
  * Only plain data: numeric ids, strings, numbers, epoch milliseconds.
  */
 import { z } from 'zod';
+import { ErrorCode } from './errors';
 
 /**
  * A network's id, e.g. the name of its folder in the core. Which networks exist is the core's
@@ -111,7 +112,17 @@ export const ERROR_KINDS = [
 export const ErrorKind = z.enum(ERROR_KINDS);
 export type ErrorKind = z.infer<typeof ErrorKind>;
 
-export const AppError = z.object({ kind: ErrorKind, message: z.string() });
+/**
+ * An error the core reports: `kind` says what the core does about it, `code` (a closed list,
+ * `shared/errors.ts`) what the user is told, in the renderer's catalogues. `message` is English for
+ * the logs and never shown; `detail` is the server's own words, when it gave some, shown quoted.
+ */
+export const AppError = z.object({
+  kind: ErrorKind,
+  code: ErrorCode,
+  message: z.string(),
+  detail: z.string().nullable().optional(),
+});
 export type AppError = z.infer<typeof AppError>;
 
 export const RateLimit = z.object({
@@ -259,11 +270,13 @@ export const Message = z.object({
   permalink: z.string().nullable(),
   /** For outgoing messages: where the reply stands in the outbox. */
   delivery: DeliveryState.nullable(),
+  /** The outbox's log of the last failure (English, never shown); `deliveryErrorCode` is what the user is told. */
   deliveryError: z.string().nullable(),
+  deliveryErrorCode: ErrorCode.nullable().optional(),
   /** Rules that caught this message (review queue), newest first. */
   flags: z.array(MessageFlag),
   /** Moderation actions waiting for or failed on the network, for this message. */
-  pendingModeration: z.array(z.object({ action: z.string(), state: DeliveryState, error: z.string().nullable() })),
+  pendingModeration: z.array(z.object({ action: z.string(), state: DeliveryState, error: z.string().nullable(), errorCode: ErrorCode.nullable().optional() })),
   /** When the network reported the last edit of this message (the text shown is the edited one). */
   editedAt: Timestamp.nullable().optional(),
   /** When Parvis learned that the message was deleted on its network; the text is kept locally. */

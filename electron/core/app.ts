@@ -165,9 +165,13 @@ export function createCore(opts: CoreOptions): Core {
     onRuleNotify: (conversationId, rule) => {
       const [summary] = inbox.summaries([conversationId]);
       if (!summary) return;
+      const author = summary.author?.name ?? '?';
       emit('notify', {
         conversationId,
-        title: `${summary.author?.name ?? '?'} · ${rule}`,
+        // The stored name; the shell words a shipped rule's name in the app's language (notificationTitle).
+        title: `${author} · ${rule.name}`,
+        author,
+        rule,
         body: summary.snippet,
         reason: 'view',
         unreadCount: notifier.unreadCount(),

@@ -46,3 +46,24 @@ describe('desktop notifications', () => {
     expect(core.notifier.unreadCount()).toBe(1);
   });
 });
+
+describe('rule notifications', () => {
+  it('carry the rule, so that the shell names a shipped rule in the app’s language and a renamed one as the user named it', async () => {
+    core = makeCore();
+    const acc = addAccount(core);
+    const events: unknown[] = [];
+    core.onEvent((name, payload) => {
+      if (name === 'notify') events.push(payload);
+    });
+    const shipped = (await core.handlers['rules.list']({})).find((r) => r.definition.id === 'netiquette')!.definition;
+    const conditions = [{ type: 'words' as const, words: ['colis'], negate: false }];
+    await core.handlers['rules.save']({ rule: { ...shipped, conditions, actions: [{ type: 'notify' }] } });
+    core.ingest(acc.id, { items: [item({ remoteId: 'n1', threadRemoteId: 'N', text: 'Mon colis est cassé', author: { remoteId: 'x', handle: '@cam', name: 'Camille' } })], cursor: null });
+    await core.handlers['rules.save']({ rule: { ...shipped, name: 'Colis', conditions, actions: [{ type: 'notify' }] } });
+    core.ingest(acc.id, { items: [item({ remoteId: 'n2', threadRemoteId: 'M', text: 'Un autre colis', author: { remoteId: 'x', handle: '@cam', name: 'Camille' } })], cursor: null });
+    expect(events).toMatchObject([
+      { title: 'Camille · Netiquette', author: 'Camille', rule: { id: 'netiquette', name: 'Netiquette' } },
+      { title: 'Camille · Colis', author: 'Camille', rule: { id: 'netiquette', name: 'Colis' } },
+    ]);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { ZodError } from 'zod';
 import { calls, isCallName, type Envelope, type Handlers } from '../../shared/contract';
+import { errorCodeFor, type ErrorCode } from '../../shared/errors';
 import type { AppError, ErrorKind } from '../../shared/model';
 import { ConnectorError } from './connectors/types';
 import { ConflictError } from './db/workspace';
@@ -13,11 +14,18 @@ import { storageErrorOf } from './db/connection';
 import { InvalidCursorError } from './db/inbox';
 import { KeychainUnavailableError } from './secrets/secret-store';
 
-/** An error a handler throws on purpose, with its kind. */
+/** An error a handler throws on purpose, with its kind (and the code the user is told, by default the kind's). */
 export class CoreError extends Error {
-  constructor(readonly kind: ErrorKind, message: string) {
+  readonly code: ErrorCode;
+
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    code?: ErrorCode,
+  ) {
     super(message);
     this.name = 'CoreError';
+    this.code = code ?? errorCodeFor(kind);
   }
 }
 
@@ -33,20 +41,25 @@ function describeZodError(err: ZodError): string {
     .join('; ');
 }
 
+/** An AppError of this kind, its code following from the kind. */
+export function appError(kind: ErrorKind, message: string): AppError {
+  return { kind, code: errorCodeFor(kind), message };
+}
+
 /** Maps anything thrown to a typed error the UI can explain. */
 export function toAppError(err: unknown): AppError {
-  if (err instanceof CoreError) return { kind: err.kind, message: err.message };
-  if (err instanceof ZodError) return { kind: 'invalid-input', message: describeZodError(err) };
-  if (err instanceof NotFoundError) return { kind: 'not-found', message: err.message };
-  if (err instanceof ConflictError) return { kind: 'conflict', message: err.message };
-  if (err instanceof InvalidCursorError) return { kind: 'invalid-input', message: err.message };
-  if (err instanceof KeychainUnavailableError) return { kind: 'keychain-unavailable', message: err.message };
-  if (err instanceof ConnectorError) return { kind: err.kind, message: err.message };
+  if (err instanceof CoreError) return { kind: err.kind, code: err.code, message: err.message };
+  if (err instanceof ZodError) return appError('invalid-input', describeZodError(err));
+  if (err instanceof NotFoundError) return appError('not-found', err.message);
+  if (err instanceof ConflictError) return appError('conflict', err.message);
+  if (err instanceof InvalidCursorError) return appError('invalid-input', err.message);
+  if (err instanceof KeychainUnavailableError) return appError('keychain-unavailable', err.message);
+  if (err instanceof ConnectorError) return { kind: err.kind, code: err.code, message: err.message, detail: err.detail };
   const storage = storageErrorOf(err);
-  if (storage) return { kind: 'storage', message: storage.message };
+  if (storage) return appError('storage', storage.message);
   const code = err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
-  if (code.startsWith('SQLITE_CONSTRAINT_FOREIGNKEY')) return { kind: 'not-found', message: 'A referenced item does not exist.' };
-  return { kind: 'internal', message: err instanceof Error ? err.message : 'Unexpected error' };
+  if (code.startsWith('SQLITE_CONSTRAINT_FOREIGNKEY')) return appError('not-found', 'A referenced item does not exist.');
+  return appError('internal', err instanceof Error ? err.message : 'Unexpected error');
 }
 
 export interface DispatchOptions {
@@ -63,10 +76,10 @@ export async function dispatch(
   if (!isCallName(name)) {
     // Never String(name): a name from the web bridge may be an object that cannot become a string.
     const shown = typeof name === 'string' ? name.slice(0, 64) : `(a ${name === null ? 'null' : typeof name}, not a name)`;
-    return { ok: false, error: { kind: 'invalid-input', message: `Unknown call: ${shown}` } };
+    return { ok: false, error: appError('invalid-input', `Unknown call: ${shown}`) };
   }
   const parsed = calls[name].input.safeParse(rawInput === undefined ? {} : rawInput);
-  if (!parsed.success) return { ok: false, error: { kind: 'invalid-input', message: describeZodError(parsed.error) } };
+  if (!parsed.success) return { ok: false, error: appError('invalid-input', describeZodError(parsed.error)) };
   try {
     const handler = handlers[name] as (input: unknown) => unknown;
     const value = await handler(parsed.data);

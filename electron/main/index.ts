@@ -159,6 +159,7 @@ function onReady(): void {
       unread = count;
       tray?.setUnread(count);
     },
+    shippedRuleName: (id) => shellStrings(settings().language, app.getLocale()).shippedRuleName(id),
   });
   // The OS may have lost the login item (reinstalled app, moved AppImage): state it again.
   if (s.openAtLogin) applyOpenAtLogin(true);

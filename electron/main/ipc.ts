@@ -26,7 +26,7 @@ export function registerIpc(core: Core, getWindow: () => BrowserWindow | null, d
   for (const name of CALL_NAMES) {
     ipcMain.handle(`${CALL_CHANNEL_PREFIX}${name}`, async (event, input: unknown) => {
       if (!isTrustedSender(event, getWindow(), devServerUrl)) {
-        return { ok: false, error: { kind: 'invalid-input', message: 'Untrusted sender' } };
+        return { ok: false, error: { kind: 'invalid-input', code: 'invalid-input', message: 'Untrusted sender' } };
       }
       return dispatch(core.handlers, name, input, {
         onInternalError: (call, err) => console.error(`[parvis] ${call} failed:`, err),

@@ -19,7 +19,7 @@ afterEach(async () => {
   e.resetStandIn();
 });
 
-function setup() {
+function setup(language: 'en' | 'fr' | 'system' = 'en', systemLocale = 'en-US') {
   const core = makeCore();
   disposers.push(() => core.dispose());
   const win = new e.StandInBrowserWindow({});
@@ -37,6 +37,7 @@ function setup() {
       return window as never;
     },
     onUnreadCount: (n) => counts.push(n),
+    shippedRuleName: (id) => shellStrings(language, systemLocale).shippedRuleName(id),
   });
   disposers.push(stop);
   return { core, win, counts, setWindow: (w: e.StandInBrowserWindow | null) => (window = w) };
@@ -104,4 +105,14 @@ it('shows the unread count in the tray tooltip, in the user language', () => {
   expect(standIn.tooltip).toBe('Parvis: 12 unread conversations');
   tray.setStrings(shellStrings('system', 'fr-FR'));
   expect(standIn.tooltip).toBe('Parvis\u202F: 12 conversations non lues');
+});
+
+it('names a shipped rule in the app’s language in a rule’s notification, and a rule the user renamed as they named it', () => {
+  const { core, win } = setup('system', 'fr-FR');
+  win.hide();
+  const rule = { conversationId: 42, title: 'Camille Rousseau · Netiquette', author: 'Camille Rousseau', body: 'Ma commande', reason: 'view' as const, unreadCount: 1 };
+  core.emit('notify', { ...rule, rule: { id: 'netiquette', name: 'Netiquette' } });
+  core.emit('notify', { ...rule, title: 'Camille Rousseau · Insultes', rule: { id: 'netiquette', name: 'Insultes' } });
+  core.emit('notify', { ...rule, title: 'Camille Rousseau · Netiquette', rule: { id: 'my-rule', name: 'Netiquette' } });
+  expect(e.recorded.notifications.map((n) => n.options.title)).toEqual(['Camille Rousseau · Nétiquette', 'Camille Rousseau · Insultes', 'Camille Rousseau · Netiquette']);
 });

@@ -5,6 +5,8 @@
  */
 import { app, Notification, type BrowserWindow } from 'electron';
 import type { EventPayload } from '../../shared/contract';
+import type { ShippedRuleId } from '../../shared/moderation';
+import { notificationTitle } from '../../shared/notifyTitle';
 import type { Core } from '../core/app';
 
 export interface NotificationWiring {
@@ -13,6 +15,8 @@ export interface NotificationWiring {
   showWindow(): BrowserWindow;
   /** Every new unread count (the tray shows it). */
   onUnreadCount?(count: number): void;
+  /** A shipped rule's name in the language the app shows (a rule's notification names it). */
+  shippedRuleName?(id: ShippedRuleId): string;
 }
 
 export function wireNotifications(core: Core, wiring: NotificationWiring): () => void {
@@ -39,7 +43,8 @@ export function wireNotifications(core: Core, wiring: NotificationWiring): () =>
     const win = wiring.getWindow();
     // The renderer shows its own toast when the window has focus.
     if (!Notification.isSupported() || (win && !win.isDestroyed() && win.isVisible() && win.isFocused())) return;
-    const note = new Notification({ title: n.title, body: n.body });
+    const title = wiring.shippedRuleName ? notificationTitle(n, wiring.shippedRuleName) : n.title;
+    const note = new Notification({ title, body: n.body });
     note.on('click', () => {
       const shown = wiring.showWindow();
       const open = () => core.emit('conversation.open', { conversationId: n.conversationId });

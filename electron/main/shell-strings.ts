@@ -3,6 +3,7 @@
  * the language the user chose, so that they read like the rest of the app.
  */
 import type { Settings } from '../../shared/model';
+import type { ShippedRuleId } from '../../shared/moderation';
 import { en } from '../../renderer/src/i18n/en';
 import { fr } from '../../renderer/src/i18n/fr';
 
@@ -11,6 +12,8 @@ export interface ShellStrings {
   quit: string;
   /** The tray tooltip with the unread count. */
   unread(count: number): string;
+  /** A shipped rule's name (a rule's notification names it). */
+  shippedRuleName(id: ShippedRuleId): string;
 }
 
 /**
@@ -30,5 +33,6 @@ export function shellStrings(language: Settings['language'], systemLocale: strin
     show: catalogue.shell.show,
     quit: catalogue.shell.quit,
     unread: (count) => plural(catalogue.shell.unread, count),
+    shippedRuleName: (id) => catalogue.rules.shippedNames[id],
   };
 }

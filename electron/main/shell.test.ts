@@ -182,7 +182,7 @@ describe('IPC', () => {
 
     const stranger = new e.StandInBrowserWindow({});
     await stranger.loadURL('app://parvis/index.html');
-    const refused = { ok: false, error: { kind: 'invalid-input', message: 'Untrusted sender' } };
+    const refused = { ok: false, error: { kind: 'invalid-input', code: 'invalid-input', message: 'Untrusted sender' } };
     const handler = e.recorded.ipcHandlers.get('parvis:call:app.info')!;
     expect(await handler({ sender: stranger.webContents, senderFrame: stranger.webContents.mainFrame }, {})).toEqual(refused);
     expect(await callFrom(e, win, 'app.info', {}, { url: 'app://parvis/index.html' })).toEqual(refused);

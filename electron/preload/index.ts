@@ -11,7 +11,7 @@ const eventNames = new Set<string>(EVENT_NAMES);
 const api: ParvisApi = {
   call(name, input) {
     if (!callNames.has(name)) {
-      return Promise.resolve({ ok: false, error: { kind: 'invalid-input', message: `Unknown call: ${String(name)}` } });
+      return Promise.resolve({ ok: false, error: { kind: 'invalid-input', code: 'invalid-input', message: `Unknown call: ${String(name)}` } });
     }
     return ipcRenderer.invoke(`parvis:call:${name}`, input);
   },

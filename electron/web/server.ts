@@ -132,7 +132,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const send = (message: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
-    const refuse = (message: string) => send({ type: 'error', error: { kind: 'invalid-input', message } });
+    const refuse = (message: string) => send({ type: 'error', error: { kind: 'invalid-input', code: 'invalid-input', message } });
     if (isBinary) return refuse('The bridge accepts JSON text frames only');
     let msg: { type?: unknown; id?: unknown; name?: unknown; input?: unknown };
     try {
@@ -154,7 +154,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     } catch (err) {
       // dispatch answers every failure itself; this is a bug, kept from reaching the process.
       log('error', `web bridge: ${(err as Error)?.stack ?? String(err)}`);
-      send({ type: 'result', id, result: { ok: false, error: { kind: 'internal', message: 'Unexpected error' } } });
+      send({ type: 'result', id, result: { ok: false, error: { kind: 'internal', code: 'internal', message: 'Unexpected error' } } });
     }
   };
 

@@ -232,6 +232,31 @@ describe('createHttpClient: rate limits and error kinds', () => {
     expect(await failure(http.get('/400'))).toMatchObject({ kind: 'bad-response', status: 400 });
   });
 
+  it('gives each failure a code the UI words, and the server’s own words as its detail (never an HTML page)', async () => {
+    const server = await serve((req, res) => {
+      if (req.url === '/401') return json(res, 401, { error: 'invalid_token', error_description: 'The access token expired' });
+      if (req.url === '/403') return json(res, 403, { error: { message: 'Missing scope: write:conversations' } });
+      if (req.url === '/quota') return json(res, 403, { error: { message: 'Quota spent', errors: [{ reason: 'quotaExceeded' }] } });
+      if (req.url === '/404') return json(res, 404, { error: 'Record not found' });
+      if (req.url === '/422') return json(res, 422, { errors: [{ detail: 'Text is too long' }] });
+      if (req.url === '/html') {
+        res.writeHead(503, { 'content-type': 'text/html' });
+        return res.end('<html><body><h1>503 Service Unavailable</h1></body></html>');
+      }
+      return json(res, 500, { message: 'Internal failure' });
+    });
+    const http = createHttpClient({ baseURL: server.url, network: 'mastodon', retries: 0, sleep: async () => {} });
+    expect(await failure(http.get('/401'))).toMatchObject({ code: 'sign-in-refused', detail: 'The access token expired' });
+    expect(await failure(http.get('/403'))).toMatchObject({ code: 'permission-denied', detail: 'Missing scope: write:conversations' });
+    expect(await failure(http.get('/quota'))).toMatchObject({ code: 'quota-exceeded', detail: 'Quota spent' });
+    expect(await failure(http.get('/404'))).toMatchObject({ code: 'gone', detail: 'Record not found' });
+    expect(await failure(http.get('/422'))).toMatchObject({ code: 'refused', detail: 'Text is too long' });
+    expect(await failure(http.get('/html'))).toMatchObject({ code: 'server-unavailable', detail: null });
+    expect(await failure(http.get('/500'))).toMatchObject({ code: 'server-error', detail: 'Internal failure' });
+    await server.close();
+    expect(await failure(http.get('/500'))).toMatchObject({ code: 'unreachable', detail: null });
+  });
+
   it('a refused connection is a network error', async () => {
     const server = await serve((_req, res) => json(res, 200, {}));
     const url = server.url;

@@ -6,6 +6,7 @@
  */
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import type { Network, RateLimit } from '../../../shared/model';
+import { DETAIL_MAX } from '../../../shared/errors';
 import { ConnectorError } from './types';
 
 export const USER_AGENT = 'Parvis/0.1 (desktop social inbox; +https://github.com/parvis-app/parvis)';
@@ -170,7 +171,8 @@ export function backoffDelay(attempt: number, baseMs: number, capMs = 60_000, ra
 /** Turns any error from axios (or elsewhere) into a typed ConnectorError with secrets redacted. */
 export function toConnectorError(err: unknown, secrets: readonly string[] = [], now = Date.now()): ConnectorError {
   if (err instanceof ConnectorError) {
-    return new ConnectorError(err.kind, redact(err.message, secrets), err.retryAfterMs, err.status);
+    const detail = err.detail === null ? null : redact(err.detail, secrets);
+    return new ConnectorError(err.kind, redact(err.message, secrets), err.retryAfterMs, err.status, { code: err.code, detail });
   }
   if (axios.isAxiosError(err)) {
     const e = err as AxiosError;
@@ -185,7 +187,8 @@ export function toConnectorError(err: unknown, secrets: readonly string[] = [], 
     const bodyText = describeBody(e.response.data, secrets);
     // Google names the reason after its (repeated) message, past the 300-character excerpt.
     const fullBody = describeBody(e.response.data, secrets, Number.POSITIVE_INFINITY);
-    if (status === 401) return new ConnectorError('auth', `${method} ${url}: 401 ${bodyText}`, null, status);
+    const words = { detail: serverWords(e.response.data, secrets) };
+    if (status === 401) return new ConnectorError('auth', `${method} ${url}: 401 ${bodyText}`, null, status, words);
     if (status === 429) {
       const retryAfter =
         parseRetryAfter(header(headers, 'retry-after'), now) ??
@@ -193,19 +196,57 @@ export function toConnectorError(err: unknown, secrets: readonly string[] = [], 
           const rl = parseRateLimit(headers, now);
           return rl?.resetAt ? Math.max(0, rl.resetAt - now) : null;
         })();
-      return new ConnectorError('rate-limited', `${method} ${url}: 429 ${bodyText}`, retryAfter ?? 60_000, status);
+      return new ConnectorError('rate-limited', `${method} ${url}: 429 ${bodyText}`, retryAfter ?? 60_000, status, words);
     }
     if (status === 403 && /quotaExceeded|rateLimitExceeded|dailyLimitExceeded/.test(fullBody)) {
-      return new ConnectorError('rate-limited', `${method} ${url}: 403 ${bodyText}`, null, status);
+      return new ConnectorError('rate-limited', `${method} ${url}: 403 ${bodyText}`, null, status, words);
     }
-    if (status === 403) return new ConnectorError('auth', `${method} ${url}: 403 ${bodyText}`, null, status);
+    if (status === 403) return new ConnectorError('auth', `${method} ${url}: 403 ${bodyText}`, null, status, words);
     if (status !== null && status >= 500) {
-      return new ConnectorError('network', `${method} ${url}: ${status} ${bodyText}`, null, status);
+      return new ConnectorError('network', `${method} ${url}: ${status} ${bodyText}`, null, status, words);
     }
-    return new ConnectorError('bad-response', `${method} ${url}: ${status} ${bodyText}`, null, status);
+    return new ConnectorError('bad-response', `${method} ${url}: ${status} ${bodyText}`, null, status, words);
   }
   const message = err instanceof Error ? err.message : String(err);
   return new ConnectorError('bad-response', redact(message, secrets));
+}
+
+/**
+ * What a server said about an error, in its own words, for the user to read quoted beside Parvis's
+ * own wording: the message field of a JSON error (OAuth's `error_description`, Graph's
+ * `error.message`, `message`, `detail`, `errors[0]`), or a short plain-text body. An HTML page
+ * says nothing readable: none then. Redacted, on one line, at most DETAIL_MAX characters.
+ */
+export function serverWords(data: unknown, secrets: readonly string[] = []): string | null {
+  let value: unknown = data;
+  if (Buffer.isBuffer(value) || value instanceof ArrayBuffer) value = Buffer.from(value as Buffer).toString('utf8');
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      try {
+        value = JSON.parse(trimmed) as unknown;
+      } catch {
+        value = trimmed;
+      }
+    }
+  }
+  const pick = (v: unknown, depth = 0): string | null => {
+    if (typeof v === 'string') return v;
+    if (depth > 2 || v === null || typeof v !== 'object') return null;
+    if (Array.isArray(v)) return v.length > 0 ? pick(v[0], depth + 1) : null;
+    const o = v as Record<string, unknown>;
+    for (const key of ['error_description', 'message', 'detail', 'error_msg', 'description', 'title', 'error', 'errors']) {
+      const found = key in o ? pick(o[key], depth + 1) : null;
+      if (found && found.trim() !== '') return found;
+    }
+    return null;
+  };
+  let words = typeof value === 'string' ? value : pick(value);
+  if (words === null) return null;
+  if (/<\/?[a-z][^>]*>/i.test(words)) return null;
+  words = redact(words, secrets).replace(/\s+/g, ' ').trim();
+  if (words === '') return null;
+  return words.length > DETAIL_MAX ? `${words.slice(0, DETAIL_MAX - 1)}…` : words;
 }
 
 /** A short, redacted excerpt of a response body. Redacts before cutting: a cut secret no longer matches. */

@@ -3,6 +3,7 @@
  * Connectors hold no schedule and no state; the sync scheduler owns both.
  */
 import type { Attachment, ConversationKind, ModerationState, Network, RateLimit } from '../../../shared/model';
+import { errorCodeFor, type ErrorCode } from '../../../shared/errors';
 
 /** An author as a network describes it. */
 export interface NormalizedAuthor {
@@ -294,16 +295,26 @@ export interface AccountWatch {
 
 export type ConnectorErrorKind = 'auth' | 'rate-limited' | 'network' | 'not-supported' | 'bad-response';
 
-/** A typed connector error; `retryAfterMs` is set for rate limits. */
+/**
+ * A typed connector error; `retryAfterMs` is set for rate limits. Its `message` is English for the
+ * logs; the user is told its `code` (from its kind and status unless the connector names one) and,
+ * when a server answered in words, its `detail` (the server's own words, redacted).
+ */
 export class ConnectorError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string | null;
+
   constructor(
     readonly kind: ConnectorErrorKind,
     message: string,
     readonly retryAfterMs: number | null = null,
     readonly status: number | null = null,
+    options: { code?: ErrorCode; detail?: string | null } = {},
   ) {
     super(message);
     this.name = 'ConnectorError';
+    this.code = options.code ?? errorCodeFor(kind, status);
+    this.detail = options.detail ?? null;
   }
 }
 

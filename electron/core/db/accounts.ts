@@ -2,7 +2,8 @@
  * Connected accounts and their sync state (cursor, last/next poll, last error, rate limit).
  * Secrets are never here: they live in the OS keychain.
  */
-import type { Account, AccountState, AppError, Network, RateLimit } from '../../../shared/model';
+import { errorCodeFor, isErrorCode } from '../../../shared/errors';
+import { ERROR_KINDS, type Account, type AccountState, type AppError, type Network, type RateLimit } from '../../../shared/model';
 import type { AccountSyncPatch, SyncAccount } from '../sync/store';
 import type { Db } from './connection';
 import { NotFoundError } from './conversations';
@@ -81,10 +82,18 @@ function toStored(r: AccountRow): StoredAccount {
     rateLimit: json<RateLimit>(r.rate_limit),
     lastPollAt: r.last_poll_at,
     nextPollAt: r.next_poll_at,
-    lastError: json<AppError>(r.last_error),
+    lastError: storedError(json<Partial<AppError>>(r.last_error)),
     settings: json<Record<string, string | number | boolean>>(r.settings) ?? {},
     ...(r.removing === 1 ? { removing: true } : {}),
   };
+}
+
+/** A stored last error; one written before errors had codes gets its kind's code. */
+function storedError(error: Partial<AppError> | null): AppError | null {
+  if (!error) return null;
+  const kind = error.kind && (ERROR_KINDS as readonly string[]).includes(error.kind) ? error.kind : 'internal';
+  const code = isErrorCode(error.code) ? error.code : errorCodeFor(kind);
+  return { kind, code, message: error.message ?? '', ...(error.detail ? { detail: error.detail } : {}) };
 }
 
 export function toAccount(a: StoredAccount, createdAt: number): Account {

@@ -2,6 +2,7 @@
  * A conversation's detail and the triage writes on conversations (status, tags, assignee, read),
  * each recorded in the activity log in the same transaction.
  */
+import { codeOfStoredError } from '../../../shared/errors';
 import type { Activity, Author, ConversationDetail, ConversationStatus, Message, Note } from '../../../shared/model';
 import type { Db } from './connection';
 import { SUMMARY_COLUMNS, toSummary, type ConversationRow } from './inbox';
@@ -149,7 +150,7 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
       const pendingByMessage = new Map<number, Message['pendingModeration']>();
       for (const p of pendingModeration.all(id)) {
         const list = pendingByMessage.get(p.message_id) ?? [];
-        list.push({ action: parseJson<{ action: string }>(p.payload, { action: '?' }).action, state: p.state ?? 'queued', error: p.last_error });
+        list.push({ action: parseJson<{ action: string }>(p.payload, { action: '?' }).action, state: p.state ?? 'queued', error: p.last_error, errorCode: codeOfStoredError(p.last_error) });
         pendingByMessage.set(p.message_id, list);
       }
       const msgs: Message[] = messages.all(id).map((m) => ({
@@ -167,6 +168,7 @@ export function createConversationQueries(db: Db, actorName: () => string, now: 
         permalink: m.permalink,
         delivery: m.delivery ?? null,
         deliveryError: m.delivery_error,
+        deliveryErrorCode: codeOfStoredError(m.delivery_error),
         flags: flagsByMessage.get(m.id) ?? [],
         pendingModeration: pendingByMessage.get(m.id) ?? [],
         ...(m.uid ? { uid: m.uid } : {}),

@@ -38,7 +38,7 @@ export interface ModerationServiceOptions {
   capabilitiesFor(network: Network): Capabilities | null;
   actorName(): string;
   /** Rules asked to notify: called after the ingest commits. */
-  onRuleNotify?(conversationId: number, ruleName: string): void;
+  onRuleNotify?(conversationId: number, rule: { id: string; name: string }): void;
 }
 
 /** The local effect of each action on the message. */
@@ -272,7 +272,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
     return existing ? existing.id : opts.workspace.tags.create(name, TAG_COLOR).id;
   }
 
-  const pendingNotify: { conversationId: number; rule: string }[] = [];
+  const pendingNotify: { conversationId: number; rule: { id: string; name: string } }[] = [];
 
   return {
     /** The ingest hook: runs the rules on new incoming messages, inside the ingest transaction. */
@@ -334,7 +334,7 @@ export function createModerationService(opts: ModerationServiceOptions) {
                 opts.conversations.setStatus([fresh.conversationId], action.status, null);
                 break;
               case 'notify':
-                pendingNotify.push({ conversationId: fresh.conversationId, rule: matched.ruleName });
+                pendingNotify.push({ conversationId: fresh.conversationId, rule: { id: matched.ruleId, name: matched.ruleName } });
                 break;
             }
           }

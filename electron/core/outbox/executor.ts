@@ -247,7 +247,7 @@ export class OutboxExecutor {
   private waitForSignIn(row: OutboxRow, err: ConnectorError): void {
     this.db
       .prepare(`UPDATE outbox SET state = 'failed', attempts = max(0, attempts - 1), last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`)
-      .run(`${SIGN_IN_WAIT}${redact(err.message)}`, this.now() + SIGN_IN_RETRY_MS, this.now(), row.id);
+      .run(`${SIGN_IN_WAIT}[${err.code}] ${redact(err.message)}`, this.now() + SIGN_IN_RETRY_MS, this.now(), row.id);
     this.opts.log?.('warn', `outbox ${row.kind} #${row.id} waits for the account to be signed in again`);
     this.changed(row);
   }
@@ -282,7 +282,7 @@ export class OutboxExecutor {
     const message = redact(err.message);
     this.db
       .prepare('UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?')
-      .run(dead ? 'dead' : 'failed', `${err.kind}: ${message}`, this.now() + delay, this.now(), row.id);
+      .run(dead ? 'dead' : 'failed', `${err.kind}: [${err.code}] ${message}`, this.now() + delay, this.now(), row.id);
     this.opts.log?.(dead ? 'error' : 'warn', `outbox ${row.kind} #${row.id} ${dead ? 'gave up' : 'will retry'}: ${err.kind}`);
     this.changed(row);
   }

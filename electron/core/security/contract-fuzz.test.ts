@@ -93,7 +93,7 @@ describe('contract fuzz through dispatch', () => {
     const made = await makeFuzzCore();
     core = made.core;
     for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
-      expect(await dispatch(core.handlers, name, {})).toEqual({ ok: false, error: { kind: 'invalid-input', message: `Unknown call: ${name}` } });
+      expect(await dispatch(core.handlers, name, {})).toEqual({ ok: false, error: { kind: 'invalid-input', code: 'invalid-input', message: `Unknown call: ${name}` } });
     }
   });
 

@@ -20,6 +20,7 @@
  *   the store before every poll, so a failed commit re-polls from the old cursor and never skips.
  */
 import type { SyncStatus } from '../../../shared/contract';
+import { errorCodeFor } from '../../../shared/errors';
 import { ERROR_KINDS, type AppError, type ErrorKind, type Network, type RateLimit } from '../../../shared/model';
 import { backoffDelay, redact } from '../connectors/http';
 import { canRefreshCredentials, type ConnectorRegistry } from '../connectors/registry';
@@ -126,10 +127,13 @@ function isErrorKind(value: unknown): value is ErrorKind {
 
 /** Any thrown value as an AppError, with the account's secrets removed from its message. */
 function describeFailure(err: unknown, secrets: readonly string[], fallback: ErrorKind = 'internal'): AppError {
-  if (err instanceof ConnectorError) return { kind: err.kind, message: redact(err.message, secrets) };
+  if (err instanceof ConnectorError) {
+    return { kind: err.kind, code: err.code, message: redact(err.message, secrets), detail: err.detail === null ? null : redact(err.detail, secrets) };
+  }
   const kind = (err as { kind?: unknown } | null)?.kind;
   const message = err instanceof Error ? err.message : String(err);
-  return { kind: isErrorKind(kind) ? kind : fallback, message: redact(message, secrets) };
+  const known = isErrorKind(kind) ? kind : fallback;
+  return { kind: known, code: errorCodeFor(known), message: redact(message, secrets) };
 }
 
 /** Schedules and runs every account's polls. See the file comment for the rules. */
@@ -550,6 +554,7 @@ export class SyncScheduler {
     if (!credentials) {
       return this.stopPolling(loop, account, 'needs-sign-in', {
         kind: 'auth',
+        code: 'sign-in-refused',
         message: 'No credentials are stored for this account: sign in again.',
       });
     }

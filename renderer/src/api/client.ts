@@ -21,7 +21,7 @@ export function createApiClient(bridge: Bridge): ApiClient {
         throw new ApiError('internal', error instanceof Error ? error.message : String(error));
       }
       if (envelope.ok) return envelope.value;
-      throw new ApiError(envelope.error.kind, envelope.error.message);
+      throw ApiError.from(envelope.error);
     },
     on: (event, listener) => bridge.on(event, listener),
     onConnectionChange: (listener) => bridge.onConnectionChange(listener),

@@ -7,7 +7,7 @@ import { createApiClient, type ApiClient } from './client';
 import { createElectronBridge } from './electronBridge';
 import { createWebSocketBridge, webBridgeUrl } from './webSocketBridge';
 
-export { ApiError, errorKindOf } from './apiError';
+export { ApiError, errorCodeOf, errorKindOf } from './apiError';
 export type { ApiClient } from './client';
 export type { ConnectionState } from './bridge';
 

@@ -38,7 +38,7 @@ type Outgoing = { id: number; frame: string; resolve: (envelope: Envelope<unknow
 
 const LOST: Envelope<never> = {
   ok: false,
-  error: { kind: 'network', message: 'The connection to Parvis was lost before the answer came.' },
+  error: { kind: 'network', code: 'unreachable', message: 'The connection to Parvis was lost before the answer came.' },
 };
 
 /**

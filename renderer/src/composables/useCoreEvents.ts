@@ -1,5 +1,7 @@
 import { onBeforeUnmount, watch } from 'vue';
+import { useI18n } from 'vue-i18n';
 import type { EventPayload } from '../../../shared/contract';
+import { notificationTitle } from '../../../shared/notifyTitle';
 import type { Id } from '../../../shared/model';
 import { api } from '../api';
 import { useAccountsStore } from '../stores/accounts';
@@ -31,6 +33,7 @@ export function useCoreEvents(commands: Commands): void {
   const accounts = useAccountsStore();
   const moderation = useModerationStore();
   const app = useAppStore();
+  const { t } = useI18n();
   const tags = useTagsStore();
   const members = useMembersStore();
   const toasts = useToastsStore();
@@ -78,7 +81,9 @@ export function useCoreEvents(commands: Commands): void {
     schedule();
   }
 
-  function onNotify(payload: EventPayload<'notify'>): void {
+  function onNotify(event: EventPayload<'notify'>): void {
+    // A rule's notification names a shipped rule in the app's language, a user's rule as named.
+    const payload = { ...event, title: notificationTitle(event, (id) => t(`rules.shippedNames.${id}`)) };
     toasts.push({
       messageKey: 'notify.toast',
       params: { title: payload.title, body: payload.body },

@@ -5,7 +5,8 @@ import { fr } from './fr';
 import type { Catalogue } from './frenchTypography';
 import { NARROW_NBSP } from './frenchTypography';
 import { resolveLocale } from './index';
-import { ACTIVITY_KINDS, MODERATION_ACTIONS } from '../../../shared/model';
+import { CODES_WITH_OWN_DETAIL, ERROR_CODES, errorCodeFor } from '../../../shared/errors';
+import { ACTIVITY_KINDS, ERROR_KINDS, MODERATION_ACTIONS } from '../../../shared/model';
 
 /** Every message as [dotted key, text]. */
 function flatten(catalogue: Catalogue, prefix = ''): [string, string][] {
@@ -30,6 +31,27 @@ describe('catalogues', () => {
       expect(french.has(`activity.${kind}`), `activity.${kind}`).toBe(true);
     }
     for (const action of MODERATION_ACTIONS) expect(english.has(`moderationActions.${action}`), action).toBe(true);
+  });
+
+  it('word every error code the core reports, and the server’s words beside it, in both languages', () => {
+    // The core sends codes, never words: a code without its sentence would show a raw key.
+    for (const code of ERROR_CODES) {
+      expect(english.has(`errorCodes.${code}`), `en errorCodes.${code}`).toBe(true);
+      expect(french.has(`errorCodes.${code}`), `fr errorCodes.${code}`).toBe(true);
+    }
+    for (const code of CODES_WITH_OWN_DETAIL) {
+      expect(english.get(`errorDetail.${code}`), `en errorDetail.${code}`).toContain('{words}');
+      expect(french.get(`errorDetail.${code}`), `fr errorDetail.${code}`).toContain('{words}');
+    }
+    expect(english.get('errorDetail.serverSaid')).toContain('{words}');
+    expect(french.get('errorDetail.serverSaid')).toContain('{words}');
+    // Whatever kind and HTTP status the core meets, the code it derives is one the catalogues word.
+    for (const kind of ERROR_KINDS) {
+      for (const status of [null, 400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504]) {
+        const code = errorCodeFor(kind, status);
+        expect(french.has(`errorCodes.${code}`), `${kind} ${status} → ${code}`).toBe(true);
+      }
+    }
   });
 
   it('have no empty message', () => {

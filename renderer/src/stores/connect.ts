@@ -89,7 +89,7 @@ export const useConnectStore = defineStore('connect', () => {
   }
 
   function asAppError(failure: unknown): AppError {
-    return failure instanceof ApiError ? { kind: failure.kind, message: failure.message } : { kind: 'internal', message: String(failure) };
+    return failure instanceof ApiError ? failure.toAppError() : { kind: 'internal', code: 'internal', message: String(failure) };
   }
 
   async function connected(next: Account[]): Promise<void> {

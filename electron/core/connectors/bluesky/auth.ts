@@ -61,7 +61,7 @@ export async function createSession(
     const hint = /AuthFactorTokenRequired/.test(error.message)
       ? 'This account asks for a sign-in code: use an app password instead of the main password.'
       : 'Check the handle and the app password (Settings → Privacy and security → App passwords).';
-    throw new ConnectorError('auth', `Bluesky refused the sign-in. ${hint} (${error.message})`, null, error.status);
+    throw new ConnectorError('auth', `Bluesky refused the sign-in. ${hint} (${error.message})`, null, error.status, { detail: error.detail });
   }
 }
 
@@ -78,7 +78,7 @@ export async function refreshSession(transport: Transport, serviceUrl: string, r
   } catch (err) {
     const error = toBlueskyError(err, 'refreshSession', transport);
     if (error.kind !== 'auth') throw error;
-    throw new ConnectorError('auth', `The Bluesky session has ended: sign in again with an app password. (${error.message})`, null, error.status);
+    throw new ConnectorError('auth', `The Bluesky session has ended: sign in again with an app password. (${error.message})`, null, error.status, { detail: error.detail });
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { Agent, XRPCError, type AppBskyActorDefs, type ComAtprotoModerationCreateReport } from '@atproto/api';
 import type { RateLimit } from '../../../../shared/model';
+import { DETAIL_MAX } from '../../../../shared/errors';
 import { USER_AGENT, backoffDelay, parseRateLimit, parseRetryAfter, redact } from '../http';
 import { ConnectorError } from '../types';
 import type { BlueskySession } from './auth';
@@ -115,11 +116,15 @@ const BLOB_RECORD_REFUSAL = /blob too big|\.image\.mimeType|image\/\*/;
 
 export function toBlueskyError(err: unknown, what: string, transport: Transport): ConnectorError {
   const secrets = transport.secrets;
-  if (err instanceof ConnectorError) return new ConnectorError(err.kind, redact(err.message, secrets), err.retryAfterMs, err.status);
+  if (err instanceof ConnectorError) {
+    return new ConnectorError(err.kind, redact(err.message, secrets), err.retryAfterMs, err.status, { code: err.code, detail: err.detail === null ? null : redact(err.detail, secrets) });
+  }
   if (err instanceof XRPCError) {
     if (err.cause instanceof ConnectorError) return toBlueskyError(err.cause, what, transport);
     const status = err.status;
     const detail = redact(`${what}: ${err.error ?? status}${err.message && err.message !== err.error ? ` (${err.message})` : ''}`, secrets);
+    // The server's own words (an XRPC error's message), for the user to read quoted.
+    const words = { detail: err.message && err.message !== err.error && status > 2 ? redact(err.message, secrets).slice(0, DETAIL_MAX) : null };
     if (status === 429) {
       const now = transport.now();
       const headers = err.headers ?? {};
@@ -129,19 +134,19 @@ export function toBlueskyError(err: unknown, what: string, transport: Transport)
           const reset = parseRateLimit(headers, now)?.resetAt;
           return reset ? Math.max(0, reset - now) : null;
         })();
-      return new ConnectorError('rate-limited', detail, fromHeaders ?? 60_000, status);
+      return new ConnectorError('rate-limited', detail, fromHeaders ?? 60_000, status, words);
     }
-    if (status === 401 || AUTH_ERRORS.has(err.error ?? '')) return new ConnectorError('auth', detail, null, status);
+    if (status === 401 || AUTH_ERRORS.has(err.error ?? '')) return new ConnectorError('auth', detail, null, status, words);
     // A blob the PDS refuses (too large, wrong type): sending the same again changes nothing.
     if (status === 413 || BLOB_REFUSALS.has(err.error ?? '') || (status === 400 && BLOB_RECORD_REFUSAL.test(err.message ?? ''))) {
-      return new ConnectorError('not-supported', detail, null, status);
+      return new ConnectorError('not-supported', detail, null, status, words);
     }
     // What the PDS says on getSession/refreshSession once the account is gone (deleted, moved).
-    if (status === 400 && /could not find user info/i.test(err.message ?? '')) return new ConnectorError('auth', detail, null, status);
+    if (status === 400 && /could not find user info/i.test(err.message ?? '')) return new ConnectorError('auth', detail, null, status, words);
     if (status === 1) return new ConnectorError('network', detail);
     if (status === 2) return new ConnectorError('bad-response', redact(`${what}: the answer does not match the lexicon (${errorText(err.cause ?? err)})`, secrets));
-    if (status >= 500) return new ConnectorError('network', detail, null, status);
-    return new ConnectorError('bad-response', detail, null, status);
+    if (status >= 500) return new ConnectorError('network', detail, null, status, words);
+    return new ConnectorError('bad-response', detail, null, status, words);
   }
   return new ConnectorError('bad-response', redact(`${what}: ${errorText(err)}`, secrets));
 }

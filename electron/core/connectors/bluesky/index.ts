@@ -344,7 +344,7 @@ export function createBlueskyConnector(options: BlueskyConnectorOptions = {}): C
       return err;
     } catch (probe) {
       if (probe instanceof ConnectorError && probe.kind === 'auth') {
-        return new ConnectorError('auth', `Bluesky no longer accepts this account's session (${probe.message}); sign in again.`, null, probe.status);
+        return new ConnectorError('auth', `Bluesky no longer accepts this account's session (${probe.message}); sign in again.`, null, probe.status, { detail: probe.detail });
       }
       return err;
     }

@@ -38,6 +38,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ImapFlow, type ListResponse, type MessageStructureObject } from 'imapflow';
+import { DETAIL_MAX } from '../../../../shared/errors';
 import { backoffDelay } from '../http';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -146,17 +147,19 @@ export function mailError(err: unknown, what: string): ConnectorError {
   if (err instanceof ConnectorError) return err;
   const e = err as { authenticationFailed?: boolean; code?: string; responseCode?: number; message?: string; serverResponseCode?: string; responseText?: string };
   const detail = e.responseText || e.message || String(err);
+  // The server's own words (an IMAP or SMTP response text), shown quoted beside Parvis's wording.
+  const said = e.responseText ? e.responseText.replace(/\s+/g, ' ').trim().slice(0, DETAIL_MAX) || null : null;
   // A 4xx answer to AUTH is temporary (the server's own auth backend is away): not the user's password.
   const temporary = e.responseCode !== undefined && e.responseCode >= 400 && e.responseCode < 500;
   if (!temporary && (e.authenticationFailed || e.code === 'EAUTH' || e.serverResponseCode === 'AUTHENTICATIONFAILED' || e.responseCode === 535)) {
-    return new ConnectorError('auth', `${what}: the server refused the login or password (${detail})`);
+    return new ConnectorError('auth', `${what}: the server refused the login or password (${detail})`, null, null, { detail: said });
   }
   if (e.code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(e.code)) {
-    return new ConnectorError('bad-response', `${what}: the server's certificate is not trusted (${e.code}); sign in again to check it.`);
+    return new ConnectorError('bad-response', `${what}: the server's certificate is not trusted (${e.code}); sign in again to check it.`, null, null, { code: 'certificate-untrusted' });
   }
-  if (e.code === 'ETHROTTLE' || e.serverResponseCode === 'LIMIT') return new ConnectorError('rate-limited', `${what}: the server asks to slow down (${detail})`, 60_000);
-  if (e.responseCode && e.responseCode >= 500 && e.responseCode < 600) return new ConnectorError('bad-response', `${what}: the server refused (${detail})`, null, e.responseCode);
-  return new ConnectorError('network', `${what}: ${detail}`);
+  if (e.code === 'ETHROTTLE' || e.serverResponseCode === 'LIMIT') return new ConnectorError('rate-limited', `${what}: the server asks to slow down (${detail})`, 60_000, null, { detail: said });
+  if (e.responseCode && e.responseCode >= 500 && e.responseCode < 600) return new ConnectorError('bad-response', `${what}: the server refused (${detail})`, null, e.responseCode, { code: 'refused', detail: said });
+  return new ConnectorError('network', `${what}: ${detail}`, null, null, { detail: said });
 }
 
 /** The Message-ID of a reply: stable for one outbox entry, so a retry or a crash check finds it. */

@@ -228,5 +228,8 @@ export async function trustServer(protocol: 'imap' | 'smtp', server: ServerSetti
     'bad-response',
     `The certificate of ${server.host}:${server.port} (${protocol.toUpperCase()}) is not trusted (${presented.problem}). ` +
       `If you trust this server, enter its SHA-256 fingerprint in the certificate field (${presented.fingerprint}), or add the certificate authority that signed it.`,
+    null,
+    null,
+    { code: 'certificate-untrusted', detail: presented.fingerprint },
   );
 }

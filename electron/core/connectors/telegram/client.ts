@@ -58,24 +58,24 @@ export function envelopeError(
   const words = `${method}: ${code} ${description}`.trim();
   if (code === 401 || code === 404) {
     // 401 Unauthorized: revoked (or regenerated) with @BotFather; 404: no bot has this token.
-    return new ConnectorError('auth', `The bot token was revoked or is not valid: enter a new one (${words})`, null, code);
+    return new ConnectorError('auth', `The bot token was revoked or is not valid: enter a new one (${words})`, null, code, { detail: description });
   }
   if (code === 429) {
     const seconds = failure.parameters?.retry_after;
     const retryAfterMs = typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : (parseRetryAfter(retryAfterHeader) ?? 60_000);
-    return new ConnectorError('rate-limited', `Telegram asks to wait before the next request (${words})`, retryAfterMs, code);
+    return new ConnectorError('rate-limited', `Telegram asks to wait before the next request (${words})`, retryAfterMs, code, { detail: description });
   }
-  if (code === 409) return new ConnectorError('bad-response', `${conflictWords(description)} (${words})`, null, code);
+  if (code === 409) return new ConnectorError('bad-response', `${conflictWords(description)} (${words})`, null, code, { detail: description });
   if (code === 403) {
     // "bot was kicked from the group chat", "bot is not a member of the channel chat": asking again will not help.
-    return new ConnectorError('not-supported', `Telegram refused: the bot is no longer allowed in this chat (${words})`, null, code);
+    return new ConnectorError('not-supported', `Telegram refused: the bot is no longer allowed in this chat (${words})`, null, code, { detail: description });
   }
-  if (code >= 500) return new ConnectorError('network', words, null, code);
+  if (code >= 500) return new ConnectorError('network', words, null, code, { detail: description });
   if (code === 400 && /message to be replied not found|message can't be deleted|only for supergroups|not enough rights|chat not found|user not found|can't remove chat owner|user is an administrator/i.test(description)) {
     // Refusals that no retry changes: the outbox should stop at once and say why.
-    return new ConnectorError('not-supported', `Telegram refused (${words})`, null, code);
+    return new ConnectorError('not-supported', `Telegram refused (${words})`, null, code, { detail: description });
   }
-  return new ConnectorError('bad-response', words, null, code);
+  return new ConnectorError('bad-response', words, null, code, { detail: description });
 }
 
 /** One Bot API client for one bot. */
