@@ -7,24 +7,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { makePng } from '../electron/core/media/test-images';
 import { STATIC_DIR } from './fixtures';
+import { typeDateTime } from './date-field';
 import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, startNetworkedWebMode, startNetworks, waitFor } from './networks/fixture';
-
-/**
- * Types a moment into one of the app's date fields as a user does: in the app's language (French
- * here: 31/12/2026 14:30), in the page's time zone, then Tab to leave the field.
- */
-async function typeDateTime(page: Page, testId: string, at: number): Promise<void> {
-  const typed = await page.evaluate((ms) => {
-    const d = new Date(ms);
-    const pad = (n: number) => String(n).padStart(2, '0');
-    return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  }, at);
-  const field = page.getByTestId(testId).locator('input');
-  await field.click();
-  await field.fill(typed);
-  await field.press('Tab');
-  await expect(field).toHaveValue(typed);
-}
 
 /** Drops a file on an element as a drag from the file manager does. */
 async function dropFile(page: Page, selector: string, name: string, bytes: Buffer): Promise<void> {

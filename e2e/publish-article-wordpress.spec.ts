@@ -8,21 +8,13 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { STATIC_DIR } from './fixtures';
+import { typeDateTime } from './date-field';
 import { FAST_OUTBOX, FAST_SYNC, callCore, connectAccount, startNetworkedWebMode, startNetworks, waitFor } from './networks/fixture';
 import { startWordPressServer } from './networks/wordpress';
 
 async function seriousViolations(page: Page): Promise<{ id: string; targets: string[] }[]> {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
-}
-
-/** An `<input type="datetime-local">` value for a moment, in the page's time zone. */
-async function localInput(page: Page, at: number): Promise<string> {
-  return page.evaluate((ms) => {
-    const d = new Date(ms);
-    const pad = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  }, at);
 }
 
 test('compose for Mastodon, Bluesky and a WordPress article (title), published once on each with the permalink; the calendar shows reply counts and a "+N" for a busy day', async ({ page }) => {
@@ -50,8 +42,7 @@ test('compose for Mastodon, Bluesky and a WordPress article (title), published o
     await page.getByTestId('compose-text').fill(text);
     const minute = 60_000;
     const at = Math.ceil((Date.now() + 40_000) / minute) * minute;
-    await page.getByTestId('compose-time').fill(await localInput(page, at));
-    await page.getByTestId('compose-time').blur();
+    await typeDateTime(page, 'compose-time', at);
     await expect(page.getByTestId(`problems-${blog.id}`)).toContainText(/WordPress publie un article\s:\sil lui faut un titre\./);
     await expect(page.getByTestId(`problems-${mastodon.id}`)).not.toContainText('titre');
     await expect(page.getByTestId('schedule-post')).toBeDisabled();
