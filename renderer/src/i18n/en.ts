@@ -968,7 +968,9 @@ export const en = {
     checking: 'Checking…',
     everyMinutes: 'every minute | every {n} minutes',
     everySeconds: 'every {n} seconds',
+    removingState: 'Removing…',
     advice: {
+      removing: 'Parvis is deleting what this account brought in, a slice at a time, and keeps working meanwhile. Nothing more is read or sent for it.',
       ok: 'All good. Parvis checks it {interval}.',
       'needs-sign-in': 'Its access was revoked or has expired. Sign in again to get new messages; nothing already in Parvis is lost.',
       error: 'Parvis retries by itself, waiting longer each time. If it lasts, check the server address and your connection, or check now.',

@@ -970,7 +970,9 @@ export const fr: CatalogueShape = withFrenchTypography({
     checking: 'Vérification…',
     everyMinutes: 'chaque minute | toutes les {n} minutes',
     everySeconds: 'toutes les {n} secondes',
+    removingState: 'Suppression…',
     advice: {
+      removing: 'Parvis efface ce que ce compte a apporté, par petites tranches, et reste utilisable pendant ce temps. Plus rien n’est lu ni envoyé pour lui.',
       ok: 'Tout va bien. Parvis le vérifie {interval}.',
       'needs-sign-in': 'Son accès a été révoqué ou a expiré. Reconnectez-vous pour recevoir les nouveaux messages ; rien de ce qui est déjà dans Parvis n’est perdu.',
       error: 'Parvis réessaie de lui-même, en attendant un peu plus à chaque fois. Si cela dure, vérifiez l’adresse du serveur et votre connexion, ou lancez une vérification.',
