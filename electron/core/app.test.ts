@@ -275,7 +275,7 @@ describe('contract handlers', () => {
         }
       }
     }
-    expect(await call('no.such.call', {})).toEqual({ ok: false, error: { kind: 'invalid-input', message: 'Unknown call: no.such.call' } });
+    expect(await call('no.such.call', {})).toEqual({ ok: false, error: { kind: 'invalid-input', code: 'invalid-input', message: 'Unknown call: no.such.call' } });
   });
 
   it('reports missing things as not-found and duplicates as conflict', async () => {

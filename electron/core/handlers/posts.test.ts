@@ -40,7 +40,7 @@ describe('posts calls', () => {
     expect(events).toContainEqual({ name: 'posts.changed', payload: { postIds: [created.value.id] } });
 
     const refused = await call('posts.schedule', { postId: created.value.id });
-    expect(refused).toEqual({ ok: false, error: { kind: 'invalid-input', message: '@brand@bluesky: 310 characters, Bluesky allows 300' } });
+    expect(refused).toEqual({ ok: false, error: { kind: 'invalid-input', code: 'invalid-input', message: '@brand@bluesky: 310 characters, Bluesky allows 300' } });
     expect((await call<Post[]>('posts.list', {})) as { ok: true; value: Post[] }).toMatchObject({ ok: true, value: [{ targets: [{ state: 'draft' }, { state: 'draft' }] }] });
   });
 

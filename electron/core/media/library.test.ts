@@ -84,13 +84,13 @@ describe('media library', () => {
     const refused = await call('posts.schedule', { postId: post.id });
     expect(refused).toEqual({
       ok: false,
-      error: { kind: 'invalid-input', message: '@brand@mastodon: image 1 has no alt text; @brand@mastodon: image 2 has no alt text; @brand@bluesky: image 1 has no alt text' },
+      error: { kind: 'invalid-input', code: 'invalid-input', message: '@brand@mastodon: image 1 has no alt text; @brand@mastodon: image 2 has no alt text; @brand@bluesky: image 1 has no alt text' },
     });
     await ok('media.setAlt', { mediaId: small.id, alt: 'Une lampe orange sur une table' });
     await ok('media.setAlt', { mediaId: large.id, alt: 'La vitrine de la boutique' });
     // The large image (over 2 MB) would not go to Bluesky: giving Bluesky the same images is refused.
     await ok('posts.update', { postId: post.id, text: 'Nouvelle vitrine', media: [large.id, small.id], targets: [{ accountId: mastodon.id, scheduledAt: 10_000_000 }, { accountId: bluesky.id, scheduledAt: 10_000_000 }] });
-    expect(await call('posts.schedule', { postId: post.id })).toEqual({ ok: false, error: { kind: 'invalid-input', message: `@brand@bluesky: image 1 is ${large.bytes} bytes, at most 2000000` } });
+    expect(await call('posts.schedule', { postId: post.id })).toEqual({ ok: false, error: { kind: 'invalid-input', code: 'invalid-input', message: `@brand@bluesky: image 1 is ${large.bytes} bytes, at most 2000000` } });
 
     // Used images cannot be deleted; once unused, the file goes with the entry.
     expect(await call('media.delete', { mediaId: large.id })).toMatchObject({ ok: false, error: { kind: 'conflict' } });
