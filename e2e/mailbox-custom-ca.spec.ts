@@ -42,7 +42,7 @@ test('the company’s certificate authority, picked as a file, lets the mailbox 
   await dialog.getByLabel('Port IMAP').fill(String(mail.imapsPort));
   await dialog.getByLabel('Port SMTP').fill(String(mail.smtpsPort));
   await page.getByRole('button', { name: 'Connecter', exact: true }).click();
-  await expect(dialog).toContainText('vérifiez son empreinte avec votre administrateur');
+  await expect(dialog).toContainText('Vérifiez son empreinte ci-dessous avec votre administrateur');
 
   const caField = dialog.getByLabel('Faire confiance à cette autorité de certification (fichier PEM)');
   await expect(caField).toHaveAttribute('accept', '.pem,.crt,.cer');
