@@ -53,6 +53,9 @@ test('compose for Mastodon, Bluesky and a WordPress article (title), published o
     await page.getByTestId(`target-${blog.id}`).check();
     await page.getByTestId('compose-title').fill('Portes ouvertes samedi');
     await expect(page.getByTestId(`problems-${blog.id}`)).not.toContainText('titre');
+    // The article's preview shows its title; a toot has none.
+    await expect(page.getByTestId(`preview-title-${blog.id}`)).toHaveText('Portes ouvertes samedi');
+    await expect(page.getByTestId(`preview-title-${mastodon.id}`)).toHaveCount(0);
     await expect(page.getByTestId('save-state')).toHaveText('Brouillon enregistré');
     await page.getByTestId('schedule-post').click();
     await expect(page.getByTestId('post-row').first()).toContainText('Programmée');
