@@ -13,6 +13,7 @@ import { startDiscourseServer, type DiscourseServer } from './networks/discourse
 import { startFeedServer, type FeedServer } from './networks/feeds';
 import { callCore, waitFor } from './networks/fixture';
 import { startWordPressServer, type WordPressServer } from './networks/wordpress';
+import { chooseInMenu } from './moderation-menu';
 
 const test = networkedTest.extend<{ discourse: DiscourseServer; wordpress: WordPressServer; feeds: FeedServer }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
@@ -71,13 +72,7 @@ async function checkNow(page: Page): Promise<void> {
 /** Opens the focused message's moderation menu and chooses `action` with the keyboard. */
 async function moderate(page: Page, action: string): Promise<void> {
   await page.keyboard.press('m');
-  const menu = page.getByTestId('moderation-menu');
-  await expect(menu).toBeVisible();
-  const item = menu.getByRole('menuitem', { name: new RegExp(`^${action}`) });
-  await expect(item).toBeEnabled();
-  for (let i = 0; i < 14 && !(await item.evaluate((el) => el === el.ownerDocument.activeElement)); i += 1) await page.keyboard.press('ArrowDown');
-  await expect(item).toBeFocused();
-  await page.keyboard.press('Enter');
+  await chooseInMenu(page, action);
 }
 
 async function answer(page: Page, text: string): Promise<void> {

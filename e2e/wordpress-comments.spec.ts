@@ -9,6 +9,7 @@ import { expect, type Page } from '@playwright/test';
 import { networkedTest, openConnect } from './networked-test';
 import { waitFor } from './networks/fixture';
 import { startWordPressServer, type WordPressServer } from './networks/wordpress';
+import { chooseInMenu } from './moderation-menu';
 
 const test = networkedTest.extend<{ wordpress: WordPressServer }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
@@ -29,14 +30,7 @@ async function checkNow(page: Page): Promise<void> {
 /** Opens the focused message's moderation menu and chooses `action` with the keyboard. */
 async function moderate(page: Page, action: string): Promise<void> {
   await page.keyboard.press('m');
-  const menu = page.getByTestId('moderation-menu');
-  await expect(menu).toBeVisible();
-  // An item's accessible name is its label followed by what it does (on the site, or why not).
-  const item = menu.getByRole('menuitem', { name: new RegExp(`^${action}`) });
-  await expect(item).toBeEnabled();
-  for (let i = 0; i < 14 && !(await item.evaluate((el) => el === el.ownerDocument.activeElement)); i += 1) await page.keyboard.press('ArrowDown');
-  await expect(item).toBeFocused();
-  await page.keyboard.press('Enter');
+  await chooseInMenu(page, action);
 }
 
 test('a WordPress site connected with an application password: a held comment is answered and approved, another marked as spam', async ({ app: page, wordpress }) => {
